@@ -1,0 +1,133 @@
+package crypto
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"filippo.io/age"
+	"filippo.io/age/armor"
+)
+
+// ErrNotRecipient is returned by [Open] when none of the identities can open
+// the sealed body: the caller is not one of its readers.
+var ErrNotRecipient = errors.New("not a recipient of this sealed body")
+
+// ParseRecipient parses an age X25519 recipient ("age1…").
+//
+// Only X25519 is accepted: it is age's standard recipient, so a record can be
+// opened with the stock age CLI, and a single recipient type keeps the
+// envelope's stanza count, and so its opening cost, predictable.
+func ParseRecipient(s string) (age.Recipient, error) {
+	r, err := age.ParseX25519Recipient(s)
+	if err != nil {
+		return nil, fmt.Errorf("invalid age recipient %q: %w", s, err)
+	}
+	return r, nil
+}
+
+// Seal encrypts plaintext to every recipient as one binary age file.
+//
+// age gives us authenticated encryption with a fresh file key per body and
+// one wrapped copy of that key per recipient; nothing here is hand-rolled.
+// An empty recipient list is an error: a body nobody can open is a bug.
+func Seal(plaintext []byte, recipients ...age.Recipient) ([]byte, error) {
+	if len(recipients) == 0 {
+		return nil, errors.New("cannot seal to no recipients")
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(plaintext) + 200*len(recipients) + 64)
+	w, err := age.Encrypt(&buf, recipients...)
+	if err != nil {
+		return nil, fmt.Errorf("failed to seal: %w", err)
+	}
+	if _, err := w.Write(plaintext); err != nil {
+		return nil, fmt.Errorf("failed to seal: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("failed to seal: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Open decrypts a body sealed by [Seal] with the first identity that matches.
+// Any authentication failure is an error; no partial plaintext is returned.
+func Open(sealed []byte, ids ...age.Identity) ([]byte, error) {
+	r, err := age.Decrypt(bytes.NewReader(sealed), ids...)
+	if err != nil {
+		var nm *age.NoIdentityMatchError
+		if errors.As(err, &nm) {
+			return nil, ErrNotRecipient
+		}
+		return nil, fmt.Errorf("failed to open sealed body: %w", err)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open sealed body: %w", err)
+	}
+	return out, nil
+}
+
+// scryptWorkFactor is age's default (2^18). Unlocking a home happens once per
+// start, so a second of work is an acceptable price against offline guessing.
+const scryptWorkFactor = 18
+
+// EncryptWithPassphrase protects a key file with a passphrase, using age's
+// scrypt recipient, ASCII-armored so the file stays text.
+func EncryptWithPassphrase(plain []byte, passphrase string) ([]byte, error) {
+	if passphrase == "" {
+		return nil, errors.New("empty passphrase")
+	}
+	r, err := age.NewScryptRecipient(passphrase)
+	if err != nil {
+		return nil, fmt.Errorf("failed to use passphrase: %w", err)
+	}
+	r.SetWorkFactor(scryptWorkFactor)
+	var buf bytes.Buffer
+	aw := armor.NewWriter(&buf)
+	w, err := age.Encrypt(aw, r)
+	if err != nil {
+		return nil, fmt.Errorf("failed to encrypt with passphrase: %w", err)
+	}
+	if _, err := w.Write(plain); err != nil {
+		return nil, fmt.Errorf("failed to encrypt with passphrase: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("failed to encrypt with passphrase: %w", err)
+	}
+	if err := aw.Close(); err != nil {
+		return nil, fmt.Errorf("failed to encrypt with passphrase: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// ErrWrongPassphrase is returned by [DecryptWithPassphrase] for a wrong passphrase.
+var ErrWrongPassphrase = errors.New("wrong passphrase")
+
+// DecryptWithPassphrase reverses [EncryptWithPassphrase].
+func DecryptWithPassphrase(data []byte, passphrase string) ([]byte, error) {
+	id, err := age.NewScryptIdentity(passphrase)
+	if err != nil {
+		return nil, fmt.Errorf("failed to use passphrase: %w", err)
+	}
+	r, err := age.Decrypt(armor.NewReader(bytes.NewReader(data)), id)
+	if err != nil {
+		var nm *age.NoIdentityMatchError
+		if errors.As(err, &nm) {
+			return nil, ErrWrongPassphrase
+		}
+		return nil, fmt.Errorf("failed to decrypt with passphrase: %w", err)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("failed to decrypt with passphrase: %w", err)
+	}
+	return out, nil
+}
+
+// IsPassphraseProtected reports whether data was written by [EncryptWithPassphrase].
+func IsPassphraseProtected(data []byte) bool {
+	return strings.HasPrefix(strings.TrimSpace(string(data)), armor.Header)
+}
