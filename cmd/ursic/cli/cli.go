@@ -1,0 +1,242 @@
+// Package cli implements the ursic command line. Every subcommand is a small
+// file; all but init, card and demo reach the node through its local API.
+//
+// Start with [Run].
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ursic/node/node"
+	"github.com/ursic/node/node/api"
+)
+
+// env is what a subcommand runs with.
+type env struct {
+	ctx    context.Context
+	home   string
+	json   bool
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	usage   string // arguments after the name
+	summary string
+	run     func(e *env, args []string) error
+}
+
+var commands []*command
+
+func register(c *command) { commands = append(commands, c) }
+
+// usageError is a mistake in the command line: it prints the command's usage.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// hintError adds `ursic: hint:` lines to an error.
+type hintError struct {
+	err   error
+	hints []string
+}
+
+func (e *hintError) Error() string { return e.err.Error() }
+func (e *hintError) Unwrap() error { return e.err }
+
+func withHint(err error, hints ...string) error { return &hintError{err: err, hints: hints} }
+
+// Run runs the command line args (without the program name) and returns the
+// process exit status.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return RunContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// RunContext is [Run] with a context that, when done, stops long commands.
+func RunContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, home: defaultHome()}
+	rest, err := e.globalFlags(args)
+	if err != nil {
+		return e.fail(err)
+	}
+	if len(rest) == 0 || rest[0] == "help" || rest[0] == "-h" || rest[0] == "--help" {
+		if len(rest) > 1 {
+			if c := lookup(rest[1]); c != nil {
+				fmt.Fprintf(stdout, "usage: ursic %s %s\n\n%s\n", c.name, c.usage, c.summary)
+				return 0
+			}
+		}
+		printHelp(stdout)
+		return 0
+	}
+	c := lookup(rest[0])
+	if c == nil {
+		return e.fail(withHint(fmt.Errorf("unknown command %q", rest[0]), "run `ursic help` for the list of commands"))
+	}
+	if err := c.run(e, rest[1:]); err != nil {
+		var ue *usageError
+		if errors.As(err, &ue) {
+			err = withHint(err, fmt.Sprintf("usage: ursic %s %s", c.name, c.usage))
+		}
+		return e.fail(err)
+	}
+	return 0
+}
+
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func defaultHome() string {
+	if h := os.Getenv("URSIC_HOME"); h != "" {
+		return h
+	}
+	if d, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(d, ".ursic")
+	}
+	return ".ursic"
+}
+
+// globalFlags pulls --home and --json from anywhere on the line, so that
+// `ursic list --json` and `ursic --json list` both work.
+func (e *env) globalFlags(args []string) ([]string, error) {
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			rest = append(rest, a)
+			continue
+		}
+		switch name {
+		case "home":
+			if !hasVal {
+				if i+1 >= len(args) {
+					return nil, &usageError{"--home needs a directory"}
+				}
+				i++
+				val = args[i]
+			}
+			e.home = val
+		case "json":
+			e.json = !hasVal || val == "true"
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return rest, nil
+}
+
+// parse parses flags that may come before or after the positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, &usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// listFlag collects a repeatable flag; commas also separate values.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+func (e *env) fail(err error) int {
+	msg := err.Error()
+	fmt.Fprintf(e.stderr, "ursic: error: %s\n", oneLine(msg))
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		for _, f := range ae.Findings {
+			fmt.Fprintf(e.stderr, "ursic: finding: %s: %s (%s): %s\n", f.Path, f.Rule, f.Severity, oneLine(f.Message))
+		}
+		if ae.Hint != "" {
+			fmt.Fprintf(e.stderr, "ursic: hint: %s\n", ae.Hint)
+		}
+	}
+	var he *hintError
+	if errors.As(err, &he) {
+		for _, h := range he.hints {
+			fmt.Fprintf(e.stderr, "ursic: hint: %s\n", h)
+		}
+	}
+	if errors.Is(err, api.ErrNodeNotRunning) {
+		fmt.Fprintf(e.stderr, "ursic: hint: start it with `ursic run --home %s`\n", e.home)
+	}
+	if errors.Is(err, node.ErrNoHome) {
+		fmt.Fprintf(e.stderr, "ursic: hint: pass --home DIR or set URSIC_HOME to the node's home\n")
+	}
+	return 1
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// client connects to the running node of e.home.
+func (e *env) client() (*api.Client, error) {
+	return api.ClientForHome(e.home)
+}
+
+func (e *env) printJSON(v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintln(w, `ursic — a node of the University Research Security and Integrity Consortium.
+
+usage: ursic [--home DIR] [--json] COMMAND [ARGS]
+
+--home defaults to $URSIC_HOME, else ~/.ursic. --json makes output machine-readable.
+Exit status is 0 on success; on failure one line "ursic: error: …" (and "ursic: hint: …").
+
+commands:`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n           %s\n", c.name, c.usage, c.summary)
+	}
+	fmt.Fprintln(w, `
+A record file holds one JSON record or JSON Lines; a record may carry its own
+"policy": {"tlp": "...", "audience": [...]}, which the flags override. TLP
+levels are clear, green, amber, amber+strict, red (default amber, audience
+members). Records that carry nationality, ethnicity, religion, birthplace,
+visa status or person-level scores are refused; personal data (names, e-mail,
+ORCID iDs, phone numbers) is held until --confirm-personal-data.`)
+}

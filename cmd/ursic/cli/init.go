@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/ursic/node/node"
+)
+
+func init() {
+	register(&command{
+		name:    "init",
+		usage:   "--name NAME [--role member|secretariat|liaison] [--listen MULTIADDR ...] [--api HOST:PORT] [--protect]",
+		summary: "create the home and print this node's member card (JSON); --protect seals the key with a passphrase ($URSIC_PASSPHRASE or asked)",
+		run:     runInit,
+	})
+}
+
+func runInit(e *env, args []string) error {
+	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+	name := fs.String("name", "", "")
+	role := fs.String("role", "member", "")
+	apiAddr := fs.String("api", "", "")
+	protect := fs.Bool("protect", false, "")
+	var listen listFlag
+	fs.Var(&listen, "listen", "")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
+	}
+	if *name == "" {
+		return &usageError{"--name is required (the institution's name, e.g. \"Kyoto University\")"}
+	}
+	opt := node.InitOptions{Name: *name, Role: *role, Listen: listen, API: *apiAddr}
+	if *protect {
+		if opt.Passphrase, err = passphrase(e); err != nil {
+			return err
+		}
+	}
+	card, err := node.Init(e.home, opt)
+	if errors.Is(err, node.ErrHomeExists) {
+		return withHint(err, "use another --home, or remove that directory if you mean to start over (its keys will be lost)")
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "ursic: created node home %s\n", e.home)
+	return e.printJSON(card)
+}
+
+// passphrase reads the home's passphrase from the environment or the terminal.
+func passphrase(e *env) (string, error) {
+	if p := os.Getenv(node.PassphraseEnv); p != "" {
+		return p, nil
+	}
+	if !term.IsTerminal(int(os.Stdin.Fd())) {
+		return "", withHint(errors.New("no passphrase given"), "set "+node.PassphraseEnv+" or run in a terminal")
+	}
+	fmt.Fprint(e.stderr, "passphrase: ")
+	p, err := term.ReadPassword(int(os.Stdin.Fd()))
+	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return "", err
+	}
+	if len(p) == 0 {
+		return "", errors.New("empty passphrase")
+	}
+	return string(p), nil
+}

@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ursic/node/node"
+)
+
+func init() {
+	register(&command{
+		name:    "list",
+		usage:   "[--kind KIND] [--tlp LEVEL] [--author PEERID] [--search TEXT] [--all] [--limit N] [--json]",
+		summary: "list the records this node can read, newest first; --all includes expired indicators",
+		run:     runList,
+	})
+}
+
+func runList(e *env, args []string) error {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	var opt node.ListOptions
+	fs.StringVar(&opt.Kind, "kind", "", "")
+	fs.StringVar(&opt.TLP, "tlp", "", "")
+	fs.StringVar(&opt.Author, "author", "", "")
+	fs.StringVar(&opt.Text, "search", "", "")
+	fs.BoolVar(&opt.All, "all", false, "")
+	fs.IntVar(&opt.Limit, "limit", 0, "")
+	fs.IntVar(&opt.Offset, "offset", 0, "")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
+	}
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	res, err := c.List(e.ctx, opt)
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.printJSON(res.Records)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CID\tKIND\tTLP\tCREATED\tTITLE\tNOTES")
+	for _, r := range res.Records {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.CID, r.Kind, "TLP:"+strings.ToUpper(r.TLP), r.Created.Local().Format(time.DateTime), clip(r.Title, 60), notes(r))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(res.Records) < res.Total {
+		fmt.Fprintf(e.stderr, "ursic: showing %d of %d records (use --limit and --offset)\n", len(res.Records), res.Total)
+	}
+	return nil
+}
+
+func notes(r node.RecordView) string {
+	var n []string
+	if r.Retracted {
+		n = append(n, "retracted")
+	}
+	if r.Expired {
+		n = append(n, "expired")
+	}
+	if r.ReviewDue != "" {
+		if r.ReviewOverdue {
+			n = append(n, "review overdue since "+r.ReviewDue[:10])
+		} else {
+			n = append(n, "review due "+r.ReviewDue[:10])
+		}
+	}
+	return strings.Join(n, ", ")
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

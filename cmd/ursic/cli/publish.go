@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ursic/node/node"
+	"github.com/ursic/node/node/api"
+)
+
+func init() {
+	register(&command{
+		name:    "publish",
+		usage:   "[--tlp LEVEL] [--audience GROUP|PEERID ...] [--caveat C ...] [--confirm-personal-data] FILE|-",
+		summary: "publish one JSON record or JSON Lines; prints one CID a line, each once that record is durable",
+		run:     runPublish,
+	})
+}
+
+// progressEvery is how often a long publish reports progress on stderr.
+const progressEvery = 1000
+
+func runPublish(e *env, args []string) error {
+	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
+	var opt node.PublishOptions
+	var aud, cav listFlag
+	fs.StringVar(&opt.TLP, "tlp", "", "")
+	fs.Var(&aud, "audience", "")
+	fs.Var(&cav, "caveat", "")
+	fs.BoolVar(&opt.ConfirmPersonalData, "confirm-personal-data", false, "")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &usageError{"publish takes one FILE (or - for standard input)"}
+	}
+	opt.Audience, opt.Caveats = aud, cav
+	var data []byte
+	if pos[0] == "-" {
+		data, err = io.ReadAll(e.stdin)
+	} else {
+		data, err = os.ReadFile(pos[0])
+	}
+	if err != nil {
+		return fmt.Errorf("cannot read the record file: %w", err)
+	}
+	total := bytes.Count(bytes.TrimSpace(data), []byte("\n")) + 1
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	done := 0
+	n, err := c.Publish(e.ctx, data, opt, func(ev api.PublishEvent) error {
+		if e.json {
+			fmt.Fprintf(e.stdout, "{\"index\":%d,\"cid\":%q}\n", ev.Index, ev.CID)
+		} else {
+			fmt.Fprintln(e.stdout, ev.CID)
+		}
+		if done++; total >= progressEvery && done%progressEvery == 0 {
+			fmt.Fprintf(e.stderr, "ursic: published %d of about %d records\n", done, total)
+		}
+		return nil
+	})
+	if err != nil {
+		var ae *api.Error
+		if n > 0 && !errors.As(err, &ae) {
+			return withHint(err, fmt.Sprintf("the %d CIDs printed are durable; publish the rest again", n))
+		}
+		return err
+	}
+	if total >= progressEvery {
+		fmt.Fprintf(e.stderr, "ursic: published %d records\n", n)
+	}
+	return nil
+}

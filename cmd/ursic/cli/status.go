@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+)
+
+func init() {
+	register(&command{
+		name:    "status",
+		usage:   "[--json]",
+		summary: "this node: peer_id, name, role, records, logs, roster_version, peers_connected",
+		run:     runStatus,
+	})
+}
+
+func runStatus(e *env, args []string) error {
+	if len(args) > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q", args[0])}
+	}
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	s, err := c.Status(e.ctx)
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.printJSON(s)
+	}
+	fmt.Fprintf(e.stdout, "%s (%s)\npeer ID:         %s\nrecords:         %d (%d retracted)\nlogs:            %d\nroster version:  %d\npeers connected: %d\nequivocations:   %d\nup since:        %s\nlocal API:       %s\n",
+		s.Name, s.Role, s.PeerID, s.Records, s.Retracted, s.Logs, s.RosterVersion, s.PeersConnected, s.Equivocations, s.Started.Local().Format(time.RFC3339), s.API)
+	return nil
+}

@@ -1,0 +1,189 @@
+package api
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"syscall"
+
+	"github.com/ursic/node/node"
+)
+
+// Client talks to a node's local API.
+type Client struct {
+	base  string
+	token string
+	http  *http.Client
+}
+
+// NewClient returns a client for the API at addr (HOST:PORT) with token.
+func NewClient(addr, token string) *Client {
+	return &Client{base: "http://" + addr, token: token, http: &http.Client{}}
+}
+
+// ClientForHome reads the API address and token from a node's home.
+func ClientForHome(dir string) (*Client, error) {
+	cfg, err := node.ReadConfig(dir)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := node.ReadToken(dir)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read the API token: %w", err)
+	}
+	return NewClient(cfg.API, tok), nil
+}
+
+// ErrNodeNotRunning is returned when nothing answers at the API address.
+var ErrNodeNotRunning = errors.New("the node is not running")
+
+func (c *Client) do(ctx context.Context, method, path string, body io.Reader, out any) error {
+	resp, err := c.send(ctx, method, path, body)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if out == nil {
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("unreadable answer from the node: %w", err)
+	}
+	return nil
+}
+
+func (c *Client) send(ctx context.Context, method, path string, body io.Reader) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			return nil, fmt.Errorf("%w (nothing answers at %s)", ErrNodeNotRunning, c.base)
+		}
+		return nil, err
+	}
+	if resp.StatusCode >= 300 {
+		defer resp.Body.Close()
+		e := &Error{Status: resp.StatusCode}
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		if json.Unmarshal(b, e) != nil || e.Message == "" {
+			e.Message = fmt.Sprintf("node answered %s", resp.Status)
+		}
+		return nil, e
+	}
+	return resp, nil
+}
+
+// Status returns the node's status.
+func (c *Client) Status(ctx context.Context) (node.Status, error) {
+	var s node.Status
+	return s, c.do(ctx, "GET", "/v1/status", nil, &s)
+}
+
+// Card returns the node's member card.
+func (c *Client) Card(ctx context.Context) (node.Card, error) {
+	var card node.Card
+	return card, c.do(ctx, "GET", "/v1/card", nil, &card)
+}
+
+func publishQuery(opt node.PublishOptions) string {
+	q := url.Values{}
+	if opt.TLP != "" {
+		q.Set("tlp", opt.TLP)
+	}
+	for _, a := range opt.Audience {
+		q.Add("audience", a)
+	}
+	for _, cv := range opt.Caveats {
+		q.Add("caveat", cv)
+	}
+	if opt.ConfirmPersonalData {
+		q.Set("confirm_personal_data", "true")
+	}
+	return q.Encode()
+}
+
+// Publish sends a record or JSON Lines and calls onCID for each record as the
+// node reports it durable. It returns the count published, and an *Error if
+// the node refused the input or stopped part-way.
+func (c *Client) Publish(ctx context.Context, data []byte, opt node.PublishOptions, onCID func(PublishEvent) error) (int, error) {
+	resp, err := c.send(ctx, "POST", "/v1/publish?"+publishQuery(opt), bytes.NewReader(data))
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	count := 0
+	for sc.Scan() {
+		var ev PublishEvent
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			return count, fmt.Errorf("unreadable answer from the node: %w", err)
+		}
+		switch {
+		case ev.Error != nil:
+			return count, ev.Error
+		case ev.Done:
+			return count, nil
+		default:
+			count++
+			if err := onCID(ev); err != nil {
+				return count, err
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return count, fmt.Errorf("connection to the node broke after %d records: %w", count, err)
+	}
+	return count, fmt.Errorf("the node stopped answering after %d records", count)
+}
+
+// Check asks the node what publishing data would do, storing nothing.
+func (c *Client) Check(ctx context.Context, data []byte, opt node.PublishOptions) (CheckResult, error) {
+	var r CheckResult
+	return r, c.do(ctx, "POST", "/v1/check?"+publishQuery(opt), bytes.NewReader(data), &r)
+}
+
+// List returns records matching opt.
+func (c *Client) List(ctx context.Context, opt node.ListOptions) (ListResult, error) {
+	q := url.Values{}
+	for k, v := range map[string]string{"kind": opt.Kind, "tlp": opt.TLP, "author": opt.Author, "q": opt.Text} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if opt.All {
+		q.Set("all", "true")
+	}
+	if opt.Limit > 0 {
+		q.Set("limit", strconv.Itoa(opt.Limit))
+	}
+	if opt.Offset > 0 {
+		q.Set("offset", strconv.Itoa(opt.Offset))
+	}
+	var r ListResult
+	return r, c.do(ctx, "GET", "/v1/records?"+q.Encode(), nil, &r)
+}
+
+// Show returns one record with its body.
+func (c *Client) Show(ctx context.Context, cid string) (node.RecordView, error) {
+	var v node.RecordView
+	return v, c.do(ctx, "GET", "/v1/records/"+url.PathEscape(cid), nil, &v)
+}
+
+// Retract withdraws one of the node's own records.
+func (c *Client) Retract(ctx context.Context, cid, reason string) (RetractResult, error) {
+	body, _ := json.Marshal(RetractRequest{Reason: reason})
+	var r RetractResult
+	return r, c.do(ctx, "POST", "/v1/records/"+url.PathEscape(cid)+"/retract", bytes.NewReader(body), &r)
+}

@@ -1,0 +1,360 @@
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ursic/node/node"
+	"github.com/ursic/node/policy"
+	"github.com/ursic/node/share"
+)
+
+// MaxPublishBody caps one publish request (about 250,000 records of 1 KiB).
+const MaxPublishBody = 256 << 20
+
+// Server serves one node's local API.
+type Server struct {
+	node  *node.Node
+	token string
+	log   *slog.Logger
+	mux   *http.ServeMux
+
+	published *prometheus.CounterVec
+	rejected  *prometheus.CounterVec
+	requests  *prometheus.HistogramVec
+}
+
+// NewServer makes the API handler for n, protected by token.
+func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
+	if lg == nil {
+		lg = slog.Default()
+	}
+	reg := prometheus.NewRegistry()
+	s := &Server{
+		node: n, token: token, log: lg, mux: http.NewServeMux(),
+		published: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ursic_published_records_total", Help: "Records published by this node."}, []string{"kind"}),
+		rejected:  prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ursic_publish_rejected_total", Help: "Publish requests refused, by reason."}, []string{"reason"}),
+		requests:  prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ursic_api_request_seconds", Help: "Local API latency.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"route"}),
+	}
+	reg.MustRegister(s.published, s.rejected, s.requests, collectors.NewGoCollector(), prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ursic_records", Help: "Records stored on this node."}, func() float64 {
+		st, err := n.Status()
+		if err != nil {
+			return 0
+		}
+		return float64(st.Records)
+	}))
+	s.handle("GET /healthz", false, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]bool{"ok": true}) })
+	s.handle("GET /v1/status", true, s.status)
+	s.handle("GET /v1/card", true, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, s.node.Home().Card()) })
+	s.handle("POST /v1/publish", true, s.publish)
+	s.handle("POST /v1/check", true, s.check)
+	s.handle("GET /v1/records", true, s.list)
+	s.handle("GET /v1/records/{cid}", true, s.show)
+	s.handle("POST /v1/records/{cid}/retract", true, s.retract)
+	s.mux.Handle("GET /metrics", s.auth(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Server) handle(pattern string, auth bool, h http.HandlerFunc) {
+	route := pattern
+	var handler http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		h(w, r)
+		s.requests.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	})
+	if auth {
+		handler = s.auth(handler)
+	}
+	s.mux.Handle(pattern, handler)
+}
+
+func (s *Server) auth(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) != 1 {
+			writeError(w, &Error{Status: http.StatusUnauthorized, Message: "missing or wrong API token", Hint: "the CLI reads it from the home's api.token; check --home"})
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) status(w http.ResponseWriter, r *http.Request) {
+	st, err := s.node.Status()
+	if err != nil {
+		writeError(w, internal(err))
+		return
+	}
+	writeJSON(w, 200, st)
+}
+
+func publishOptions(r *http.Request) (node.PublishOptions, error) {
+	q := r.URL.Query()
+	opt := node.PublishOptions{TLP: q.Get("tlp"), Audience: splitList(q["audience"]), Caveats: splitList(q["caveat"])}
+	if v := q.Get("confirm_personal_data"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return opt, fmt.Errorf("query parameter confirm_personal_data=%q is not true or false", v)
+		}
+		opt.ConfirmPersonalData = b
+	}
+	return opt, nil
+}
+
+func splitList(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// publish reads a record or JSON Lines, checks them all, then streams one
+// JSON line per record as each becomes durable.
+func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
+	opt, err := publishOptions(r)
+	if err != nil {
+		writeError(w, &Error{Status: 400, Message: err.Error()})
+		return
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxPublishBody))
+	if err != nil {
+		writeError(w, &Error{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("publish input larger than %d MiB", MaxPublishBody>>20), Hint: "split the file and publish the parts"})
+		return
+	}
+	records, err := node.SplitRecords(data)
+	if err != nil {
+		s.rejected.WithLabelValues("parse").Inc()
+		writeError(w, recordError(err))
+		return
+	}
+	enc := json.NewEncoder(w)
+	flusher, _ := w.(http.Flusher)
+	started := false
+	count := 0
+	err = s.node.Publish(r.Context(), records, opt, func(p node.Published) error {
+		if !started {
+			w.Header().Set("Content-Type", "application/x-ndjson")
+			w.WriteHeader(http.StatusOK)
+			started = true
+		}
+		count++
+		if err := enc.Encode(PublishEvent{Index: p.Index, CID: p.CID}); err != nil {
+			return err
+		}
+		if flusher != nil && p.BatchEnd {
+			flusher.Flush()
+		}
+		return nil
+	})
+	if err != nil {
+		e := recordError(err)
+		s.rejected.WithLabelValues(rejectReason(err)).Inc()
+		if !started {
+			writeError(w, e)
+			return
+		}
+		enc.Encode(PublishEvent{Index: count, Error: e})
+		return
+	}
+	s.published.WithLabelValues("all").Add(float64(count))
+	if !started {
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		w.WriteHeader(http.StatusOK)
+	}
+	enc.Encode(PublishEvent{Done: true, Count: count})
+}
+
+func rejectReason(err error) string {
+	switch {
+	case errors.Is(err, policy.ErrRefused):
+		return "guardrail_refused"
+	case errors.Is(err, policy.ErrNeedsConfirmation):
+		return "needs_confirmation"
+	case errors.Is(err, share.ErrUnknownKind):
+		return "unknown_kind"
+	default:
+		return "invalid"
+	}
+}
+
+// recordError turns a node error into an API error with a hint a user can act on.
+func recordError(err error) *Error {
+	e := &Error{Status: http.StatusUnprocessableEntity, Message: err.Error()}
+	var re *node.RecordError
+	if errors.As(err, &re) {
+		e.Line = re.Line
+		e.Message = re.Err.Error()
+		e.Findings = findingsOf(re.Findings)
+	}
+	switch {
+	case errors.Is(err, policy.ErrNeedsConfirmation):
+		e.Hint = "the record may carry personal data (see findings); if it must, repeat with --confirm-personal-data"
+	case errors.Is(err, policy.ErrRefused):
+		e.Hint = "remove the field or value named above; this rule cannot be overridden"
+	case errors.Is(err, share.ErrUnknownKind):
+		e.Hint = "a record's \"kind\" is one of: " + strings.Join(share.UserKinds(), ", ")
+	case errors.Is(err, policy.ErrUnknownLevel):
+		e.Hint = "TLP levels are clear, green, amber, amber+strict and red"
+	case errors.Is(err, context.Canceled):
+		e.Status = 499
+	}
+	return e
+}
+
+func (s *Server) check(w http.ResponseWriter, r *http.Request) {
+	opt, err := publishOptions(r)
+	if err != nil {
+		writeError(w, &Error{Status: 400, Message: err.Error()})
+		return
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		writeError(w, &Error{Status: http.StatusRequestEntityTooLarge, Message: "record larger than 1 MiB"})
+		return
+	}
+	d, err := s.node.Check(data, opt)
+	if err != nil {
+		e := recordError(err)
+		writeJSON(w, 200, CheckResult{OK: false, Error: e.Message, Findings: e.Findings})
+		return
+	}
+	writeJSON(w, 200, CheckResult{OK: true, Findings: findingsOf(d.Findings), Recipients: d.Recipients, TLP: d.Policy.Level.String(), Audience: d.Policy.Audience.Strings()})
+}
+
+// ListResult is the body of GET /v1/records.
+type ListResult struct {
+	Records []node.RecordView `json:"records"`
+	Total   int               `json:"total"`
+}
+
+func (s *Server) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	opt := node.ListOptions{Kind: q.Get("kind"), TLP: q.Get("tlp"), Author: q.Get("author"), Text: q.Get("q")}
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"limit", &opt.Limit}, {"offset", &opt.Offset}} {
+		if v := q.Get(p.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				writeError(w, &Error{Status: 400, Message: fmt.Sprintf("query parameter %s=%q is not a non-negative integer", p.name, v)})
+				return
+			}
+			*p.dst = n
+		}
+	}
+	if v := q.Get("all"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			writeError(w, &Error{Status: 400, Message: fmt.Sprintf("query parameter all=%q is not true or false", v)})
+			return
+		}
+		opt.All = b
+	}
+	recs, total, err := s.node.List(opt)
+	if err != nil {
+		writeError(w, &Error{Status: 400, Message: err.Error()})
+		return
+	}
+	if recs == nil {
+		recs = []node.RecordView{}
+	}
+	writeJSON(w, 200, ListResult{Records: recs, Total: total})
+}
+
+func (s *Server) show(w http.ResponseWriter, r *http.Request) {
+	v, err := s.node.Show(r.PathValue("cid"))
+	if err != nil {
+		status := 400
+		if errors.Is(err, node.ErrNotFound) {
+			status = 404
+		}
+		writeError(w, &Error{Status: status, Message: err.Error()})
+		return
+	}
+	writeJSON(w, 200, v)
+}
+
+func (s *Server) retract(w http.ResponseWriter, r *http.Request) {
+	var req RetractRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		writeError(w, &Error{Status: 400, Message: "invalid retract request: " + err.Error()})
+		return
+	}
+	by, err := s.node.Retract(r.PathValue("cid"), req.Reason)
+	if err != nil {
+		status := 422
+		if errors.Is(err, node.ErrNotFound) {
+			status = 404
+		}
+		writeError(w, &Error{Status: status, Message: err.Error()})
+		return
+	}
+	writeJSON(w, 200, RetractResult{CID: r.PathValue("cid"), Retraction: by})
+}
+
+func internal(err error) *Error {
+	return &Error{Status: http.StatusInternalServerError, Message: err.Error()}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, e *Error) {
+	if e.Status == 0 {
+		e.Status = http.StatusInternalServerError
+	}
+	writeJSON(w, e.Status, e)
+}
+
+// Serve runs the API on addr until ctx ends. ready, if not nil, is called with
+// the bound address once the listener is open.
+func Serve(ctx context.Context, h http.Handler, addr string, ready func(net.Addr)) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("failed to listen for the local API on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if ready != nil {
+		ready(l.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case <-ctx.Done():
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdownCtx)
+		return nil
+	case err := <-errc:
+		return err
+	}
+}

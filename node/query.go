@@ -1,0 +1,275 @@
+package node
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ursic/node/node/index"
+	"github.com/ursic/node/node/store"
+	"github.com/ursic/node/policy"
+	"github.com/ursic/node/share"
+)
+
+// RecordView is a record as the API and the CLI show it.
+type RecordView struct {
+	CID           string          `json:"cid"`
+	Kind          string          `json:"kind"`
+	Author        string          `json:"author"`
+	AuthorName    string          `json:"author_name,omitempty"`
+	TLP           string          `json:"tlp"`
+	Audience      []string        `json:"audience"`
+	Caveats       []string        `json:"caveats,omitempty"`
+	Created       time.Time       `json:"created"`
+	Title         string          `json:"title"`
+	Retracted     bool            `json:"retracted"`
+	RetractedBy   string          `json:"retracted_by,omitempty"`
+	RetractReason string          `json:"retract_reason,omitempty"`
+	Log           string          `json:"log"`
+	Seq           uint64          `json:"seq"`
+	RosterVersion uint64          `json:"roster_version"`
+	ValidUntil    string          `json:"valid_until,omitempty"`
+	ReviewDue     string          `json:"review_due,omitempty"`
+	Expired       bool            `json:"expired,omitempty"`
+	ReviewOverdue bool            `json:"review_overdue,omitempty"`
+	Handling      *Handling       `json:"handling,omitempty"`
+	Body          json.RawMessage `json:"body,omitempty"`
+}
+
+// Handling says what a reader may do with a record, from its TLP (DESIGN §5).
+type Handling struct {
+	Reshare    string `json:"reshare"`
+	Exportable bool   `json:"exportable_to_partners"`
+	Facet      bool   `json:"secretariat_facet"`
+}
+
+// ErrNotFound is returned for a CID this node does not hold or cannot read.
+var ErrNotFound = errors.New("no such record on this node")
+
+// rowOf makes the index row of an opened envelope.
+func (n *Node) rowOf(cid string, env *share.Envelope, plain []byte) (index.Row, error) {
+	rec, err := share.ParseRecord(plain)
+	if err != nil {
+		return index.Row{}, fmt.Errorf("envelope %s: %w", cid, err)
+	}
+	h := env.Header
+	var dates struct {
+		ValidUntil string `json:"valid_until"`
+		ReviewDue  string `json:"review_due"`
+	}
+	_ = json.Unmarshal(plain, &dates) // optional fields; absence is fine
+	row := index.Row{
+		CID:           cid,
+		Kind:          h.Kind,
+		Author:        h.Author,
+		Log:           h.Log,
+		Seq:           h.Seq,
+		TLP:           h.TLP,
+		Audience:      h.Audience,
+		Caveats:       h.Caveats,
+		Created:       time.UnixMilli(h.Created).UTC(),
+		RosterVersion: h.RosterVersion,
+		Title:         rec.Title(),
+		Body:          json.RawMessage(plain),
+		ValidUntil:    parseDate(dates.ValidUntil),
+		ReviewDue:     parseDate(dates.ReviewDue),
+	}
+	if h.Author == n.PeerID() {
+		row.AuthorName = n.home.Config.Name
+	}
+	row.Text = strings.ToLower(row.Title) + "\n" + index.SearchText(row.Body)
+	return row, nil
+}
+
+func parseDate(s string) time.Time {
+	for _, layout := range []string{time.RFC3339, time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func (n *Node) view(r index.Row, withBody bool) RecordView {
+	now := time.Now()
+	v := RecordView{
+		CID: r.CID, Kind: r.Kind, Author: r.Author, AuthorName: r.AuthorName,
+		TLP: r.TLP, Audience: r.Audience, Caveats: r.Caveats, Created: r.Created,
+		Title: r.Title, Retracted: r.Retracted, RetractedBy: r.RetractedBy, RetractReason: r.RetractReason,
+		Log: r.Log, Seq: r.Seq, RosterVersion: r.RosterVersion,
+	}
+	if v.Audience == nil {
+		v.Audience = []string{}
+	}
+	if !r.ValidUntil.IsZero() {
+		v.ValidUntil = r.ValidUntil.Format(time.RFC3339)
+		v.Expired = r.ValidUntil.Before(now)
+	}
+	if !r.ReviewDue.IsZero() {
+		v.ReviewDue = r.ReviewDue.Format(time.RFC3339)
+		v.ReviewOverdue = r.ReviewDue.Before(now)
+	}
+	if withBody {
+		if level, err := policy.ParseLevel(r.TLP); err == nil {
+			a, _ := policy.ParseAudience(r.Audience)
+			h := policy.HandlingOf(policy.Policy{Level: level, Audience: a, Caveats: r.Caveats})
+			v.Handling = &Handling{Reshare: h.Reshare, Exportable: h.Exportable, Facet: h.Facet}
+		}
+		if !r.Retracted {
+			v.Body = r.Body
+		}
+	}
+	return v
+}
+
+// ListOptions filter [Node.List].
+type ListOptions struct {
+	Kind, TLP, Author, Text string
+	All                     bool // include expired indicators
+	Limit, Offset           int
+}
+
+// List returns the records this node can read, newest first, and how many
+// match in all.
+func (n *Node) List(opt ListOptions) ([]RecordView, int, error) {
+	if opt.TLP != "" {
+		level, err := policy.ParseLevel(opt.TLP)
+		if err != nil {
+			return nil, 0, err
+		}
+		opt.TLP = level.String()
+	}
+	if opt.Kind != "" && !slices.Contains(share.UserKinds(), opt.Kind) {
+		return nil, 0, fmt.Errorf("%w %q (valid kinds: %s)", share.ErrUnknownKind, opt.Kind, strings.Join(share.UserKinds(), ", "))
+	}
+	if opt.Limit < 0 || opt.Offset < 0 {
+		return nil, 0, errors.New("limit and offset must not be negative")
+	}
+	rows, total, err := n.index.List(index.Query{
+		Kind: opt.Kind, TLP: opt.TLP, Author: opt.Author, Text: opt.Text,
+		IncludeExpired: opt.All, Now: time.Now(), Limit: opt.Limit, Offset: opt.Offset,
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]RecordView, len(rows))
+	for i, r := range rows {
+		out[i] = n.view(r, false)
+	}
+	return out, total, nil
+}
+
+// Show returns one record with its policy and body (no body if retracted).
+func (n *Node) Show(cid string) (RecordView, error) {
+	c, err := share.ParseCID(cid)
+	if err != nil {
+		return RecordView{}, err
+	}
+	r, ok := n.index.Get(c.String())
+	if !ok {
+		return RecordView{}, fmt.Errorf("%w: %s", ErrNotFound, cid)
+	}
+	return n.view(r, true), nil
+}
+
+// Retract withdraws one of this node's own records: a signed retraction goes
+// into the same log (so it reaches exactly the same readers), the envelope is
+// deleted from the store and a stub is kept so it cannot come back.
+func (n *Node) Retract(cid, reason string) (string, error) {
+	if strings.TrimSpace(reason) == "" {
+		return "", errors.New("a retraction needs a reason (--reason TEXT)")
+	}
+	c, err := share.ParseCID(cid)
+	if err != nil {
+		return "", err
+	}
+	target, ok := n.index.Get(c.String())
+	if !ok {
+		return "", fmt.Errorf("%w: %s", ErrNotFound, cid)
+	}
+	if target.Author != n.PeerID() {
+		return "", fmt.Errorf("%w (author %s)", errNotAuthor, target.Author)
+	}
+	if target.Retracted {
+		return "", fmt.Errorf("record %s is already retracted", cid)
+	}
+	body, err := json.Marshal(map[string]string{"kind": share.KindRetraction, "target": target.CID, "reason": reason})
+	if err != nil {
+		return "", err
+	}
+	rec, err := share.ParseRecord(body)
+	if err != nil {
+		return "", err
+	}
+	if err := rec.Validate(); err != nil {
+		return "", err
+	}
+	level, err := policy.ParseLevel(target.TLP)
+	if err != nil {
+		return "", err
+	}
+	aud, err := policy.ParseAudience(target.Audience)
+	if err != nil {
+		return "", err
+	}
+	p := policy.Policy{Level: level, Audience: aud, Caveats: target.Caveats}
+	recips, err := policy.Recipients(n.roster(), p, n.PeerID())
+	if err != nil {
+		return "", err
+	}
+
+	n.pubMu.Lock()
+	defer n.pubMu.Unlock()
+	heads := map[string]logHead{}
+	s, err := n.seal(share.KindRetraction, rec.Body, p, recips, heads)
+	if err != nil {
+		return "", err
+	}
+	stub := store.Stub{CID: target.CID, RetractedBy: s.entry.CID, Reason: reason, At: time.Now().UTC(), Author: target.Author, Log: target.Log, Seq: target.Seq}
+	if err := n.store.Retract(s.entry, stub); err != nil {
+		return "", fmt.Errorf("failed to store the retraction: %w", err)
+	}
+	for log, h := range heads {
+		n.heads[log] = h
+	}
+	if err := n.index.Insert([]index.Row{s.row}); err != nil {
+		return "", err
+	}
+	if err := n.index.Retract(target.CID, s.entry.CID, reason); err != nil {
+		return "", err
+	}
+	n.log.Info("record retracted", "cid", target.CID, "by", s.entry.CID)
+	return s.entry.CID, nil
+}
+
+// Status is a summary of the node for `ursic status`.
+type Status struct {
+	PeerID         string    `json:"peer_id"`
+	Name           string    `json:"name"`
+	Role           string    `json:"role"`
+	Records        int       `json:"records"`
+	Retracted      int       `json:"retracted"`
+	Logs           int       `json:"logs"`
+	RosterVersion  uint64    `json:"roster_version"`
+	PeersConnected int       `json:"peers_connected"`
+	Equivocations  int       `json:"equivocations"`
+	Started        time.Time `json:"started"`
+	API            string    `json:"api"`
+}
+
+// Status reports counts from the store and the index.
+func (n *Node) Status() (Status, error) {
+	st, err := n.store.Stats()
+	if err != nil {
+		return Status{}, err
+	}
+	return Status{
+		PeerID: n.PeerID(), Name: n.home.Config.Name, Role: n.home.Config.Role,
+		Records: st.Records, Retracted: st.Stubs, Logs: st.Logs,
+		RosterVersion: n.rosterVersion(), Equivocations: st.Equivocations,
+		Started: n.started.UTC(), API: n.home.Config.API,
+	}, nil
+}

@@ -1,0 +1,379 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Entry is one envelope with the log metadata from its (already verified) header.
+type Entry struct {
+	CID      string // base32 CIDv1 of Envelope
+	Author   string // author peer ID
+	Log      string // log ID
+	Seq      uint64 // position in the log, from 1
+	Prev     string // CID of the entry at Seq-1; "" for Seq 1
+	Envelope []byte // the encoded envelope; nil for a retracted record returned by Range
+
+	// Stub is set by Range for a retracted record, whose Envelope is gone. Put ignores it.
+	Stub *Stub
+}
+
+// Stub is what remains of a retracted record. It is kept for ever, so that the record cannot come
+// back through sync.
+type Stub struct {
+	CID         string    `json:"cid"`
+	RetractedBy string    `json:"retracted_by"` // CID of the retraction record
+	Reason      string    `json:"reason,omitempty"`
+	At          time.Time `json:"at"`
+	Author      string    `json:"author,omitempty"` // the retracted record's log position, if known
+	Log         string    `json:"log,omitempty"`
+	Seq         uint64    `json:"seq,omitempty"`
+}
+
+// Equivocation is a log position at which more than one envelope exists. CIDs[0] is the one
+// in the log; the rest were received later and kept as evidence.
+type Equivocation struct {
+	Author, Log string
+	Seq         uint64
+	CIDs        []string
+}
+
+// PutResult counts what Put did with each entry.
+type PutResult struct {
+	Stored       int // appended to their logs with their envelopes
+	Duplicate    int // already held at that position; nothing written
+	Equivocation int // a different envelope already holds that position; kept as evidence
+	Suppressed   int // retracted earlier: the log position is written, the envelope is not
+
+	// Equivocations lists the positions found equivocating in this call.
+	Equivocations []Equivocation
+}
+
+// Put stores entries in one transaction, checking each against its log's rules in order (so a
+// batch may carry consecutive entries of one log). It returns after the transaction is
+// committed and synced to disk. If any entry is refused the whole batch is rolled back and the
+// error, an *EntryError, says which; it wraps a *LogError (ErrGap, ErrPrevMismatch) or
+// ErrInvalidEntry.
+func (s *Store) Put(entries ...Entry) (PutResult, error) {
+	var res PutResult
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		res = PutResult{} // bbolt does not retry, but keep the result tied to this tx
+		w := newWriter(tx)
+		for i, e := range entries {
+			if err := w.put(e, &res); err != nil {
+				return &EntryError{Index: i, CID: e.CID, Err: err}
+			}
+		}
+		return w.flush()
+	})
+	if err != nil {
+		return PutResult{}, fmt.Errorf("put %d entries: %w", len(entries), err)
+	}
+	return res, nil
+}
+
+// Retract stores the retraction entry (with the log rules of Put), deletes the envelope of
+// stub.CID and writes its stub, all in one transaction. The retracted CID need not be in the
+// store: the stub is written anyway so that the record is suppressed if it arrives later.
+// Retracting a CID twice overwrites its stub. An empty stub.RetractedBy is set to
+// retraction.CID, a zero stub.At to the current time.
+func (s *Store) Retract(retraction Entry, stub Stub) error {
+	if stub.CID == "" || strings.IndexByte(stub.CID, 0) >= 0 {
+		return fmt.Errorf("retract: stub has no valid cid: %w", ErrInvalidEntry)
+	}
+	if stub.CID == retraction.CID {
+		return fmt.Errorf("retract %s: a retraction cannot retract itself: %w", stub.CID, ErrInvalidEntry)
+	}
+	if stub.Author != "" && stub.Author != retraction.Author {
+		return fmt.Errorf("retract %s: record of %s cannot be retracted by %s: %w",
+			stub.CID, stub.Author, retraction.Author, ErrInvalidEntry)
+	}
+	if stub.RetractedBy == "" {
+		stub.RetractedBy = retraction.CID
+	}
+	if stub.At.IsZero() {
+		stub.At = time.Now().UTC()
+	}
+	stubJSON, err := json.Marshal(stub)
+	if err != nil {
+		return fmt.Errorf("retract %s: encode stub: %w", stub.CID, err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		w := newWriter(tx)
+		var res PutResult
+		if err := w.put(retraction, &res); err != nil {
+			return &EntryError{Index: 0, CID: retraction.CID, Err: err}
+		}
+		cid := []byte(stub.CID)
+		if w.envelopes.Get(cid) != nil {
+			if err := w.envelopes.Delete(cid); err != nil {
+				return err
+			}
+			w.delta[string(counterRecords)]--
+		}
+		// Equivocating copies of the record go too: nothing retracted may be served again.
+		n, err := deleteEquivocationsOf(w.equivocations, stub.CID)
+		if err != nil {
+			return err
+		}
+		w.delta[string(counterEquivocations)] -= int64(n)
+		if w.stubs.Get(cid) == nil {
+			w.delta[string(counterStubs)]++
+		}
+		if err := w.stubs.Put(cid, stubJSON); err != nil {
+			return err
+		}
+		return w.flush()
+	})
+	if err != nil {
+		return fmt.Errorf("retract %s: %w", stub.CID, err)
+	}
+	return nil
+}
+
+// writer applies entries inside one read-write transaction.
+type writer struct {
+	envelopes, logs, heads, stubs, equivocations, counters *bolt.Bucket
+	delta                                                  map[string]int64 // counter changes, applied by flush
+}
+
+func newWriter(tx *bolt.Tx) *writer {
+	return &writer{
+		envelopes:     tx.Bucket(bucketEnvelopes),
+		logs:          tx.Bucket(bucketLogs),
+		heads:         tx.Bucket(bucketHeads),
+		stubs:         tx.Bucket(bucketStubs),
+		equivocations: tx.Bucket(bucketEquivocations),
+		counters:      tx.Bucket(bucketCounters),
+		delta:         make(map[string]int64, 4),
+	}
+}
+
+func (w *writer) put(e Entry, res *PutResult) error {
+	if err := validate(e); err != nil {
+		return err
+	}
+	hk := headKey(e.Author, e.Log)
+	headSeq, headCID := decodeHead(w.heads.Get(hk))
+	cid := []byte(e.CID)
+
+	switch {
+	case e.Seq > headSeq+1:
+		return &LogError{Author: e.Author, Log: e.Log, Seq: e.Seq, Head: headSeq, Prev: e.Prev,
+			HeadCID: headCID, Err: ErrGap}
+
+	case e.Seq == headSeq+1:
+		if e.Prev != headCID {
+			return &LogError{Author: e.Author, Log: e.Log, Seq: e.Seq, Head: headSeq, Prev: e.Prev,
+				HeadCID: headCID, Err: ErrPrevMismatch}
+		}
+		if err := w.logs.Put(logKey(e.Author, e.Log, e.Seq), cid); err != nil {
+			return err
+		}
+		if err := w.heads.Put(hk, encodeHead(e.Seq, e.CID)); err != nil {
+			return err
+		}
+		if headSeq == 0 {
+			w.delta[string(counterLogs)]++
+		}
+		if w.stubs.Get(cid) != nil {
+			res.Suppressed++
+			return nil
+		}
+		if w.envelopes.Get(cid) == nil {
+			w.delta[string(counterRecords)]++
+		}
+		if err := w.envelopes.Put(cid, e.Envelope); err != nil {
+			return err
+		}
+		res.Stored++
+		return nil
+
+	default: // e.Seq <= headSeq: the position is taken
+		held := w.logs.Get(logKey(e.Author, e.Log, e.Seq))
+		if held == nil {
+			return fmt.Errorf("log %s/%s has no entry at seq %d below its head %d: store is corrupt",
+				e.Author, e.Log, e.Seq, headSeq)
+		}
+		if bytes.Equal(held, cid) {
+			res.Duplicate++
+			return nil
+		}
+		ek := equivocationKey(e.Author, e.Log, e.Seq, e.CID)
+		if w.equivocations.Get(ek) != nil {
+			res.Duplicate++
+			return nil
+		}
+		if w.stubs.Get(cid) != nil {
+			res.Suppressed++
+			return nil
+		}
+		if err := w.equivocations.Put(ek, e.Envelope); err != nil {
+			return err
+		}
+		w.delta[string(counterEquivocations)]++
+		res.Equivocation++
+		res.Equivocations = append(res.Equivocations, Equivocation{
+			Author: e.Author, Log: e.Log, Seq: e.Seq, CIDs: []string{string(held), e.CID},
+		})
+		return nil
+	}
+}
+
+// flush writes the counter changes made by this writer.
+func (w *writer) flush() error {
+	for name, d := range w.delta {
+		if d == 0 {
+			continue
+		}
+		k := []byte(name)
+		n := int64(decodeUint(w.counters.Get(k))) + d
+		if n < 0 {
+			n = 0
+		}
+		if err := w.counters.Put(k, encodeUint(uint64(n))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validate(e Entry) error {
+	switch {
+	case e.CID == "":
+		return fmt.Errorf("no cid: %w", ErrInvalidEntry)
+	case e.Author == "":
+		return fmt.Errorf("no author: %w", ErrInvalidEntry)
+	case e.Log == "":
+		return fmt.Errorf("no log: %w", ErrInvalidEntry)
+	case e.Seq == 0:
+		return fmt.Errorf("seq 0 (logs start at 1): %w", ErrInvalidEntry)
+	case len(e.Envelope) == 0:
+		return fmt.Errorf("no envelope bytes: %w", ErrInvalidEntry)
+	}
+	for _, f := range []struct{ name, v string }{
+		{"cid", e.CID}, {"author", e.Author}, {"log", e.Log}, {"prev", e.Prev},
+	} {
+		if strings.IndexByte(f.v, 0) >= 0 {
+			return fmt.Errorf("%s contains a NUL byte: %w", f.name, ErrInvalidEntry)
+		}
+	}
+	return nil
+}
+
+// deleteEquivocationsOf deletes every equivocating copy of cid and returns how many it deleted.
+// Equivocations are rare, so a scan is fine.
+func deleteEquivocationsOf(b *bolt.Bucket, cid string) (int, error) {
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if ek, ok := parseEquivocationKey(k); ok && ek.cid == cid {
+			keys = append(keys, append([]byte(nil), k...))
+		}
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(keys), nil
+}
+
+// Keys. Author and log IDs never contain NUL (validate refuses them), so NUL separates fields;
+// sequence numbers are 8 bytes big-endian so that byte order is log order.
+
+func headKey(author, log string) []byte {
+	k := make([]byte, 0, len(author)+len(log)+1)
+	k = append(k, author...)
+	k = append(k, 0)
+	return append(k, log...)
+}
+
+func logPrefix(author, log string) []byte {
+	return append(headKey(author, log), 0)
+}
+
+func logKey(author, log string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(logPrefix(author, log), seq)
+}
+
+func equivocationKey(author, log string, seq uint64, cid string) []byte {
+	k := append(logKey(author, log, seq), 0)
+	return append(k, cid...)
+}
+
+type parsedKey struct {
+	author, log, cid string
+	seq              uint64
+}
+
+// parseLogKey splits author \x00 log \x00 seq.
+func parseLogKey(k []byte) (parsedKey, bool) {
+	i := bytes.IndexByte(k, 0)
+	if i < 0 {
+		return parsedKey{}, false
+	}
+	j := bytes.IndexByte(k[i+1:], 0)
+	if j < 0 {
+		return parsedKey{}, false
+	}
+	j += i + 1
+	rest := k[j+1:]
+	if len(rest) < 8 {
+		return parsedKey{}, false
+	}
+	return parsedKey{
+		author: string(k[:i]),
+		log:    string(k[i+1 : j]),
+		seq:    binary.BigEndian.Uint64(rest[:8]),
+	}, len(rest) == 8
+}
+
+// parseEquivocationKey splits author \x00 log \x00 seq \x00 cid.
+func parseEquivocationKey(k []byte) (parsedKey, bool) {
+	i := bytes.IndexByte(k, 0)
+	if i < 0 {
+		return parsedKey{}, false
+	}
+	j := bytes.IndexByte(k[i+1:], 0)
+	if j < 0 {
+		return parsedKey{}, false
+	}
+	j += i + 1
+	rest := k[j+1:]
+	if len(rest) < 9 || rest[8] != 0 {
+		return parsedKey{}, false
+	}
+	return parsedKey{
+		author: string(k[:i]),
+		log:    string(k[i+1 : j]),
+		seq:    binary.BigEndian.Uint64(rest[:8]),
+		cid:    string(rest[9:]),
+	}, true
+}
+
+func encodeHead(seq uint64, cid string) []byte {
+	return append(binary.BigEndian.AppendUint64(nil, seq), cid...)
+}
+
+func decodeHead(v []byte) (uint64, string) {
+	if len(v) < 8 {
+		return 0, ""
+	}
+	return binary.BigEndian.Uint64(v[:8]), string(v[8:])
+}
+
+func encodeUint(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+
+func decodeUint(v []byte) uint64 {
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}

@@ -1,0 +1,219 @@
+// Package store keeps the node's envelopes durably in one bbolt file.
+//
+// Start with [Open] and [Store.Put]. The store holds ciphertext and plain metadata only: envelope
+// bytes by CID, the position of every CID in its author's log, each log's head, retraction stubs,
+// equivocating envelopes and a few settings. It never sees a decrypted body.
+//
+// Every write is one bbolt transaction that is committed (and fsynced) before the call returns, so
+// a write that returned nil is durable. The log rules of share/SPEC.md (no gaps, each entry names
+// its predecessor, a second envelope at a taken position is equivocation) are enforced inside the
+// same transaction, so the file never holds a log that breaks them.
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Bucket names. They are part of the on-disk format: never rename one.
+var (
+	bucketEnvelopes     = []byte("envelopes")     // cid → envelope bytes
+	bucketLogs          = []byte("logs")          // author \x00 log \x00 seq(8 bytes BE) → cid
+	bucketHeads         = []byte("heads")         // author \x00 log → seq(8 bytes BE) cid
+	bucketStubs         = []byte("stubs")         // cid → Stub as JSON
+	bucketEquivocations = []byte("equivocations") // author \x00 log \x00 seq(8 bytes BE) \x00 cid → envelope bytes
+	bucketMeta          = []byte("meta")          // the node's own settings, string keys
+	bucketCounters      = []byte("counters")      // internal counts kept in step with the buckets above
+)
+
+var allBuckets = [][]byte{
+	bucketEnvelopes, bucketLogs, bucketHeads, bucketStubs, bucketEquivocations, bucketMeta,
+	bucketCounters,
+}
+
+// Counter keys in bucketCounters. Each value is a uint64, 8 bytes big-endian.
+var (
+	counterRecords       = []byte("records")
+	counterStubs         = []byte("stubs")
+	counterLogs          = []byte("logs")
+	counterEquivocations = []byte("equivocations")
+)
+
+// DefaultLockTimeout is how long Open waits for another process to release the file.
+const DefaultLockTimeout = 2 * time.Second
+
+// Errors callers branch on with errors.Is.
+var (
+	// ErrLocked means another process holds the store file open.
+	ErrLocked = errors.New("store is locked by another process: is `ursic run` already running?")
+	// ErrNotFound means the store holds no envelope, stub or setting under the key asked for.
+	ErrNotFound = errors.New("not found")
+	// ErrRetracted means the record was retracted; errors.As gives a *RetractedError with the stub.
+	ErrRetracted = errors.New("record retracted")
+	// ErrGap means an entry's sequence number is beyond its log's head + 1.
+	ErrGap = errors.New("gap in log")
+	// ErrPrevMismatch means an entry does not name its log's head as its predecessor.
+	ErrPrevMismatch = errors.New("entry does not name the log head as prev")
+	// ErrInvalidEntry means an entry lacks a field or carries a malformed one.
+	ErrInvalidEntry = errors.New("invalid entry")
+)
+
+// Store is the node's envelope store. It is safe for concurrent use; writes are serialised by
+// bbolt.
+type Store struct {
+	db   *bolt.DB
+	path string
+}
+
+// Option changes how Open opens the store.
+type Option func(*options)
+
+type options struct {
+	lockTimeout time.Duration
+}
+
+// WithLockTimeout sets how long Open waits for another process to release the file before it
+// fails with ErrLocked. The default is DefaultLockTimeout.
+func WithLockTimeout(d time.Duration) Option {
+	return func(o *options) { o.lockTimeout = d }
+}
+
+// Open opens the store at path, creating the file (mode 0600) and its buckets if needed. If
+// another process has the file open, Open fails within the lock timeout with an error that
+// wraps ErrLocked.
+func Open(path string, opts ...Option) (*Store, error) {
+	o := options{lockTimeout: DefaultLockTimeout}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.lockTimeout <= 0 {
+		// bbolt waits forever with a zero timeout; a node must never hang at start.
+		o.lockTimeout = DefaultLockTimeout
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: o.lockTimeout,
+		// The map freelist keeps allocation fast in a file of millions of pages.
+		FreelistType: bolt.FreelistMapType,
+	})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open store %s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	// The file holds only ciphertext, but its metadata (who wrote how much, when) is not public.
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(path, 0o600); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open store %s: restrict permissions to 0600: %w", path, err)
+		}
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+// Close closes the store file. Calls after Close fail.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close store %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Path returns the path of the store file.
+func (s *Store) Path() string { return s.path }
+
+// GetMeta returns the setting stored under key, or ErrNotFound.
+func (s *Store) GetMeta(key string) ([]byte, error) {
+	var v []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMeta).Get([]byte(key))
+		if b == nil {
+			return fmt.Errorf("meta %q: %w", key, ErrNotFound)
+		}
+		v = append([]byte(nil), b...)
+		return nil
+	})
+	return v, err
+}
+
+// PutMeta stores a setting durably under key.
+func (s *Store) PutMeta(key string, value []byte) error {
+	if key == "" {
+		return fmt.Errorf("put meta: empty key: %w", ErrInvalidEntry)
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put([]byte(key), value)
+	})
+	if err != nil {
+		return fmt.Errorf("put meta %q: %w", key, err)
+	}
+	return nil
+}
+
+// LogError reports an entry that breaks its log's rules. It wraps ErrGap or ErrPrevMismatch.
+type LogError struct {
+	Author, Log string
+	Seq         uint64 // the entry's sequence number
+	Head        uint64 // the log's head when the entry was refused (0: empty log)
+	Prev        string // the predecessor the entry named
+	HeadCID     string // the CID of the log's head ("" for an empty log)
+	Err         error  // ErrGap or ErrPrevMismatch
+}
+
+func (e *LogError) Error() string {
+	switch e.Err {
+	case ErrGap:
+		return fmt.Sprintf("log %s/%s: seq %d after head %d: %v", e.Author, e.Log, e.Seq, e.Head, e.Err)
+	case ErrPrevMismatch:
+		return fmt.Sprintf("log %s/%s: seq %d names prev %q but head %d is %q: %v",
+			e.Author, e.Log, e.Seq, e.Prev, e.Head, e.HeadCID, e.Err)
+	}
+	return fmt.Sprintf("log %s/%s: seq %d (head %d): %v", e.Author, e.Log, e.Seq, e.Head, e.Err)
+}
+
+func (e *LogError) Unwrap() error { return e.Err }
+
+// EntryError says which entry of a Put or Retract was refused; the whole batch was rolled back.
+type EntryError struct {
+	Index int // 0-based position in the batch
+	CID   string
+	Err   error
+}
+
+func (e *EntryError) Error() string {
+	return fmt.Sprintf("entry %d (cid %s): %v", e.Index, e.CID, e.Err)
+}
+
+func (e *EntryError) Unwrap() error { return e.Err }
+
+// RetractedError is returned by Get for a retracted record. It matches ErrRetracted.
+type RetractedError struct {
+	Stub Stub
+}
+
+func (e *RetractedError) Error() string {
+	msg := fmt.Sprintf("record %s retracted by %s", e.Stub.CID, e.Stub.RetractedBy)
+	if e.Stub.Reason != "" {
+		msg += ": " + e.Stub.Reason
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrRetracted) true.
+func (e *RetractedError) Is(target error) bool { return target == ErrRetracted }

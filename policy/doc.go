@@ -1,0 +1,26 @@
+// Package policy decides who may receive a record and what a record may carry.
+// It is pure: no I/O, no network, no clock (callers pass the time), and it
+// fails closed — an unknown level, group, peer or caveat, or a malformed roster,
+// denies.
+//
+// Start with [Recipients]: given the roster, a record's [Policy] (TLP 2.0
+// [Level], [Audience], caveats) and its author, it returns the exact sorted set
+// of peer IDs entitled to read the record — the set the record is sealed to.
+// [MayReceive] is the same decision as a predicate, for sync. [Policy.Check]
+// explains a refusal with a [*RuleError] ("TLP:RED needs an explicit list of
+// nodes, not the group \"members\""), and [HandlingOf] says what recipients may
+// do with the record (re-share, export to partners, secretariat facet).
+//
+// The other half is the content guardrails. Before sealing, the node calls
+// [CheckContent] (or [Lint] for the findings alone) on the record's JSON. It
+// refuses nationality, citizenship, ethnicity, race, religion, birthplace, visa
+// or residence status, identity-document numbers, person-level risk scores and
+// indicators about a person; it flags e-mail addresses, ORCID iDs, phone
+// numbers and personal names for the user to confirm. Field names are matched
+// by meaning (camelCase, snake_case, full-width, Japanese, …), not by exact
+// spelling. docs/GUARDRAILS.md lists every rule.
+//
+// The package defines the small view of membership it decides over ([Roster],
+// [Member], [Role]); the share package builds it from the signed roster
+// document. A node with no roster is a consortium of one ([RosterOfOne]).
+package policy

@@ -1,0 +1,194 @@
+package policy
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Detectors for personal data in free text. They run on the NFKC form of
+// every string value, so full-width "０３－１２３４－５６７８" and "＠" are seen
+// as their ASCII forms. They flag (ask for confirmation); they never refuse.
+
+var (
+	reORCID = regexp.MustCompile(`(?i)(?:https?://)?(?:www\.)?(?:orcid\.org/)?\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b`)
+	reEmail = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}` +
+		`|[A-Za-z0-9._%+\-]+\s*[\[(]\s*at\s*[\])]\s*[A-Za-z0-9\-]+(?:\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[A-Za-z0-9\-]+)+`)
+	// Phone shapes. Each candidate is also checked for its boundaries and its
+	// digit count, so dates (2025-01-15), periods, versions, IP addresses and
+	// ORCID iDs do not match.
+	rePhones = []*regexp.Regexp{
+		regexp.MustCompile(`\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){2,5}`),      // +81-3-1234-5678, +1 (555) 123-4567
+		regexp.MustCompile(`0\d{1,4}(?:-|\(| )\d{1,4}(?:-|\)| )\d{3,4}`),  // 03-1234-5678, 090-1234-5678, 03(1234)5678
+		regexp.MustCompile(`\(\d{3}\) ?\d{3}[\-. ]\d{4}`),                 // (555) 123-4567
+		regexp.MustCompile(`[2-9]\d{2}[\-.]\d{3}[\-.]\d{4}`),              // 555-123-4567
+		regexp.MustCompile(`0[5789]0\d{8}`),                               // 09012345678
+	}
+	// Honorific + capitalised word(s): "Dr. Jane Smith", "Prof Yamada", "Ms Tanaka".
+	reHonorific = regexp.MustCompile(`\b(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame)\.?\s+(?:[A-Z]\.\s*)*[A-Z][\p{L}'’\-]+`)
+	// Romanised Japanese honorific suffix: "Yamada-sensei", "Tanaka-san".
+	reRomajiHonorific = regexp.MustCompile(`\b[A-Z][a-z]+-(?:san|sama|sensei|kun|hakase|shi)\b`)
+	// A CJK name-like run followed by an honorific: 田中氏, 山田太郎教授, スミス様, 王先生, 김민수 씨.
+	reCJKHonorific = regexp.MustCompile(`([\p{Han}\p{Katakana}ー・]{1,8})(氏|さん|様|さま|准教授|教授|博士|先生|女士|君|くん|助教|講師)` +
+		`|([\p{Hangul}]{2,4}) ?(씨|교수님|박사님|선생님|님)`)
+)
+
+// notNameBefore are CJK runs before an honorific that make it a role or a
+// reference, not a name: 客員教授 (visiting professor), 同氏 (the said person),
+// 工学博士 (Doctor of Engineering).
+var notNameBefore = []string{"客員", "特任", "名誉", "准", "副", "招聘", "非常勤", "兼任", "主任", "担当",
+	"指導", "大学", "学部", "研究科", "研究所", "同", "当該", "各", "某", "両", "諸", "本", "上記", "前記",
+	"学", "外国人", "海外", "国内", "研究", "若手", "教", "元", "現", "前", "旧"}
+
+// textFindings returns the personal-data rules found in text, with how many
+// times each occurs. names=false skips personal-name detection (for fields that
+// hold organisation names).
+func textFindings(text string, names bool) map[string]int {
+	found := map[string]int{}
+	masked := text
+	mask := func(re *regexp.Regexp, rule string, ok func(s string, i, j int) bool) {
+		for _, loc := range re.FindAllStringIndex(masked, -1) {
+			if ok != nil && !ok(masked, loc[0], loc[1]) {
+				continue
+			}
+			found[rule]++
+			masked = masked[:loc[0]] + strings.Repeat("x", loc[1]-loc[0]) + masked[loc[1]:]
+		}
+	}
+	mask(reORCID, ruleORCID, digitBounded)
+	mask(reEmail, ruleEmail, nil)
+	for _, re := range rePhones {
+		mask(re, rulePhone, phoneLike)
+	}
+	if names {
+		found[rulePersonalName] += len(reHonorific.FindAllString(masked, -1))
+		found[rulePersonalName] += len(reRomajiHonorific.FindAllString(masked, -1))
+		for _, m := range reCJKHonorific.FindAllStringSubmatchIndex(masked, -1) {
+			if cjkName(masked, m) {
+				found[rulePersonalName]++
+			}
+		}
+	}
+	for k, v := range found {
+		if v == 0 {
+			delete(found, k)
+		}
+	}
+	return found
+}
+
+// digitBounded reports whether s[i:j] is not part of a longer run of digits,
+// letters or hyphens.
+func digitBounded(s string, i, j int) bool {
+	if i > 0 {
+		r, _ := utf8.DecodeLastRuneInString(s[:i])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' {
+			return false
+		}
+	}
+	if j < len(s) {
+		r, _ := utf8.DecodeRuneInString(s[j:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// phoneLike checks a phone candidate's surroundings and digit count.
+func phoneLike(s string, i, j int) bool {
+	if i > 0 {
+		r, _ := utf8.DecodeLastRuneInString(s[:i])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-./+:_", r) {
+			return false
+		}
+	}
+	if j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-/_", r) {
+			return false
+		}
+		if r == '.' && j+size < len(s) {
+			if n, _ := utf8.DecodeRuneInString(s[j+size:]); unicode.IsDigit(n) {
+				return false
+			}
+		}
+	}
+	digits := 0
+	for _, r := range s[i:j] {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	if strings.HasPrefix(s[i:j], "+") {
+		return digits >= 8 && digits <= 15
+	}
+	return digits >= 10 && digits <= 11
+}
+
+// cjkName decides whether a reCJKHonorific match is a name.
+func cjkName(s string, m []int) bool {
+	if m[2] < 0 { // Hangul alternative
+		return true
+	}
+	run := s[m[2]:m[3]]
+	honorific := s[m[4]:m[5]]
+	for _, w := range notNameBefore {
+		if strings.HasSuffix(run, w) {
+			return false
+		}
+	}
+	// The honorific must end the word: 様式 (form), 博士課程 (doctoral course)
+	// and 教授会 (faculty meeting) are not honorifics.
+	if m[5] < len(s) {
+		if r, _ := utf8.DecodeRuneInString(s[m[5]:]); unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	// 氏 right after a single character is mostly a clan or a pronoun (彼氏).
+	if honorific == "氏" && utf8.RuneCountInString(run) == 1 && strings.ContainsAny(run, "彼同某両") {
+		return false
+	}
+	return true
+}
+
+// labelsInText extracts the "Label" of each "Label: value" entry in text,
+// for labels of at most 5 words (or 12 CJK characters) that a value follows.
+func labelsInText(text string) []string {
+	var labels []string
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r != ':' && r != '：' && r != '=' {
+			i += size
+			continue
+		}
+		// A value must follow (not "http://" and not end of text).
+		rest := strings.TrimLeft(text[i+size:], " \t")
+		if rest == "" || strings.HasPrefix(rest, "//") || strings.HasPrefix(rest, "\n") {
+			i += size
+			continue
+		}
+		start := i
+		for start > 0 {
+			p, psize := utf8.DecodeLastRuneInString(text[:start])
+			if strings.ContainsRune("\n\r.;,()[]{}\"|、。，；「」『』（）•*#>", p) {
+				break
+			}
+			start -= psize
+			if i-start > 80 {
+				break
+			}
+		}
+		label := strings.TrimSpace(text[start:i])
+		label = strings.TrimLeft(label, "-–— ")
+		if label != "" {
+			f := normName(label)
+			if len(f.tokens) <= 5 && utf8.RuneCountInString(f.compact) <= 48 {
+				labels = append(labels, label)
+			}
+		}
+		i += size
+	}
+	return labels
+}

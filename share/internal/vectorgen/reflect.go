@@ -1,0 +1,5 @@
+package main
+
+import "reflect"
+
+var reflectMapStringAny = reflect.TypeOf(map[string]any(nil))

@@ -1,0 +1,145 @@
+package share
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"filippo.io/age"
+)
+
+// vector is one file of testdata/vectors (SPEC.md §8).
+type vector struct {
+	Description string `json:"description"`
+	Expect      string `json:"expect"`
+	Envelope    string `json:"envelope"`
+	CID         string `json:"cid"`
+	Identity    string `json:"identity"`
+	Plaintext   string `json:"plaintext"`
+}
+
+func loadVectors(t testing.TB) map[string]vector {
+	t.Helper()
+	files, err := filepath.Glob("testdata/vectors/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test vectors in testdata/vectors (%v)", err)
+	}
+	vs := map[string]vector{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v vector
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		vs[strings.TrimSuffix(filepath.Base(f), ".json")] = v
+	}
+	return vs
+}
+
+// runVector takes a vector through decode, verify, CID, open and re-encode
+// and returns the name of the first stage's result ("success" if all pass).
+func runVector(t *testing.T, v vector) string {
+	raw, err := base64.StdEncoding.DecodeString(v.Envelope)
+	if err != nil {
+		t.Fatalf("envelope is not base64: %v", err)
+	}
+	e, err := Decode(raw)
+	if err != nil {
+		t.Logf("decode: %v", err)
+		for _, c := range []struct {
+			err    error
+			result string
+		}{
+			{ErrTruncated, "truncated"},
+			{ErrUnknownVersion, "unknown version"},
+			{ErrUnknownField, "unknown field"},
+			{ErrInvalidHeader, "invalid header"},
+			{ErrNonCanonical, "non-canonical"},
+		} {
+			if errors.Is(err, c.err) {
+				return c.result
+			}
+		}
+		return "decode error: " + err.Error()
+	}
+	again, err := e.Encode()
+	if err != nil || !bytes.Equal(again, raw) {
+		t.Fatalf("a decoded envelope does not re-encode byte for byte (err %v)", err)
+	}
+	if err := e.Verify(); err != nil {
+		t.Logf("verify: %v", err)
+		switch {
+		case errors.Is(err, ErrBadSignature):
+			return "bad signature"
+		case errors.Is(err, ErrBodyMismatch):
+			return "body mismatch"
+		case errors.Is(err, ErrStub):
+			return "stub"
+		}
+		return "verify error: " + err.Error()
+	}
+	c, err := e.CID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.String() != v.CID {
+		t.Logf("cid: computed %s, claimed %s", c, v.CID)
+		return "wrong cid"
+	}
+	ids, err := age.ParseIdentities(strings.NewReader(v.Identity))
+	if err != nil {
+		t.Fatalf("identity: %v", err)
+	}
+	plain, err := e.Open(ids...)
+	if err != nil {
+		t.Logf("open: %v", err)
+		switch {
+		case errors.Is(err, ErrNotRecipient):
+			return "not recipient"
+		case errors.Is(err, ErrInvalidRecord):
+			return "invalid record"
+		}
+		return "open error: " + err.Error()
+	}
+	if string(plain) != v.Plaintext {
+		t.Errorf("plaintext = %s, want %s", plain, v.Plaintext)
+	}
+	return "success"
+}
+
+func TestVectors(t *testing.T) {
+	// How each expectation shows up in runVector.
+	want := map[string]string{
+		"header tampered": "bad signature",
+		"body tampered":   "body mismatch",
+	}
+	seen := map[string]bool{}
+	for name, v := range loadVectors(t) {
+		t.Run(name, func(t *testing.T) {
+			seen[v.Expect] = true
+			expect := v.Expect
+			if w, ok := want[expect]; ok {
+				expect = w
+			}
+			if got := runVector(t, v); got != expect {
+				t.Errorf("%s: got %q, want %q", v.Description, got, v.Expect)
+			}
+		})
+	}
+	for _, e := range []string{"success", "bad signature", "wrong cid", "truncated", "unknown version", "header tampered",
+		"body tampered", "not recipient", "non-canonical", "unknown field", "invalid header", "invalid record", "stub"} {
+		if !seen[e] {
+			t.Errorf("no vector expects %q", e)
+		}
+	}
+}
