@@ -95,7 +95,8 @@ var protectedAttributes = []*attribute{
 			phrases: phrases("religion", "religious", "faith", "creed", "denomination", "shukyo",
 				"konfession", "religionszugehorigkeit"),
 			subs:   subs("religio", "宗教", "信仰", "宗派", "信教", "종교"),
-			unless: phrases("good faith", "bad faith", "currency denomination", "amount denomination"),
+			unless: phrases("good faith", "bad faith", "currency denomination", "denomination currency",
+				"amount denomination", "denomination amount"),
 		},
 	},
 	{
@@ -132,7 +133,7 @@ var protectedAttributes = []*attribute{
 		principle: principleIdentityDocument,
 		m: matcher{
 			phrases: phrases("passport", "residence card", "zairyu card", "my number", "mynumber",
-				"individual number", "national identity", "national id card", "national id number",
+				"individual number", "national identity", "national id", "national id card", "national id number",
 				"id card", "identity card", "identity document", "social security", "ssn",
 				"driver license", "drivers license", "driving licence", "driving license",
 				"reisepass", "personalausweis", "kojin bango"),
@@ -223,6 +224,7 @@ const (
 	// are URSIC nodes, so they are not here).
 	personWords = "person people individual researcher student employee applicant staff scientist " +
 		"scholar visitor pi professor postdoc human investigator personnel worker candidate " +
+		"founder cofounder ceo director recruiter chairman chairperson president officer " +
 		"研究者 個人 人物 学生 職員 教員 社員 留学生 研究員 申請者 人員 연구자 개인 학생"
 	// riskWords make a field a score or judgement.
 	riskWords = "risk score threat rating suspicion suspicious danger dangerousness severity " +
@@ -238,6 +240,9 @@ var (
 	// personNameHeads are the person words that, as a whole field name with a
 	// string value ("researcher": "…"), hold a name.
 	personNameHeads = words(personWords + " contact principal responsible lead corresponding")
+	// originKeys, inside an object about a person, give that person's origin
+	// ("applicant": {"country": "…"}); about an organisation they are allowed.
+	originKeys = words("country origin home jurisdiction homeland 国 出身")
 )
 
 // personValues are values of a kind/type field that make the object a person

@@ -19,11 +19,11 @@ var (
 	// digit count, so dates (2025-01-15), periods, versions, IP addresses and
 	// ORCID iDs do not match.
 	rePhones = []*regexp.Regexp{
-		regexp.MustCompile(`\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){2,5}`),      // +81-3-1234-5678, +1 (555) 123-4567
-		regexp.MustCompile(`0\d{1,4}(?:-|\(| )\d{1,4}(?:-|\)| )\d{3,4}`),  // 03-1234-5678, 090-1234-5678, 03(1234)5678
-		regexp.MustCompile(`\(\d{3}\) ?\d{3}[\-. ]\d{4}`),                 // (555) 123-4567
-		regexp.MustCompile(`[2-9]\d{2}[\-.]\d{3}[\-.]\d{4}`),              // 555-123-4567
-		regexp.MustCompile(`0[5789]0\d{8}`),                               // 09012345678
+		regexp.MustCompile(`\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){2,5}`),     // +81-3-1234-5678, +1 (555) 123-4567
+		regexp.MustCompile(`0\d{1,4}(?:-|\(| )\d{1,4}(?:-|\)| )\d{3,4}`), // 03-1234-5678, 090-1234-5678, 03(1234)5678
+		regexp.MustCompile(`\(\d{3}\) ?\d{3}[\-. ]\d{4}`),                // (555) 123-4567
+		regexp.MustCompile(`[2-9]\d{2}[\-.]\d{3}[\-.]\d{4}`),             // 555-123-4567
+		regexp.MustCompile(`0[5789]0\d{8}`),                              // 09012345678
 	}
 	// Honorific + capitalised word(s): "Dr. Jane Smith", "Prof Yamada", "Ms Tanaka".
 	reHonorific = regexp.MustCompile(`\b(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame)\.?\s+(?:[A-Z]\.\s*)*[A-Z][\p{L}'’\-]+`)
@@ -170,6 +170,9 @@ func labelsInText(text string) []string {
 			continue
 		}
 		start := i
+		if start > 0 && text[start-1] == '.' {
+			start-- // "Passport No.: …"
+		}
 		for start > 0 {
 			p, psize := utf8.DecodeLastRuneInString(text[:start])
 			if strings.ContainsRune("\n\r.;,()[]{}\"|、。，；「」『』（）•*#>", p) {

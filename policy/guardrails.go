@@ -403,6 +403,7 @@ type walkCtx struct {
 	person        bool // inside an object about a person
 	parentSubject bool // the enclosing object is a record's subject
 	orgNames      bool // strings here are organisation names (indicator subject.names)
+	contact       bool // the enclosing object is a contact or person, so "name" is a person's
 }
 
 type sortedFinding struct {
@@ -457,6 +458,10 @@ func (w *walker) walkObject(v *jvalue, path []pathSeg, ctx walkCtx) {
 				w.add(p, a.rule, Refuse, fmt.Sprintf("field name %s refers to %s", quoted, a.what), a.principle)
 			}
 		}
+		if inPerson && anyToken(f.tokens, originKeys) {
+			w.add(p, ruleNationality, Refuse,
+				fmt.Sprintf("field %s inside an object about a person gives their origin", quoted), principleNonDiscrimination)
+		}
 		if inPerson && anyToken(f.tokens, riskWordSet) {
 			w.add(p, rulePersonRiskScore, Refuse,
 				fmt.Sprintf("field %s scores a person (it is inside an object about a person)", quoted), principleNoPersonScore)
@@ -471,7 +476,7 @@ func (w *walker) walkObject(v *jvalue, path []pathSeg, ctx walkCtx) {
 					w.add(p, a.rule, Flag, fmt.Sprintf("field name %s suggests %s", quoted, a.what), a.principle)
 				}
 			}
-			if (inPerson && isNameKey(f)) || (child.kind == jString && isPersonKey(f) && !isPersonKind(child.str)) {
+			if ((inPerson || ctx.contact) && isNameKey(f)) || (child.kind == jString && isPersonKey(f) && !isPersonKind(child.str)) {
 				w.add(p, rulePersonalNameField, Flag,
 					fmt.Sprintf("field %s seems to hold a person's name", quoted), principlePersonalData)
 			}
@@ -479,6 +484,7 @@ func (w *walker) walkObject(v *jvalue, path []pathSeg, ctx walkCtx) {
 		w.walk(child, p, walkCtx{
 			person:        inPerson || keyMeansPerson(f),
 			parentSubject: hasToken(f, "subject"),
+			contact:       len(f.tokens) > 0 && personNameHeads[f.tokens[len(f.tokens)-1]],
 			orgNames:      ctx.orgNames || (ctx.parentSubject && w.kind == "indicator" && f.compact == "name"),
 		})
 	}
@@ -503,6 +509,10 @@ func (w *walker) walkString(s string, path []pathSeg, ctx walkCtx) {
 	// "Label: value" entries in text: "Nationality: X", "国籍：X".
 	for _, label := range labelsInText(text) {
 		f := normName(label)
+		if isNameKey(f) && len(f.tokens) == 1 {
+			w.add(path, rulePersonalName, Flag,
+				fmt.Sprintf("text has an entry %s giving a person's name", quoteShort(label+": …")), principlePersonalData)
+		}
 		for _, a := range protectedAttributes {
 			if onlyAttribute(f, a) {
 				w.add(path, a.textRule, Refuse,

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/ursic/node/policy"
 )
 
 // Validate checks the record strictly against its kind (SPEC.md §6.2–§6.3):
@@ -86,7 +88,7 @@ func (e fieldErrors) err() error {
 // check validates a record file's policy member (SPEC.md §6.1).
 func (p *RecordPolicy) check(errs *fieldErrors) {
 	if p.TLP != "" {
-		if _, ok := normalTLP(p.TLP); !ok {
+		if _, err := policy.ParseLevel(p.TLP); err != nil {
 			errs.add("policy.tlp", fmt.Sprintf("%s is not a TLP level (clear, green, amber, amber+strict, red)", quote(p.TLP)))
 		}
 	}
@@ -110,14 +112,6 @@ func (p *RecordPolicy) check(errs *fieldErrors) {
 			errs.add(fmt.Sprintf("policy.caveats[%d]", i), fmt.Sprintf("%s is not a caveat token (lower-case letters, digits, '-', '_', '.')", quote(c)))
 		}
 	}
-}
-
-// normalTLP returns the level in its header form (SPEC.md §1), accepting
-// any case and an optional "TLP:" prefix.
-func normalTLP(s string) (string, bool) {
-	l := strings.ToLower(strings.TrimSpace(s))
-	l = strings.TrimPrefix(l, "tlp:")
-	return l, isTLP(l)
 }
 
 // A rule checks one value at path and records what is wrong with it.

@@ -220,10 +220,11 @@ func TestSearchText(t *testing.T) {
 		body, want string
 	}{
 		{`{"title":"Shell Co","summary":"Routes FUNDS","severity":3,"subject":{"names":[{"value":"Acme Ltd","lang":"en"}]}}`,
-			"en\nacme ltd\nroutes funds\nshell co"},
+			"shell co\nroutes funds\nacme ltd\nen"},
 		{`not json`, ""},
 		{``, ""},
 		{`["A", true, null, "b"]`, "a\nb"},
+		{`{"k":"line\nbreak \u00C9t\u00e9 \"q\"","e":"","n":{"x":{"y":["Z"]}}}`, "line\nbreak été \"q\"\nz"},
 	}
 	for _, tt := range tests {
 		if got := SearchText(json.RawMessage(tt.body)); got != tt.want {

@@ -90,11 +90,11 @@ func (v *view) apply(changes []change) {
 		}
 		if c.old == nil || c.old.Text != c.new.Text { // else the postings already hold this row
 			if c.old != nil {
-				for _, w := range words(c.old.Text) {
+				for w := range strings.FieldsSeq(c.old.Text) {
 					v.unpost(w, ord)
 				}
 			}
-			for _, w := range words(c.new.Text) {
+			for w := range strings.FieldsSeq(c.new.Text) {
 				v.post(w, ord)
 			}
 		}
@@ -128,6 +128,11 @@ func (v *view) apply(changes []change) {
 	v.entries = merged
 }
 
+// post adds ord to w's postings; posting a word twice is a no-op.
+//
+// Words are whitespace-separated (strings.Fields). A query word has no white space, so it occurs
+// in a Text exactly when it occurs inside one of the Text's words: substring search over the
+// vocabulary is substring search over the text.
 func (v *view) post(w string, ord uint32) {
 	p, ok := v.postings[w]
 	if !ok {
@@ -143,21 +148,12 @@ func (v *view) post(w string, ord uint32) {
 	}
 }
 
-// unpost removes ord from w's postings. The word stays in the vocabulary, possibly with no rows.
+// unpost removes ord from w's postings, if there. The word stays in the vocabulary, possibly with no rows.
 func (v *view) unpost(w string, ord uint32) {
 	p := v.postings[w]
 	if i, found := slices.BinarySearch(p, ord); found {
 		v.postings[w] = slices.Delete(p, i, i+1)
 	}
-}
-
-// words returns the distinct whitespace-separated words of text. A query word (which has no
-// white space) occurs in text exactly when it occurs inside one of these words, so substring
-// search over the words is substring search over the text.
-func words(text string) []string {
-	ws := strings.Fields(text)
-	slices.Sort(ws)
-	return slices.Compact(ws)
 }
 
 // bitmap is a set of ordinals.
