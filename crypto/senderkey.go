@@ -61,3 +61,13 @@ func UnwrapGroupKey(wrapped []byte, ids ...age.Identity) (*GroupKey, error) {
 	}
 	return &GroupKey{id: id}, nil
 }
+
+// ParseGroupKey reads a group key from its secret text ([GroupKey.String]),
+// as carried inside a senderkey record's sealed body.
+func ParseGroupKey(s string) (*GroupKey, error) {
+	id, err := age.ParseX25519Identity(strings.TrimSpace(s))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadGroupKey, err)
+	}
+	return &GroupKey{id: id}, nil
+}

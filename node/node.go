@@ -1,12 +1,12 @@
 package node
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ursic/node/node/index"
@@ -15,20 +15,33 @@ import (
 	"github.com/ursic/node/share"
 )
 
-// Node is a running node: its identity, its durable store and the in-memory
-// index of every record it may read. Its methods are safe for concurrent use.
+// Node is a running node: its identity, its durable store, the in-memory
+// index of every record it may read, its roster and, once [Node.Start] is
+// called, its libp2p host. Its methods are safe for concurrent use.
 type Node struct {
 	home  *Home
 	store *store.Store
 	index *index.Index
+	keys  *senderKeys
 	log   *slog.Logger
+	audit func(event, detail string)
 
 	started time.Time
+
+	rmu   sync.RWMutex
+	chain *rosterChain
 
 	// pubMu serialises publishing and retracting: they extend this node's own
 	// logs, whose sequence numbers must stay gap-free.
 	pubMu sync.Mutex
 	heads map[string]logHead // this node's own logs, by log ID
+
+	net *federation // nil until Start
+
+	policyMu sync.Mutex
+	policies map[string]policy.Policy // log policy cache, by author\x00log
+
+	unreadable atomic.Int64 // envelopes held (for relaying) that this node cannot open
 }
 
 type logHead struct {
@@ -48,6 +61,10 @@ func Open(h *Home, opt Options) (*Node, error) {
 	if lg == nil {
 		lg = slog.Default()
 	}
+	chain, err := loadRosterChain(h.Dir)
+	if err != nil {
+		return nil, err
+	}
 	st, err := store.Open(filepath.Join(h.Dir, StoreFile))
 	if err != nil {
 		return nil, err
@@ -57,17 +74,30 @@ func Open(h *Home, opt Options) (*Node, error) {
 		st.Close()
 		return nil, err
 	}
-	n := &Node{home: h, store: st, index: ix, log: lg, heads: map[string]logHead{}, started: time.Now()}
+	n := &Node{home: h, store: st, index: ix, keys: newSenderKeys(), log: lg, chain: chain, heads: map[string]logHead{}, started: time.Now()}
+	au, err := openAudit(h)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	n.audit = au.append
 	if err := n.rebuildIndex(); err != nil {
 		st.Close()
 		return nil, err
 	}
-	lg.Info("node open", "peer_id", h.Identity.PeerID(), "name", h.Config.Name, "records", ix.Len(), "took", time.Since(n.started).Round(time.Millisecond))
+	lg.Info("node open", "peer_id", h.Identity.PeerID(), "name", h.Config.Name, "records", ix.Len(),
+		"roster_version", n.rosterVersion(), "took", time.Since(n.started).Round(time.Millisecond))
 	return n, nil
 }
 
-// Close closes the store. The index is simply dropped: it was never on disk.
-func (n *Node) Close() error { return n.store.Close() }
+// Close stops networking and closes the store. The index is simply dropped:
+// it was never on disk.
+func (n *Node) Close() error {
+	if n.net != nil {
+		n.net.close()
+	}
+	return n.store.Close()
+}
 
 // Home is the node's home.
 func (n *Node) Home() *Home { return n.home }
@@ -75,47 +105,42 @@ func (n *Node) Home() *Home { return n.home }
 // PeerID is this node's peer ID.
 func (n *Node) PeerID() string { return n.home.Identity.PeerID() }
 
-// roster is the membership view policy decides over. Until the Federation
-// work installs a roster, a node is a consortium of one: `members` is itself.
-func (n *Node) roster() *policy.Roster {
-	return &policy.Roster{
-		Members:   []policy.Member{{PeerID: n.PeerID(), Name: n.home.Config.Name, Role: policy.RoleMember}},
-		Executive: []string{n.PeerID()},
-	}
-}
-
-func (n *Node) recipientCard(peerID string) (*Card, error) {
-	if peerID == n.PeerID() {
-		return n.home.Card(), nil
-	}
-	return nil, fmt.Errorf("no member card for %s", peerID)
-}
-
-func (n *Node) rosterVersion() uint64 { return 0 }
-
 // rebuildIndex opens every stored envelope with this node's keys and loads the
-// index, using every core: opening is the dominant cost of a start.
+// index. Sender keys come first (one pass over the senderkey records, which
+// are few), then every other envelope is opened on all cores: opening is the
+// dominant cost of a start.
 func (n *Node) rebuildIndex() error {
+	err := n.store.ForEach(func(e store.Entry) error {
+		env, err := share.Decode(e.Envelope)
+		if err != nil || env.Header.Kind != share.KindSenderKey {
+			return nil
+		}
+		if _, err := n.openEnvelope(env, e.CID); err != nil {
+			n.log.Debug("sender key not for this node", "cid", e.CID, "err", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("failed to read the store: %w", err)
+	}
 	jobs := make(chan store.Entry, 256)
 	rows := make(chan index.Row, 256)
 	errc := make(chan error, 1)
-	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
-	var skipped int
-	var skippedMu sync.Mutex
-	for range workers {
+	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for e := range jobs {
-				row, err := n.openEntry(e)
+				env, err := share.Decode(e.Envelope)
+				if err == nil && env.Header.Kind == share.KindSenderKey {
+					continue
+				}
+				row, err := n.openEntry(e, env, err)
 				if err != nil {
-					// Not ours to read (e.g. a key we do not hold): it stays in
-					// the store for relaying, and is counted.
-					skippedMu.Lock()
-					skipped++
-					skippedMu.Unlock()
-					n.log.Debug("envelope not readable", "cid", e.CID, "err", err)
+					// Not ours to read (sealed to a key we do not hold): it
+					// stays in the store for relaying to those who may.
+					n.unreadable.Add(1)
 					continue
 				}
 				rows <- row
@@ -152,26 +177,50 @@ func (n *Node) rebuildIndex() error {
 	if err := n.index.Insert(batch); err != nil {
 		return err
 	}
-	if skipped > 0 {
-		n.log.Info("envelopes held but not readable by this node", "count", skipped)
+	if c := n.unreadable.Load(); c > 0 {
+		n.log.Info("envelopes held for relaying but not readable by this node", "count", c)
 	}
-	return n.store.Stubs(func(s store.Stub) error {
-		return n.index.Retract(s.CID, s.RetractedBy, s.Reason)
+	// Retracted records are listed as stubs (header facts, no body), if this
+	// node was entitled to read them.
+	var stubRows []index.Row
+	err = n.store.Stubs(func(s store.Stub) error {
+		if row, ok := n.stubRow(s); ok {
+			stubRows = append(stubRows, row)
+		}
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return n.index.Insert(stubRows)
 }
 
-// openEntry decodes, verifies and opens one stored envelope into an index row.
-func (n *Node) openEntry(e store.Entry) (index.Row, error) {
-	env, err := share.Decode(e.Envelope)
-	if err != nil {
-		return index.Row{}, err
+// openEntry verifies and opens one stored envelope into an index row.
+func (n *Node) openEntry(e store.Entry, env *share.Envelope, decodeErr error) (index.Row, error) {
+	if decodeErr != nil {
+		return index.Row{}, decodeErr
 	}
-	plain, err := env.Open(n.home.Identity.AgeIdentity())
+	plain, err := n.openEnvelope(env, e.CID)
 	if err != nil {
 		return index.Row{}, err
 	}
 	return n.rowOf(e.CID, env, plain)
 }
 
-// errNotAuthor is returned when retracting someone else's record.
-var errNotAuthor = errors.New("only the author of a record can retract it")
+// stubRow makes the index row of a retracted record from its stub envelope.
+func (n *Node) stubRow(s store.Stub) (index.Row, bool) {
+	env, err := share.Decode(s.Envelope)
+	if err != nil {
+		return index.Row{}, false
+	}
+	h := env.Header
+	p, err := headerPolicyOf(&h)
+	if err != nil || (h.Author != n.PeerID() && !policy.MayReceive(n.roster(), p, h.Author, n.PeerID())) {
+		return index.Row{}, false
+	}
+	return index.Row{
+		CID: s.CID, Kind: h.Kind, Author: h.Author, AuthorName: n.memberName(h.Author), Log: h.Log, Seq: h.Seq,
+		TLP: h.TLP, Audience: h.Audience, Caveats: h.Caveats, Created: time.UnixMilli(h.Created).UTC(),
+		RosterVersion: h.RosterVersion, Retracted: true, RetractedBy: s.RetractedBy, RetractReason: s.Reason,
+	}, true
+}

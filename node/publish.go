@@ -8,7 +8,6 @@ import (
 
 	"filippo.io/age"
 
-	"github.com/ursic/node/crypto"
 	"github.com/ursic/node/node/index"
 	"github.com/ursic/node/node/store"
 	"github.com/ursic/node/policy"
@@ -178,44 +177,118 @@ func (n *Node) Publish(ctx context.Context, records [][]byte, opt PublishOptions
 
 // sealed is an envelope made but not yet stored.
 type sealed struct {
-	entry store.Entry
-	row   index.Row
+	entry  store.Entry
+	env    *share.Envelope
+	plain  []byte
+	row    *index.Row // nil for control records
+	newKey bool       // a senderkey record precedes this one
+	epoch  ownEpoch   // the sender key used, for group records
 }
 
 // publishLocked seals one batch, commits it in one transaction and indexes it.
 func (n *Node) publishLocked(drafts []*Draft) ([]string, error) {
 	heads := map[string]logHead{}
-	out := make([]sealed, 0, len(drafts))
+	var out []sealed
+	var cids []string
 	for _, d := range drafts {
-		s, err := n.seal(d.Record.Kind, d.Record.Body, d.Policy, d.Recipients, heads)
+		ss, err := n.seal(d.Record.Kind, d.Record.Body, d.Policy, d.Recipients, heads)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, s)
+		for _, s := range ss {
+			if s.env.Header.Kind == share.KindSenderKey {
+				// A new sender key: the node learns it as any reader would,
+				// so its own later opens and restarts work the same way.
+				if _, err := n.openEnvelope(s.env, s.entry.CID); err != nil {
+					return nil, err
+				}
+			}
+		}
+		out = append(out, ss...)
+		cids = append(cids, ss[len(ss)-1].entry.CID)
 	}
-	entries := make([]store.Entry, len(out))
-	rows := make([]index.Row, len(out))
-	cids := make([]string, len(out))
-	for i, s := range out {
-		entries[i], rows[i], cids[i] = s.entry, s.row, s.entry.CID
-	}
-	if _, err := n.store.Put(entries...); err != nil {
-		return nil, fmt.Errorf("failed to store: %w", err)
-	}
-	for log, h := range heads {
-		n.heads[log] = h
-	}
-	if err := n.index.Insert(rows); err != nil {
+	if err := n.commit(out, heads); err != nil {
 		return nil, err
 	}
 	return cids, nil
 }
 
-// seal builds the next envelope in the record's log. heads holds the batch's
-// uncommitted log heads and is advanced.
-func (n *Node) seal(kind string, body []byte, p policy.Policy, recipientIDs []string, heads map[string]logHead) (sealed, error) {
-	aud := p.Audience.Strings()
-	logID := share.LogID(aud)
+// commit stores sealed envelopes in one transaction, indexes them and
+// pushes them to connected peers entitled to read them.
+func (n *Node) commit(out []sealed, heads map[string]logHead) error {
+	entries := make([]store.Entry, len(out))
+	rows := make([]index.Row, 0, len(out))
+	for i, s := range out {
+		entries[i] = s.entry
+		if s.row != nil {
+			rows = append(rows, *s.row)
+		}
+	}
+	if _, err := n.store.Put(entries...); err != nil {
+		return fmt.Errorf("failed to store: %w", err)
+	}
+	for log, h := range heads {
+		n.heads[log] = h
+	}
+	n.audit("publish", auditCIDs(entries))
+	if err := n.index.Insert(rows); err != nil {
+		return err
+	}
+	if n.net != nil {
+		n.net.push(entries)
+	}
+	return nil
+}
+
+// headerPolicy is the policy part of an envelope header.
+type headerPolicy struct {
+	tlp      string
+	audience []string
+	caveats  []string
+}
+
+// seal makes the envelopes for one record: for a group audience, sealed to
+// this node's sender key for the group (preceded by a new senderkey record
+// when the group's readers changed); for an explicit list, sealed to each
+// reader directly. heads holds the batch's uncommitted log heads.
+func (n *Node) seal(kind string, body []byte, p policy.Policy, readers []string, heads map[string]logHead) ([]sealed, error) {
+	hp := headerPolicy{tlp: p.Level.String(), audience: p.Audience.Strings(), caveats: p.Caveats}
+	if p.Audience.Group == "" {
+		recips, err := n.ageRecipients(readers)
+		if err != nil {
+			return nil, err
+		}
+		s, err := n.sealEnvelope(kind, body, share.KeyRef{Direct: true}, recips, hp, heads)
+		if err != nil {
+			return nil, err
+		}
+		return []sealed{s}, nil
+	}
+	var out []sealed
+	gk, keyRecord, err := n.groupKeyFor(p.Audience.Group, hp.tlp, readers, heads)
+	if err != nil {
+		return nil, err
+	}
+	if keyRecord != nil {
+		out = append(out, *keyRecord)
+	}
+	c, err := share.ParseCID(gk.cid)
+	if err != nil {
+		return nil, err
+	}
+	ref := share.KeyRef{Group: p.Audience.Group, Epoch: gk.epoch, SenderKey: c.Bytes()}
+	s, err := n.sealEnvelope(kind, body, ref, []age.Recipient{gk.key.Recipient()}, hp, heads)
+	if err != nil {
+		return nil, err
+	}
+	s.newKey = keyRecord != nil
+	s.epoch = gk
+	return append(out, s), nil
+}
+
+// sealEnvelope builds the next envelope of the audience's log.
+func (n *Node) sealEnvelope(kind string, body []byte, key share.KeyRef, recips []age.Recipient, hp headerPolicy, heads map[string]logHead) (sealed, error) {
+	logID := share.LogID(hp.audience)
 	head, ok := heads[logID]
 	if !ok {
 		if head, ok = n.heads[logID]; !ok {
@@ -226,28 +299,16 @@ func (n *Node) seal(kind string, body []byte, p policy.Policy, recipientIDs []st
 			head = logHead{seq: seq, cid: c}
 		}
 	}
-	recips := make([]age.Recipient, 0, len(recipientIDs))
-	for _, id := range recipientIDs {
-		card, err := n.recipientCard(id)
-		if err != nil {
-			return sealed{}, err
-		}
-		r, err := crypto.ParseRecipient(card.Recipient)
-		if err != nil {
-			return sealed{}, fmt.Errorf("member %s: %w", id, err)
-		}
-		recips = append(recips, r)
-	}
 	h := share.Header{
 		Kind:          kind,
 		Log:           logID,
 		Seq:           head.seq + 1,
 		Created:       time.Now().UnixMilli(),
 		RosterVersion: n.rosterVersion(),
-		TLP:           p.Level.String(),
-		Audience:      aud,
-		Caveats:       p.Caveats,
-		Key:           share.KeyRef{Direct: true},
+		TLP:           hp.tlp,
+		Audience:      hp.audience,
+		Caveats:       hp.caveats,
+		Key:           key,
 	}
 	if head.cid != "" {
 		prev, err := share.ParseCID(head.cid)
@@ -265,13 +326,14 @@ func (n *Node) seal(kind string, body []byte, p policy.Policy, recipientIDs []st
 		return sealed{}, err
 	}
 	c := share.CIDOf(enc).String()
-	row, err := n.rowOf(c, env, body)
-	if err != nil {
-		return sealed{}, err
+	s := sealed{entry: store.Entry{CID: c, Author: n.PeerID(), Log: logID, Seq: h.Seq, Prev: head.cid, Envelope: enc}, env: env, plain: body}
+	if kind != share.KindSenderKey {
+		row, err := n.rowOf(c, env, body)
+		if err != nil {
+			return sealed{}, err
+		}
+		s.row = &row
 	}
 	heads[logID] = logHead{seq: h.Seq, cid: c}
-	return sealed{
-		entry: store.Entry{CID: c, Author: n.PeerID(), Log: logID, Seq: h.Seq, Prev: head.cid, Envelope: enc},
-		row:   row,
-	}, nil
+	return s, nil
 }

@@ -77,9 +77,7 @@ func (n *Node) rowOf(cid string, env *share.Envelope, plain []byte) (index.Row, 
 		ValidUntil:    parseDate(dates.ValidUntil),
 		ReviewDue:     parseDate(dates.ReviewDue),
 	}
-	if h.Author == n.PeerID() {
-		row.AuthorName = n.home.Config.Name
-	}
+	row.AuthorName = n.memberName(h.Author)
 	row.Text = strings.ToLower(row.Title) + "\n" + index.SearchText(row.Body)
 	return row, nil
 }
@@ -224,24 +222,43 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 	n.pubMu.Lock()
 	defer n.pubMu.Unlock()
 	heads := map[string]logHead{}
-	s, err := n.seal(share.KindRetraction, rec.Body, p, recips, heads)
+	ss, err := n.seal(share.KindRetraction, rec.Body, p, recips, heads)
 	if err != nil {
 		return "", err
 	}
-	stub := store.Stub{CID: target.CID, RetractedBy: s.entry.CID, Reason: reason, At: time.Now().UTC(), Author: target.Author, Log: target.Log, Seq: target.Seq}
+	if len(ss) > 1 {
+		// The group's readers changed since the record: hand out the new
+		// sender key first, in its own transaction.
+		if _, err := n.openEnvelope(ss[0].env, ss[0].entry.CID); err != nil {
+			return "", err
+		}
+		if err := n.commit(ss[:1], map[string]logHead{}); err != nil {
+			return "", err
+		}
+	}
+	s := ss[len(ss)-1]
+	stubEnv, err := n.stubOf(target.CID)
+	if err != nil {
+		return "", err
+	}
+	stub := store.Stub{CID: target.CID, RetractedBy: s.entry.CID, Reason: reason, At: time.Now().UTC(), Author: target.Author, Log: target.Log, Seq: target.Seq, Envelope: stubEnv}
 	if err := n.store.Retract(s.entry, stub); err != nil {
 		return "", fmt.Errorf("failed to store the retraction: %w", err)
 	}
 	for log, h := range heads {
 		n.heads[log] = h
 	}
-	if err := n.index.Insert([]index.Row{s.row}); err != nil {
+	n.audit("retract", target.CID+" by "+s.entry.CID)
+	if err := n.index.Insert([]index.Row{*s.row}); err != nil {
 		return "", err
 	}
 	if err := n.index.Retract(target.CID, s.entry.CID, reason); err != nil {
 		return "", err
 	}
 	n.log.Info("record retracted", "cid", target.CID, "by", s.entry.CID)
+	if n.net != nil {
+		n.net.push([]store.Entry{s.entry})
+	}
 	return s.entry.CID, nil
 }
 
@@ -256,6 +273,10 @@ type Status struct {
 	RosterVersion  uint64    `json:"roster_version"`
 	PeersConnected int       `json:"peers_connected"`
 	Equivocations  int       `json:"equivocations"`
+	Unreadable     int64     `json:"unreadable"`           // envelopes held for relaying that this node cannot open
+	Rejected       int64     `json:"rejected_from_peers"`  // envelopes and messages refused
+	RefusedPeers   int64     `json:"refused_at_handshake"` // connections refused by the roster gate
+	Addrs          []string  `json:"addrs,omitempty"`
 	Started        time.Time `json:"started"`
 	API            string    `json:"api"`
 }
@@ -266,10 +287,20 @@ func (n *Node) Status() (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	return Status{
+	s := Status{
 		PeerID: n.PeerID(), Name: n.home.Config.Name, Role: n.home.Config.Role,
 		Records: st.Records, Retracted: st.Stubs, Logs: st.Logs,
 		RosterVersion: n.rosterVersion(), Equivocations: st.Equivocations,
-		Started: n.started.UTC(), API: n.home.Config.API,
-	}, nil
+		Started: n.started.UTC(), API: n.home.Config.API, Unreadable: n.unreadable.Load(),
+	}
+	if n.net != nil {
+		s.PeersConnected = len(n.Peers())
+		s.Rejected = n.net.stats.rejectedEnvelopes.Load() + n.net.stats.rejectedMessages.Load()
+		s.RefusedPeers = n.net.stats.refusedAtHandshake.Load()
+		s.Addrs = n.Addrs()
+	}
+	return s, nil
 }
+
+// errNotAuthor is returned when retracting someone else's record.
+var errNotAuthor = errors.New("only the author of a record can retract it")

@@ -94,7 +94,7 @@ var protectedAttributes = []*attribute{
 		m: matcher{
 			phrases: phrases("religion", "religious", "faith", "creed", "denomination", "shukyo",
 				"konfession", "religionszugehorigkeit"),
-			subs:   subs("religio", "宗教", "信仰", "宗派", "信教", "종교"),
+			subs: subs("religio", "宗教", "信仰", "宗派", "信教", "종교"),
 			unless: phrases("good faith", "bad faith", "currency denomination", "denomination currency",
 				"amount denomination", "denomination amount"),
 		},
@@ -242,7 +242,7 @@ var (
 	personNameHeads = words(personWords + " contact principal responsible lead corresponding")
 	// originKeys, inside an object about a person, give that person's origin
 	// ("applicant": {"country": "…"}); about an organisation they are allowed.
-	originKeys = words("country origin home jurisdiction homeland 国 出身")
+	originKeys = words("country origin jurisdiction homeland 国 出身")
 )
 
 // personValues are values of a kind/type field that make the object a person

@@ -47,13 +47,23 @@ var notNameBefore = []string{"客員", "特任", "名誉", "准", "副", "招聘
 func textFindings(text string, names bool) map[string]int {
 	found := map[string]int{}
 	masked := text
+	// mask counts the matches of re and blanks them out, so that a later
+	// detector does not see them again (an ORCID iD is not a phone number).
 	mask := func(re *regexp.Regexp, rule string, ok func(s string, i, j int) bool) {
+		var b strings.Builder
+		last := 0
 		for _, loc := range re.FindAllStringIndex(masked, -1) {
 			if ok != nil && !ok(masked, loc[0], loc[1]) {
 				continue
 			}
 			found[rule]++
-			masked = masked[:loc[0]] + strings.Repeat("x", loc[1]-loc[0]) + masked[loc[1]:]
+			b.WriteString(masked[last:loc[0]])
+			b.WriteString(strings.Repeat("x", loc[1]-loc[0]))
+			last = loc[1]
+		}
+		if last > 0 {
+			b.WriteString(masked[last:])
+			masked = b.String()
 		}
 	}
 	mask(reORCID, ruleORCID, digitBounded)
@@ -175,7 +185,7 @@ func labelsInText(text string) []string {
 		}
 		for start > 0 {
 			p, psize := utf8.DecodeLastRuneInString(text[:start])
-			if strings.ContainsRune("\n\r.;,()[]{}\"|、。，；「」『』（）•*#>", p) {
+			if strings.ContainsRune("\n\r.;,()[]{}\"|、。，；「」『』（）•*#>:：=", p) {
 				break
 			}
 			start -= psize

@@ -163,6 +163,12 @@ func TestStructural(t *testing.T) {
 		{"name of a typed person", `{"entities": [{"kind": "person", "name": "Jane Roe"}]}`, "entities[0].name", rulePersonalNameField},
 		{"researcher as a string", `{"researcher": "Jane Roe"}`, "researcher", rulePersonalNameField},
 		{"contact person", `{"contact_person": "Jane Roe"}`, "contact_person", rulePersonalNameField},
+		{"country of a person", `{"applicant": {"country": "XX"}}`, "applicant.country", ruleNationality},
+		{"origin of a typed person", `{"entities": [{"type": "person", "origin": "XX"}]}`, "entities[0].origin", ruleNationality},
+		{"founder risk", `{"founder": {"risk": "high"}}`, "founder.risk", rulePersonRiskScore},
+		{"director score", `{"board": {"director": {"score": 3}}}`, "board.director.score", rulePersonRiskScore},
+		{"contact name", `{"contact": {"name": "Jane Roe"}}`, "contact.name", rulePersonalNameField},
+		{"national id in a person", `{"applicant": {"NationalID": "X"}}`, "applicant.NationalID", ruleIdentityDocument},
 		{"deep nationality", `{"orgs_involved": [{"members": [{"Citizenship": "X"}]}]}`, "orgs_involved[0].members[0].Citizenship", ruleNationality},
 	}
 	for _, tt := range tests {
@@ -189,6 +195,9 @@ func TestNotPersons(t *testing.T) {
 		`{"kind": "indicator", "subject": {"kind": "funding_source"}}`,
 		`{"kind": "method", "orgs_involved": [{"ror": "https://ror.org/00example", "role": "recruiting institution"}], "tactic": "talent programme recruitment of visiting researchers"}`,
 		`{"student_exchange_programme": {"risk": "medium"}}`,
+		`{"researcher_role_pattern": {"home_institution_type": "university", "position": "visiting"}}`,
+		`{"funding_source": {"country": "XX", "jurisdiction": "XX", "denomination_currency": "JPY"}}`,
+		`{"personal_data": {"risk": "low"}, "human_rights_risk": 1, "person_count": 3}`,
 		`{"kind": "trend", "metrics": [{"dimension": "tech_area", "value": "quantum", "count": 4}]}`,
 	}
 	for _, b := range bodies {
@@ -235,6 +244,8 @@ func TestValues(t *testing.T) {
 		{"narrative", "Place of birth: somewhere", ruleBirthplace},
 		{"narrative", "details (visa status: pending)", ruleImmigrationStatus},
 		{"narrative", "religion=none", ruleReligion},
+		{"narrative", "Passport No.: TK0000000", ruleIdentityDocument},
+		{"narrative", "在留資格 ： 留学", ruleImmigrationStatus},
 		// Not refused.
 		{"reason_category", "undisclosed foreign talent programme", ""},
 		{"reason_category", "foreign government funding", ""},
@@ -305,6 +316,8 @@ func TestFlags(t *testing.T) {
 		{"chinese", `{"x": "王先生"}`, []string{rulePersonalName}},
 		{"korean", `{"x": "김민수 씨"}`, []string{rulePersonalName}},
 		{"labelled name", `{"x": "Full name: Jane Roe"}`, []string{rulePersonalName}},
+		{"labelled plain name", `{"x": "Name: Jane Roe"}`, []string{rulePersonalName}},
+		{"labelled contacts", `{"x": "E-mail: see above\nTel: see above\nDOB: withheld"}`, []string{ruleDateOfBirth, ruleEmail, rulePhone}},
 		{"several at once", `{"x": "Dr. Roe, jane@example.org, +44 20 7946 0958, 0000-0002-1825-0097"}`,
 			[]string{ruleEmail, ruleORCID, rulePersonalName, rulePhone}},
 		// field names

@@ -37,7 +37,7 @@ var knownCaveats = []string{CaveatNoFacet}
 func (p Policy) Check(r *Roster) error {
 	if !p.Level.Valid() {
 		return ruleErr(ErrUnknownLevel, "level",
-			fmt.Sprintf("policy has no valid TLP level (%s)", p.Level), "--tlp "+strings.ReplaceAll(validLevels, ", ", "|"))
+			fmt.Sprintf("no valid TLP level (got %s)", p.Level), "--tlp "+strings.ReplaceAll(validLevels, ", ", "|"))
 	}
 	if err := r.Validate(); err != nil {
 		return err
@@ -75,7 +75,8 @@ func (p Policy) checkGroup(r *Roster) error {
 			fmt.Sprintf("%s never goes to liaison partners, so not to the group %q", p.Level.label(), g),
 			"--audience members|secretariat|executive|GROUP|PEERID ..., or --tlp green to share with partners")
 	}
-	if _, err := r.Group(g); err != nil {
+	if !r.hasGroup(g) {
+		_, err := r.group(g) // the unknown-group error, with the groups that exist
 		return err
 	}
 	return nil
@@ -109,30 +110,15 @@ func (p Policy) checkPeers(r *Roster) error {
 // left out of that group's recipients. Any error from [Policy.Check] is
 // returned unchanged, and then there are no recipients.
 func Recipients(r *Roster, p Policy, author string) ([]string, error) {
-	if err := p.Check(r); err != nil {
+	if err := decide(r, p, author); err != nil {
 		return nil, err
-	}
-	a, ok := r.Member(author)
-	if !ok {
-		return nil, ruleErr(ErrUnknownPeer, "unknown-author",
-			fmt.Sprintf("author %s is not on the roster", author), "an author on the roster")
-	}
-	if p.Level >= Amber && a.Role == RoleLiaison {
-		return nil, ruleErr(ErrForbiddenAudience, "liaison-author",
-			fmt.Sprintf("%s is for consortium members only, and author %s is a liaison partner", p.Level.label(), author),
-			"--tlp clear|green")
 	}
 	ids := []string{author}
 	if g := p.Audience.Group; g != "" {
-		members, err := r.Group(g)
-		if err != nil {
-			return nil, err // unreachable: Check resolved the group
-		}
-		for _, id := range members {
-			if m, _ := r.Member(id); p.Level >= Amber && m.Role == RoleLiaison {
-				continue
+		for _, m := range r.Members {
+			if inGroup(r, m, g, p.Level) {
+				ids = append(ids, m.PeerID)
 			}
-			ids = append(ids, id)
 		}
 	} else {
 		ids = append(ids, p.Audience.Peers...)
@@ -144,14 +130,60 @@ func Recipients(r *Roster, p Policy, author string) ([]string, error) {
 // MayReceive reports whether peerID is entitled to read a record with policy p
 // written by author, that is whether it is in [Recipients]. It is the
 // predicate sync uses before sending an envelope, and it fails closed: any
-// error (invalid policy, unknown author, invalid roster) means false.
+// error (invalid policy, unknown author, invalid roster) means false. Its cost
+// is linear in the roster's size (tens of microseconds at 500 nodes); callers
+// deciding many records of one log may decide once per log.
 func MayReceive(r *Roster, p Policy, author, peerID string) bool {
-	ids, err := Recipients(r, p, author)
-	if err != nil {
+	if decide(r, p, author) != nil {
 		return false
 	}
-	_, found := slices.BinarySearch(ids, peerID)
-	return found
+	if peerID == author {
+		return true
+	}
+	if g := p.Audience.Group; g != "" {
+		m, ok := r.Member(peerID)
+		return ok && inGroup(r, m, g, p.Level)
+	}
+	return slices.Contains(p.Audience.Peers, peerID)
+}
+
+// decide runs every check that Recipients and MayReceive share: the policy
+// over the roster, then the author.
+func decide(r *Roster, p Policy, author string) error {
+	if err := p.Check(r); err != nil {
+		return err
+	}
+	a, ok := r.Member(author)
+	if !ok {
+		return ruleErr(ErrUnknownPeer, "unknown-author",
+			fmt.Sprintf("author %s is not on the roster", author), "an author on the roster")
+	}
+	if p.Level >= Amber && a.Role == RoleLiaison {
+		return ruleErr(ErrForbiddenAudience, "liaison-author",
+			fmt.Sprintf("%s is for consortium members only, and author %s is a liaison partner", p.Level.label(), author),
+			"--tlp clear|green")
+	}
+	return nil
+}
+
+// inGroup reports whether m receives a record for group g at level l: it is in
+// the group and, at TLP:AMBER or stricter, not a liaison. The roster is
+// already validated and the group known.
+func inGroup(r *Roster, m Member, g string, l Level) bool {
+	if l >= Amber && m.Role == RoleLiaison {
+		return false
+	}
+	switch g {
+	case GroupMembers:
+		return m.Role == RoleMember
+	case GroupSecretariat:
+		return m.Role == RoleSecretariat
+	case GroupPartners:
+		return m.Role == RoleLiaison
+	case GroupExecutive:
+		return slices.Contains(r.Executive, m.PeerID)
+	}
+	return slices.Contains(m.Groups, g)
 }
 
 // Handling is what recipients may do with a record, from its policy.

@@ -150,3 +150,23 @@ func TestHandlingProperties(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkMayReceive measures the sync predicate over a 500-node roster.
+func BenchmarkMayReceive(b *testing.B) {
+	r := &Roster{}
+	for i := range 500 {
+		id := "12D3KooW" + strings.Repeat(base58Alphabet[i%58:i%58+1], 40) + strings.Repeat(base58Alphabet[i/58:i/58+1], 4)
+		role := RoleMember
+		if i%50 == 0 {
+			role = RoleLiaison
+		}
+		r.Members = append(r.Members, Member{PeerID: id, Role: role, Groups: []string{"g1"}})
+	}
+	p := Policy{Level: Amber, Audience: Audience{Group: "g1"}}
+	author, peer := r.Members[1].PeerID, r.Members[499].PeerID
+	for b.Loop() {
+		if !MayReceive(r, p, author, peer) {
+			b.Fatal("denied")
+		}
+	}
+}

@@ -76,6 +76,25 @@ func (r *Roster) Group(name string) ([]string, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	return r.group(name)
+}
+
+// hasGroup reports whether the roster defines the group: a built-in one, or a
+// custom group with at least one member.
+func (r *Roster) hasGroup(name string) bool {
+	if isBuiltinGroup(name) {
+		return true
+	}
+	for _, m := range r.Members {
+		if slices.Contains(m.Groups, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// group is Group over a roster already validated.
+func (r *Roster) group(name string) ([]string, error) {
 	var ids []string
 	switch name {
 	case GroupMembers:

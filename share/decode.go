@@ -206,6 +206,10 @@ func (h *Header) check() error {
 	if err := h.Key.check(h.Audience); err != nil {
 		return err
 	}
+	if h.Kind == KindSenderKey && (!h.Key.Direct || len(h.Audience) != 1 || !isGroupName(h.Audience[0])) {
+		// A reader cannot need a sender key to learn that sender key.
+		return bad("a senderkey record has a group audience and is sealed directly to the group's members (key reference \"d\")")
+	}
 	if len(h.BodyDigest) != sha256.Size {
 		return bad("body digest \"bd\" is %d bytes, want %d", len(h.BodyDigest), sha256.Size)
 	}

@@ -99,10 +99,8 @@ func Seal(id *crypto.Identity, h Header, plaintext []byte, recipients ...age.Rec
 	if err := h.check(); err != nil {
 		return nil, err
 	}
-	if !isControlKind(h.Kind) {
-		if err := checkBody(h.Kind, plaintext); err != nil {
-			return nil, err
-		}
+	if err := checkPlaintext(&h, plaintext); err != nil {
+		return nil, err
 	}
 	body, err := crypto.Seal(plaintext, recipients...)
 	if err != nil {
@@ -203,7 +201,8 @@ func (e *Envelope) Verify() error {
 // Open verifies the envelope, opens its body with the first identity that
 // can, and returns the plaintext: the record's compact JSON. For user kinds
 // the plaintext must be a valid record of the header's kind (SPEC.md §5);
-// control kinds (roster, senderkey) are returned unchecked.
+// a senderkey body must be valid for the header's group (SPEC.md §6.4);
+// a roster body is returned unchecked.
 func (e *Envelope) Open(ids ...age.Identity) ([]byte, error) {
 	if err := e.Verify(); err != nil {
 		return nil, err
@@ -215,12 +214,24 @@ func (e *Envelope) Open(ids ...age.Identity) ([]byte, error) {
 	if len(plain) > MaxPlaintextSize {
 		return nil, fmt.Errorf("%w: plaintext is %d bytes, the limit is %d", ErrTooLarge, len(plain), MaxPlaintextSize)
 	}
-	if !isControlKind(e.Header.Kind) {
-		if err := checkBody(e.Header.Kind, plain); err != nil {
-			return nil, err
-		}
+	if err := checkPlaintext(&e.Header, plain); err != nil {
+		return nil, err
 	}
 	return plain, nil
+}
+
+// checkPlaintext is what a body must be for its header (SPEC.md §5, §6):
+// a valid record of a user kind, or a valid senderkey body for the
+// header's group. Roster bodies are not checked here: rosters travel in
+// the wire protocol's Rosters message and are checked by [ParseRoster].
+func checkPlaintext(h *Header, plain []byte) error {
+	switch {
+	case h.Kind == KindSenderKey:
+		return checkSenderKeyBody(h, plain)
+	case isControlKind(h.Kind):
+		return nil
+	}
+	return checkBody(h.Kind, plain)
 }
 
 // OpenRecord is [Envelope.Open] returning the record, with its policy taken

@@ -179,9 +179,13 @@ func TestSealRefuses(t *testing.T) {
 	if _, err := Seal(author, good, plain); err == nil {
 		t.Fatal("sealed to no recipients")
 	}
-	// A control kind's body is not a record.
-	if _, err := Seal(author, Header{Kind: KindSenderKey, Seq: 1, TLP: "amber", Audience: []string{"members"}, Key: KeyRef{Direct: true}}, []byte("key"), r); err != nil {
+	// A roster body is not a record, and is not checked here.
+	if _, err := Seal(author, Header{Kind: KindRoster, Seq: 1, TLP: "amber", Audience: []string{"members"}, Key: KeyRef{Direct: true}}, []byte("roster"), r); err != nil {
 		t.Fatal(err)
+	}
+	// A senderkey body is checked (SPEC.md §6.4).
+	if _, err := Seal(author, Header{Kind: KindSenderKey, Seq: 1, TLP: "amber", Audience: []string{"members"}, Key: KeyRef{Direct: true}}, []byte("key"), r); !errors.Is(err, ErrInvalidRecord) {
+		t.Fatalf("senderkey with a bad body: got %v, want ErrInvalidRecord", err)
 	}
 }
 

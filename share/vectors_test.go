@@ -13,7 +13,7 @@ import (
 	"filippo.io/age"
 )
 
-// vector is one file of testdata/vectors (SPEC.md §8).
+// vector is one file of testdata/vectors (SPEC.md §9).
 type vector struct {
 	Description string `json:"description"`
 	Expect      string `json:"expect"`

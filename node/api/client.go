@@ -187,3 +187,14 @@ func (c *Client) Retract(ctx context.Context, cid, reason string) (RetractResult
 	var r RetractResult
 	return r, c.do(ctx, "POST", "/v1/records/"+url.PathEscape(cid)+"/retract", bytes.NewReader(body), &r)
 }
+
+// Peers lists the peers connected now.
+func (c *Client) Peers(ctx context.Context) ([]node.PeerInfo, error) {
+	var ps []node.PeerInfo
+	return ps, c.do(ctx, "GET", "/v1/peers", nil, &ps)
+}
+
+// ApplyRoster installs a roster in the running node.
+func (c *Client) ApplyRoster(ctx context.Context, doc []byte) error {
+	return c.do(ctx, "POST", "/v1/roster", bytes.NewReader(doc), nil)
+}

@@ -65,6 +65,9 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("GET /v1/records", true, s.list)
 	s.handle("GET /v1/records/{cid}", true, s.show)
 	s.handle("POST /v1/records/{cid}/retract", true, s.retract)
+	s.handle("GET /v1/peers", true, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, s.node.Peers()) })
+	s.handle("GET /v1/roster", true, s.getRoster)
+	s.handle("POST /v1/roster", true, s.applyRoster)
 	s.mux.Handle("GET /metrics", s.auth(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	return s
 }
@@ -314,6 +317,39 @@ func (s *Server) retract(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, RetractResult{CID: r.PathValue("cid"), Retraction: by})
+}
+
+func (s *Server) getRoster(w http.ResponseWriter, r *http.Request) {
+	ro := s.node.Roster()
+	if ro == nil {
+		writeError(w, &Error{Status: 404, Message: "this node has no roster: it is a consortium of one", Hint: "install one with `ursic roster apply ROSTER.json`"})
+		return
+	}
+	b, err := ro.Marshal()
+	if err != nil {
+		writeError(w, internal(err))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(b)
+}
+
+func (s *Server) applyRoster(w http.ResponseWriter, r *http.Request) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 16<<20))
+	if err != nil {
+		writeError(w, &Error{Status: http.StatusRequestEntityTooLarge, Message: "roster larger than 16 MiB"})
+		return
+	}
+	ro, err := share.ParseRoster(data)
+	if err != nil {
+		writeError(w, &Error{Status: 400, Message: err.Error()})
+		return
+	}
+	if err := s.node.ApplyRoster(ro); err != nil {
+		writeError(w, &Error{Status: 422, Message: err.Error()})
+		return
+	}
+	writeJSON(w, 200, map[string]any{"version": ro.Version, "hash": ro.Hash()})
 }
 
 func internal(err error) *Error {

@@ -222,6 +222,8 @@ func TestSearchText(t *testing.T) {
 		{`{"title":"Shell Co","summary":"Routes FUNDS","severity":3,"subject":{"names":[{"value":"Acme Ltd","lang":"en"}]}}`,
 			"shell co\nroutes funds\nacme ltd\nen"},
 		{`not json`, ""},
+		{`{"a":"unterminated`, ""},
+		{`}]"x"`, "x"},
 		{``, ""},
 		{`["A", true, null, "b"]`, "a\nb"},
 		{`{"k":"line\nbreak \u00C9t\u00e9 \"q\"","e":"","n":{"x":{"y":["Z"]}}}`, "line\nbreak été \"q\"\nz"},
@@ -243,5 +245,53 @@ func TestDescendingOrder(t *testing.T) {
 		if descending(times[i-1]) >= descending(times[i]) {
 			t.Errorf("descending(%v) >= descending(%v)", times[i-1], times[i])
 		}
+	}
+}
+
+// TestConcurrentReadersAndWriter is for the race detector: List, Get and Watch run while rows
+// are inserted and retracted.
+func TestConcurrentReadersAndWriter(t *testing.T) {
+	x := newIndex(t)
+	done := make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		defer close(done)
+		for i := 0; i < 200; i++ {
+			r := row(fmt.Sprintf("c-%03d", i), "indicator", "kyoto", "green", t0.Add(time.Duration(i)*time.Minute), "word")
+			if err := x.Insert([]Row{r}); err != nil {
+				errc <- err
+				return
+			}
+			if i%10 == 0 {
+				if err := x.Retract(r.CID, "c-r", ""); err != nil {
+					errc <- err
+					return
+				}
+			}
+		}
+	}()
+	for reading := true; reading; {
+		select {
+		case <-done:
+			reading = false
+		default:
+		}
+		rows, total, err := x.List(Query{Text: "word", Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) > total {
+			t.Fatalf("List returned %d rows for a total of %d", len(rows), total)
+		}
+		x.Get("c-001")
+		x.Watch()
+	}
+	select {
+	case err := <-errc:
+		t.Fatal(err)
+	default:
+	}
+	if _, total, _ := x.List(Query{Text: "word"}); total != 180 {
+		t.Errorf("List(text) total = %d, want 180 (20 rows retracted)", total)
 	}
 }

@@ -34,6 +34,9 @@ type Stub struct {
 	Author      string    `json:"author,omitempty"` // the retracted record's log position, if known
 	Log         string    `json:"log,omitempty"`
 	Seq         uint64    `json:"seq,omitempty"`
+	// Envelope is the record's stub envelope (header and signature, no
+	// body), so the log position can still be served and verified.
+	Envelope []byte `json:"envelope,omitempty"`
 }
 
 // Equivocation is a log position at which more than one envelope exists. CIDs[0] is the one

@@ -13,12 +13,15 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/ursic/node/examples"
 	"github.com/ursic/node/node"
 	"github.com/ursic/node/node/api"
+	"github.com/ursic/node/share"
 )
 
 func init() {
@@ -40,7 +43,7 @@ type demoNode struct {
 	done   chan error
 }
 
-func startDemoNode(ctx context.Context, home string, lg *slog.Logger) (*demoNode, error) {
+func startDemoNode(ctx context.Context, home string, lg *slog.Logger, network bool) (*demoNode, error) {
 	h, err := node.LoadHome(home, "")
 	if err != nil {
 		return nil, err
@@ -53,6 +56,12 @@ func startDemoNode(ctx context.Context, home string, lg *slog.Logger) (*demoNode
 	if err != nil {
 		n.Close()
 		return nil, err
+	}
+	if network {
+		if err := n.Start(ctx); err != nil {
+			n.Close()
+			return nil, err
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	ready := make(chan net.Addr, 1)
@@ -108,6 +117,19 @@ func sample(name string) []byte {
 	return b
 }
 
+// demoMembers are the consortium the demo builds: three member universities,
+// the secretariat and a liaison node.
+var demoMembers = []struct{ key, name, role string }{
+	{"kyoto", "Kyoto University (demo)", "member"},
+	{"osaka", "Osaka University (demo)", "member"},
+	{"tohoku", "Tohoku University (demo)", "member"},
+	{"secretariat", "URSIC Secretariat (demo)", "secretariat"},
+	{"liaison", "URSIC Liaison to partner networks (demo)", "liaison"},
+}
+
+// demoWait bounds every wait for the network in the demo.
+const demoWait = 20 * time.Second
+
 func runDemo(e *env, args []string) error {
 	fset := flag.NewFlagSet("demo", flag.ContinueOnError)
 	once := fset.Bool("once", false, "")
@@ -133,55 +155,158 @@ func runDemo(e *env, args []string) error {
 	lg := slog.New(slog.NewTextHandler(io.Discard, nil))
 	wt := &walkthrough{w: e.stdout}
 
-	wt.say("URSIC demo — a consortium of one node on this machine (homes under %s)\n", root)
-	home := filepath.Join(root, "kyoto")
-	var card *node.Card
-	wt.step("create a node home for \"Demo University (Kyoto)\"", func() (string, error) {
-		card, err = node.Init(home, node.InitOptions{Name: "Demo University (Kyoto)"})
-		if err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("peer ID %s\nage recipient %s", card.PeerID, card.Recipient), nil
-	})
-	if card == nil {
-		return fmt.Errorf("demo stopped: %d step(s) failed", wt.failed)
-	}
-	d, err := startDemoNode(ctx, home, lg)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if d != nil {
-			d.close()
-		}
-	}()
+	wt.say("URSIC demo — a consortium of five nodes on this machine, real libp2p on loopback")
+	wt.say("(homes under %s)\n", root)
 
-	wt.say("\nPublishing sample records at several TLP levels:")
-	published := map[string]string{}
-	for _, f := range []string{"indicator-amber.json", "indicator-green.json", "indicator-clear.json", "method-amber-strict.json", "batch.jsonl"} {
-		wt.step("publish "+f, func() (string, error) {
-			var cids []string
-			_, err := d.client.Publish(ctx, sample(f), node.PublishOptions{}, func(ev api.PublishEvent) error {
-				cids = append(cids, ev.CID)
-				return nil
-			})
+	// 1. Every institution creates its node; the executive writes the genesis.
+	cards := map[string]*node.Card{}
+	wt.step("five institutions create their nodes: three universities, the secretariat, a liaison", func() (string, error) {
+		var b strings.Builder
+		for _, m := range demoMembers {
+			c, err := node.Init(filepath.Join(root, m.key), node.InitOptions{Name: m.name, Role: m.role})
 			if err != nil {
 				return "", err
 			}
-			published[f] = cids[0]
-			return strings.Join(cids, "\n"), nil
-		})
+			cards[m.key] = c
+			fmt.Fprintf(&b, "%-12s %-12s %s\n", m.key, m.role, c.PeerID)
+		}
+		return b.String(), nil
+	})
+	if len(cards) != len(demoMembers) {
+		return fmt.Errorf("demo stopped: %d step(s) failed", wt.failed)
 	}
+	home := func(k string) string { return filepath.Join(root, k) }
+	var genesis *share.Roster
+	wt.step("the founding executives (Kyoto, Osaka, Tohoku) sign a genesis roster, threshold 2", func() (string, error) {
+		genesis = &share.Roster{Version: 1, Threshold: 2, Created: time.Now().UTC().Truncate(time.Second)}
+		for _, m := range demoMembers {
+			genesis.Members = append(genesis.Members, share.RosterMember(*cards[m.key]))
+		}
+		genesis.Executive = []string{cards["kyoto"].PeerID, cards["osaka"].PeerID, cards["tohoku"].PeerID}
+		for _, k := range []string{"kyoto", "osaka"} {
+			h, err := node.LoadHome(home(k), "")
+			if err != nil {
+				return "", err
+			}
+			if err := genesis.Sign(h.Identity); err != nil {
+				return "", err
+			}
+		}
+		if err := genesis.VerifyGenesis(); err != nil {
+			return "", err
+		}
+		for _, m := range demoMembers {
+			if err := node.ApplyRosterOffline(home(m.key), genesis); err != nil {
+				return "", err
+			}
+		}
+		return "genesis " + genesis.Hash()[:16] + "… pinned by every node", nil
+	})
 
-	wt.say("\nGuardrails: what the node will not carry")
+	nodes := map[string]*demoNode{}
+	defer func() {
+		for _, d := range nodes {
+			d.close()
+		}
+	}()
+	wt.step("all five nodes start and connect to each other (only roster members are admitted)", func() (string, error) {
+		for _, m := range demoMembers {
+			d, err := startDemoNode(ctx, home(m.key), lg, true)
+			if err != nil {
+				return "", err
+			}
+			nodes[m.key] = d
+		}
+		for k, d := range nodes {
+			if err := waitUntil(ctx, demoWait, func() bool { return len(d.node.Peers()) == len(demoMembers)-1 }); err != nil {
+				return "", fmt.Errorf("%s connected to %d of %d peers", k, len(d.node.Peers()), len(demoMembers)-1)
+			}
+		}
+		return "every node has 4 peers", nil
+	})
+	if len(nodes) != len(demoMembers) {
+		return fmt.Errorf("demo stopped: %d step(s) failed", wt.failed)
+	}
+	kyoto, osaka, tohoku, sec, liaison := nodes["kyoto"], nodes["osaka"], nodes["tohoku"], nodes["secretariat"], nodes["liaison"]
+
+	wt.say("\nPublishing: who receives what is decided by TLP and audience")
+	publish := func(d *demoNode, file string, opt node.PublishOptions) (string, error) {
+		var cid string
+		_, err := d.client.Publish(ctx, sample(file), opt, func(ev api.PublishEvent) error {
+			cid = ev.CID
+			return nil
+		})
+		return cid, err
+	}
+	// expect waits until each of the readers can show cid, then checks that
+	// none of the others hold even its envelope.
+	expect := func(author, cid string, readers []string) (string, error) {
+		for _, k := range readers {
+			if err := waitUntil(ctx, demoWait, func() bool { _, err := nodes[k].node.Show(cid); return err == nil }); err != nil {
+				return "", fmt.Errorf("%s did not receive %s", k, cid)
+			}
+		}
+		// Let every node finish a sync round, so an absence means something.
+		for _, d := range nodes {
+			d.node.SyncNow()
+		}
+		var not []string
+		for _, m := range demoMembers {
+			if slices.Contains(readers, m.key) || m.key == author {
+				continue
+			}
+			if has, _ := nodes[m.key].node.Holds(cid); has {
+				return "", fmt.Errorf("%s holds the envelope %s but is not entitled", m.key, cid)
+			}
+			not = append(not, m.key)
+		}
+		return fmt.Sprintf("%s\nreadable at: %s\nnot even the ciphertext at: %s", cid, strings.Join(readers, ", "), strings.Join(not, ", ")), nil
+	}
+	wt.step("Kyoto: TLP:AMBER indicator to `members` reaches Osaka and Tohoku only", func() (string, error) {
+		cid, err := publish(kyoto, "indicator-amber.json", node.PublishOptions{})
+		if err != nil {
+			return "", err
+		}
+		return expect("kyoto", cid, []string{"osaka", "tohoku"})
+	})
+	wt.step("Kyoto: TLP:GREEN indicator to `partners` reaches the liaison node", func() (string, error) {
+		cid, err := publish(kyoto, "indicator-green.json", node.PublishOptions{TLP: "green", Audience: []string{"partners"}})
+		if err != nil {
+			return "", err
+		}
+		return expect("kyoto", cid, []string{"liaison"})
+	})
+	wt.step("Osaka: TLP:AMBER+STRICT case write-up to `members`", func() (string, error) {
+		cid, err := publish(osaka, "method-amber-strict.json", node.PublishOptions{})
+		if err != nil {
+			return "", err
+		}
+		return expect("osaka", cid, []string{"kyoto", "tohoku"})
+	})
+	wt.step("Kyoto: TLP:RED to Osaka alone — Tohoku never receives the envelope", func() (string, error) {
+		cid, err := publish(kyoto, "indicator-clear.json", node.PublishOptions{TLP: "red", Audience: []string{cards["osaka"].PeerID}})
+		if err != nil {
+			return "", err
+		}
+		return expect("kyoto", cid, []string{"osaka"})
+	})
+	wt.step("Kyoto: TLP:CLEAR to the secretariat, which reads only what names it", func() (string, error) {
+		cid, err := publish(kyoto, "indicator-clear.json", node.PublishOptions{TLP: "clear", Audience: []string{"secretariat"}})
+		if err != nil {
+			return "", err
+		}
+		return expect("kyoto", cid, []string{"secretariat"})
+	})
+
+	wt.say("\nGuardrails: what no node will carry")
 	wt.step("a record describing a person's citizenship is refused, and nothing is stored", func() (string, error) {
-		before, _ := d.node.Status()
-		_, err := d.client.Publish(ctx, sample("refused-nationality.json"), node.PublishOptions{}, func(api.PublishEvent) error { return nil })
+		before, _ := kyoto.node.Status()
+		_, err := publish(kyoto, "refused-nationality.json", node.PublishOptions{})
 		var ae *api.Error
 		if !errors.As(err, &ae) || len(ae.Findings) == 0 || ae.Findings[0].Severity != "refuse" {
 			return "", fmt.Errorf("expected a refusal with findings, got %v", err)
 		}
-		after, _ := d.node.Status()
+		after, _ := kyoto.node.Status()
 		if after.Records != before.Records {
 			return "", fmt.Errorf("records went from %d to %d", before.Records, after.Records)
 		}
@@ -189,81 +314,113 @@ func runDemo(e *env, args []string) error {
 	})
 	var flaggedCID string
 	wt.step("a record with an e-mail address is held until the publisher confirms", func() (string, error) {
-		_, err := d.client.Publish(ctx, sample("flagged-email.json"), node.PublishOptions{}, func(api.PublishEvent) error { return nil })
+		_, err := publish(kyoto, "flagged-email.json", node.PublishOptions{})
 		var ae *api.Error
 		if !errors.As(err, &ae) || !strings.Contains(ae.Hint, "--confirm-personal-data") {
 			return "", fmt.Errorf("expected the record to be held with a hint, got %v", err)
 		}
-		_, err = d.client.Publish(ctx, sample("flagged-email.json"), node.PublishOptions{ConfirmPersonalData: true}, func(ev api.PublishEvent) error {
-			flaggedCID = ev.CID
-			return nil
-		})
-		if err != nil {
+		if flaggedCID, err = publish(kyoto, "flagged-email.json", node.PublishOptions{ConfirmPersonalData: true}); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("held: %s\nconfirmed with --confirm-personal-data: %s", ae.Message, flaggedCID), nil
 	})
-	wt.step("RED to a group is refused: RED needs named nodes", func() (string, error) {
-		_, err := d.client.Publish(ctx, sample("indicator-green.json"), node.PublishOptions{TLP: "red", Audience: []string{"members"}}, func(api.PublishEvent) error { return nil })
-		if err == nil || !strings.Contains(strings.ToLower(err.Error()), "red") {
-			return "", fmt.Errorf("expected a policy refusal, got %v", err)
+	wt.step("TLP:AMBER to `partners` is refused: AMBER never leaves the consortium", func() (string, error) {
+		_, err := publish(kyoto, "indicator-green.json", node.PublishOptions{TLP: "amber", Audience: []string{"partners"}})
+		if err == nil {
+			return "", errors.New("expected a policy refusal")
 		}
 		return "ursic: error: " + err.Error(), nil
 	})
-
-	wt.say("\nReading, retracting, restarting:")
-	wt.step("list shows what this node can read", func() (string, error) {
-		res, err := d.client.List(ctx, node.ListOptions{})
-		if err != nil {
-			return "", err
-		}
-		if res.Total != 10 {
-			return "", fmt.Errorf("expected 10 records, listed %d", res.Total)
-		}
-		var b strings.Builder
-		for _, r := range res.Records {
-			fmt.Fprintf(&b, "%-13s %-10s %s\n", "TLP:"+strings.ToUpper(r.TLP), r.Kind, r.Title)
-		}
-		return b.String(), nil
-	})
 	unique := "Northbridge Photonics"
-	wt.step("no plaintext on disk: \""+unique+"\" appears nowhere under the home", func() (string, error) {
-		return "", assertNotOnDisk(home, unique)
+	wt.step("no plaintext on disk: \""+unique+"\" appears in no file of any home", func() (string, error) {
+		return "", assertNotOnDisk(root, unique)
 	})
-	amber := published["indicator-amber.json"]
-	wt.step("retract the AMBER indicator: the body is deleted, a stub remains", func() (string, error) {
-		if _, err := d.client.Retract(ctx, amber, "superseded by a newer indicator"); err != nil {
+
+	wt.say("\nMembership changes: removing Tohoku")
+	var next *share.Roster
+	wt.step("Kyoto proposes roster version 2 without Tohoku; Kyoto and Osaka sign it", func() (string, error) {
+		next = genesis.Next()
+		if err := next.Remove(cards["tohoku"].PeerID); err != nil {
 			return "", err
 		}
-		v, err := d.client.Show(ctx, amber)
+		for _, k := range []string{"kyoto", "osaka"} {
+			if err := next.Sign(nodes[k].node.Home().Identity); err != nil {
+				return "", err
+			}
+		}
+		return "", next.VerifyNext(genesis)
+	})
+	wt.step("a copy signed by Kyoto alone is refused as under-signed", func() (string, error) {
+		under := genesis.Next()
+		under.Remove(cards["tohoku"].PeerID)
+		under.Sign(kyoto.node.Home().Identity)
+		err := osaka.node.ApplyRoster(under)
+		if err == nil {
+			return "", errors.New("an under-signed roster was accepted")
+		}
+		return "refused: " + err.Error(), nil
+	})
+	wt.step("Kyoto installs version 2; it spreads to every member on its own and Tohoku is disconnected", func() (string, error) {
+		if err := kyoto.node.ApplyRoster(next); err != nil {
+			return "", err
+		}
+		for _, k := range []string{"osaka", "secretariat", "liaison"} {
+			if err := waitUntil(ctx, demoWait, func() bool { return nodes[k].node.Roster().Version == 2 }); err != nil {
+				return "", fmt.Errorf("%s did not get roster version 2", k)
+			}
+		}
+		if err := waitUntil(ctx, demoWait, func() bool { return len(tohoku.node.Peers()) == 0 }); err != nil {
+			return "", fmt.Errorf("tohoku still has %d peers", len(tohoku.node.Peers()))
+		}
+		return "roster version 2 at kyoto, osaka, secretariat, liaison; tohoku has 0 peers", nil
+	})
+	wt.step("Kyoto publishes again (a new sender key epoch): Osaka reads it, Tohoku cannot", func() (string, error) {
+		cid, err := publish(kyoto, "indicator-green.json", node.PublishOptions{TLP: "amber"})
 		if err != nil {
 			return "", err
 		}
-		if !v.Retracted || len(v.Body) != 0 {
-			return "", errors.New("show still returns the body")
-		}
-		return "show: retracted (" + v.RetractReason + "); plaintext already read cannot be recalled", nil
-	})
-	wt.step("restart the node: everything is still there, the index is rebuilt from ciphertext", func() (string, error) {
-		if err := d.close(); err != nil {
-			return "", err
-		}
-		d = nil
-		nd, err := startDemoNode(ctx, home, lg)
+		out, err := expect("kyoto", cid, []string{"osaka"})
 		if err != nil {
 			return "", err
 		}
-		d = nd
-		v, err := d.client.Show(ctx, flaggedCID)
+		if _, err := tohoku.node.Show(cid); err == nil {
+			return "", errors.New("the removed member can read the new record")
+		}
+		return out, nil
+	})
+
+	wt.say("\nRetraction and restart")
+	amber, _, _ := kyoto.node.List(node.ListOptions{Kind: "indicator", TLP: "amber"})
+	wt.step("Kyoto retracts its first AMBER indicator: Osaka deletes the body and keeps a stub", func() (string, error) {
+		if len(amber) == 0 {
+			return "", errors.New("no AMBER indicator to retract")
+		}
+		target := amber[len(amber)-1].CID
+		if _, err := kyoto.client.Retract(ctx, target, "superseded by a newer indicator"); err != nil {
+			return "", err
+		}
+		if err := waitUntil(ctx, demoWait, func() bool { v, err := osaka.node.Show(target); return err == nil && v.Retracted }); err != nil {
+			return "", errors.New("osaka did not apply the retraction")
+		}
+		return target + " retracted; plaintext already read cannot be recalled", nil
+	})
+	wt.step("Osaka restarts: everything is still there, the index is rebuilt from ciphertext", func() (string, error) {
+		before, _, _ := osaka.node.List(node.ListOptions{All: true})
+		osaka.close()
+		delete(nodes, "osaka")
+		d, err := startDemoNode(ctx, home("osaka"), lg, true)
 		if err != nil {
 			return "", err
 		}
-		r, err := d.client.Show(ctx, amber)
-		if err != nil || !r.Retracted {
-			return "", fmt.Errorf("the retraction did not survive the restart: %v", err)
+		nodes["osaka"], osaka = d, d
+		after, _, _ := osaka.node.List(node.ListOptions{All: true})
+		if len(after) != len(before) {
+			return "", fmt.Errorf("osaka listed %d records before the restart and %d after", len(before), len(after))
 		}
-		return "show " + v.CID + ": " + v.Title, nil
+		return fmt.Sprintf("%d records before and after", len(after)), nil
 	})
+	_ = sec
+	_ = liaison
 
 	if wt.failed > 0 {
 		return fmt.Errorf("demo: %d step(s) did not behave as stated", wt.failed)
@@ -272,18 +429,31 @@ func runDemo(e *env, args []string) error {
 	if *once {
 		return nil
 	}
-	tok, _ := node.ReadToken(home)
-	wt.say(`
-The node keeps running. In another terminal:
-
-  export URSIC_HOME=%s
-  go run ./cmd/ursic list
-  go run ./cmd/ursic show %s
-  go run ./cmd/ursic publish --tlp green examples/records/indicator-clear.json
-  go run ./cmd/ursic status
-
-Local API: http://%s (bearer token %s…). Press Ctrl-C to stop.`, home, flaggedCID, d.node.Home().Config.API, tok[:8])
+	wt.say("\nThe five nodes keep running. In another terminal, talk to any of them:\n")
+	for _, m := range demoMembers {
+		wt.say("  go run ./cmd/ursic --home %s status", home(m.key))
+	}
+	wt.say("  go run ./cmd/ursic --home %s list", home("osaka"))
+	wt.say("  go run ./cmd/ursic --home %s peers", home("kyoto"))
+	wt.say("  go run ./cmd/ursic --home %s publish --tlp green examples/records/indicator-clear.json", home("kyoto"))
+	wt.say("\nPress Ctrl-C to stop.")
 	<-ctx.Done()
+	return nil
+}
+
+// waitUntil polls cond until it holds or d passes.
+func waitUntil(ctx context.Context, d time.Duration, cond func() bool) error {
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return errors.New("timed out")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 	return nil
 }
 
@@ -303,4 +473,3 @@ func assertNotOnDisk(dir, needle string) error {
 		return nil
 	})
 }
-

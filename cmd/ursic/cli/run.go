@@ -42,6 +42,9 @@ func runRun(e *env, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if err := n.Start(ctx); err != nil {
+		return err
+	}
 	return api.Serve(ctx, api.NewServer(n, token, lg), h.Config.API, func(a net.Addr) {
 		lg.Info("local API listening", "addr", a.String())
 	})

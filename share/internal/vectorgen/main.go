@@ -1,4 +1,4 @@
-// Command vectorgen writes the share format's test vectors (SPEC.md §8).
+// Command vectorgen writes the share format's test vectors (SPEC.md §9).
 //
 //	go run ./share/internal/vectorgen -out share/testdata/vectors
 //

@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+func init() {
+	register(&command{
+		name:    "peers",
+		usage:   "[--json]",
+		summary: "the peers connected now (peer_id, name, role, addrs, since)",
+		run:     runPeers,
+	})
+}
+
+func runPeers(e *env, args []string) error {
+	if len(args) > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q", args[0])}
+	}
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	ps, err := c.Peers(e.ctx)
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.printJSON(ps)
+	}
+	if len(ps) == 0 {
+		fmt.Fprintln(e.stdout, "no peers connected")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tROLE\tPEER ID\tSINCE\tADDRS")
+	for _, p := range ps {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, p.Role, p.PeerID, p.Since.Local().Format(time.DateTime), strings.Join(p.Addrs, " "))
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,142 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"filippo.io/age"
+
+	"github.com/ursic/node/crypto"
+	"github.com/ursic/node/share"
+)
+
+// ErrNoSenderKey is returned when a record is sealed to a sender key this
+// node does not hold: it was not a member of the group at that epoch.
+var ErrNoSenderKey = errors.New("no sender key for this record")
+
+type senderKeyID struct {
+	author, group string
+	epoch         uint64
+}
+
+// ownEpoch is this node's current sender key for one group.
+type ownEpoch struct {
+	epoch   uint64
+	members []string // sorted peer IDs the key was given to
+	cid     string   // the senderkey record
+	key     *crypto.GroupKey
+}
+
+// senderKeys holds the group keys this node has received (in memory only:
+// they are re-opened from senderkey envelopes at every start).
+type senderKeys struct {
+	mu   sync.RWMutex
+	keys map[senderKeyID]*crypto.GroupKey
+	own  map[string]ownEpoch
+}
+
+func newSenderKeys() *senderKeys {
+	return &senderKeys{keys: map[senderKeyID]*crypto.GroupKey{}, own: map[string]ownEpoch{}}
+}
+
+func (s *senderKeys) get(author, group string, epoch uint64) *crypto.GroupKey {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.keys[senderKeyID{author, group, epoch}]
+}
+
+// learn records a senderkey body opened from an envelope by author.
+func (s *senderKeys) learn(self, author, cid string, b *share.SenderKeyBody) error {
+	k, err := crypto.ParseGroupKey(b.Key)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keys[senderKeyID{author, b.Group, b.Epoch}] = k
+	if author == self && b.Epoch >= s.own[b.Group].epoch {
+		s.own[b.Group] = ownEpoch{epoch: b.Epoch, members: slices.Clone(b.Members), cid: cid, key: k}
+	}
+	return nil
+}
+
+// openEnvelope opens a verified envelope with this node's identity or the
+// sender key it names. A senderkey record is learnt as a side effect.
+func (n *Node) openEnvelope(env *share.Envelope, cid string) ([]byte, error) {
+	var plain []byte
+	var err error
+	if env.Header.Key.Direct {
+		plain, err = env.Open(n.home.Identity.AgeIdentity())
+	} else {
+		k := n.keys.get(env.Header.Author, env.Header.Key.Group, env.Header.Key.Epoch)
+		if k == nil {
+			return nil, fmt.Errorf("%w: %s epoch %d of %s", ErrNoSenderKey, env.Header.Key.Group, env.Header.Key.Epoch, env.Header.Author)
+		}
+		plain, err = env.Open(k.Identity())
+	}
+	if err != nil {
+		return nil, err
+	}
+	if env.Header.Kind == share.KindSenderKey {
+		b, err := share.ParseSenderKeyBody(plain)
+		if err != nil {
+			return nil, err
+		}
+		if err := n.keys.learn(n.PeerID(), env.Header.Author, cid, b); err != nil {
+			return nil, err
+		}
+	}
+	return plain, nil
+}
+
+// groupKeyFor returns this node's sender key for group, making a new epoch
+// (and the senderkey record that hands it out) when the group's readers
+// differ from those of the current key — that is, after a roster change.
+// The senderkey record is sealed directly to each reader, so only they can
+// learn the key; a removed member never receives a key made after removal.
+func (n *Node) groupKeyFor(group, tlp string, readers []string, heads map[string]logHead) (ownEpoch, *sealed, error) {
+	n.keys.mu.RLock()
+	cur, ok := n.keys.own[group]
+	n.keys.mu.RUnlock()
+	if ok && slices.Equal(cur.members, readers) {
+		return cur, nil, nil
+	}
+	k, err := crypto.NewGroupKey()
+	if err != nil {
+		return ownEpoch{}, nil, err
+	}
+	next := ownEpoch{epoch: cur.epoch + 1, members: slices.Clone(readers), key: k}
+	body, err := (&share.SenderKeyBody{Kind: share.KindSenderKey, Group: group, Epoch: next.epoch, Members: next.members, Key: k.String()}).Marshal()
+	if err != nil {
+		return ownEpoch{}, nil, err
+	}
+	recips, err := n.ageRecipients(readers)
+	if err != nil {
+		return ownEpoch{}, nil, err
+	}
+	s, err := n.sealEnvelope(share.KindSenderKey, body, share.KeyRef{Direct: true}, recips, headerPolicy{tlp: tlp, audience: []string{group}}, heads)
+	if err != nil {
+		return ownEpoch{}, nil, err
+	}
+	next.cid = s.entry.CID
+	return next, &s, nil
+}
+
+// ageRecipients parses the age recipients of the given members.
+func (n *Node) ageRecipients(ids []string) ([]age.Recipient, error) {
+	out := make([]age.Recipient, 0, len(ids))
+	for _, id := range ids {
+		s, err := n.recipientOf(id)
+		if err != nil {
+			return nil, err
+		}
+		r, err := crypto.ParseRecipient(s)
+		if err != nil {
+			return nil, fmt.Errorf("member %s: %w", id, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

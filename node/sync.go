@@ -1,0 +1,710 @@
+package node
+
+import (
+	"bufio"
+	"encoding/json"
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/ursic/node/node/index"
+	"github.com/ursic/node/node/store"
+	"github.com/ursic/node/policy"
+	"github.com/ursic/node/share"
+)
+
+// This file speaks /ursic/sync/1.0.0 (share/SPEC.md, "Wire protocol"):
+//
+//   - A session starts with Hello both ways: each side sends the heads of the
+//     logs the *other* side is entitled to read, so neither learns that a log
+//     it may not read exists.
+//   - Each side then pulls what it lacks with GetRange, and newer rosters with
+//     GetRosters.
+//   - New records are pushed (Envelopes) to entitled connected peers.
+//
+// Everything received is verified (signature, CID, the author's membership,
+// our own entitlement, gap-free sequence) before it is stored.
+
+// pullBatch is how many log entries one GetRange asks for.
+const pullBatch = 2048
+
+// handleStream answers one stream opened by a peer.
+func (nw *federation) handleStream(s network.Stream) {
+	defer s.Close()
+	p := s.Conn().RemotePeer()
+	if !nw.gate.Allowed(p) {
+		s.Reset()
+		return
+	}
+	s.SetDeadline(time.Now().Add(streamTimeout))
+	r := bufio.NewReader(s)
+	m, err := share.ReadMessage(r, share.MaxFrameSize)
+	if err != nil {
+		nw.reject(p, "unreadable message", err)
+		s.Reset()
+		return
+	}
+	switch {
+	case m.Hello != nil:
+		if err := share.WriteMessage(s, &share.Message{Hello: nw.helloFor(p)}); err != nil {
+			return
+		}
+		nw.afterHello(p, m.Hello)
+	case m.GetRange != nil:
+		if err := nw.serveRange(s, p, m.GetRange); err != nil {
+			nw.n.log.Debug("serving a range failed", "peer", p.String(), "err", err)
+		}
+	case m.Envelopes != nil:
+		gap, err := nw.ingest(p, m.Envelopes)
+		if err != nil {
+			nw.reject(p, "pushed envelopes", err)
+		}
+		if gap {
+			nw.startSession(p)
+		}
+	case m.GetRosters != nil:
+		nw.serveRosters(s, m.GetRosters)
+	default:
+		nw.reject(p, "unexpected message", errors.New("not a request"))
+		s.Reset()
+	}
+}
+
+func (nw *federation) reject(p peer.ID, what string, err error) {
+	nw.stats.rejectedMessages.Add(1)
+	nw.n.log.Warn("rejected from peer", "peer", p.String(), "what", what, "err", err)
+}
+
+// helloFor is this node's Hello to p: heads of the logs p may read.
+func (nw *federation) helloFor(p peer.ID) *share.Hello {
+	h := &share.Hello{RosterVersion: nw.n.rosterVersion(), Heads: []share.LogHead{}}
+	if r := nw.n.Roster(); r != nil {
+		h.RosterHash = r.Hash()
+	}
+	heads, err := nw.n.store.Heads()
+	if err != nil {
+		nw.n.log.Error("failed to read log heads", "err", err)
+		return h
+	}
+	for _, lh := range heads {
+		if !nw.n.mayReceive(lh.Author, lh.Log, p.String()) {
+			continue
+		}
+		c, err := share.ParseCID(lh.CID)
+		if err != nil {
+			continue
+		}
+		h.Heads = append(h.Heads, share.LogHead{Author: lh.Author, Log: lh.Log, Seq: lh.Seq, CID: c.Bytes()})
+	}
+	return h
+}
+
+// startSession runs a sync session with p unless one is running, in which
+// case that session runs once more when it ends.
+func (nw *federation) startSession(p peer.ID) {
+	nw.mu.Lock()
+	if nw.sessions[p] {
+		if nw.kick[p] == nil {
+			nw.kick[p] = make(chan struct{}, 1)
+		}
+		select {
+		case nw.kick[p] <- struct{}{}:
+		default:
+		}
+		nw.mu.Unlock()
+		return
+	}
+	nw.sessions[p] = true
+	nw.mu.Unlock()
+	nw.wg.Add(1)
+	go func() {
+		defer nw.wg.Done()
+		for {
+			if err := nw.session(p); err != nil && nw.ctx.Err() == nil {
+				nw.n.log.Debug("sync session ended early", "peer", p.String(), "err", err)
+			}
+			nw.mu.Lock()
+			select {
+			case <-nw.kick[p]:
+				nw.mu.Unlock()
+				continue
+			default:
+			}
+			delete(nw.sessions, p)
+			nw.mu.Unlock()
+			return
+		}
+	}()
+}
+
+// session exchanges Hello with p and pulls what p has that this node lacks.
+func (nw *federation) session(p peer.ID) error {
+	ctx, cancel := context.WithTimeout(nw.ctx, streamTimeout)
+	defer cancel()
+	s, err := nw.host.NewStream(ctx, p, SyncProtocol)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	s.SetDeadline(time.Now().Add(streamTimeout))
+	if err := share.WriteMessage(s, &share.Message{Hello: nw.helloFor(p)}); err != nil {
+		return err
+	}
+	m, err := share.ReadMessage(bufio.NewReader(s), share.MaxFrameSize)
+	if err != nil {
+		return err
+	}
+	if m.Hello == nil {
+		return fmt.Errorf("peer answered Hello with something else")
+	}
+	s.Close()
+	return nw.pull(p, m.Hello)
+}
+
+// afterHello pulls from a peer that opened a session, in the background.
+func (nw *federation) afterHello(p peer.ID, h *share.Hello) {
+	nw.wg.Add(1)
+	go func() {
+		defer nw.wg.Done()
+		if err := nw.pull(p, h); err != nil && nw.ctx.Err() == nil {
+			nw.n.log.Debug("pull failed", "peer", p.String(), "err", err)
+		}
+	}()
+}
+
+// pull fetches newer rosters and every log range p offers beyond our heads.
+func (nw *federation) pull(p peer.ID, h *share.Hello) error {
+	if h.RosterVersion > nw.n.rosterVersion() {
+		if err := nw.fetchRosters(p); err != nil {
+			nw.n.log.Warn("could not take a newer roster from peer", "peer", p.String(), "err", err)
+		}
+	}
+	for _, lh := range h.Heads {
+		for {
+			ours, _, err := nw.n.store.Head(lh.Author, lh.Log)
+			if err != nil {
+				return err
+			}
+			if ours >= lh.Seq {
+				break
+			}
+			to := min(lh.Seq, ours+pullBatch)
+			got, err := nw.fetchRange(p, lh.Author, lh.Log, ours+1, to)
+			if err != nil {
+				return err
+			}
+			if got == 0 {
+				break // the peer had nothing after all; do not spin
+			}
+		}
+	}
+	return nil
+}
+
+// fetchRange asks p for entries [from, to] of a log and ingests each frame.
+func (nw *federation) fetchRange(p peer.ID, author, log string, from, to uint64) (int, error) {
+	ctx, cancel := context.WithTimeout(nw.ctx, streamTimeout)
+	defer cancel()
+	s, err := nw.host.NewStream(ctx, p, SyncProtocol)
+	if err != nil {
+		return 0, err
+	}
+	defer s.Close()
+	s.SetDeadline(time.Now().Add(streamTimeout))
+	if err := share.WriteMessage(s, &share.Message{GetRange: &share.GetRange{Author: author, Log: log, From: from, To: to}}); err != nil {
+		return 0, err
+	}
+	r := bufio.NewReader(s)
+	total := 0
+	for {
+		m, err := share.ReadMessage(r, share.MaxFrameSize)
+		if err != nil {
+			return total, err
+		}
+		if m.Envelopes == nil {
+			return total, fmt.Errorf("peer answered GetRange with something else")
+		}
+		total += len(m.Envelopes.Envs)
+		if _, err := nw.ingest(p, m.Envelopes); err != nil {
+			return total, err
+		}
+		if !m.Envelopes.More {
+			return total, nil
+		}
+	}
+}
+
+// serveRange answers GetRange with the entries p is entitled to. A log p
+// may not read is answered exactly like a log that does not exist.
+func (nw *federation) serveRange(s network.Stream, p peer.ID, g *share.GetRange) error {
+	if g.To < g.From || g.To-g.From >= share.MaxRange {
+		return share.WriteMessage(s, &share.Message{Error: &share.WireError{Code: "bad-request", Message: "range too large"}})
+	}
+	if !nw.n.mayReceive(g.Author, g.Log, p.String()) {
+		return share.WriteMessage(s, &share.Message{Envelopes: &share.Envelopes{}})
+	}
+	batch := &share.Envelopes{}
+	size := 0
+	flush := func(more bool) error {
+		batch.More = more
+		err := share.WriteMessage(s, &share.Message{Envelopes: batch})
+		batch = &share.Envelopes{}
+		size = 0
+		return err
+	}
+	err := nw.n.store.Range(g.Author, g.Log, g.From, g.To, func(e store.Entry) error {
+		raw, c := e.Envelope, []byte(nil)
+		if e.Stub != nil {
+			if len(e.Stub.Envelope) == 0 {
+				return errStopRange // cannot prove this position; the peer asks someone else
+			}
+			raw = e.Stub.Envelope
+			cc, err := share.ParseCID(e.CID)
+			if err != nil {
+				return err
+			}
+			c = cc.Bytes()
+		}
+		if len(batch.Envs) >= share.MaxBatch || size+len(raw) > share.MaxBatchBytes {
+			if err := flush(true); err != nil {
+				return err
+			}
+		}
+		if c != nil {
+			batch.Stubs = append(batch.Stubs, share.StubCID{Index: uint64(len(batch.Envs)), CID: c})
+		}
+		batch.Envs = append(batch.Envs, raw)
+		size += len(raw)
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStopRange) {
+		return err
+	}
+	return flush(false)
+}
+
+var errStopRange = errors.New("stop")
+
+func (nw *federation) serveRosters(s network.Stream, g *share.GetRosters) {
+	out := &share.Rosters{}
+	cur := nw.n.rosterVersion()
+	for v := max(g.From, 1); v <= cur && len(out.Docs) < share.MaxBatch; v++ {
+		if r := nw.n.rosterAt(v); r != nil {
+			if b, err := r.Marshal(); err == nil {
+				out.Docs = append(out.Docs, b)
+			}
+		}
+	}
+	share.WriteMessage(s, &share.Message{Rosters: out})
+}
+
+// fetchRosters asks p for every roster version after ours and installs each
+// one that verifies against the chain; an invalid one stops with its reason.
+func (nw *federation) fetchRosters(p peer.ID) error {
+	ctx, cancel := context.WithTimeout(nw.ctx, streamTimeout)
+	defer cancel()
+	s, err := nw.host.NewStream(ctx, p, SyncProtocol)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	s.SetDeadline(time.Now().Add(streamTimeout))
+	if err := share.WriteMessage(s, &share.Message{GetRosters: &share.GetRosters{From: nw.n.rosterVersion() + 1}}); err != nil {
+		return err
+	}
+	m, err := share.ReadMessage(bufio.NewReader(s), share.MaxFrameSize)
+	if err != nil {
+		return err
+	}
+	if m.Rosters == nil {
+		return fmt.Errorf("peer answered GetRosters with something else")
+	}
+	for _, doc := range m.Rosters.Docs {
+		r, err := share.ParseRoster(doc)
+		if err != nil {
+			return err
+		}
+		if r.Version <= nw.n.rosterVersion() {
+			continue
+		}
+		if err := nw.n.ApplyRoster(r); err != nil {
+			return fmt.Errorf("roster version %d from %s refused: %w", r.Version, p, err)
+		}
+	}
+	return nil
+}
+
+// sendPush opens a stream to p and sends envelopes.
+func (nw *federation) sendPush(p peer.ID, envs [][]byte) error {
+	ctx, cancel := context.WithTimeout(nw.ctx, dialTimeout)
+	defer cancel()
+	s, err := nw.host.NewStream(ctx, p, SyncProtocol)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	s.SetDeadline(time.Now().Add(streamTimeout))
+	for start := 0; start < len(envs); start += share.MaxBatch {
+		end := min(start+share.MaxBatch, len(envs))
+		if err := share.WriteMessage(s, &share.Message{Envelopes: &share.Envelopes{Envs: envs[start:end]}}); err != nil {
+			return err
+		}
+		// One push stream carries one frame; a large publish opens several.
+		if end < len(envs) {
+			s.Close()
+			if s, err = nw.host.NewStream(ctx, p, SyncProtocol); err != nil {
+				return err
+			}
+			defer s.Close()
+		}
+	}
+	nw.stats.pushed.Add(int64(len(envs)))
+	return nil
+}
+
+// mayReceive reports whether peer is entitled to the log (author, log),
+// judged by the policy in the log's head envelope against the current
+// roster. Fail closed: any doubt is no.
+func (n *Node) mayReceive(author, log, peerID string) bool {
+	p, ok := n.logPolicy(author, log)
+	if !ok {
+		return false
+	}
+	return policy.MayReceive(n.roster(), p, author, peerID)
+}
+
+// logPolicy returns the policy of a log from its entries' header (all entries
+// of a log share its audience), caching it.
+func (n *Node) logPolicy(author, log string) (policy.Policy, bool) {
+	key := author + "\x00" + log
+	n.policyMu.Lock()
+	p, ok := n.policies[key]
+	n.policyMu.Unlock()
+	if ok {
+		return p, true
+	}
+	var found *share.Header
+	n.store.Range(author, log, 1, 1<<62, func(e store.Entry) error {
+		raw := e.Envelope
+		if raw == nil && e.Stub != nil {
+			raw = e.Stub.Envelope
+		}
+		if env, err := share.Decode(raw); err == nil {
+			found = &env.Header
+			return errStopRange
+		}
+		return nil
+	})
+	if found == nil {
+		return policy.Policy{}, false
+	}
+	p, err := headerPolicyOf(found)
+	if err != nil {
+		return policy.Policy{}, false
+	}
+	n.cacheLogPolicy(key, p)
+	return p, true
+}
+
+func (n *Node) cacheLogPolicy(key string, p policy.Policy) {
+	n.policyMu.Lock()
+	if n.policies == nil {
+		n.policies = map[string]policy.Policy{}
+	}
+	n.policies[key] = p
+	n.policyMu.Unlock()
+}
+
+func headerPolicyOf(h *share.Header) (policy.Policy, error) {
+	level, err := policy.ParseLevel(h.TLP)
+	if err != nil {
+		return policy.Policy{}, err
+	}
+	a, err := policy.ParseAudience(h.Audience)
+	if err != nil {
+		return policy.Policy{}, err
+	}
+	return policy.Policy{Level: level, Audience: a, Caveats: h.Caveats}, nil
+}
+
+// received is one envelope from a peer, checked.
+type received struct {
+	raw   []byte
+	env   *share.Envelope
+	cid   string
+	stub  bool
+	plain []byte
+}
+
+// ingest verifies, stores and indexes envelopes from p. It reports whether a
+// log had a gap (the caller then pulls), and an error if p sent anything
+// invalid; valid envelopes in the same frame are kept.
+func (nw *federation) ingest(p peer.ID, m *share.Envelopes) (gap bool, err error) {
+	n := nw.n
+	recs := make([]*received, len(m.Envs))
+	errs := make([]error, len(m.Envs))
+	roster := n.roster()
+	self := n.PeerID()
+	stubCIDs := map[uint64][]byte{}
+	for _, s := range m.Stubs {
+		stubCIDs[s.Index] = s.CID
+	}
+	parallel(len(m.Envs), func(i int) {
+		recs[i], errs[i] = n.checkEnvelope(m.Envs[i], stubCIDs[uint64(i)], roster, self)
+	})
+	var bad error
+	var ok []*received
+	for i, r := range recs {
+		if errs[i] != nil {
+			nw.stats.rejectedEnvelopes.Add(1)
+			bad = errors.Join(bad, errs[i])
+			continue
+		}
+		ok = append(ok, r)
+	}
+	// Order by log position so each log's entries arrive in sequence.
+	slices.SortFunc(ok, func(a, b *received) int {
+		if c := cmpString(a.env.Header.Author+"\x00"+a.env.Header.Log, b.env.Header.Author+"\x00"+b.env.Header.Log); c != 0 {
+			return c
+		}
+		return int(a.env.Header.Seq) - int(b.env.Header.Seq)
+	})
+	// Sender keys first, in order, so group records in the same frame open.
+	for _, r := range ok {
+		if r.env.Header.Kind == share.KindSenderKey && !r.stub {
+			if _, err := n.openEnvelope(r.env, r.cid); err != nil && !errors.Is(err, share.ErrNotRecipient) {
+				n.log.Debug("sender key not opened", "cid", r.cid, "err", err)
+			}
+		}
+	}
+	parallel(len(ok), func(i int) {
+		r := ok[i]
+		if r.stub || r.env.Header.Kind == share.KindSenderKey {
+			return
+		}
+		if plain, err := n.openEnvelope(r.env, r.cid); err == nil {
+			r.plain = plain
+		}
+	})
+	// Store log by log; a log with a gap keeps what precedes the gap.
+	for start := 0; start < len(ok); {
+		end := start
+		for end < len(ok) && ok[end].env.Header.Author == ok[start].env.Header.Author && ok[end].env.Header.Log == ok[start].env.Header.Log {
+			end++
+		}
+		g, err := nw.storeLog(p, ok[start:end])
+		gap = gap || g
+		if err != nil {
+			bad = errors.Join(bad, err)
+		}
+		start = end
+	}
+	return gap, bad
+}
+
+// checkEnvelope does every check that needs no store: decoding, signature,
+// CID, the author's membership and this node's own entitlement.
+func (n *Node) checkEnvelope(raw, stubCID []byte, roster *policy.Roster, self string) (*received, error) {
+	env, err := share.Decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	r := &received{raw: raw, env: env, stub: env.IsStub()}
+	if r.stub {
+		if err := env.VerifyHeader(); err != nil {
+			return nil, err
+		}
+		c, err := cidFromBytes(stubCID)
+		if err != nil {
+			return nil, fmt.Errorf("stub without a valid CID: %w", err)
+		}
+		r.cid = c
+	} else {
+		if err := env.Verify(); err != nil {
+			return nil, err
+		}
+		r.cid = share.CIDOf(raw).String()
+	}
+	h := &env.Header
+	if !n.wasMember(h.Author, h.RosterVersion) {
+		return nil, fmt.Errorf("author %s was not a member at roster version %d", h.Author, h.RosterVersion)
+	}
+	pol, err := headerPolicyOf(h)
+	if err != nil {
+		return nil, err
+	}
+	if !policy.MayReceive(roster, pol, h.Author, self) {
+		return nil, fmt.Errorf("envelope %s is not for this node", r.cid)
+	}
+	return r, nil
+}
+
+func cidFromBytes(b []byte) (string, error) {
+	if len(b) == 0 {
+		return "", errors.New("empty")
+	}
+	c, err := cid.Cast(b)
+	if err != nil {
+		return "", err
+	}
+	if _, err := share.ParseCID(c.String()); err != nil {
+		return "", err
+	}
+	return c.String(), nil
+}
+
+// wasMember reports whether author was on the roster version an envelope
+// names (for version 0, written before any roster: the current roster).
+func (n *Node) wasMember(author string, v uint64) bool {
+	r := n.rosterAt(v)
+	if v == 0 || r == nil {
+		r = n.Roster()
+	}
+	if r == nil {
+		return author == n.PeerID()
+	}
+	_, ok := r.Member(author)
+	return ok
+}
+
+// storeLog stores the received entries of one log (sorted by seq) after the
+// node's head, stopping at the first gap.
+func (nw *federation) storeLog(p peer.ID, recs []*received) (gap bool, err error) {
+	n := nw.n
+	h0 := recs[0].env.Header
+	head, _, err := n.store.Head(h0.Author, h0.Log)
+	if err != nil {
+		return false, err
+	}
+	next := head + 1
+	var entries []store.Entry
+	var stubs []store.Stub
+	var keep []*received
+	for _, r := range recs {
+		h := r.env.Header
+		if h.Seq > next {
+			gap = true
+			break
+		}
+		if h.Seq == next {
+			next++
+		}
+		prev := ""
+		if c, ok := h.PrevCID(); ok {
+			prev = c.String()
+		}
+		e := store.Entry{CID: r.cid, Author: h.Author, Log: h.Log, Seq: h.Seq, Prev: prev, Envelope: r.raw}
+		if r.stub {
+			stubs = append(stubs, store.Stub{CID: r.cid, Author: h.Author, Log: h.Log, Seq: h.Seq, At: time.Now().UTC(), Envelope: r.raw})
+		}
+		entries = append(entries, e)
+		keep = append(keep, r)
+	}
+	if len(entries) == 0 {
+		return gap, nil
+	}
+	res, err := n.store.PutWithStubs(stubs, entries...)
+	if err != nil {
+		return gap, fmt.Errorf("from %s: %w", p, err)
+	}
+	nw.stats.received.Add(int64(res.Stored))
+	for _, eq := range res.Equivocations {
+		nw.stats.equivocations.Add(1)
+		n.log.Warn("EQUIVOCATION: an author signed two different envelopes for one log position; both are kept",
+			"author", eq.Author, "name", n.memberName(eq.Author), "log", eq.Log, "seq", eq.Seq, "cids", fmt.Sprint(eq.CIDs))
+	}
+	if pol, err := headerPolicyOf(&h0); err == nil {
+		n.cacheLogPolicy(h0.Author+"\x00"+h0.Log, pol)
+	}
+	n.indexReceived(keep)
+	return gap, nil
+}
+
+// indexReceived adds opened records to the index and applies retractions.
+func (n *Node) indexReceived(recs []*received) {
+	var rows []index.Row
+	for _, r := range recs {
+		if r.plain == nil || r.stub {
+			if r.stub {
+				if _, ok := n.index.Get(r.cid); ok {
+					n.index.Retract(r.cid, "", "retracted by its author")
+				}
+			}
+			continue
+		}
+		row, err := n.rowOf(r.cid, r.env, r.plain)
+		if err != nil {
+			continue
+		}
+		rows = append(rows, row)
+	}
+	if err := n.index.Insert(rows); err != nil {
+		n.log.Error("index insert failed", "err", err)
+	}
+	for _, r := range recs {
+		if r.plain != nil && r.env.Header.Kind == share.KindRetraction {
+			n.applyRetraction(r)
+		}
+	}
+}
+
+// applyRetraction deletes the body of a record its author retracted and
+// keeps a stub, so it can never come back through sync.
+func (n *Node) applyRetraction(r *received) {
+	var body struct {
+		Target string `json:"target"`
+		Reason string `json:"reason"`
+	}
+	if err := json.Unmarshal(r.plain, &body); err != nil || body.Target == "" {
+		return
+	}
+	if t, ok := n.index.Get(body.Target); ok && t.Author != r.env.Header.Author {
+		n.log.Warn("ignored a retraction of another author's record", "by", r.env.Header.Author, "target", body.Target)
+		return
+	}
+	stubEnv, _ := n.stubOf(body.Target)
+	st := store.Stub{CID: body.Target, RetractedBy: r.cid, Reason: body.Reason, At: time.Now().UTC(), Author: r.env.Header.Author, Envelope: stubEnv}
+	if t, ok := n.index.Get(body.Target); ok {
+		st.Log, st.Seq = t.Log, t.Seq
+	}
+	if _, err := n.store.PutWithStubs([]store.Stub{st}); err != nil {
+		n.log.Error("failed to apply a retraction", "target", body.Target, "err", err)
+		return
+	}
+	n.index.Retract(body.Target, r.cid, body.Reason)
+}
+
+// parallel runs fn(0..n-1) on all cores.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, n)
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,522 @@
+package share
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ursic/node/crypto"
+	"github.com/ursic/node/policy"
+)
+
+// update rewrites the generated files in testdata (rosters, golden roster
+// body and wire frames). Ed25519 signatures and the encodings are
+// deterministic, so a rerun gives the same bytes; the tests then check
+// that nothing changed.
+var update = flag.Bool("update", false, "rewrite generated testdata (rosters, golden roster body, wire frames)")
+
+func loadTestIdentity(t testing.TB, name string) *crypto.Identity {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata/identities", name+".key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := crypto.ParseIdentity(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func cardOf(id *crypto.Identity, name, role string) RosterMember {
+	return RosterMember{Name: name, Role: role, PeerID: id.PeerID(), Recipient: id.Recipient(), Addrs: []string{"/ip4/127.0.0.1/tcp/4001"}}
+}
+
+// newGenesis returns an unsigned genesis with every id an executive.
+func newGenesis(threshold int, ids ...*crypto.Identity) *Roster {
+	r := &Roster{Version: 1, Threshold: threshold, Created: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+	for i, id := range ids {
+		r.Members = append(r.Members, cardOf(id, "Member "+string(rune('A'+i)), "member"))
+		r.Executive = append(r.Executive, id.PeerID())
+	}
+	r.Normalize()
+	return r
+}
+
+// fixedRoster is the roster of testdata/golden/roster-body-v1.cbor and
+// testdata/rosters/valid-genesis.json: three test identities, two of them
+// executives, threshold 2, a custom group.
+func fixedRoster(t testing.TB) (*Roster, []*crypto.Identity) {
+	author, reader, outsider := loadTestIdentity(t, "author"), loadTestIdentity(t, "reader"), loadTestIdentity(t, "outsider")
+	r := &Roster{
+		Version:   1,
+		Threshold: 2,
+		Executive: []string{author.PeerID(), reader.PeerID()},
+		Members: []RosterMember{
+			cardOf(author, "Example University", "member"),
+			cardOf(reader, "Sample Institute of Technology", "member"),
+			{Name: "URSIC Secretariat", Role: "secretariat", PeerID: outsider.PeerID(), Recipient: outsider.Recipient()},
+		},
+		Groups:  map[string][]string{"photonics": {reader.PeerID(), author.PeerID()}},
+		Created: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC),
+	}
+	r.Normalize()
+	if err := r.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return r, []*crypto.Identity{author, reader, outsider}
+}
+
+func mustSign(t testing.TB, r *Roster, ids ...*crypto.Identity) {
+	t.Helper()
+	for _, id := range ids {
+		if err := r.Sign(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func mustMarshal(t testing.TB, r *Roster) []byte {
+	t.Helper()
+	b, err := r.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestRosterGoldenBody(t *testing.T) {
+	r, _ := fixedRoster(t)
+	got := r.BodyBytes()
+	const file = "testdata/golden/roster-body-v1.cbor"
+	if *update {
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("roster body encoding changed (signatures of every roster would break):\n got %x\nwant %x", got, want)
+	}
+	// Keys in Core Deterministic order: shorter first, then bytewise.
+	last := -1
+	for _, k := range []string{"prev", "groups", "created", "members", "version", "executive", "threshold"} {
+		i := bytes.Index(got, append([]byte{0x60 + byte(len(k))}, k...))
+		if k == "prev" {
+			if i >= 0 {
+				t.Error("a genesis body has no \"prev\"")
+			}
+			continue
+		}
+		if i < last {
+			t.Errorf("key %q out of order", k)
+		}
+		last = i
+	}
+}
+
+// TestRosterTestdata checks the files in testdata/rosters, which also seed
+// FuzzParseRoster: each valid one parses and verifies, each invalid one is
+// refused with an error naming the field.
+func TestRosterTestdata(t *testing.T) {
+	if *update {
+		writeRosterTestdata(t)
+	}
+	want := map[string]string{
+		"valid-genesis.json":            "",
+		"valid-v2.json":                 "",
+		"invalid-unknown-field.json":    `invalid roster: colour: unknown field`,
+		"invalid-case.json":             `invalid roster: Version: unknown field`,
+		"invalid-peer-id.json":          `invalid roster: members[0].peer_id: "12D3KooWnotapeerid" is not an Ed25519 peer ID`,
+		"invalid-role.json":             `invalid roster: members[2].role: "observer" is not a role`,
+		"invalid-recipient.json":        `invalid roster: members[0].recipient:`,
+		"invalid-threshold.json":        `invalid roster: threshold: 3 is out of range`,
+		"invalid-executive.json":        `invalid roster: executive[0]:`,
+		"invalid-group-builtin.json":    `invalid roster: groups.members: "members" is a built-in group`,
+		"invalid-group-nonmember.json":  `invalid roster: groups.photonics[0]:`,
+		"invalid-duplicate-member.json": `is listed twice`,
+		"invalid-duplicate-key.json":    `invalid roster: threshold: duplicate field`,
+		"invalid-null.json":             `invalid roster: prev: null is not a value`,
+		"invalid-created-offset.json":   `invalid roster: created: must be in UTC`,
+		"invalid-type.json":             `invalid roster: version: must be a whole number`,
+		"invalid-syntax.json":           `invalid roster: invalid JSON at line`,
+		"invalid-trailing.json":         `more than one JSON value`,
+		"invalid-missing.json":          `invalid roster: threshold: required`,
+		"invalid-sig-length.json":       `invalid roster: signatures[0].sig: is 3 bytes`,
+		"invalid-genesis-prev.json":     `invalid roster: prev: the genesis`,
+	}
+	files, _ := filepath.Glob("testdata/rosters/*.json")
+	if len(files) != len(want) {
+		t.Errorf("testdata/rosters has %d files, the test knows %d", len(files), len(want))
+	}
+	genesis, _ := fixedRoster(t)
+	for name, msg := range want {
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("testdata/rosters", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := ParseRoster(b)
+			if msg != "" {
+				if !errors.Is(err, ErrRosterInvalid) || !strings.Contains(err.Error(), msg) {
+					t.Fatalf("got %v\nwant ErrRosterInvalid containing %q", err, msg)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Version == 1 {
+				err = r.VerifyGenesis()
+			} else {
+				err = r.VerifyNext(genesis)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again := mustMarshal(t, r); !bytes.Equal(again, b) {
+				t.Fatalf("does not re-marshal byte for byte:\n%s", again)
+			}
+		})
+	}
+}
+
+func writeRosterTestdata(t *testing.T) {
+	g, ids := fixedRoster(t)
+	author, reader, outsider := ids[0], ids[1], ids[2]
+	mustSign(t, g, author, reader)
+	valid := mustMarshal(t, g)
+
+	v2 := g.Next()
+	v2.Created = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	if err := v2.SetGroup("photonics", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := v2.Remove(outsider.PeerID()); err != nil {
+		t.Fatal(err)
+	}
+	mustSign(t, v2, reader, author)
+
+	stranger := crypto.PeerIDFromPublicKey(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, 32)).Public().(ed25519.PublicKey))
+	s := string(valid)
+	replace := func(old, new string) []byte {
+		if !strings.Contains(s, old) {
+			t.Fatalf("testdata generator: %q not in the genesis", old)
+		}
+		return []byte(strings.Replace(s, old, new, 1))
+	}
+	first := g.Members[0]
+	files := map[string][]byte{
+		"valid-genesis.json":            valid,
+		"valid-v2.json":                 mustMarshal(t, v2),
+		"invalid-unknown-field.json":    replace(`"version": 1,`, `"version": 1, "colour": "red",`),
+		"invalid-case.json":             replace(`"version": 1,`, `"Version": 1,`),
+		"invalid-peer-id.json":          replace(`"peer_id": "`+first.PeerID, `"peer_id": "12D3KooWnotapeerid`),
+		"invalid-role.json":             replace(`"role": "secretariat"`, `"role": "observer"`),
+		"invalid-recipient.json":        []byte(strings.Replace(s, `"recipient": "age1`, `"recipient": "age2`, 2)),
+		"invalid-threshold.json":        replace(`"threshold": 2`, `"threshold": 3`),
+		"invalid-executive.json":        replace(`"executive": [`, `"executive": ["`+stranger+`", `),
+		"invalid-group-builtin.json":    replace(`"photonics"`, `"members"`),
+		"invalid-group-nonmember.json":  replace(`"photonics": [`, `"photonics": ["`+stranger+`", `),
+		"invalid-duplicate-member.json": replace(`"members": [`, `"members": [{"name": "Again", "role": "member", "peer_id": "`+first.PeerID+`", "recipient": "`+first.Recipient+`"}, `),
+		"invalid-duplicate-key.json":    replace(`"threshold": 2,`, `"threshold": 2, "threshold": 1,`),
+		"invalid-null.json":             replace(`"version": 1,`, `"version": 1, "prev": null,`),
+		"invalid-created-offset.json":   replace(`"created": "2026-11-24T09:00:00Z"`, `"created": "2026-11-24T18:00:00+09:00"`),
+		"invalid-type.json":             replace(`"version": 1,`, `"version": "1",`),
+		"invalid-syntax.json":           valid[:len(valid)/2],
+		"invalid-trailing.json":         append(slices.Clone(valid), "{}\n"...),
+		"invalid-missing.json":          replace(`"threshold": 2,`, ``),
+		"invalid-sig-length.json":       replace(`"sig": "`+base64.StdEncoding.EncodeToString(g.Signatures[0].Sig)+`"`, `"sig": "AAAA"`),
+		"invalid-genesis-prev.json":     replace(`"version": 1,`, `"version": 1, "prev": "`+strings.Repeat("ab", 32)+`",`),
+	}
+	if err := os.MkdirAll("testdata/rosters", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := filepath.Glob("testdata/rosters/*.json")
+	for _, f := range old {
+		os.Remove(f)
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join("testdata/rosters", name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestRosterVerify(t *testing.T) {
+	a, b, c, d := newIdentity(t), newIdentity(t), newIdentity(t), newIdentity(t)
+	genesis := func() *Roster { return newGenesis(2, a, b, c) }
+	signed := func(r *Roster, ids ...*crypto.Identity) *Roster { mustSign(t, r, ids...); return r }
+	v1 := signed(genesis(), a, b)
+	next := func() *Roster {
+		n := v1.Next()
+		if err := n.Add(cardOf(d, "New member", "member")); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	tests := []struct {
+		name   string
+		r      *Roster
+		prev   *Roster
+		want   error
+		substr string
+	}{
+		{"genesis signed by 1 of 2 needed", signed(genesis(), a), nil, ErrRosterSignatures,
+			"share: roster version 1 has 1 valid executive signature of the 2 that version 1 requires"},
+		{"genesis signed by 2", signed(genesis(), a, c), nil, nil, ""},
+		{"genesis signed by all 3", signed(genesis(), a, b, c), nil, nil, ""},
+		{"genesis unsigned", genesis(), nil, ErrRosterSignatures, "has 0 valid executive signatures of the 2"},
+		{"genesis signed by a non-executive", func() *Roster {
+			r := newGenesis(1, a, b)
+			_ = r.Add(cardOf(d, "D", "member"))
+			return signed(r, a, d)
+		}(), nil, ErrRosterSignatures, "signed by " + d.PeerID() + ", which is not an executive of version 1"},
+		{"genesis with a tampered body", func() *Roster {
+			r := signed(genesis(), a, b)
+			r.Members[0].Name = "Changed"
+			return r
+		}(), nil, ErrRosterSignatures, "does not verify"},
+		{"genesis with a version 2", func() *Roster {
+			r := genesis()
+			r.Version = 2
+			r.Prev = strings.Repeat("0", 64)
+			return signed(r, a, b)
+		}(), nil, ErrRosterChain, "is not a genesis"},
+		{"next signed by 2 executives of the previous version", signed(next(), b, c), v1, nil, ""},
+		{"next signed by 1", signed(next(), b), v1, ErrRosterSignatures,
+			"share: roster version 2 has 1 valid executive signature of the 2 that version 1 requires"},
+		{"next signed by a non-executive", signed(next(), a, d), v1, ErrRosterSignatures, "which is not an executive of version 1"},
+		{"next signed over a tampered body", func() *Roster {
+			r := signed(next(), a, b)
+			r.Threshold = 1
+			return r
+		}(), v1, ErrRosterSignatures, "does not verify"},
+		{"next with a wrong prev", func() *Roster {
+			r := next()
+			r.Prev = strings.Repeat("ab", 32)
+			return signed(r, a, b)
+		}(), v1, ErrRosterChain, "names previous hash abab"},
+		{"version skip", func() *Roster {
+			r := next()
+			r.Version = 3
+			return signed(r, a, b)
+		}(), v1, ErrRosterChain, "roster version 3 does not follow version 1 (want version 2)"},
+		{"same version again", signed(genesis(), a, b), v1, ErrRosterChain, "does not follow"},
+		{"invalid structure", func() *Roster { r := signed(next(), a, b); r.Threshold = 9; return r }(), v1, ErrRosterInvalid, "threshold"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var err error
+			if tt.prev == nil {
+				err = tt.r.VerifyGenesis()
+			} else {
+				err = tt.r.VerifyNext(tt.prev)
+			}
+			if tt.want == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.substr) {
+				t.Fatalf("got %v\nwant %v containing %q", err, tt.want, tt.substr)
+			}
+		})
+	}
+}
+
+// The order of entries in the file does not matter: the signature covers
+// the normalised body.
+func TestRosterOrderIndependent(t *testing.T) {
+	a, b, c := newIdentity(t), newIdentity(t), newIdentity(t)
+	r := newGenesis(2, a, b, c)
+	mustSign(t, r, a, c)
+	h := r.Hash()
+	shuffled := r.Clone()
+	slices.Reverse(shuffled.Members)
+	slices.Reverse(shuffled.Executive)
+	slices.Reverse(shuffled.Signatures)
+	if shuffled.Hash() != h {
+		t.Fatal("hash depends on list order")
+	}
+	if err := shuffled.VerifyGenesis(); err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(mustMarshal(t, r)), `"created": "2026-11-24T09:00:00Z"`, `"created": "2026-11-24T09:00:00+00:00"`, 1)
+	p, err := ParseRoster([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Hash() != h || p.VerifyGenesis() != nil {
+		t.Fatal("a +00:00 offset changes the roster")
+	}
+}
+
+func TestRosterSignReplaces(t *testing.T) {
+	a, b := newIdentity(t), newIdentity(t)
+	r := newGenesis(2, a, b)
+	mustSign(t, r, a, a, b, a)
+	if len(r.Signatures) != 2 {
+		t.Fatalf("%d signatures, want 2", len(r.Signatures))
+	}
+	if err := r.VerifyGenesis(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRosterCanSign(t *testing.T) {
+	a, b, c := newIdentity(t), newIdentity(t), newIdentity(t)
+	v1 := newGenesis(1, a, b)
+	if err := v1.CanSign(a.PeerID(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := v1.CanSign(c.PeerID(), nil); !errors.Is(err, ErrRosterSignatures) {
+		t.Fatalf("outsider may sign genesis: %v", err)
+	}
+	v2 := v1.Next()
+	if err := v2.Add(cardOf(c, "C", "member")); err != nil {
+		t.Fatal(err)
+	}
+	v2.Executive = append(v2.Executive, c.PeerID())
+	if err := v2.CanSign(c.PeerID(), v1); !errors.Is(err, ErrRosterSignatures) || !strings.Contains(err.Error(), "not an executive of version 1") {
+		t.Fatalf("new executive may sign its own admission: %v", err)
+	}
+	if err := v2.CanSign(b.PeerID(), v1); err != nil {
+		t.Fatal(err)
+	}
+	if err := v2.CanSign(b.PeerID(), nil); !errors.Is(err, ErrRosterChain) {
+		t.Fatalf("version 2 without its predecessor: %v", err)
+	}
+}
+
+func TestRosterPropose(t *testing.T) {
+	a, b, c, d := newIdentity(t), newIdentity(t), newIdentity(t), newIdentity(t)
+	v1 := newGenesis(2, a, b, c)
+	mustSign(t, v1, a, b)
+	v2 := v1.Next()
+	if v2.Version != 2 || v2.Prev != v1.Hash() || len(v2.Signatures) != 0 || v2.Created.IsZero() {
+		t.Fatalf("Next: %+v", v2)
+	}
+	if len(v1.Signatures) != 2 {
+		t.Fatal("Next changed the original")
+	}
+	if err := v2.Add(cardOf(d, "D", "liaison")); err != nil {
+		t.Fatal(err)
+	}
+	if err := v2.Add(cardOf(d, "D", "liaison")); !errors.Is(err, ErrRosterInvalid) {
+		t.Fatalf("added twice: %v", err)
+	}
+	if err := v2.Add(RosterMember{Name: "X", Role: "member", PeerID: "nope", Recipient: d.Recipient()}); !errors.Is(err, ErrRosterInvalid) {
+		t.Fatalf("bad card added: %v", err)
+	}
+	if err := v2.SetGroup("quantum", []string{d.PeerID(), a.PeerID()}); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []struct{ name, peer string }{{"members", a.PeerID()}, {"Quantum", a.PeerID()}, {"q", "12D3KooWnotamember"}} {
+		if err := v2.SetGroup(bad.name, []string{bad.peer}); !errors.Is(err, ErrRosterInvalid) {
+			t.Errorf("SetGroup(%q): %v", bad.name, err)
+		}
+	}
+	if err := v2.Remove(a.PeerID()); err != nil {
+		t.Fatal(err)
+	}
+	if err := v2.Remove(b.PeerID()); !errors.Is(err, ErrRosterInvalid) || !strings.Contains(err.Error(), "fewer than the threshold 2") {
+		t.Fatalf("removed below the threshold: %v", err)
+	}
+	if err := v2.Remove(a.PeerID()); !errors.Is(err, ErrRosterInvalid) {
+		t.Fatalf("removed twice: %v", err)
+	}
+	if _, ok := v2.Member(a.PeerID()); ok || v2.IsExecutive(a.PeerID()) || !slices.Equal(v2.Groups["quantum"], []string{d.PeerID()}) {
+		t.Fatalf("Remove left traces: %+v", v2)
+	}
+	mustSign(t, v2, a, c) // a is an executive of version 1
+	if err := v2.VerifyNext(v1); err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParseRoster(mustMarshal(t, v2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Hash() != v2.Hash() || p.VerifyNext(v1) != nil {
+		t.Fatal("roster changed through Marshal and ParseRoster")
+	}
+
+	view := p.View()
+	if err := view.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	q, err := view.Group("quantum")
+	if err != nil || !slices.Equal(q, []string{d.PeerID()}) {
+		t.Fatalf("quantum = %v, %v", q, err)
+	}
+	partners, _ := view.Group(policy.GroupPartners)
+	if !slices.Equal(partners, []string{d.PeerID()}) {
+		t.Fatalf("partners = %v", partners)
+	}
+	exec, _ := view.Group(policy.GroupExecutive)
+	if !slices.Equal(exec, p.Executive) {
+		t.Fatalf("executive = %v", exec)
+	}
+	if m, ok := view.Member(d.PeerID()); !ok || m.Role != policy.RoleLiaison || m.Name != "D" {
+		t.Fatalf("member = %+v", m)
+	}
+}
+
+func TestParseRosterLimits(t *testing.T) {
+	for _, in := range []string{"", "[]", "null", `{"version": 1}`, strings.Repeat(" ", MaxRosterSize+1)} {
+		if _, err := ParseRoster([]byte(in)); !errors.Is(err, ErrRosterInvalid) {
+			t.Errorf("%.20q: got %v, want ErrRosterInvalid", in, err)
+		}
+	}
+}
+
+func FuzzParseRoster(f *testing.F) {
+	files, _ := filepath.Glob("testdata/rosters/*.json")
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	if len(files) == 0 {
+		f.Fatal("no seeds in testdata/rosters")
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := ParseRoster(b)
+		if err != nil {
+			if !errors.Is(err, ErrRosterInvalid) {
+				t.Fatalf("error does not wrap ErrRosterInvalid: %v", err)
+			}
+			return
+		}
+		_ = r.VerifyGenesis()
+		_ = r.View()
+		out, err := r.Marshal()
+		if err != nil {
+			t.Fatalf("parsed but does not marshal: %v", err)
+		}
+		r2, err := ParseRoster(out)
+		if err != nil {
+			t.Fatalf("marshalled roster does not parse: %v\n%s", err, out)
+		}
+		if r2.Hash() != r.Hash() {
+			t.Fatal("hash changed through Marshal")
+		}
+		if out2 := mustMarshal(t, r2); !bytes.Equal(out, out2) {
+			t.Fatalf("Marshal not stable:\n%s\n%s", out, out2)
+		}
+	})
+}
