@@ -16,9 +16,9 @@ import (
 // is kept as plain JSON; every version is kept so that peers who are behind
 // can be served the chain from the pinned genesis.
 const (
-	RosterFile     = "roster.json"  // the current version
-	RosterDir      = "rosters"      // every version, v000001.json …
-	GenesisPinFile = "genesis.pin"  // hex hash of the genesis roster, pinned at setup
+	RosterFile     = "roster.json" // the current version
+	RosterDir      = "rosters"     // every version, v000001.json …
+	GenesisPinFile = "genesis.pin" // hex hash of the genesis roster, pinned at setup
 )
 
 // ErrRosterNotNewer is returned when a roster is not newer than the current one.
