@@ -267,7 +267,8 @@ type Status struct {
 	PeerID         string    `json:"peer_id"`
 	Name           string    `json:"name"`
 	Role           string    `json:"role"`
-	Records        int       `json:"records"`
+	Records        int       `json:"records"`   // records this node can read now (not retracted)
+	Envelopes      int       `json:"envelopes"` // envelopes held, including control records and those kept only for relaying
 	Retracted      int       `json:"retracted"`
 	Logs           int       `json:"logs"`
 	RosterVersion  uint64    `json:"roster_version"`
@@ -289,7 +290,7 @@ func (n *Node) Status() (Status, error) {
 	}
 	s := Status{
 		PeerID: n.PeerID(), Name: n.home.Config.Name, Role: n.home.Config.Role,
-		Records: st.Records, Retracted: st.Stubs, Logs: st.Logs,
+		Records: n.index.Live(), Envelopes: st.Records, Retracted: st.Stubs, Logs: st.Logs,
 		RosterVersion: n.rosterVersion(), Equivocations: st.Equivocations,
 		Started: n.started.UTC(), API: n.home.Config.API, Unreadable: n.unreadable.Load(),
 	}

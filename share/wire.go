@@ -1,6 +1,8 @@
 package share
 
 import (
+	"github.com/ipfs/go-cid"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -256,6 +258,14 @@ func (m *Message) Validate() error {
 		}
 		if total > MaxBatchBytes {
 			return malformed("envs: %d bytes of envelopes; the limit is %d a message", total, MaxBatchBytes)
+		}
+		for i, st := range e.Stubs {
+			if st.Index >= uint64(len(e.Envs)) || (i > 0 && st.Index <= e.Stubs[i-1].Index) {
+				return malformed("envs: stubs[%d] names envelope %d, out of order or out of range", i, st.Index)
+			}
+			if _, err := cid.Cast(st.CID); err != nil {
+				return malformed("envs: stubs[%d] is not a CID", i)
+			}
 		}
 	case m.GetRosters != nil:
 		if m.GetRosters.From == 0 {

@@ -64,10 +64,11 @@ type Row struct {
 
 // Index is the in-memory view of readable records.
 type Index struct {
-	db    *memdb.MemDB
-	wmu   sync.Mutex // serialises writers so that the row count stays exact
-	count atomic.Int64
-	view  *view // what List reads; see view.go
+	db        *memdb.MemDB
+	wmu       sync.Mutex // serialises writers so that the row count stays exact
+	count     atomic.Int64
+	retracted atomic.Int64 // rows that are retraction stubs
+	view      *view        // what List reads; see view.go
 }
 
 const table = "records"
@@ -106,7 +107,7 @@ func (x *Index) Insert(rows []Row) error {
 	for start := 0; start < len(rows); start += MaxTxnRows {
 		chunk := rows[start:min(start+MaxTxnRows, len(rows))]
 		txn := x.db.Txn(true)
-		added := 0
+		added, retracted := 0, 0
 		changes := make([]change, 0, len(chunk))
 		for i := range chunk {
 			r := chunk[i] // a copy the index owns
@@ -127,10 +128,14 @@ func (x *Index) Insert(rows []Row) error {
 				return fmt.Errorf("insert row %d (cid %s): %w", start+i, r.CID, err)
 			}
 			changes = append(changes, change{old: old, new: &r})
+			if r.Retracted && (old == nil || !old.Retracted) {
+				retracted++
+			}
 		}
 		txn.Commit()
 		x.view.apply(changes)
 		x.count.Add(int64(added))
+		x.retracted.Add(int64(retracted))
 	}
 	return nil
 }
@@ -195,11 +200,18 @@ func (x *Index) Retract(cid, by, reason string) error {
 	if existing == nil {
 		x.count.Add(1)
 	}
+	if old == nil || !old.Retracted {
+		x.retracted.Add(1)
+	}
 	return nil
 }
 
 // Len returns the number of rows, retraction stubs included.
 func (x *Index) Len() int { return int(x.count.Load()) }
+
+// Live returns the number of rows that are not retracted: the records a
+// reader can open now.
+func (x *Index) Live() int { return int(x.count.Load() - x.retracted.Load()) }
 
 // Watch returns a channel that is closed at the next change to the index.
 func (x *Index) Watch() <-chan struct{} {
