@@ -74,12 +74,22 @@ func (n *Node) rowOf(cid string, env *share.Envelope, plain []byte) (index.Row, 
 		RosterVersion: h.RosterVersion,
 		Title:         rec.Title(),
 		Body:          json.RawMessage(plain),
-		ValidUntil:    parseDate(dates.ValidUntil),
+		ValidUntil:    validUntil(dates.ValidUntil),
 		ReviewDue:     parseDate(dates.ReviewDue),
 	}
 	row.AuthorName = n.memberName(h.Author)
 	row.Text = strings.ToLower(row.Title) + "\n" + index.SearchText(row.Body)
 	return row, nil
+}
+
+// validUntil is the instant a record stops being valid: a date alone lasts
+// to the end of that day (policy.ValidUntil decides how).
+func validUntil(s string) time.Time {
+	t, err := policy.ValidUntil(s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 func parseDate(s string) time.Time {
