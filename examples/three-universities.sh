@@ -45,7 +45,9 @@ at osaka roster sign "$DIR/genesis.json"
 step "Every node installs the genesis (and pins its hash) and starts"
 for u in kyoto osaka tohoku; do
 	at "$u" roster apply "$DIR/genesis.json"
-	at "$u" run 2> "$DIR/$u.log" &
+	# Not through `at`: a function run in the background is a subshell, and
+	# killing the subshell would leave the node running after the script.
+	"$URSIC" --home "$DIR/$u" run 2> "$DIR/$u.log" &
 	pids+=($!)
 done
 connected() { [ "$(at "$1" status --json | grep -o '"peers_connected": [0-9]*' | grep -o '[0-9]*$')" = "$2" ]; }

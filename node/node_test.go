@@ -244,9 +244,9 @@ func TestPublishJSONLines(t *testing.T) {
 			t.Errorf("published %s is not listed", c)
 		}
 	}
-	// Status counts envelopes, which include the group's sender-key record.
-	if s := tn.status(); s.Records < len(recs) {
-		t.Errorf("status records = %d, want at least %d", s.Records, len(recs))
+	// Status counts the records a user can read, not the sender-key envelope.
+	if s := tn.status(); s.Records != len(recs) {
+		t.Errorf("status records = %d, want %d", s.Records, len(recs))
 	}
 	for i, c := range cids {
 		var m map[string]any
@@ -269,6 +269,9 @@ func TestSplitRecordsSingleAndLines(t *testing.T) {
 		{"empty", "  \n", 0, "no record"},
 		{"bad second line", "{\"a\":1}\n{\"a\":\n", 0, "line 2"},
 		{"not json at all", "kind: method", 0, "malformed JSON"},
+		// The position is that of the offending character.
+		{"position of a bad value", "{\"a\": x}", 0, "line 1, column 7:"},
+		{"position on a later line", "{\n\"a\": x}", 0, "line 2, column 6:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -165,10 +165,10 @@ func (c *Client) List(ctx context.Context, opt node.ListOptions) (ListResult, er
 	if opt.All {
 		q.Set("all", "true")
 	}
-	if opt.Limit > 0 {
+	if opt.Limit != 0 { // a negative limit goes to the node, which refuses it
 		q.Set("limit", strconv.Itoa(opt.Limit))
 	}
-	if opt.Offset > 0 {
+	if opt.Offset != 0 {
 		q.Set("offset", strconv.Itoa(opt.Offset))
 	}
 	var r ListResult

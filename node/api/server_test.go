@@ -175,6 +175,12 @@ func TestListParameterErrors(t *testing.T) {
 			t.Errorf("?%s: message %q does not name %q", tt.query, e.Message, tt.names)
 		}
 	}
+	// The client passes a bad limit on rather than dropping it.
+	_, err := a.client().List(context.Background(), node.ListOptions{Limit: -1})
+	var ae *api.Error
+	if !errors.As(err, &ae) || ae.Status != http.StatusBadRequest || !strings.Contains(ae.Message, "limit") {
+		t.Errorf("client List with limit -1: err = %v, want a 400 naming limit", err)
+	}
 	for _, ok := range []string{"limit=0", "all=true", "all=false", "limit=5&offset=1", "tlp=TLP:AMBER", "kind=method"} {
 		if status, body, _ := a.do("GET", "/v1/records?"+ok, a.token, nil); status != http.StatusOK {
 			t.Errorf("?%s: status %d: %s", ok, status, body)
