@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
-
-	"filippo.io/age"
 
 	"github.com/ursic/node/node/index"
 	"github.com/ursic/node/node/store"
@@ -144,8 +141,9 @@ type Published struct {
 // stops; what was already emitted is durable.
 func (n *Node) Publish(ctx context.Context, records [][]byte, opt PublishOptions, emit func(Published) error) error {
 	drafts := make([]*Draft, len(records))
-	for i, data := range records {
-		d, err := n.Check(data, opt)
+	errs := make([]error, len(records))
+	parallel(len(records), func(i int) { drafts[i], errs[i] = n.Check(records[i], opt) })
+	for i, err := range errs {
 		if err != nil {
 			var re *RecordError
 			if errors.As(err, &re) && len(records) > 1 {
@@ -153,7 +151,6 @@ func (n *Node) Publish(ctx context.Context, records [][]byte, opt PublishOptions
 			}
 			return err
 		}
-		drafts[i] = d
 	}
 	n.pubMu.Lock()
 	defer n.pubMu.Unlock()
@@ -175,40 +172,31 @@ func (n *Node) Publish(ctx context.Context, records [][]byte, opt PublishOptions
 	return nil
 }
 
-// sealed is an envelope made but not yet stored.
-type sealed struct {
-	entry  store.Entry
-	env    *share.Envelope
-	plain  []byte
-	row    *index.Row // nil for control records
-	newKey bool       // a senderkey record precedes this one
-	epoch  ownEpoch   // the sender key used, for group records
-}
-
 // publishLocked seals one batch, commits it in one transaction and indexes it.
 func (n *Node) publishLocked(drafts []*Draft) ([]string, error) {
-	heads := map[string]logHead{}
-	var out []sealed
-	var cids []string
-	for _, d := range drafts {
-		ss, err := n.seal(d.Record.Kind, d.Record.Body, d.Policy, d.Recipients, heads)
+	var plans []*sealPlan
+	last := make([]int, len(drafts)) // index in plans of each draft's own envelope
+	b := n.newBatch()
+	for i, d := range drafts {
+		ps, err := b.plan(d.Record.Kind, d.Record.Body, d.Record, d.Policy, d.Recipients)
 		if err != nil {
+			b.abort()
 			return nil, err
 		}
-		for _, s := range ss {
-			if s.env.Header.Kind == share.KindSenderKey {
-				// A new sender key: the node learns it as any reader would,
-				// so its own later opens and restarts work the same way.
-				if _, err := n.openEnvelope(s.env, s.entry.CID); err != nil {
-					return nil, err
-				}
-			}
-		}
-		out = append(out, ss...)
-		cids = append(cids, ss[len(ss)-1].entry.CID)
+		plans = append(plans, ps...)
+		last[i] = len(plans) - 1
 	}
-	if err := n.commit(out, heads); err != nil {
+	out, err := b.seal(plans)
+	if err == nil {
+		err = n.commit(out, b.heads)
+	}
+	if err != nil {
+		b.abort()
 		return nil, err
+	}
+	cids := make([]string, len(drafts))
+	for i, j := range last {
+		cids[i] = out[j].entry.CID
 	}
 	return cids, nil
 }
@@ -240,100 +228,3 @@ func (n *Node) commit(out []sealed, heads map[string]logHead) error {
 	return nil
 }
 
-// headerPolicy is the policy part of an envelope header.
-type headerPolicy struct {
-	tlp      string
-	audience []string
-	caveats  []string
-}
-
-// seal makes the envelopes for one record: for a group audience, sealed to
-// this node's sender key for the group (preceded by a new senderkey record
-// when the group's readers changed); for an explicit list, sealed to each
-// reader directly. heads holds the batch's uncommitted log heads.
-func (n *Node) seal(kind string, body []byte, p policy.Policy, readers []string, heads map[string]logHead) ([]sealed, error) {
-	hp := headerPolicy{tlp: p.Level.String(), audience: p.Audience.Strings(), caveats: p.Caveats}
-	if p.Audience.Group == "" {
-		recips, err := n.ageRecipients(readers)
-		if err != nil {
-			return nil, err
-		}
-		s, err := n.sealEnvelope(kind, body, share.KeyRef{Direct: true}, recips, hp, heads)
-		if err != nil {
-			return nil, err
-		}
-		return []sealed{s}, nil
-	}
-	var out []sealed
-	gk, keyRecord, err := n.groupKeyFor(p.Audience.Group, hp.tlp, readers, heads)
-	if err != nil {
-		return nil, err
-	}
-	if keyRecord != nil {
-		out = append(out, *keyRecord)
-	}
-	c, err := share.ParseCID(gk.cid)
-	if err != nil {
-		return nil, err
-	}
-	ref := share.KeyRef{Group: p.Audience.Group, Epoch: gk.epoch, SenderKey: c.Bytes()}
-	s, err := n.sealEnvelope(kind, body, ref, []age.Recipient{gk.key.Recipient()}, hp, heads)
-	if err != nil {
-		return nil, err
-	}
-	s.newKey = keyRecord != nil
-	s.epoch = gk
-	return append(out, s), nil
-}
-
-// sealEnvelope builds the next envelope of the audience's log.
-func (n *Node) sealEnvelope(kind string, body []byte, key share.KeyRef, recips []age.Recipient, hp headerPolicy, heads map[string]logHead) (sealed, error) {
-	logID := share.LogID(hp.audience)
-	head, ok := heads[logID]
-	if !ok {
-		if head, ok = n.heads[logID]; !ok {
-			seq, c, err := n.store.Head(n.PeerID(), logID)
-			if err != nil {
-				return sealed{}, err
-			}
-			head = logHead{seq: seq, cid: c}
-		}
-	}
-	h := share.Header{
-		Kind:          kind,
-		Log:           logID,
-		Seq:           head.seq + 1,
-		Created:       time.Now().UnixMilli(),
-		RosterVersion: n.rosterVersion(),
-		TLP:           hp.tlp,
-		Audience:      hp.audience,
-		Caveats:       hp.caveats,
-		Key:           key,
-	}
-	if head.cid != "" {
-		prev, err := share.ParseCID(head.cid)
-		if err != nil {
-			return sealed{}, err
-		}
-		h.Prev = prev.Bytes()
-	}
-	env, err := share.Seal(n.home.Identity, h, body, recips...)
-	if err != nil {
-		return sealed{}, err
-	}
-	enc, err := env.Encode()
-	if err != nil {
-		return sealed{}, err
-	}
-	c := share.CIDOf(enc).String()
-	s := sealed{entry: store.Entry{CID: c, Author: n.PeerID(), Log: logID, Seq: h.Seq, Prev: head.cid, Envelope: enc}, env: env, plain: body}
-	if kind != share.KindSenderKey {
-		row, err := n.rowOf(c, env, body)
-		if err != nil {
-			return sealed{}, err
-		}
-		s.row = &row
-	}
-	heads[logID] = logHead{seq: h.Seq, cid: c}
-	return s, nil
-}

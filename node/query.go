@@ -55,16 +55,22 @@ func (n *Node) rowOf(cid string, env *share.Envelope, plain []byte) (index.Row, 
 	if err != nil {
 		return index.Row{}, fmt.Errorf("envelope %s: %w", cid, err)
 	}
+	return n.rowOfRecord(cid, env, rec), nil
+}
+
+// rowOfRecord makes the index row of a record and its envelope.
+func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) index.Row {
 	h := env.Header
 	var dates struct {
 		ValidUntil string `json:"valid_until"`
 		ReviewDue  string `json:"review_due"`
 	}
-	_ = json.Unmarshal(plain, &dates) // optional fields; absence is fine
+	_ = json.Unmarshal(rec.Body, &dates) // optional fields; absence is fine
 	row := index.Row{
 		CID:           cid,
 		Kind:          h.Kind,
 		Author:        h.Author,
+		AuthorName:    n.memberName(h.Author),
 		Log:           h.Log,
 		Seq:           h.Seq,
 		TLP:           h.TLP,
@@ -73,13 +79,12 @@ func (n *Node) rowOf(cid string, env *share.Envelope, plain []byte) (index.Row, 
 		Created:       time.UnixMilli(h.Created).UTC(),
 		RosterVersion: h.RosterVersion,
 		Title:         rec.Title(),
-		Body:          json.RawMessage(plain),
+		Body:          rec.Body,
 		ValidUntil:    validUntil(dates.ValidUntil),
 		ReviewDue:     parseDate(dates.ReviewDue),
 	}
-	row.AuthorName = n.memberName(h.Author)
 	row.Text = strings.ToLower(row.Title) + "\n" + index.SearchText(row.Body)
-	return row, nil
+	return row
 }
 
 // validUntil is the instant a record stops being valid: a date alone lasts
@@ -231,21 +236,23 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 
 	n.pubMu.Lock()
 	defer n.pubMu.Unlock()
-	heads := map[string]logHead{}
-	ss, err := n.seal(share.KindRetraction, rec.Body, p, recips, heads)
+	b := n.newBatch()
+	plans, err := b.plan(share.KindRetraction, rec.Body, rec, p, recips)
 	if err != nil {
+		b.abort()
 		return "", err
 	}
-	if len(ss) > 1 {
+	ss, err := b.seal(plans)
+	if err == nil && len(ss) > 1 {
 		// The group's readers changed since the record: hand out the new
 		// sender key first, in its own transaction.
-		if _, err := n.openEnvelope(ss[0].env, ss[0].entry.CID); err != nil {
-			return "", err
-		}
-		if err := n.commit(ss[:1], map[string]logHead{}); err != nil {
-			return "", err
-		}
+		err = n.commit(ss[:1], map[string]logHead{})
 	}
+	if err != nil {
+		b.abort()
+		return "", err
+	}
+	heads := b.heads
 	s := ss[len(ss)-1]
 	stubEnv, err := n.stubOf(target.CID)
 	if err != nil {

@@ -91,39 +91,6 @@ func (n *Node) openEnvelope(env *share.Envelope, cid string) ([]byte, error) {
 	return plain, nil
 }
 
-// groupKeyFor returns this node's sender key for group, making a new epoch
-// (and the senderkey record that hands it out) when the group's readers
-// differ from those of the current key — that is, after a roster change.
-// The senderkey record is sealed directly to each reader, so only they can
-// learn the key; a removed member never receives a key made after removal.
-func (n *Node) groupKeyFor(group, tlp string, readers []string, heads map[string]logHead) (ownEpoch, *sealed, error) {
-	n.keys.mu.RLock()
-	cur, ok := n.keys.own[group]
-	n.keys.mu.RUnlock()
-	if ok && slices.Equal(cur.members, readers) {
-		return cur, nil, nil
-	}
-	k, err := crypto.NewGroupKey()
-	if err != nil {
-		return ownEpoch{}, nil, err
-	}
-	next := ownEpoch{epoch: cur.epoch + 1, members: slices.Clone(readers), key: k}
-	body, err := (&share.SenderKeyBody{Kind: share.KindSenderKey, Group: group, Epoch: next.epoch, Members: next.members, Key: k.String()}).Marshal()
-	if err != nil {
-		return ownEpoch{}, nil, err
-	}
-	recips, err := n.ageRecipients(readers)
-	if err != nil {
-		return ownEpoch{}, nil, err
-	}
-	s, err := n.sealEnvelope(share.KindSenderKey, body, share.KeyRef{Direct: true}, recips, headerPolicy{tlp: tlp, audience: []string{group}}, heads)
-	if err != nil {
-		return ownEpoch{}, nil, err
-	}
-	next.cid = s.entry.CID
-	return next, &s, nil
-}
-
 // ageRecipients parses the age recipients of the given members.
 func (n *Node) ageRecipients(ids []string) ([]age.Recipient, error) {
 	out := make([]age.Recipient, 0, len(ids))

@@ -66,17 +66,32 @@ func textFindings(text string, names bool) map[string]int {
 			masked = b.String()
 		}
 	}
-	mask(reORCID, ruleORCID, digitBounded)
-	mask(reEmail, ruleEmail, nil)
-	for _, re := range rePhones {
-		mask(re, rulePhone, phoneLike)
+	// Cheap tests first: most text has no '@', few digits and no honorific,
+	// and the regular expressions below cost far more than these scans.
+	digits := countDigits(text)
+	if digits >= 15 {
+		mask(reORCID, ruleORCID, digitBounded)
+	}
+	if strings.Contains(masked, "@") || strings.ContainsAny(masked, "[(") {
+		mask(reEmail, ruleEmail, nil)
+	}
+	if digits >= 7 {
+		for _, re := range rePhones {
+			mask(re, rulePhone, phoneLike)
+		}
 	}
 	if names {
-		found[rulePersonalName] += len(reHonorific.FindAllString(masked, -1))
-		found[rulePersonalName] += len(reRomajiHonorific.FindAllString(masked, -1))
-		for _, m := range reCJKHonorific.FindAllStringSubmatchIndex(masked, -1) {
-			if cjkName(masked, m) {
-				found[rulePersonalName]++
+		if containsAny(masked, honorificHints) {
+			found[rulePersonalName] += len(reHonorific.FindAllString(masked, -1))
+		}
+		if strings.Contains(masked, "-") {
+			found[rulePersonalName] += len(reRomajiHonorific.FindAllString(masked, -1))
+		}
+		if containsAny(masked, cjkHonorificHints) {
+			for _, m := range reCJKHonorific.FindAllStringSubmatchIndex(masked, -1) {
+				if cjkName(masked, m) {
+					found[rulePersonalName]++
+				}
 			}
 		}
 	}
@@ -86,6 +101,23 @@ func textFindings(text string, names bool) map[string]int {
 		}
 	}
 	return found
+}
+
+// honorificHints and cjkHonorificHints are substrings without which the
+// honorific expressions cannot match; they only decide whether to run them.
+var (
+	honorificHints    = []string{"Dr", "Prof", "Mr", "Ms", "Mx", "Miss", "Sir", "Dame"}
+	cjkHonorificHints = []string{"氏", "さん", "様", "さま", "教授", "博士", "先生", "女士", "君", "くん", "助教", "講師", "씨", "님"}
+)
+
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 // digitBounded reports whether s[i:j] is not part of a longer run of digits,

@@ -106,6 +106,29 @@ func Seal(id *crypto.Identity, h Header, plaintext []byte, recipients ...age.Rec
 	if err != nil {
 		return nil, fmt.Errorf("share: %w", err)
 	}
+	return sign(id, h, body)
+}
+
+// SealSigned is [Seal] for a body that the caller already sealed with
+// crypto.Seal, from a plaintext it already checked (for example, many
+// bodies sealed on all cores before they are chained and signed one by one).
+// It checks the header but cannot check the plaintext.
+func SealSigned(id *crypto.Identity, h Header, sealedBody []byte) (*Envelope, error) {
+	h.Version = FormatVersion
+	h.Author = id.PeerID()
+	if h.Log == "" {
+		h.Log = LogID(h.Audience)
+	}
+	h.Audience = slices.Clone(h.Audience)
+	h.BodyDigest = make([]byte, sha256.Size) // placeholder so the header checks
+	if err := h.check(); err != nil {
+		return nil, err
+	}
+	return sign(id, h, sealedBody)
+}
+
+// sign completes h for body, signs it and checks the envelope's size.
+func sign(id *crypto.Identity, h Header, body []byte) (*Envelope, error) {
 	sum := sha256.Sum256(body)
 	h.BodyDigest = sum[:]
 	hb, err := encMode.Marshal(&h)
