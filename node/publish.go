@@ -227,4 +227,3 @@ func (n *Node) commit(out []sealed, heads map[string]logHead) error {
 	}
 	return nil
 }
-

@@ -49,7 +49,7 @@ type sealed struct {
 // batch is one publish or retract in the making.
 type batch struct {
 	n      *Node
-	heads  map[string]logHead // uncommitted heads of this node's logs
+	heads  map[string]logHead   // uncommitted heads of this node's logs
 	epochs map[string]*ownEpoch // epochs started in this batch, by group
 	prev   map[string]ownEpoch  // what they replaced, restored on abort
 }
