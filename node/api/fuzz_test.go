@@ -1,0 +1,78 @@
+package api_test
+
+import (
+	"encoding/json"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ursic/node/examples"
+	"github.com/ursic/node/node"
+	"github.com/ursic/node/node/api"
+)
+
+// FuzzQueryParameters sends arbitrary query strings to the list, check and
+// publish endpoints of a real node. Whatever the parameters, the API answers
+// with a 2xx or a 4xx and a JSON body, never a 5xx or a panic.
+func FuzzQueryParameters(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/queries/*.txt")
+	if len(seeds) == 0 {
+		f.Fatal("no seeds in testdata/queries")
+	}
+	for _, s := range seeds {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(strings.TrimSpace(string(b)))
+	}
+	dir := filepath.Join(f.TempDir(), "home")
+	if _, err := node.Init(dir, node.InitOptions{Name: "Fuzz University"}); err != nil {
+		f.Fatal(err)
+	}
+	h, err := node.LoadHome(dir, "")
+	if err != nil {
+		f.Fatal(err)
+	}
+	lg := slog.New(slog.DiscardHandler)
+	n, err := node.Open(h, node.Options{Logger: lg})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { n.Close() })
+	tok, err := node.ReadToken(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	handler := api.NewServer(n, tok, lg)
+	record, err := fs.ReadFile(examples.Records, "records/indicator-clear.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		for _, req := range []*http.Request{
+			httptest.NewRequest("GET", "/v1/records", nil),
+			httptest.NewRequest("POST", "/v1/check", strings.NewReader(string(record))),
+			httptest.NewRequest("POST", "/v1/publish", strings.NewReader(string(record))),
+		} {
+			req.URL.RawQuery = q
+			req.Header.Set("Authorization", "Bearer "+tok)
+			w := httptest.NewRecorder()
+			handler.ServeHTTP(w, req)
+			if w.Code >= 500 {
+				t.Fatalf("%s %s?%s: status %d: %s", req.Method, req.URL.Path, q, w.Code, w.Body)
+			}
+			if req.URL.Path == "/v1/publish" && w.Code == 200 {
+				continue // an NDJSON stream
+			}
+			if !json.Valid(w.Body.Bytes()) {
+				t.Fatalf("%s %s?%s: status %d, body is not JSON: %q", req.Method, req.URL.Path, q, w.Code, w.Body)
+			}
+		}
+	})
+}
