@@ -109,7 +109,7 @@ var protectedAttributes = []*attribute{
 			conj: [][]map[string]bool{both("birth born natal naissance nacimiento geburt",
 				"place country city town location region province prefecture state nation county village land lieu lugar ort")},
 			subs: subs("birthplace", "placeofbirth", "countryofbirth", "birthcountry", "cityofbirth",
-				"birthcity", "hometown", "geburtsort", "geburtsland", "出身地", "出身国", "出身県",
+				"birthcity", "hometown", "geburtsort", "geburtsland", "出身地", "出身国", "出身県", "出身", "出生国",
 				"出生地", "出生国", "本籍", "籍贯", "籍貫", "故郷", "출생지", "출신지", "출신국", "고향"),
 		},
 	},

@@ -60,7 +60,7 @@ func TestRefusedFieldNames(t *testing.T) {
 		{"birthplace", ruleBirthplace}, {"place_of_birth", ruleBirthplace}, {"PLACE-OF-BIRTH", ruleBirthplace},
 		{"placeOfBirth", ruleBirthplace}, {"countryOfBirth", ruleBirthplace}, {"country_of_birth", ruleBirthplace},
 		{"birth_country", ruleBirthplace}, {"BirthCity", ruleBirthplace}, {"pob", ruleBirthplace}, {"born_in", ruleBirthplace},
-		{"hometown", ruleBirthplace}, {"birthPrefecture", ruleBirthplace}, {"出身地", ruleBirthplace},
+		{"hometown", ruleBirthplace}, {"birthPrefecture", ruleBirthplace}, {"出身地", ruleBirthplace}, {"出身", ruleBirthplace},
 		{"出生地", ruleBirthplace}, {"本籍", ruleBirthplace}, {"出身国", ruleBirthplace}, {"Geburtsort", ruleBirthplace},
 		{"placeofbirth", ruleBirthplace},
 		// visa and residence status

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ursic/node/node"
+)
+
+// A start is measured in a child process (this binary with -child-start)
+// so that its RSS is the node's alone: it opens a copy of the author's home,
+// lists the newest 50 records, and reports.
+
+type startReport struct {
+	Records    int     `json:"records"`
+	OpenMS     float64 `json:"open_ms"`     // node.Open: roster, store, index rebuild
+	ServeMS    float64 `json:"serve_ms"`    // Open start → first List answered
+	RSS        int64   `json:"rss"`         // VmRSS once serving
+	HWM        int64   `json:"hwm"`         // VmHWM: peak RSS during start
+	RSSAfterGC int64   `json:"rss_after_gc"` // VmRSS after GC and FreeOSMemory: the steady state
+	HeapInuse  uint64  `json:"heap_inuse"`  // live heap after GC
+}
+
+var starts []startReport
+
+func measureStart(root string, a *peer, size int, res *results) error {
+	tmp, err := os.MkdirTemp(root, "start-copy-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := copyHome(a.dir, tmp); err != nil {
+		return err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(exe, "-child-start", tmp)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("child: %w", err)
+	}
+	var r startReport
+	if err := json.Unmarshal(bytes.TrimSpace(out), &r); err != nil {
+		return fmt.Errorf("child said %q: %w", out, err)
+	}
+	if r.Records != size {
+		return fmt.Errorf("child lists %d records, want %d", r.Records, size)
+	}
+	starts = append(starts, r)
+	scen := "start " + sizeName(size)
+	serve := time.Duration(r.ServeMS * float64(time.Millisecond))
+	if size == 100_000 {
+		res.check(scen, "Open → serves queries", fmt.Sprintf("%.2f s", serve.Seconds()), "≤ 10 s", serve <= 10*time.Second)
+	} else {
+		res.add(scen, "Open → serves queries", fmt.Sprintf("%.2f s", serve.Seconds()), "", info)
+	}
+	res.add(scen, "open rate (records / Open time)", fmt.Sprintf("%.0f rec/s", float64(size)/(r.OpenMS/1000)), "", info)
+	res.add(scen, "RSS serving / peak (VmHWM) / after GC", fmt.Sprintf("%s / %s / %s", mib(r.RSS), mib(r.HWM), mib(r.RSSAfterGC)), "", info)
+	res.add(scen, "live heap after GC per record", fmt.Sprintf("%.1f KiB", float64(r.HeapInuse)/1024/float64(size)), "", info)
+	return nil
+}
+
+// extrapolateStart fits time and RSS linearly through the two largest
+// measured sizes and extrapolates to 1,000,000 records.
+func extrapolateStart(res *results) {
+	if len(starts) < 2 {
+		return
+	}
+	p, q := starts[len(starts)-2], starts[len(starts)-1]
+	const target = 1_000_000
+	lin := func(y0, y1 float64) float64 {
+		return y1 + (y1-y0)/float64(q.Records-p.Records)*float64(target-q.Records)
+	}
+	from := fmt.Sprintf("(linear from %s, %s)", sizeName(p.Records), sizeName(q.Records))
+	t := lin(p.ServeMS, q.ServeMS) / 1000
+	res.add("start 1M", "Open → serves queries, extrapolated "+from, fmt.Sprintf("%.0f s", t), "", info)
+	for _, f := range []struct {
+		name   string
+		y0, y1 int64
+	}{{"peak RSS (VmHWM)", p.HWM, q.HWM}, {"RSS after GC", p.RSSAfterGC, q.RSSAfterGC}} {
+		v := lin(float64(f.y0), float64(f.y1))
+		res.check("start 1M", f.name+", extrapolated "+from, mib(int64(v)), "≤ 1.5 GiB", v <= 1.5*(1<<30))
+	}
+}
+
+// childStart is the child side of measureStart.
+func childStart(dir string) error {
+	h, err := node.LoadHome(dir, "")
+	if err != nil {
+		return err
+	}
+	lg := slog.New(slog.NewTextHandler(io.Discard, nil))
+	t0 := time.Now()
+	n, err := node.Open(h, node.Options{Logger: lg})
+	if err != nil {
+		return err
+	}
+	defer n.Close()
+	open := time.Since(t0)
+	if _, _, err := n.List(node.ListOptions{Limit: 50}); err != nil {
+		return err
+	}
+	serve := time.Since(t0)
+	st, err := n.Status()
+	if err != nil {
+		return err
+	}
+	r := startReport{Records: st.Records, OpenMS: ms64(open), ServeMS: ms64(serve)}
+	r.RSS, r.HWM = procStatus("VmRSS"), procStatus("VmHWM")
+	runtime.GC()
+	debug.FreeOSMemory()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	r.RSSAfterGC, r.HeapInuse = procStatus("VmRSS"), m.HeapInuse
+	runtime.KeepAlive(n)
+	return json.NewEncoder(os.Stdout).Encode(r)
+}
+
+func ms64(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// procStatus reads a "kB" field of /proc/self/status, in bytes.
+func procStatus(field string) int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		k, v, ok := strings.Cut(s.Text(), ":")
+		if ok && k == field {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
