@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -322,3 +324,16 @@ func (n *Node) Status() (Status, error) {
 
 // errNotAuthor is returned when retracting someone else's record.
 var errNotAuthor = errors.New("only the author of a record can retract it")
+
+// Backup writes a consistent copy of the store to w while the node runs.
+func (n *Node) Backup(w io.Writer) (int64, error) { return n.store.Backup(w) }
+
+// BackupOffline copies the store of a home whose node is not running.
+func BackupOffline(dir string, w io.Writer) (int64, error) {
+	st, err := store.Open(filepath.Join(dir, StoreFile))
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	return st.Backup(w)
+}

@@ -25,7 +25,9 @@ func runQueries(a *peer, size, rounds int, res *results) error {
 	ready := make(chan net.Addr, 1)
 	done := make(chan error, 1)
 	lg := slog.New(slog.NewTextHandler(io.Discard, nil))
-	go func() { done <- api.Serve(ctx, api.NewServer(a.n, token, lg), "127.0.0.1:0", func(ad net.Addr) { ready <- ad }) }()
+	go func() {
+		done <- api.Serve(ctx, api.NewServer(a.n, token, lg), "127.0.0.1:0", func(ad net.Addr) { ready <- ad })
+	}()
 	var c *api.Client
 	select {
 	case ad := <-ready:

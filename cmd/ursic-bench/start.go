@@ -24,12 +24,12 @@ import (
 
 type startReport struct {
 	Records    int     `json:"records"`
-	OpenMS     float64 `json:"open_ms"`     // node.Open: roster, store, index rebuild
-	ServeMS    float64 `json:"serve_ms"`    // Open start → first List answered
-	RSS        int64   `json:"rss"`         // VmRSS once serving
-	HWM        int64   `json:"hwm"`         // VmHWM: peak RSS during start
+	OpenMS     float64 `json:"open_ms"`      // node.Open: roster, store, index rebuild
+	ServeMS    float64 `json:"serve_ms"`     // Open start → first List answered
+	RSS        int64   `json:"rss"`          // VmRSS once serving
+	HWM        int64   `json:"hwm"`          // VmHWM: peak RSS during start
 	RSSAfterGC int64   `json:"rss_after_gc"` // VmRSS after GC and FreeOSMemory: the steady state
-	HeapInuse  uint64  `json:"heap_inuse"`  // live heap after GC
+	HeapInuse  uint64  `json:"heap_inuse"`   // live heap after GC
 }
 
 var starts []startReport

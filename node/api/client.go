@@ -198,3 +198,13 @@ func (c *Client) Peers(ctx context.Context) ([]node.PeerInfo, error) {
 func (c *Client) ApplyRoster(ctx context.Context, doc []byte) error {
 	return c.do(ctx, "POST", "/v1/roster", bytes.NewReader(doc), nil)
 }
+
+// Backup writes a consistent copy of the node's store to w.
+func (c *Client) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	resp, err := c.send(ctx, "GET", "/v1/backup", nil)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	return io.Copy(w, resp.Body)
+}

@@ -68,6 +68,7 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("GET /v1/peers", true, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, s.node.Peers()) })
 	s.handle("GET /v1/roster", true, s.getRoster)
 	s.handle("POST /v1/roster", true, s.applyRoster)
+	s.handle("GET /v1/backup", true, s.backup)
 	s.mux.Handle("GET /metrics", s.auth(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	return s
 }
@@ -350,6 +351,15 @@ func (s *Server) applyRoster(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, map[string]any{"version": ro.Version, "hash": ro.Hash()})
+}
+
+// backup streams a consistent copy of the store (bbolt's online backup).
+// It holds ciphertext only; restore it with the node's home and keys.
+func (s *Server) backup(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/octet-stream")
+	if _, err := s.node.Backup(w); err != nil {
+		s.log.Error("backup failed", "err", err)
+	}
 }
 
 func internal(err error) *Error {
