@@ -13,6 +13,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 	ma "github.com/multiformats/go-multiaddr"
+	"golang.org/x/time/rate"
 
 	"github.com/ursic/node/node/p2p"
 	"github.com/ursic/node/node/store"
@@ -53,6 +54,7 @@ type federation struct {
 	since    map[peer.ID]time.Time
 	sessions map[peer.ID]bool // a pull session is running
 	kick     map[peer.ID]chan struct{}
+	limits   map[peer.ID]*rate.Limiter // stream rate per peer
 
 	stats netStats
 }
@@ -295,6 +297,31 @@ func (n *Node) SyncNow() {
 		}()
 	}
 	wg.Wait()
+}
+
+// SetBlocked isolates members without a roster change: the gate refuses the
+// given peers in both directions, even while they are on the roster, and
+// open connections to them are closed. It replaces any earlier list; an
+// empty list lifts every block, and the redial loop then brings them back.
+// An operations hook (cut off a misbehaving member for a while) that
+// partition tests use.
+func (n *Node) SetBlocked(peers []string) error {
+	if n.net == nil {
+		return fmt.Errorf("node not started")
+	}
+	ids := make([]peer.ID, 0, len(peers))
+	for _, s := range peers {
+		id, err := peer.Decode(s)
+		if err != nil {
+			return fmt.Errorf("bad peer ID %q: %w", s, err)
+		}
+		ids = append(ids, id)
+	}
+	n.net.gate.Block(ids)
+	for _, id := range ids {
+		n.net.host.Network().ClosePeer(id)
+	}
+	return nil
 }
 
 // Holds reports whether this node's store holds anything of cid: the

@@ -14,6 +14,7 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"golang.org/x/time/rate"
 
 	"github.com/ursic/node/node/index"
 	"github.com/ursic/node/node/store"
@@ -41,6 +42,13 @@ func (nw *federation) handleStream(s network.Stream) {
 	defer s.Close()
 	p := s.Conn().RemotePeer()
 	if !nw.gate.Allowed(p) {
+		s.Reset()
+		return
+	}
+	if !nw.limiter(p).Allow() {
+		// A flood: refuse the stream. Nothing honest is lost, because
+		// anti-entropy sessions fetch anything a refused push carried.
+		nw.reject(p, "stream", errRateLimited)
 		s.Reset()
 		return
 	}
@@ -204,6 +212,13 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 			if got == 0 {
 				break // the peer had nothing after all; do not spin
 			}
+			if after, _, err := nw.n.store.Head(lh.Author, lh.Log); err == nil && after == ours {
+				// Envelopes came but none extended the log (a gap, another
+				// log's entries, copies we hold): a bad answer. Asking again
+				// would spin for as long as the peer liked.
+				nw.reject(p, "range answer", fmt.Errorf("asked for %s %s %d..%d, got %d envelopes and none extends the log", lh.Author, lh.Log, ours+1, to, got))
+				break
+			}
 		}
 	}
 	return nil
@@ -292,6 +307,31 @@ func (nw *federation) serveRange(s network.Stream, p peer.ID, g *share.GetRange)
 }
 
 var errStopRange = errors.New("stop")
+
+// Per-peer stream rate: generous for honest sync (a bulk pull opens one
+// stream per 2,048 entries, a publish one push per batch) and small enough
+// that a flood costs the node little. The libp2p resource manager caps
+// concurrent streams; this caps their rate.
+const (
+	streamsPerSecond = 500
+	streamBurst      = 1000
+)
+
+var errRateLimited = errors.New("too many streams: rate-limited")
+
+func (nw *federation) limiter(p peer.ID) *rate.Limiter {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	if nw.limits == nil {
+		nw.limits = map[peer.ID]*rate.Limiter{}
+	}
+	l := nw.limits[p]
+	if l == nil {
+		l = rate.NewLimiter(streamsPerSecond, streamBurst)
+		nw.limits[p] = l
+	}
+	return l
+}
 
 func (nw *federation) serveRosters(s network.Stream, g *share.GetRosters) {
 	out := &share.Rosters{}

@@ -131,9 +131,11 @@ func bulkSync(root string, a, b *peer, n int, cfg corpusConfig, idle bool, res *
 	if err := b.start(); err != nil {
 		return err
 	}
-	bound := 60*time.Second + time.Duration(n)*2*time.Millisecond
+	bound := 60*time.Second + time.Duration(n)*5*time.Millisecond
 	if err := waitUntil(bound, 20*time.Millisecond, func() bool { return b.records() >= n }); err != nil {
-		return fmt.Errorf("reader has %d of %d records after %v", b.records(), n, bound)
+		got := b.records()
+		res.check(scen, fmt.Sprintf("records readable after %v", bound), fmt.Sprintf("%d of %d (%.0f rec/s)", got, n, float64(got)/bound.Seconds()), "all", false)
+		return nil
 	}
 	took := time.Since(t0)
 	wire := a.proxy.bytes() + b.proxy.bytes() - bytes0
@@ -147,6 +149,10 @@ func bulkSync(root string, a, b *peer, n int, cfg corpusConfig, idle bool, res *
 	if err != nil {
 		return err
 	}
+	var envBytes int
+	for _, e := range envs {
+		envBytes += len(e)
+	}
 	floor, verifyShare, err := cryptoFloor(envs, b.id, cfg.floorSample)
 	if err != nil {
 		return err
@@ -156,6 +162,7 @@ func bulkSync(root string, a, b *peer, n int, cfg corpusConfig, idle bool, res *
 	res.add(scen, "reader start → all records readable", fmt.Sprintf("%.1f s", took.Seconds()), "", info)
 	res.add(scen, "achieved sync rate", fmt.Sprintf("%.0f rec/s", achieved), "", info)
 	res.add(scen, "bytes on the wire per record (TCP payload, both ways)", fmt.Sprintf("%.0f B", float64(wire)/float64(n)), "", info)
+	res.add(scen, "wire bytes / stored envelope bytes", fmt.Sprintf("%.2f (envelope %.0f B)", float64(wire)/float64(envBytes), float64(envBytes)/float64(len(envs))), "", info)
 	res.add(scen, "crypto floor, 1 core (decode+verify+open)", fmt.Sprintf("%.0f rec/s", floor), "~4,000 rec/s (DESIGN)", info)
 	res.add(scen, "  of which Ed25519 verify (share of floor time)", fmt.Sprintf("%.0f%%", 100*verifyShare), "", info)
 	res.add(scen, fmt.Sprintf("floor × %d cores", cores), fmt.Sprintf("%.0f rec/s", floor*float64(cores)), "", info)

@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -104,6 +106,16 @@ func childStart(dir string) error {
 		return err
 	}
 	lg := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Profiles of the child, for finding where a start goes: the file
+	// names get the home's base name appended.
+	if path := os.Getenv("URSIC_BENCH_CHILD_CPUPROFILE"); path != "" {
+		f, err := os.Create(path + "." + filepath.Base(dir))
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	t0 := time.Now()
 	n, err := node.Open(h, node.Options{Logger: lg})
 	if err != nil {
@@ -126,6 +138,14 @@ func childStart(dir string) error {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	r.RSSAfterGC, r.HeapInuse = procStatus("VmRSS"), m.HeapInuse
+	if path := os.Getenv("URSIC_BENCH_CHILD_MEMPROFILE"); path != "" {
+		f, err := os.Create(path + "." + filepath.Base(dir))
+		if err != nil {
+			return err
+		}
+		pprof.WriteHeapProfile(f)
+		f.Close()
+	}
 	runtime.KeepAlive(n)
 	return json.NewEncoder(os.Stdout).Encode(r)
 }

@@ -31,6 +31,7 @@ import (
 type Gate struct {
 	mu      sync.RWMutex
 	allowed map[peer.ID]bool
+	blocked map[peer.ID]bool // refused although on the roster; see [Gate.Block]
 	refused func(peer.ID, network.Direction)
 }
 
@@ -51,11 +52,25 @@ func (g *Gate) Set(ids []peer.ID) {
 	g.mu.Unlock()
 }
 
+// Block replaces the set of peers refused even while on the roster: a way
+// to isolate a peer without a roster change (an operator cutting off a
+// misbehaving member for a while, or a test partitioning the network).
+// Blocked peers are refused silently: refused is only told of non-members.
+func (g *Gate) Block(ids []peer.ID) {
+	m := make(map[peer.ID]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	g.mu.Lock()
+	g.blocked = m
+	g.mu.Unlock()
+}
+
 // Allowed reports whether p is admitted now.
 func (g *Gate) Allowed(p peer.ID) bool {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	return g.allowed[p]
+	return g.allowed[p] && !g.blocked[p]
 }
 
 // InterceptPeerDial refuses to dial a peer that is not on the roster.
@@ -80,11 +95,13 @@ func (g *Gate) InterceptUpgraded(c network.Conn) (bool, control.DisconnectReason
 }
 
 func (g *Gate) check(p peer.ID, dir network.Direction) bool {
-	ok := g.Allowed(p)
-	if !ok && g.refused != nil {
+	g.mu.RLock()
+	member, blocked := g.allowed[p], g.blocked[p]
+	g.mu.RUnlock()
+	if !member && g.refused != nil {
 		g.refused(p, dir)
 	}
-	return ok
+	return member && !blocked
 }
 
 // Config is what [NewHost] needs.
