@@ -211,3 +211,23 @@ func BenchmarkOpenGroupRecord(b *testing.B) {
 		}
 	}
 }
+
+func TestSealOpenSizes(t *testing.T) {
+	k, _ := NewGroupKey()
+	for _, n := range []int{0, 1, 64 << 10, 64<<10 + 1, 200 << 10} {
+		plain := bytes.Repeat([]byte{'a'}, n)
+		sealed, err := Seal(plain, k.Recipient())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Open(sealed, k.Identity())
+		if err != nil || !bytes.Equal(got, plain) {
+			t.Fatalf("%d bytes: got %d bytes, %v", n, len(got), err)
+		}
+		if n > 0 {
+			if _, err := Open(sealed[:len(sealed)-1], k.Identity()); err == nil {
+				t.Fatalf("%d bytes: a truncated body opened", n)
+			}
+		}
+	}
+}

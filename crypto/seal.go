@@ -54,8 +54,13 @@ func Seal(plaintext []byte, recipients ...age.Recipient) ([]byte, error) {
 
 // Open decrypts a body sealed by [Seal] with the first identity that matches.
 // Any authentication failure is an error; no partial plaintext is returned.
+//
+// It uses age's ReaderAt form, which authenticates the final chunk before
+// returning and reads into one buffer of the plaintext's size: the streaming
+// reader's two 64 KiB buffers per call would be most of the garbage a node
+// makes when it opens 100,000 records of 1 KiB.
 func Open(sealed []byte, ids ...age.Identity) ([]byte, error) {
-	r, err := age.Decrypt(bytes.NewReader(sealed), ids...)
+	r, size, err := age.DecryptReaderAt(bytes.NewReader(sealed), int64(len(sealed)), ids...)
 	if err != nil {
 		var nm *age.NoIdentityMatchError
 		if errors.As(err, &nm) {
@@ -63,8 +68,11 @@ func Open(sealed []byte, ids ...age.Identity) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("failed to open sealed body: %w", err)
 	}
-	out, err := io.ReadAll(r)
-	if err != nil {
+	if size < 0 || size > int64(len(sealed)) {
+		return nil, fmt.Errorf("failed to open sealed body: plaintext size %d", size)
+	}
+	out := make([]byte, size)
+	if n, err := r.ReadAt(out, 0); err != nil && !(errors.Is(err, io.EOF) && int64(n) == size) {
 		return nil, fmt.Errorf("failed to open sealed body: %w", err)
 	}
 	return out, nil

@@ -55,6 +55,7 @@ type federation struct {
 	sessions map[peer.ID]bool // a pull session is running
 	kick     map[peer.ID]chan struct{}
 	limits   map[peer.ID]*rate.Limiter // stream rate per peer
+	pulls    map[peer.ID]*sync.Mutex   // one pull per peer at a time
 
 	stats netStats
 }

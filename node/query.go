@@ -52,12 +52,13 @@ type Handling struct {
 var ErrNotFound = errors.New("no such record on this node")
 
 // rowOf makes the index row of an opened envelope.
+// The plaintext comes from Envelope.Open, which has already checked that it
+// is a valid record of the header's kind, so it is not parsed again here.
 func (n *Node) rowOf(cid string, env *share.Envelope, plain []byte) (index.Row, error) {
-	rec, err := share.ParseRecord(plain)
-	if err != nil {
-		return index.Row{}, fmt.Errorf("envelope %s: %w", cid, err)
+	if env.Header.Kind == share.KindSenderKey || env.Header.Kind == share.KindRoster {
+		return index.Row{}, fmt.Errorf("envelope %s: %s records are not listed", cid, env.Header.Kind)
 	}
-	return n.rowOfRecord(cid, env, rec), nil
+	return n.rowOfRecord(cid, env, &share.Record{Kind: env.Header.Kind, Body: plain}), nil
 }
 
 // rowOfRecord makes the index row of a record and its envelope.
@@ -81,11 +82,12 @@ func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) i
 		Created:       time.UnixMilli(h.Created).UTC(),
 		RosterVersion: h.RosterVersion,
 		Title:         rec.Title(),
-		Body:          rec.Body,
 		ValidUntil:    validUntil(dates.ValidUntil),
 		ReviewDue:     parseDate(dates.ReviewDue),
 	}
-	row.Text = strings.ToLower(row.Title) + "\n" + index.SearchText(row.Body)
+	// The body itself is not kept in memory: Show opens the envelope again
+	// (a fraction of a millisecond), which keeps a large node's index small.
+	row.Text = strings.ToLower(row.Title) + "\n" + index.SearchText(rec.Body)
 	return row
 }
 
@@ -134,7 +136,11 @@ func (n *Node) view(r index.Row, withBody bool) RecordView {
 			v.Handling = &Handling{Reshare: h.Reshare, Exportable: h.Exportable, Facet: h.Facet}
 		}
 		if !r.Retracted {
-			v.Body = r.Body
+			body, err := n.bodyOf(r.CID)
+			if err != nil {
+				n.log.Error("cannot open a record listed in the index", "cid", r.CID, "err", err)
+			}
+			v.Body = body
 		}
 	}
 	return v
@@ -336,4 +342,21 @@ func BackupOffline(dir string, w io.Writer) (int64, error) {
 	}
 	defer st.Close()
 	return st.Backup(w)
+}
+
+// bodyOf opens a stored envelope and returns its plaintext body.
+func (n *Node) bodyOf(cid string) (json.RawMessage, error) {
+	raw, err := n.store.Get(cid)
+	if err != nil {
+		return nil, err
+	}
+	env, err := share.Decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := n.openEnvelope(env, cid)
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(plain), nil
 }

@@ -189,7 +189,13 @@ func (nw *federation) afterHello(p peer.ID, h *share.Hello) {
 }
 
 // pull fetches newer rosters and every log range p offers beyond our heads.
+// One pull per peer runs at a time: the Hellos of both sides' sessions and
+// of anti-entropy often arrive together, and concurrent pulls of one log
+// would fetch the same entries several times over.
 func (nw *federation) pull(p peer.ID, h *share.Hello) error {
+	mu := nw.pullLock(p)
+	mu.Lock()
+	defer mu.Unlock()
 	if h.RosterVersion > nw.n.rosterVersion() {
 		if err := nw.fetchRosters(p); err != nil {
 			nw.n.log.Warn("could not take a newer roster from peer", "peer", p.String(), "err", err)
@@ -318,6 +324,20 @@ const (
 )
 
 var errRateLimited = errors.New("too many streams: rate-limited")
+
+func (nw *federation) pullLock(p peer.ID) *sync.Mutex {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	if nw.pulls == nil {
+		nw.pulls = map[peer.ID]*sync.Mutex{}
+	}
+	mu := nw.pulls[p]
+	if mu == nil {
+		mu = new(sync.Mutex)
+		nw.pulls[p] = mu
+	}
+	return mu
+}
 
 func (nw *federation) limiter(p peer.ID) *rate.Limiter {
 	nw.mu.Lock()
@@ -503,6 +523,9 @@ func (nw *federation) ingest(p peer.ID, m *share.Envelopes) (gap bool, err error
 	var bad error
 	var ok []*received
 	for i, r := range recs {
+		if errs[i] == nil && r == nil {
+			continue // already held: nothing to do
+		}
 		if errs[i] != nil {
 			nw.stats.rejectedEnvelopes.Add(1)
 			bad = errors.Join(bad, errs[i])
@@ -568,10 +591,16 @@ func (n *Node) checkEnvelope(raw, stubCID []byte, roster *policy.Roster, self st
 		}
 		r.cid = c
 	} else {
+		r.cid = share.CIDOf(raw).String()
+		// Held already (a relayed copy, or a push that raced a pull): skip
+		// the signature check and the opening. A different envelope for
+		// the same position has another CID, so equivocation is still seen.
+		if held, err := n.store.Has(r.cid); err == nil && held {
+			return nil, nil
+		}
 		if err := env.Verify(); err != nil {
 			return nil, err
 		}
-		r.cid = share.CIDOf(raw).String()
 	}
 	h := &env.Header
 	if !n.wasMember(h.Author, h.RosterVersion) {

@@ -69,6 +69,11 @@ type Envelope struct {
 	Header Header `cbor:"h"`
 	Body   []byte `cbor:"b,omitempty"`
 	Sig    []byte `cbor:"s"`
+
+	// verified is set by a successful Verify, so that Open after Verify
+	// does not check the signature twice (it is a fifth of an open's cost).
+	// Not encoded; an envelope changed after Verify is the caller's bug.
+	verified bool
 }
 
 // PrevCID returns the predecessor's CID, or false for the first entry of a log.
@@ -218,6 +223,7 @@ func (e *Envelope) Verify() error {
 	if !bytes.Equal(sum[:], e.Header.BodyDigest) {
 		return ErrBodyMismatch
 	}
+	e.verified = true
 	return nil
 }
 
@@ -227,8 +233,10 @@ func (e *Envelope) Verify() error {
 // a senderkey body must be valid for the header's group (SPEC.md §6.4);
 // a roster body is returned unchecked.
 func (e *Envelope) Open(ids ...age.Identity) ([]byte, error) {
-	if err := e.Verify(); err != nil {
-		return nil, err
+	if !e.verified {
+		if err := e.Verify(); err != nil {
+			return nil, err
+		}
 	}
 	plain, err := crypto.Open(e.Body, ids...)
 	if err != nil {
