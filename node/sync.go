@@ -34,8 +34,9 @@ import (
 // Everything received is verified (signature, CID, the author's membership,
 // our own entitlement, gap-free sequence) before it is stored.
 
-// pullBatch is how many log entries one GetRange asks for.
-const pullBatch = 2048
+// pullBatch is how many log entries one GetRange asks for: the most a
+// request may cover, so a bulk pull costs few round trips.
+const pullBatch = share.MaxRange
 
 // handleStream answers one stream opened by a peer.
 func (nw *federation) handleStream(s network.Stream) {
@@ -243,24 +244,42 @@ func (nw *federation) fetchRange(p peer.ID, author, log string, from, to uint64)
 	if err := share.WriteMessage(s, &share.Message{GetRange: &share.GetRange{Author: author, Log: log, From: from, To: to}}); err != nil {
 		return 0, err
 	}
-	r := bufio.NewReader(s)
+	// Read the next frame while the last one is verified, opened and stored:
+	// the network and the disk then overlap with the cryptography.
+	type frame struct {
+		m   *share.Message
+		err error
+	}
+	frames := make(chan frame, 2)
+	go func() {
+		defer close(frames)
+		r := bufio.NewReader(s)
+		for {
+			m, err := share.ReadMessage(r, share.MaxFrameSize)
+			if err == nil && m.Envelopes == nil {
+				err = fmt.Errorf("peer answered GetRange with something else")
+			}
+			select {
+			case frames <- frame{m, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || !m.Envelopes.More {
+				return
+			}
+		}
+	}()
 	total := 0
-	for {
-		m, err := share.ReadMessage(r, share.MaxFrameSize)
-		if err != nil {
+	for f := range frames {
+		if f.err != nil {
+			return total, f.err
+		}
+		total += len(f.m.Envelopes.Envs)
+		if _, err := nw.ingest(p, f.m.Envelopes); err != nil {
 			return total, err
-		}
-		if m.Envelopes == nil {
-			return total, fmt.Errorf("peer answered GetRange with something else")
-		}
-		total += len(m.Envelopes.Envs)
-		if _, err := nw.ingest(p, m.Envelopes); err != nil {
-			return total, err
-		}
-		if !m.Envelopes.More {
-			return total, nil
 		}
 	}
+	return total, nil
 }
 
 // serveRange answers GetRange with the entries p is entitled to. A log p
