@@ -122,7 +122,7 @@ func (p *peer) records() int {
 // installGenesis writes a genesis roster of the given members (all
 // executives, threshold 2, signed by the first two signers) into each home.
 func installGenesis(members []share.RosterMember, signers []*crypto.Identity, homes ...string) (*share.Roster, error) {
-	g := &share.Roster{Version: 1, Threshold: min(2, len(signers)), Created: time.Now().UTC().Truncate(time.Second)}
+	g := &share.Roster{Version: 1, Threshold: min(2, len(signers), len(members)), Created: time.Now().UTC().Truncate(time.Second)}
 	g.Members = members
 	for _, m := range members {
 		g.Executive = append(g.Executive, m.PeerID)

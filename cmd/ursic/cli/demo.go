@@ -28,7 +28,7 @@ func init() {
 	register(&command{
 		name:    "demo",
 		usage:   "[--once] [--dir DIR]",
-		summary: "a node on this machine with sample data, walked through step by step; --once exits after the walkthrough (0 if every step behaved)",
+		summary: "a whole consortium on this machine (five nodes, real libp2p on loopback) with sample data, walked through step by step; --once exits after the walkthrough (0 if every step behaved)",
 		run:     runDemo,
 	})
 }
