@@ -156,26 +156,42 @@ func (nw *federation) startSession(p peer.ID) {
 
 // session exchanges Hello with p and pulls what p has that this node lacks.
 func (nw *federation) session(p peer.ID) error {
-	ctx, cancel := context.WithTimeout(nw.ctx, streamTimeout)
-	defer cancel()
-	s, err := nw.host.NewStream(ctx, p, SyncProtocol)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	s.SetDeadline(time.Now().Add(streamTimeout))
-	if err := share.WriteMessage(s, &share.Message{Hello: nw.helloFor(p)}); err != nil {
-		return err
-	}
-	m, err := share.ReadMessage(bufio.NewReader(s), share.MaxFrameSize)
+	m, err := nw.ask(p, &share.Message{Hello: nw.helloFor(p)})
 	if err != nil {
 		return err
 	}
 	if m.Hello == nil {
 		return fmt.Errorf("peer answered Hello with something else")
 	}
-	s.Close()
 	return nw.pull(p, m.Hello)
+}
+
+// request opens a sync stream to p, with a deadline, and sends m. The
+// caller reads the answer from s and then calls done.
+func (nw *federation) request(p peer.ID, m *share.Message, timeout time.Duration) (s network.Stream, ctx context.Context, done func(), err error) {
+	ctx, cancel := context.WithTimeout(nw.ctx, timeout)
+	s, err = nw.host.NewStream(ctx, p, SyncProtocol)
+	if err != nil {
+		cancel()
+		return nil, nil, nil, err
+	}
+	s.SetDeadline(time.Now().Add(timeout))
+	if err := share.WriteMessage(s, m); err != nil {
+		s.Reset()
+		cancel()
+		return nil, nil, nil, err
+	}
+	return s, ctx, func() { s.Close(); cancel() }, nil
+}
+
+// ask sends m to p and returns the one message that answers it.
+func (nw *federation) ask(p peer.ID, m *share.Message) (*share.Message, error) {
+	s, _, done, err := nw.request(p, m, streamTimeout)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return share.ReadMessage(bufio.NewReader(s), share.MaxFrameSize)
 }
 
 // afterHello pulls from a peer that opened a session, in the background.
@@ -233,17 +249,11 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 
 // fetchRange asks p for entries [from, to] of a log and ingests each frame.
 func (nw *federation) fetchRange(p peer.ID, author, log string, from, to uint64) (int, error) {
-	ctx, cancel := context.WithTimeout(nw.ctx, streamTimeout)
-	defer cancel()
-	s, err := nw.host.NewStream(ctx, p, SyncProtocol)
+	s, ctx, done, err := nw.request(p, &share.Message{GetRange: &share.GetRange{Author: author, Log: log, From: from, To: to}}, streamTimeout)
 	if err != nil {
 		return 0, err
 	}
-	defer s.Close()
-	s.SetDeadline(time.Now().Add(streamTimeout))
-	if err := share.WriteMessage(s, &share.Message{GetRange: &share.GetRange{Author: author, Log: log, From: from, To: to}}); err != nil {
-		return 0, err
-	}
+	defer done()
 	// Read the next frame while the last one is verified, opened and stored:
 	// the network and the disk then overlap with the cryptography.
 	type frame struct {
@@ -388,18 +398,7 @@ func (nw *federation) serveRosters(s network.Stream, g *share.GetRosters) {
 // fetchRosters asks p for every roster version after ours and installs each
 // one that verifies against the chain; an invalid one stops with its reason.
 func (nw *federation) fetchRosters(p peer.ID) error {
-	ctx, cancel := context.WithTimeout(nw.ctx, streamTimeout)
-	defer cancel()
-	s, err := nw.host.NewStream(ctx, p, SyncProtocol)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	s.SetDeadline(time.Now().Add(streamTimeout))
-	if err := share.WriteMessage(s, &share.Message{GetRosters: &share.GetRosters{From: nw.n.rosterVersion() + 1}}); err != nil {
-		return err
-	}
-	m, err := share.ReadMessage(bufio.NewReader(s), share.MaxFrameSize)
+	m, err := nw.ask(p, &share.Message{GetRosters: &share.GetRosters{From: nw.n.rosterVersion() + 1}})
 	if err != nil {
 		return err
 	}
@@ -423,27 +422,20 @@ func (nw *federation) fetchRosters(p peer.ID) error {
 
 // sendPush opens a stream to p and sends envelopes.
 func (nw *federation) sendPush(p peer.ID, envs [][]byte) error {
-	ctx, cancel := context.WithTimeout(nw.ctx, dialTimeout)
-	defer cancel()
-	s, err := nw.host.NewStream(ctx, p, SyncProtocol)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	s.SetDeadline(time.Now().Add(streamTimeout))
-	for start := 0; start < len(envs); start += share.MaxBatch {
-		end := min(start+share.MaxBatch, len(envs))
-		if err := share.WriteMessage(s, &share.Message{Envelopes: &share.Envelopes{Envs: envs[start:end]}}); err != nil {
+	// One push stream carries one frame, within the wire's count and byte
+	// caps; a large publish opens several.
+	for start := 0; start < len(envs); {
+		end, size := start, 0
+		for end < len(envs) && end-start < share.MaxBatch && (end == start || size+len(envs[end]) <= share.MaxBatchBytes) {
+			size += len(envs[end])
+			end++
+		}
+		_, _, done, err := nw.request(p, &share.Message{Envelopes: &share.Envelopes{Envs: envs[start:end]}}, dialTimeout)
+		if err != nil {
 			return err
 		}
-		// One push stream carries one frame; a large publish opens several.
-		if end < len(envs) {
-			s.Close()
-			if s, err = nw.host.NewStream(ctx, p, SyncProtocol); err != nil {
-				return err
-			}
-			defer s.Close()
-		}
+		done()
+		start = end
 	}
 	nw.stats.pushed.Add(int64(len(envs)))
 	return nil
