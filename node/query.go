@@ -65,10 +65,15 @@ func (n *Node) rowOf(cid string, env *share.Envelope, plain []byte) (index.Row, 
 func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) index.Row {
 	h := env.Header
 	var dates struct {
+		Title      string `json:"title"`
 		ValidUntil string `json:"valid_until"`
 		ReviewDue  string `json:"review_due"`
 	}
 	_ = json.Unmarshal(rec.Body, &dates) // optional fields; absence is fine
+	title := dates.Title
+	if title == "" || (h.Kind != share.KindIndicator && h.Kind != share.KindMethod) {
+		title = rec.Title()
+	}
 	row := index.Row{
 		CID:           cid,
 		Kind:          h.Kind,
@@ -81,7 +86,7 @@ func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) i
 		Caveats:       h.Caveats,
 		Created:       time.UnixMilli(h.Created).UTC(),
 		RosterVersion: h.RosterVersion,
-		Title:         rec.Title(),
+		Title:         title,
 		ValidUntil:    validUntil(dates.ValidUntil),
 		ReviewDue:     parseDate(dates.ReviewDue),
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -279,17 +280,36 @@ func (nw *federation) fetchRange(p peer.ID, author, log string, from, to uint64)
 			}
 		}
 	}()
+	// Prepare (parallel: verify, open, build rows) frame n+1 while frame n
+	// is stored and indexed (serial), so the cores do not wait on the disk.
+	prepared := make(chan []*received, 1)
+	stored := make(chan error, 1)
+	go func() {
+		var err error
+		for ok := range prepared {
+			if err == nil {
+				_, err = nw.store(p, ok)
+			}
+		}
+		stored <- err
+	}()
 	total := 0
+	err = nil
 	for f := range frames {
 		if f.err != nil {
-			return total, f.err
+			err = f.err
+			break
 		}
 		total += len(f.m.Envelopes.Envs)
-		if _, err := nw.ingest(p, f.m.Envelopes); err != nil {
-			return total, err
+		ok, bad := nw.prepare(f.m.Envelopes)
+		prepared <- ok
+		if bad != nil {
+			err = bad
+			break
 		}
 	}
-	return total, nil
+	close(prepared)
+	return total, errors.Join(err, <-stored)
 }
 
 // serveRange answers GetRange with the entries p is entitled to. A log p
@@ -512,13 +532,24 @@ type received struct {
 	env   *share.Envelope
 	cid   string
 	stub  bool
-	plain []byte
+	plain []byte     // nil if this node cannot open it
+	row   *index.Row // its index row, if opened
 }
 
 // ingest verifies, stores and indexes envelopes from p. It reports whether a
 // log had a gap (the caller then pulls), and an error if p sent anything
 // invalid; valid envelopes in the same frame are kept.
 func (nw *federation) ingest(p peer.ID, m *share.Envelopes) (gap bool, err error) {
+	ok, bad := nw.prepare(m)
+	gap, err = nw.store(p, ok)
+	return gap, errors.Join(bad, err)
+}
+
+// prepare is the parallel half of ingesting a frame: it checks every
+// envelope, opens what this node may read and builds its index row, and
+// returns the valid ones in log order. Sender keys are learnt in order, so
+// the frames of one range must be prepared in order.
+func (nw *federation) prepare(m *share.Envelopes) ([]*received, error) {
 	n := nw.n
 	recs := make([]*received, len(m.Envs))
 	errs := make([]error, len(m.Envs))
@@ -528,8 +559,9 @@ func (nw *federation) ingest(p peer.ID, m *share.Envelopes) (gap bool, err error
 	for _, s := range m.Stubs {
 		stubCIDs[s.Index] = s.CID
 	}
+	entitled := &entitlements{m: map[string]bool{}}
 	parallel(len(m.Envs), func(i int) {
-		recs[i], errs[i] = n.checkEnvelope(m.Envs[i], stubCIDs[uint64(i)], roster, self)
+		recs[i], errs[i] = n.checkEnvelope(m.Envs[i], stubCIDs[uint64(i)], roster, self, entitled)
 	})
 	var bad error
 	var ok []*received
@@ -564,11 +596,21 @@ func (nw *federation) ingest(p peer.ID, m *share.Envelopes) (gap bool, err error
 		if r.stub || r.env.Header.Kind == share.KindSenderKey {
 			return
 		}
-		if plain, err := n.openEnvelope(r.env, r.cid); err == nil {
-			r.plain = plain
+		plain, err := n.openEnvelope(r.env, r.cid)
+		if err != nil {
+			return // not for this node's keys: kept for relaying
+		}
+		r.plain = plain
+		if row, err := n.rowOf(r.cid, r.env, plain); err == nil {
+			r.row = &row
 		}
 	})
-	// Store log by log; a log with a gap keeps what precedes the gap.
+	return ok, bad
+}
+
+// store is the serial half: it stores prepared envelopes log by log (a log
+// with a gap keeps what precedes the gap) and indexes them.
+func (nw *federation) store(p peer.ID, ok []*received) (gap bool, bad error) {
 	for start := 0; start < len(ok); {
 		end := start
 		for end < len(ok) && ok[end].env.Header.Author == ok[start].env.Header.Author && ok[end].env.Header.Log == ok[start].env.Header.Log {
@@ -586,7 +628,7 @@ func (nw *federation) ingest(p peer.ID, m *share.Envelopes) (gap bool, err error
 
 // checkEnvelope does every check that needs no store: decoding, signature,
 // CID, the author's membership and this node's own entitlement.
-func (n *Node) checkEnvelope(raw, stubCID []byte, roster *policy.Roster, self string) (*received, error) {
+func (n *Node) checkEnvelope(raw, stubCID []byte, roster *policy.Roster, self string, entitled *entitlements) (*received, error) {
 	env, err := share.Decode(raw)
 	if err != nil {
 		return nil, err
@@ -617,14 +659,34 @@ func (n *Node) checkEnvelope(raw, stubCID []byte, roster *policy.Roster, self st
 	if !n.wasMember(h.Author, h.RosterVersion) {
 		return nil, fmt.Errorf("author %s was not a member at roster version %d", h.Author, h.RosterVersion)
 	}
-	pol, err := headerPolicyOf(h)
-	if err != nil {
-		return nil, err
-	}
-	if !policy.MayReceive(roster, pol, h.Author, self) {
+	if !entitled.mayReceive(roster, h, self) {
 		return nil, fmt.Errorf("envelope %s is not for this node", r.cid)
 	}
 	return r, nil
+}
+
+// entitlements caches, for one frame, whether this node may read each
+// (author, audience, level): a frame holds many entries of few logs, and the
+// decision costs a walk over the roster.
+type entitlements struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+func (e *entitlements) mayReceive(roster *policy.Roster, h *share.Header, self string) bool {
+	key := h.Author + "\x00" + h.TLP + "\x00" + strings.Join(h.Audience, ",") + "\x00" + strings.Join(h.Caveats, ",")
+	e.mu.Lock()
+	ok, seen := e.m[key]
+	e.mu.Unlock()
+	if seen {
+		return ok
+	}
+	pol, err := headerPolicyOf(h)
+	ok = err == nil && policy.MayReceive(roster, pol, h.Author, self)
+	e.mu.Lock()
+	e.m[key] = ok
+	e.mu.Unlock()
+	return ok
 }
 
 func cidFromBytes(b []byte) (string, error) {
@@ -720,11 +782,9 @@ func (n *Node) indexReceived(recs []*received) {
 			}
 			continue
 		}
-		row, err := n.rowOf(r.cid, r.env, r.plain)
-		if err != nil {
-			continue
+		if r.row != nil {
+			rows = append(rows, *r.row)
 		}
-		rows = append(rows, row)
 	}
 	if err := n.index.Insert(rows); err != nil {
 		n.log.Error("index insert failed", "err", err)

@@ -192,9 +192,34 @@ func checkBody(kind string, plain []byte) error {
 // Title is a one-line title for lists: the record's title where it has
 // one, else a description made from its fields.
 func (r *Record) Title() string {
-	var m map[string]any
+	// Only the members a title is made of are decoded (a struct, not a map:
+	// this runs for every record a node opens).
+	var m struct {
+		Title      string `json:"title"`
+		Ref        string `json:"ref"`
+		Outcome    string `json:"outcome"`
+		Period     string `json:"period"`
+		Target     string `json:"target"`
+		RecordKind string `json:"record_kind"`
+	}
 	_ = json.Unmarshal(r.Body, &m) // best effort: a title for what parses
-	str := func(k string) string { s, _ := m[k].(string); return s }
+	str := func(k string) string {
+		switch k {
+		case "title":
+			return m.Title
+		case "ref":
+			return m.Ref
+		case "outcome":
+			return m.Outcome
+		case "period":
+			return m.Period
+		case "target":
+			return m.Target
+		case "record_kind":
+			return m.RecordKind
+		}
+		return ""
+	}
 	short := func(c string) string {
 		if len(c) > 16 {
 			return c[:8] + "…" + c[len(c)-6:]
