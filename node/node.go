@@ -1,6 +1,8 @@
 package node
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -42,6 +44,9 @@ type Node struct {
 	policies map[string]policy.Policy // log policy cache, by author\x00log
 
 	unreadable atomic.Int64 // envelopes held (for relaying) that this node cannot open
+
+	indexDone chan struct{} // closed when the index holds every stored record
+	closing   chan struct{} // closed by Close, to stop a background rebuild
 }
 
 type logHead struct {
@@ -52,6 +57,13 @@ type logHead struct {
 // Options tune [Open].
 type Options struct {
 	Logger *slog.Logger
+
+	// IndexInBackground makes Open return as soon as the store is open and
+	// the sender keys are loaded; the index is then filled on all cores
+	// while the node already serves (Status says index_ready: false, List
+	// answers from what is indexed, Show opens any record from the store).
+	// A node with many records starts serving in seconds this way.
+	IndexInBackground bool
 }
 
 // Open starts a node from an initialised home: it opens the store and builds
@@ -81,7 +93,31 @@ func Open(h *Home, opt Options) (*Node, error) {
 		return nil, err
 	}
 	n.audit = au.append
-	if err := n.rebuildIndex(); err != nil {
+	n.indexDone, n.closing = make(chan struct{}), make(chan struct{})
+	if err := n.loadSenderKeys(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if opt.IndexInBackground {
+		go func() {
+			defer close(n.indexDone)
+			if err := n.indexAll(); err != nil {
+				lg.Error("index rebuild failed", "err", err)
+				return
+			}
+			lg.Info("index ready", "records", ix.Live(), "took", time.Since(n.started).Round(time.Millisecond))
+		}()
+		stored := 0
+		if st, err := st.Stats(); err == nil {
+			stored = st.Records
+		}
+		lg.Info("node open", "peer_id", h.Identity.PeerID(), "name", h.Config.Name, "records", stored, "index", "building in the background",
+			"roster_version", n.rosterVersion(), "took", time.Since(n.started).Round(time.Millisecond))
+		return n, nil
+	}
+	err = n.indexAll()
+	close(n.indexDone)
+	if err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -90,12 +126,34 @@ func Open(h *Home, opt Options) (*Node, error) {
 	return n, nil
 }
 
+// IndexReady reports whether the index holds every stored record.
+func (n *Node) IndexReady() bool {
+	select {
+	case <-n.indexDone:
+		return true
+	default:
+		return false
+	}
+}
+
+// WaitIndexed waits until the index holds every stored record.
+func (n *Node) WaitIndexed(ctx context.Context) error {
+	select {
+	case <-n.indexDone:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // Close stops networking and closes the store. The index is simply dropped:
 // it was never on disk.
 func (n *Node) Close() error {
 	if n.net != nil {
 		n.net.close()
 	}
+	close(n.closing)
+	<-n.indexDone // a background rebuild stops at its next envelope
 	return n.store.Close()
 }
 
@@ -105,11 +163,12 @@ func (n *Node) Home() *Home { return n.home }
 // PeerID is this node's peer ID.
 func (n *Node) PeerID() string { return n.home.Identity.PeerID() }
 
-// rebuildIndex opens every stored envelope with this node's keys and loads the
-// index. Sender keys come first (one pass over the senderkey records, which
-// are few), then every other envelope is opened on all cores: opening is the
-// dominant cost of a start.
-func (n *Node) rebuildIndex() error {
+// errClosing stops a background rebuild when the node closes.
+var errClosing = errors.New("node is closing")
+
+// loadSenderKeys opens every senderkey record this node may read (they are
+// few: one per author, group and epoch), so that group records open.
+func (n *Node) loadSenderKeys() error {
 	err := n.store.ForEach(func(e store.Entry) error {
 		env, err := share.Decode(e.Envelope)
 		if err != nil || env.Header.Kind != share.KindSenderKey {
@@ -123,6 +182,12 @@ func (n *Node) rebuildIndex() error {
 	if err != nil {
 		return fmt.Errorf("failed to read the store: %w", err)
 	}
+	return nil
+}
+
+// indexAll opens every stored envelope with this node's keys and loads the
+// index, on all cores: opening is the dominant cost of a start.
+func (n *Node) indexAll() error {
 	jobs := make(chan store.Entry, 256)
 	rows := make(chan index.Row, 256)
 	errc := make(chan error, 1)
@@ -149,8 +214,12 @@ func (n *Node) rebuildIndex() error {
 	}
 	go func() {
 		err := n.store.ForEach(func(e store.Entry) error {
-			jobs <- e
-			return nil
+			select {
+			case <-n.closing:
+				return errClosing
+			case jobs <- e:
+				return nil
+			}
 		})
 		close(jobs)
 		wg.Wait()
@@ -168,7 +237,9 @@ func (n *Node) rebuildIndex() error {
 			batch = batch[:0]
 		}
 	}
-	if err := <-errc; err != nil {
+	if err := <-errc; errors.Is(err, errClosing) {
+		return nil
+	} else if err != nil {
 		return fmt.Errorf("failed to read the store: %w", err)
 	}
 	if insertErr != nil {
@@ -183,7 +254,7 @@ func (n *Node) rebuildIndex() error {
 	// Retracted records are listed as stubs (header facts, no body), if this
 	// node was entitled to read them.
 	var stubRows []index.Row
-	err = n.store.Stubs(func(s store.Stub) error {
+	err := n.store.Stubs(func(s store.Stub) error {
 		if row, ok := n.stubRow(s); ok {
 			stubRows = append(stubRows, row)
 		}

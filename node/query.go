@@ -194,7 +194,7 @@ func (n *Node) Show(cid string) (RecordView, error) {
 	if err != nil {
 		return RecordView{}, err
 	}
-	r, ok := n.index.Get(c.String())
+	r, ok := n.lookup(c.String())
 	if !ok {
 		return RecordView{}, fmt.Errorf("%w: %s", ErrNotFound, cid)
 	}
@@ -212,7 +212,7 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	target, ok := n.index.Get(c.String())
+	target, ok := n.lookup(c.String())
 	if !ok {
 		return "", fmt.Errorf("%w: %s", ErrNotFound, cid)
 	}
@@ -304,6 +304,7 @@ type Status struct {
 	RosterVersion  uint64    `json:"roster_version"`
 	PeersConnected int       `json:"peers_connected"`
 	Equivocations  int       `json:"equivocations"`
+	IndexReady     bool      `json:"index_ready"`          // false while a start still opens stored records
 	Unreadable     int64     `json:"unreadable"`           // envelopes held for relaying that this node cannot open
 	Rejected       int64     `json:"rejected_from_peers"`  // envelopes and messages refused
 	RefusedPeers   int64     `json:"refused_at_handshake"` // connections refused by the roster gate
@@ -323,6 +324,7 @@ func (n *Node) Status() (Status, error) {
 		Records: n.index.Live(), Envelopes: st.Records, Retracted: st.Stubs, Logs: st.Logs,
 		RosterVersion: n.rosterVersion(), Equivocations: st.Equivocations,
 		Started: n.started.UTC(), API: n.home.Config.API, Unreadable: n.unreadable.Load(),
+		IndexReady: n.IndexReady(),
 	}
 	if n.net != nil {
 		s.PeersConnected = len(n.Peers())
@@ -364,4 +366,29 @@ func (n *Node) bodyOf(cid string) (json.RawMessage, error) {
 		return nil, err
 	}
 	return json.RawMessage(plain), nil
+}
+
+// lookup finds a record's index row; while the index is still being built
+// at start, it opens the record straight from the store instead.
+func (n *Node) lookup(cid string) (index.Row, bool) {
+	if r, ok := n.index.Get(cid); ok || n.IndexReady() {
+		return r, ok
+	}
+	if st, err := n.store.Stub(cid); err == nil && st != nil {
+		return n.stubRow(*st)
+	}
+	raw, err := n.store.Get(cid)
+	if err != nil {
+		return index.Row{}, false
+	}
+	env, err := share.Decode(raw)
+	if err != nil {
+		return index.Row{}, false
+	}
+	plain, err := n.openEnvelope(env, cid)
+	if err != nil {
+		return index.Row{}, false
+	}
+	r, err := n.rowOf(cid, env, plain)
+	return r, err == nil
 }

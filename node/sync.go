@@ -806,13 +806,13 @@ func (n *Node) applyRetraction(r *received) {
 	if err := json.Unmarshal(r.plain, &body); err != nil || body.Target == "" {
 		return
 	}
-	if t, ok := n.index.Get(body.Target); ok && t.Author != r.env.Header.Author {
+	if t, ok := n.lookup(body.Target); ok && t.Author != r.env.Header.Author {
 		n.log.Warn("ignored a retraction of another author's record", "by", r.env.Header.Author, "target", body.Target)
 		return
 	}
 	stubEnv, _ := n.stubOf(body.Target)
 	st := store.Stub{CID: body.Target, RetractedBy: r.cid, Reason: body.Reason, At: time.Now().UTC(), Author: r.env.Header.Author, Envelope: stubEnv}
-	if t, ok := n.index.Get(body.Target); ok {
+	if t, ok := n.lookup(body.Target); ok {
 		st.Log, st.Seq = t.Log, t.Seq
 	}
 	if _, err := n.store.PutWithStubs([]store.Stub{st}); err != nil {

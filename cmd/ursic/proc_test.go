@@ -157,14 +157,28 @@ func client(tb testing.TB, home string) *api.Client {
 	return c
 }
 
-// listedCIDs returns every CID the node of home lists, expired ones too.
+// listedCIDs returns every CID the node of home lists, expired ones too,
+// once the node has opened all its stored records (a node that has just
+// started answers with a partial list until then).
 func listedCIDs(tb testing.TB, home string) map[string]bool {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
 	defer cancel()
-	res, err := client(tb, home).List(ctx, node.ListOptions{All: true})
-	if err != nil {
-		tb.Fatalf("list: %v", err)
+	var res api.ListResult
+	for {
+		var err error
+		res, err = client(tb, home).List(ctx, node.ListOptions{All: true})
+		if err != nil {
+			tb.Fatalf("list: %v", err)
+		}
+		if res.Complete {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			tb.Fatalf("the node's index was not complete within %s", cliTimeout)
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
 	if len(res.Records) != res.Total {
 		tb.Fatalf("list returned %d of %d records", len(res.Records), res.Total)

@@ -250,6 +250,9 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 type ListResult struct {
 	Records []node.RecordView `json:"records"`
 	Total   int               `json:"total"`
+	// Complete is false while the node, just started, is still opening its
+	// stored records: the list holds those indexed so far.
+	Complete bool `json:"complete"`
 }
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
@@ -284,7 +287,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	if recs == nil {
 		recs = []node.RecordView{}
 	}
-	writeJSON(w, 200, ListResult{Records: recs, Total: total})
+	writeJSON(w, 200, ListResult{Records: recs, Total: total, Complete: s.node.IndexReady()})
 }
 
 func (s *Server) show(w http.ResponseWriter, r *http.Request) {

@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/ursic/node/node"
+	"github.com/ursic/node/node/api"
 )
 
 func init() {
 	register(&command{
 		name:    "list",
-		usage:   "[--kind KIND] [--tlp LEVEL] [--author PEERID] [--search TEXT] [--all] [--limit N] [--json]",
-		summary: "list the records this node can read, newest first; --all includes expired indicators",
+		usage:   "[--kind KIND] [--tlp LEVEL] [--author PEERID] [--search TEXT] [--all] [--limit N] [--partial] [--json]",
+		summary: "list the records this node can read, newest first; --all includes expired indicators; just after a start it waits until every stored record is open, unless --partial",
 		run:     runList,
 	})
 }
@@ -29,6 +30,7 @@ func runList(e *env, args []string) error {
 	fs.BoolVar(&opt.All, "all", false, "")
 	fs.IntVar(&opt.Limit, "limit", 0, "")
 	fs.IntVar(&opt.Offset, "offset", 0, "")
+	partial := fs.Bool("partial", false, "")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -40,9 +42,17 @@ func runList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if !*partial {
+		if err := waitIndexed(e, c); err != nil {
+			return err
+		}
+	}
 	res, err := c.List(e.ctx, opt)
 	if err != nil {
 		return err
+	}
+	if !res.Complete {
+		fmt.Fprintln(e.stderr, "ursic: note: the node is still opening its stored records; this list is partial")
 	}
 	if e.json {
 		return e.printJSON(res.Records)
@@ -85,4 +95,35 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// indexWait bounds how long list waits for a starting node's index.
+const indexWait = 5 * time.Minute
+
+// waitIndexed waits, with progress on stderr, until a node that has just
+// started has opened every stored record, so that a list is complete.
+func waitIndexed(e *env, c *api.Client) error {
+	deadline := time.Now().Add(indexWait)
+	told := false
+	for {
+		s, err := c.Status(e.ctx)
+		if err != nil {
+			return err
+		}
+		if s.IndexReady {
+			return nil
+		}
+		if !told {
+			fmt.Fprintf(e.stderr, "ursic: the node is still opening its stored records (%d so far); waiting (--partial lists them now)\n", s.Records)
+			told = true
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the node has not finished opening its records after %s", indexWait)
+		}
+		select {
+		case <-e.ctx.Done():
+			return e.ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }

@@ -31,7 +31,7 @@ func runRun(e *env, args []string) error {
 		return err
 	}
 	lg := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	n, err := node.Open(h, node.Options{Logger: lg})
+	n, err := node.Open(h, node.Options{Logger: lg, IndexInBackground: true})
 	if err != nil {
 		return err
 	}
