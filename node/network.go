@@ -12,7 +12,6 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
-	ma "github.com/multiformats/go-multiaddr"
 	"golang.org/x/time/rate"
 
 	"github.com/ursic/node/node/p2p"
@@ -270,17 +269,6 @@ func (nw *federation) push(entries []store.Entry) {
 			}
 		}()
 	}
-}
-
-// multiaddrs is a helper for tests and the demo.
-func multiaddrs(ss []string) []ma.Multiaddr {
-	var out []ma.Multiaddr
-	for _, s := range ss {
-		if m, err := ma.NewMultiaddr(s); err == nil {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 // SyncNow runs one sync session with every connected peer and returns when
