@@ -47,6 +47,7 @@ type Node struct {
 
 	indexDone chan struct{} // closed when the index holds every stored record
 	closing   chan struct{} // closed by Close, to stop a background rebuild
+	closeOnce sync.Once
 }
 
 type logHead struct {
@@ -152,7 +153,7 @@ func (n *Node) Close() error {
 	if n.net != nil {
 		n.net.close()
 	}
-	close(n.closing)
+	n.closeOnce.Do(func() { close(n.closing) })
 	<-n.indexDone // a background rebuild stops at its next envelope
 	return n.store.Close()
 }
