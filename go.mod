@@ -1,4 +1,4 @@
-module github.com/ursic/node
+module github.com/ursic/ursic
 
 go 1.26.0
 

@@ -17,7 +17,7 @@ import (
 
 	"filippo.io/age"
 
-	"github.com/ursic/node/crypto"
+	"github.com/ursic/ursic/crypto"
 )
 
 func benchSealed(b *testing.B) ([]byte, *age.X25519Identity) {

@@ -21,10 +21,10 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/p2p"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/p2p"
+	"github.com/ursic/ursic/share"
 )
 
 // liveWait bounds how long an honest record may take to reach the node under

@@ -15,9 +15,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/node/store"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/node/store"
+	"github.com/ursic/ursic/share"
 )
 
 // AuditFile is the node's local audit log: one JSON object a line, each

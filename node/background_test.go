@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ursic/node/node"
+	"github.com/ursic/ursic/node"
 )
 
 // TestIndexInBackground: a node opened with IndexInBackground serves at

@@ -26,10 +26,10 @@ import (
 
 	"filippo.io/age"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/store"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/store"
+	"github.com/ursic/ursic/share"
 )
 
 func BenchmarkOpenGroupRecord9(b *testing.B)   { benchOpenGroupRecord(b, 9) }

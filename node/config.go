@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/ursic/node/policy"
+	"github.com/ursic/ursic/policy"
 )
 
 // ConfigVersion is the only config file version this node understands.

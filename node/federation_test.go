@@ -24,12 +24,12 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/libp2p/go-libp2p/core/peer"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/examples"
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/p2p"
-	"github.com/ursic/node/node/store"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/examples"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/p2p"
+	"github.com/ursic/ursic/node/store"
+	"github.com/ursic/ursic/share"
 )
 
 // fedWait bounds every wait for the network: generous for a loaded 2-core

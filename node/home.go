@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/policy"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/policy"
 )
 
 // Files in a node's home directory. Nothing here ever holds a plaintext body:

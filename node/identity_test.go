@@ -11,9 +11,9 @@ import (
 	p2pcrypto "github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
 
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/store"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/store"
+	"github.com/ursic/ursic/share"
 )
 
 // TestPeerIDMatchesLibp2p checks that the peer ID the node derives without

@@ -14,8 +14,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/protocol"
 	"golang.org/x/time/rate"
 
-	"github.com/ursic/node/node/p2p"
-	"github.com/ursic/node/node/store"
+	"github.com/ursic/ursic/node/p2p"
+	"github.com/ursic/ursic/node/store"
 )
 
 // SyncProtocol is the libp2p protocol ID of record sync (share/SPEC.md).

@@ -11,10 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ursic/node/node/index"
-	"github.com/ursic/node/node/store"
-	"github.com/ursic/node/policy"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/node/index"
+	"github.com/ursic/ursic/node/store"
+	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/share"
 )
 
 // Node is a running node: its identity, its durable store, the in-memory

@@ -15,10 +15,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ursic/node/examples"
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/policy"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/examples"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/share"
 )
 
 // testNode is one node home under t.TempDir, opened and reopened by the test.

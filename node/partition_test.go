@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ursic/node/node"
+	"github.com/ursic/ursic/node"
 )
 
 // partitionRecords is how many records each publishing node writes on its

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ursic/node/node/index"
-	"github.com/ursic/node/node/store"
-	"github.com/ursic/node/policy"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/node/index"
+	"github.com/ursic/ursic/node/store"
+	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/share"
 )
 
 // PublishOptions are the caller's choices for a publish. Flags override the

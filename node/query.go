@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ursic/node/node/index"
-	"github.com/ursic/node/node/store"
-	"github.com/ursic/node/policy"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/node/index"
+	"github.com/ursic/ursic/node/store"
+	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/share"
 )
 
 // RecordView is a record as the API and the CLI show it.

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ursic/node/policy"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/share"
 )
 
 // Roster files in the home. The roster is public inside the consortium, so it

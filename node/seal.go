@@ -7,11 +7,11 @@ import (
 
 	"filippo.io/age"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/node/index"
-	"github.com/ursic/node/node/store"
-	"github.com/ursic/node/policy"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/node/index"
+	"github.com/ursic/ursic/node/store"
+	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/share"
 )
 
 // Sealing a batch happens in three steps. plan decides each envelope's key

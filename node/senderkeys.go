@@ -8,8 +8,8 @@ import (
 
 	"filippo.io/age"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/share"
 )
 
 // ErrNoSenderKey is returned when a record is sealed to a sender key this

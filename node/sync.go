@@ -17,10 +17,10 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"golang.org/x/time/rate"
 
-	"github.com/ursic/node/node/index"
-	"github.com/ursic/node/node/store"
-	"github.com/ursic/node/policy"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/node/index"
+	"github.com/ursic/ursic/node/store"
+	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/share"
 )
 
 // This file speaks /ursic/sync/1.0.0 (share/SPEC.md, "Wire protocol"):

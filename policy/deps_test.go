@@ -9,14 +9,14 @@ import (
 
 // forbiddenDeps are what policy must never import, directly or not: it is pure
 // and sits below share and node (docs/INTERFACES.md).
-var forbiddenDeps = regexp.MustCompile(`go-libp2p|bbolt|go-memdb|^github\.com/ursic/node/(node|share|crypto)(/|$)`)
+var forbiddenDeps = regexp.MustCompile(`go-libp2p|bbolt|go-memdb|^github\.com/ursic/ursic/(node|share|crypto)(/|$)`)
 
 func TestForbiddenImports(t *testing.T) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("go tool not in PATH")
 	}
-	out, err := exec.Command(goTool, "list", "-deps", "github.com/ursic/node/policy").CombinedOutput()
+	out, err := exec.Command(goTool, "list", "-deps", "github.com/ursic/ursic/policy").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ursic/node/policy"
+	"github.com/ursic/ursic/policy"
 )
 
 const (

@@ -13,11 +13,11 @@ func TestDeps(t *testing.T) {
 	if err != nil {
 		t.Skip("no go binary")
 	}
-	out, err := exec.Command(goBin, "list", "-deps", "github.com/ursic/node/share").CombinedOutput()
+	out, err := exec.Command(goBin, "list", "-deps", "github.com/ursic/ursic/share").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
-	forbidden := []string{"github.com/libp2p/go-libp2p", "go.etcd.io/bbolt", "github.com/hashicorp/go-memdb", "github.com/ursic/node/node"}
+	forbidden := []string{"github.com/libp2p/go-libp2p", "go.etcd.io/bbolt", "github.com/hashicorp/go-memdb", "github.com/ursic/ursic/node"}
 	for _, dep := range strings.Fields(string(out)) {
 		for _, f := range forbidden {
 			if dep == f || strings.HasPrefix(dep, f+"/") {

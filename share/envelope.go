@@ -9,7 +9,7 @@ import (
 	"filippo.io/age"
 	"github.com/ipfs/go-cid"
 
-	"github.com/ursic/node/crypto"
+	"github.com/ursic/ursic/crypto"
 )
 
 // FormatVersion is the version of the share format this package writes and

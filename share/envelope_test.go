@@ -11,7 +11,7 @@ import (
 
 	"filippo.io/age"
 
-	"github.com/ursic/node/crypto"
+	"github.com/ursic/ursic/crypto"
 )
 
 func newIdentity(t *testing.T) *crypto.Identity {

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ursic/node/crypto"
+	"github.com/ursic/ursic/crypto"
 )
 
 // Sentinel errors, for callers that branch with [errors.Is]. Each error

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/share"
 )
 
 // A member publishes a sighting to one other member and that member opens it.

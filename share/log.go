@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ursic/node/crypto"
+	"github.com/ursic/ursic/crypto"
 )
 
 // maxAudience bounds an explicit audience list (and any CBOR array).

@@ -13,8 +13,8 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/policy"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/policy"
 )
 
 // rosterSignaturePrefix separates roster signatures from envelope signatures

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/policy"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/policy"
 )
 
 // update rewrites the generated files in testdata (rosters, golden roster

@@ -12,7 +12,7 @@ import (
 
 	"filippo.io/age"
 
-	"github.com/ursic/node/crypto"
+	"github.com/ursic/ursic/crypto"
 )
 
 // SenderKeyBody is the body of a senderkey record (SPEC.md §6.4): the

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ursic/node/crypto"
+	"github.com/ursic/ursic/crypto"
 )
 
 func newGroupKey(t *testing.T) *crypto.GroupKey {

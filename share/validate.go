@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/ursic/node/policy"
+	"github.com/ursic/ursic/policy"
 )
 
 // Validate checks the record strictly against its kind (SPEC.md §6.2–§6.3):

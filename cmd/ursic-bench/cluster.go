@@ -13,9 +13,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/share"
 )
 
 // peer is one node of a scenario: a home in the run's temporary directory

@@ -9,8 +9,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/share"
 )
 
 // The corpus scenarios (bulk sync, idle cost, start, queries) share one

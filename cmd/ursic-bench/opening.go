@@ -9,9 +9,9 @@ import (
 
 	"filippo.io/age"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/share"
 )
 
 // groupCorpus makes a consortium of members nodes (an author, a reader and

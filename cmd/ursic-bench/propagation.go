@@ -6,8 +6,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/share"
 )
 
 // runPropagation starts nodes real nodes in this process (full mesh on

@@ -9,8 +9,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/api"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/api"
 )
 
 // runQueries serves the author's local API on a loopback port and times

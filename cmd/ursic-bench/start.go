@@ -17,7 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ursic/node/node"
+	"github.com/ursic/ursic/node"
 )
 
 // A start is measured in a child process (this binary with -child-start)

@@ -4,7 +4,7 @@ package main
 import (
 	"os"
 
-	"github.com/ursic/node/cmd/ursic/cli"
+	"github.com/ursic/ursic/cmd/ursic/cli"
 )
 
 func main() {

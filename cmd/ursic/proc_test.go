@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/api"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/api"
 )
 
 // This file starts real ursic processes for the crash tests and benchmarks:

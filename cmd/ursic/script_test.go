@@ -12,8 +12,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/ursic/node/cmd/ursic/cli"
-	"github.com/ursic/node/node"
+	"github.com/ursic/ursic/cmd/ursic/cli"
+	"github.com/ursic/ursic/node"
 )
 
 // TestMain makes this test binary double as the ursic command: testscript

@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"syscall"
 
-	"github.com/ursic/node/node"
+	"github.com/ursic/ursic/node"
 )
 
 // Client talks to a node's local API.

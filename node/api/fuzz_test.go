@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ursic/node/examples"
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/api"
+	"github.com/ursic/ursic/examples"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/api"
 )
 
 // FuzzQueryParameters sends arbitrary query strings to the list and check

@@ -18,9 +18,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/policy"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/share"
 )
 
 // MaxPublishBody caps one publish request (about 250,000 records of 1 KiB).

@@ -15,9 +15,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ursic/node/examples"
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/api"
+	"github.com/ursic/ursic/examples"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/api"
 )
 
 // apiNode is a real node behind the real API handler on a loopback httptest

@@ -3,7 +3,7 @@ package api
 import (
 	"fmt"
 
-	"github.com/ursic/node/policy"
+	"github.com/ursic/ursic/policy"
 )
 
 // Error is the body of every failed API call, and the error the client returns.

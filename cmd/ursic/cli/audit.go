@@ -3,7 +3,7 @@ package cli
 import (
 	"fmt"
 
-	"github.com/ursic/node/node"
+	"github.com/ursic/ursic/node"
 )
 
 func init() {

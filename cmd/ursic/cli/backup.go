@@ -6,8 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/api"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/api"
 )
 
 func init() {

@@ -15,8 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/api"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/api"
 )
 
 // env is what a subcommand runs with.

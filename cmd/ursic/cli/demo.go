@@ -18,10 +18,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/ursic/node/examples"
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/api"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/examples"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/share"
 )
 
 func init() {

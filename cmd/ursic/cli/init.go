@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/ursic/node/node"
+	"github.com/ursic/ursic/node"
 )
 
 func init() {

@@ -7,8 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/api"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/api"
 )
 
 func init() {

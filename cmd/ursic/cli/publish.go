@@ -8,8 +8,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/api"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/api"
 )
 
 func init() {

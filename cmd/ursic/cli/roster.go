@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ursic/node/node"
-	"github.com/ursic/node/node/api"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/share"
 )
 
 func init() {

@@ -24,8 +24,8 @@ import (
 	"filippo.io/age"
 	"github.com/fxamacker/cbor/v2"
 
-	"github.com/ursic/node/crypto"
-	"github.com/ursic/node/share"
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/share"
 )
 
 // Vector is the file format of one test vector.
