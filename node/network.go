@@ -230,7 +230,9 @@ func (n *Node) Peers() []PeerInfo {
 			}
 		}
 		for _, c := range nw.host.Network().ConnsToPeer(p) {
-			info.Addrs = append(info.Addrs, c.RemoteMultiaddr().String())
+			if a := c.RemoteMultiaddr().String(); !slices.Contains(info.Addrs, a) {
+				info.Addrs = append(info.Addrs, a)
+			}
 		}
 		out = append(out, info)
 	}
