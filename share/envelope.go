@@ -94,14 +94,8 @@ func Seal(id *crypto.Identity, h Header, plaintext []byte, recipients ...age.Rec
 	if len(plaintext) > MaxPlaintextSize {
 		return nil, fmt.Errorf("%w: plaintext is %d bytes, the limit is %d", ErrTooLarge, len(plaintext), MaxPlaintextSize)
 	}
-	h.Version = FormatVersion
-	h.Author = id.PeerID()
-	if h.Log == "" {
-		h.Log = LogID(h.Audience)
-	}
-	h.Audience = slices.Clone(h.Audience)
-	h.BodyDigest = make([]byte, sha256.Size) // placeholder so the header checks
-	if err := h.check(); err != nil {
+	h, err := completeHeader(id, h)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkPlaintext(&h, plaintext); err != nil {
@@ -114,11 +108,9 @@ func Seal(id *crypto.Identity, h Header, plaintext []byte, recipients ...age.Rec
 	return sign(id, h, body)
 }
 
-// SealSigned is [Seal] for a body that the caller already sealed with
-// crypto.Seal, from a plaintext it already checked (for example, many
-// bodies sealed on all cores before they are chained and signed one by one).
-// It checks the header but cannot check the plaintext.
-func SealSigned(id *crypto.Identity, h Header, sealedBody []byte) (*Envelope, error) {
+// completeHeader fills what the sealer decides (version, author, log) and
+// checks the header before any body is sealed for it.
+func completeHeader(id *crypto.Identity, h Header) (Header, error) {
 	h.Version = FormatVersion
 	h.Author = id.PeerID()
 	if h.Log == "" {
@@ -126,7 +118,16 @@ func SealSigned(id *crypto.Identity, h Header, sealedBody []byte) (*Envelope, er
 	}
 	h.Audience = slices.Clone(h.Audience)
 	h.BodyDigest = make([]byte, sha256.Size) // placeholder so the header checks
-	if err := h.check(); err != nil {
+	return h, h.check()
+}
+
+// SealSigned is [Seal] for a body that the caller already sealed with
+// crypto.Seal, from a plaintext it already checked (for example, many
+// bodies sealed on all cores before they are chained and signed one by one).
+// It checks the header but cannot check the plaintext.
+func SealSigned(id *crypto.Identity, h Header, sealedBody []byte) (*Envelope, error) {
+	h, err := completeHeader(id, h)
+	if err != nil {
 		return nil, err
 	}
 	return sign(id, h, sealedBody)

@@ -45,17 +45,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 }
 
 func FuzzParseRecord(f *testing.F) {
-	files, _ := filepath.Glob("testdata/records/*")
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-	if len(files) == 0 {
-		f.Fatal("no seeds in testdata/records")
-	}
+	addSeeds(f, "testdata/records/*")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := ParseRecord(b)
 		if err != nil {
@@ -77,4 +67,21 @@ func FuzzParseRecord(f *testing.F) {
 			t.Fatalf("body of a valid record is not a valid body: %v", err)
 		}
 	})
+}
+
+// addSeeds adds every file matching pattern to f's corpus, and fails if
+// there is none: a fuzz test without seeds would test little.
+func addSeeds(f *testing.F, pattern string) {
+	f.Helper()
+	files, _ := filepath.Glob(pattern)
+	if len(files) == 0 {
+		f.Fatalf("no seeds match %s", pattern)
+	}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 }

@@ -483,17 +483,7 @@ func TestParseRosterLimits(t *testing.T) {
 }
 
 func FuzzParseRoster(f *testing.F) {
-	files, _ := filepath.Glob("testdata/rosters/*.json")
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-	if len(files) == 0 {
-		f.Fatal("no seeds in testdata/rosters")
-	}
+	addSeeds(f, "testdata/rosters/*.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := ParseRoster(b)
 		if err != nil {

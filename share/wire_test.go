@@ -235,17 +235,7 @@ func repeat(b []byte, n int) [][]byte {
 }
 
 func FuzzReadMessage(f *testing.F) {
-	files, _ := filepath.Glob("testdata/golden/wire-*.bin")
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-	if len(files) == 0 {
-		f.Fatal("no seeds in testdata/golden/wire-*.bin")
-	}
+	addSeeds(f, "testdata/golden/wire-*.bin")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r := bytes.NewReader(b)
 		m, err := ReadMessage(r, 0)

@@ -348,17 +348,13 @@ func parseEquivocationKey(k []byte) (parsedKey, bool) {
 	if j < 0 {
 		return parsedKey{}, false
 	}
-	j += i + 1
-	rest := k[j+1:]
-	if len(rest) < 9 || rest[8] != 0 {
+	end := i + 1 + j + 1 + 8 // the log key's length
+	if len(k) <= end || k[end] != 0 {
 		return parsedKey{}, false
 	}
-	return parsedKey{
-		author: string(k[:i]),
-		log:    string(k[i+1 : j]),
-		seq:    binary.BigEndian.Uint64(rest[:8]),
-		cid:    string(rest[9:]),
-	}, true
+	p, ok := parseLogKey(k[:end])
+	p.cid = string(k[end+1:])
+	return p, ok
 }
 
 func encodeHead(seq uint64, cid string) []byte {

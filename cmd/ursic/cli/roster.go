@@ -120,11 +120,7 @@ func rosterSign(e *env, args []string) error {
 	if len(args) != 1 {
 		return &usageError{"roster sign takes one ROSTER.json (signed in place)"}
 	}
-	data, err := os.ReadFile(args[0])
-	if err != nil {
-		return err
-	}
-	r, err := share.ParseRoster(data)
+	_, r, err := readRoster(args[0])
 	if err != nil {
 		return err
 	}
@@ -236,11 +232,7 @@ func rosterApply(e *env, args []string) error {
 	if len(args) != 1 {
 		return &usageError{"roster apply takes one ROSTER.json"}
 	}
-	data, err := os.ReadFile(args[0])
-	if err != nil {
-		return err
-	}
-	r, err := share.ParseRoster(data)
+	data, r, err := readRoster(args[0])
 	if err != nil {
 		return err
 	}
@@ -294,4 +286,17 @@ func rosterShow(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "  group %s: %s\n", name, strconv.Itoa(len(ps))+" members")
 	}
 	return nil
+}
+
+// readRoster reads and parses a roster document.
+func readRoster(path string) ([]byte, *share.Roster, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read the roster: %w", err)
+	}
+	r, err := share.ParseRoster(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, r, nil
 }
