@@ -92,7 +92,8 @@ func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) i
 	}
 	// The body itself is not kept in memory: Show opens the envelope again
 	// (a fraction of a millisecond), which keeps a large node's index small.
-	row.Text = strings.ToLower(row.Title) + "\n" + index.SearchText(rec.Body)
+	// The index searches the title and author name besides this text.
+	row.Text = index.SearchText(rec.Body)
 	return row
 }
 

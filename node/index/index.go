@@ -1,14 +1,18 @@
-// Package index holds the records this node may read, decrypted, in memory only (go-memdb). It is
-// never written to disk; the node rebuilds it at start.
+// Package index holds what this node may read, in memory only (go-memdb): every readable record's
+// header facts, title and searchable words. It is never written to disk; the node rebuilds it at
+// start by opening every envelope. Bodies are not kept: the node opens the one envelope it shows.
 //
 // Start with [New], fill it with [Index.Insert] as envelopes are opened, and read it with
 // [Index.List] and [Index.Get]. [Index.Watch] returns a channel that is closed on the next change,
-// for live views. All methods are safe for concurrent use: readers see consistent snapshots
-// (memdb is MVCC) and never block writers.
+// for live views. All methods are safe for concurrent use: readers see consistent snapshots and
+// never see a half-applied change.
+//
+// Memory is the constraint that shapes this package (DESIGN.md §7: 1,000,000 records in 1.5 GiB):
+// a row holds no text, repeated strings are shared (see rec.go), and words are indexed in
+// posting lists that turn into bitmaps once a word is common (see words.go).
 package index
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -16,6 +20,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	memdb "github.com/hashicorp/go-memdb"
 )
@@ -29,10 +34,10 @@ const MaxTxnRows = 5000
 // ErrInvalidRow means a row given to Insert has no CID.
 var ErrInvalidRow = errors.New("invalid row")
 
-// Row is one record as the node shows it: its header fields in the clear and its decrypted body.
+// Row is one record as the node lists it: its header fields and title. The body is not part of
+// it; the node opens the envelope when a body is asked for.
 //
-// The index keeps the Row it is given, slices included: do not change a Row's slices or Body
-// after Insert, nor those of a Row returned by Get or List.
+// The slices of a Row returned by Get or List are shared with the index: do not change them.
 type Row struct {
 	CID        string
 	Kind       string
@@ -44,30 +49,32 @@ type Row struct {
 	TLP           string // lower case: clear, green, amber, amber+strict, red
 	Audience      []string
 	Caveats       []string
-	Created       time.Time
+	Created       time.Time // millisecond precision, UTC
 	RosterVersion uint64
 
-	Title string          // the body's title, or a label derived by the caller (sightings, retractions)
-	Body  json.RawMessage // the decrypted record JSON; nil when retracted
+	Title string // the body's title, or a label derived by the caller (sightings, retractions)
 
 	Retracted     bool
 	RetractedBy   string // CID of the retraction record
 	RetractReason string
 
-	ValidUntil time.Time // zero if absent; past it the record is expired
-	ReviewDue  time.Time // zero if absent
+	ValidUntil time.Time // zero if absent; past it the record is expired. Millisecond precision, UTC
+	ReviewDue  time.Time // zero if absent. Millisecond precision, UTC
 
-	// Text is the lower-cased text that List's Text filter searches. Insert fills it from Title,
-	// AuthorName and SearchText(Body) when it is empty.
+	// Text is what List's Text filter searches besides the title and the author's name: the
+	// caller passes the body's text (see SearchText). The index keeps its words, not the Text;
+	// rows read back have it empty.
 	Text string
 }
 
 // Index is the in-memory view of readable records.
 type Index struct {
-	db        *memdb.MemDB
-	wmu       sync.Mutex // serialises writers so that the row count stays exact
+	db        *memdb.MemDB // CID → *rec: the rows, for Get and Watch
+	wmu       sync.Mutex   // serialises writers: the counts, the interning tables and the view
 	count     atomic.Int64
 	retracted atomic.Int64 // rows that are retraction stubs
+	strs      interner     // guarded by wmu
+	nextOrd   uint32       // the ordinal of the next new row, in the word index; guarded by wmu
 	view      *view        // what List reads; see view.go
 }
 
@@ -76,13 +83,37 @@ const table = "records"
 // indexID is memdb's primary index, by CID. List does not walk memdb (see view.go).
 const indexID = "id"
 
+// cidIndexer indexes rows by their CID without copying it: go-memdb's StringFieldIndex appends a
+// NUL to a fresh copy of every key, 64 bytes a row that the radix tree then keeps. The radix tree
+// only reads keys, and a Go string is immutable, so the row's own CID bytes serve as the key.
+type cidIndexer struct{}
+
+func (cidIndexer) FromObject(obj any) (bool, []byte, error) {
+	r, ok := obj.(*rec)
+	if !ok || r.cid == "" {
+		return false, nil, fmt.Errorf("index: not a row: %T", obj)
+	}
+	return true, unsafe.Slice(unsafe.StringData(r.cid), len(r.cid)), nil
+}
+
+func (cidIndexer) FromArgs(args ...any) ([]byte, error) {
+	if len(args) != 1 {
+		return nil, fmt.Errorf("index: want one CID, got %d arguments", len(args))
+	}
+	s, ok := args[0].(string)
+	if !ok {
+		return nil, fmt.Errorf("index: CID must be a string, got %T", args[0])
+	}
+	return []byte(s), nil
+}
+
 // New returns an empty index.
 func New() (*Index, error) {
 	schema := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
 		table: {
 			Name: table,
 			Indexes: map[string]*memdb.IndexSchema{
-				indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "CID"}},
+				indexID: {Name: indexID, Unique: true, Indexer: cidIndexer{}},
 			},
 		},
 	}}
@@ -90,12 +121,12 @@ func New() (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	return &Index{db: db, view: newView()}, nil
+	return &Index{db: db, strs: newInterner(), view: newView()}, nil
 }
 
 // Insert adds rows, replacing rows with the same CID. A row whose CID was retracted stays a
-// retraction stub: its metadata is updated but its body and text are dropped. Rows are written
-// in transactions of at most MaxTxnRows; if a row is invalid nothing is written.
+// retraction stub: its header facts are updated but its title and words are dropped. Rows are
+// written in transactions of at most MaxTxnRows; if a row is invalid nothing is written.
 func (x *Index) Insert(rows []Row) error {
 	for i := range rows {
 		if rows[i].CID == "" {
@@ -110,53 +141,64 @@ func (x *Index) Insert(rows []Row) error {
 		added, retracted := 0, 0
 		changes := make([]change, 0, len(chunk))
 		for i := range chunk {
-			r := chunk[i] // a copy the index owns
-			existing, err := txn.First(table, indexID, r.CID)
+			existing, err := txn.First(table, indexID, chunk[i].CID)
 			if err != nil {
 				txn.Abort()
-				return fmt.Errorf("insert row %d (cid %s): %w", start+i, r.CID, err)
+				return fmt.Errorf("insert row %d (cid %s): %w", start+i, chunk[i].CID, err)
 			}
-			var old *Row
+			c := change{}
 			if existing == nil {
 				added++
-			} else if old = existing.(*Row); old.Retracted && !r.Retracted {
-				r.Retracted, r.RetractedBy, r.RetractReason = true, old.RetractedBy, old.RetractReason
+			} else {
+				c.old = existing.(*rec)
 			}
-			normalise(&r)
-			if err := txn.Insert(table, &r); err != nil {
+			r := x.strs.rec(&chunk[i])
+			if c.old == nil {
+				r.ord = x.newOrd()
+			} else {
+				r.ord = c.old.ord
+				if c.old.retraction != nil && r.retraction == nil {
+					r.retraction, r.title = c.old.retraction, ""
+				}
+			}
+			if r.retraction == nil {
+				// A CID names its content, so a replaced row has the words it had; posting
+				// them again is a no-op.
+				c.text = chunk[i].searchable()
+			}
+			if r.retraction != nil {
+				r.title = ""
+				if c.old == nil || c.old.retraction == nil {
+					retracted++
+				}
+			}
+			c.new = r
+			if err := txn.Insert(table, r); err != nil {
 				txn.Abort()
-				return fmt.Errorf("insert row %d (cid %s): %w", start+i, r.CID, err)
+				return fmt.Errorf("insert row %d (cid %s): %w", start+i, r.cid, err)
 			}
-			changes = append(changes, change{old: old, new: &r})
-			if r.Retracted && (old == nil || !old.Retracted) {
-				retracted++
-			}
+			changes = append(changes, c)
 		}
+		x.view.apply(changes) // before the commit, so that a watcher woken by it sees the rows
 		txn.Commit()
-		x.view.apply(changes)
 		x.count.Add(int64(added))
 		x.retracted.Add(int64(retracted))
 	}
 	return nil
 }
 
-// normalise fills the derived fields of a row about to be stored.
-func normalise(r *Row) {
-	r.TLP = strings.ToLower(r.TLP)
-	if r.Retracted {
-		stripContent(r)
-		return
+// newOrd hands out the next ordinal. Called with wmu held.
+func (x *Index) newOrd() uint32 {
+	if x.nextOrd == math.MaxUint32 {
+		panic("index: more than 4,294,967,294 rows")
 	}
-	if r.Text == "" {
-		r.Text = strings.ToLower(r.Title+"\n"+r.AuthorName) + "\n" + SearchText(r.Body)
-	} else {
-		r.Text = strings.ToLower(r.Text)
-	}
+	x.nextOrd++
+	return x.nextOrd - 1
 }
 
-// stripContent drops everything taken from a retracted record's body.
-func stripContent(r *Row) {
-	r.Body, r.Title, r.Text = nil, "", ""
+// searchable is the text of a row that List's Text filter searches.
+func (r *Row) searchable() string {
+	return r.Title + "\n" + r.AuthorName + "\n" + r.Text
 }
 
 // Get returns the row for cid.
@@ -165,13 +207,13 @@ func (x *Index) Get(cid string) (Row, bool) {
 	if err != nil || obj == nil {
 		return Row{}, false
 	}
-	return *obj.(*Row), true
+	return obj.(*rec).row(), true
 }
 
-// Retract turns the row for cid into a retraction stub: its body, title and text are dropped,
-// its header fields are kept. If cid is unknown a stub row holding only the CID and the
-// retraction is inserted, so that the record stays retracted if it is inserted later. Stub rows
-// with no kind are not listed.
+// Retract turns the row for cid into a retraction stub: its title and words are dropped, its
+// header fields are kept. If cid is unknown a stub row holding only the CID and the retraction
+// is inserted, so that the record stays retracted if it is inserted later. Stub rows with no
+// kind are not listed.
 func (x *Index) Retract(cid, by, reason string) error {
 	if cid == "" {
 		return fmt.Errorf("retract: no cid: %w", ErrInvalidRow)
@@ -184,23 +226,27 @@ func (x *Index) Retract(cid, by, reason string) error {
 	if err != nil {
 		return fmt.Errorf("retract %s: %w", cid, err)
 	}
-	r := Row{CID: cid}
-	var old *Row
+	c := change{}
+	var r *rec
 	if existing != nil {
-		old = existing.(*Row)
-		r = *old
+		c.old = existing.(*rec)
+		cp := *c.old
+		r = &cp
+	} else {
+		r = x.strs.rec(&Row{CID: cid})
+		r.ord = x.newOrd()
 	}
-	r.Retracted, r.RetractedBy, r.RetractReason = true, by, reason
-	stripContent(&r)
-	if err := txn.Insert(table, &r); err != nil {
+	r.retraction, r.title = &retraction{by: by, reason: reason}, ""
+	c.new = r
+	if err := txn.Insert(table, r); err != nil {
 		return fmt.Errorf("retract %s: %w", cid, err)
 	}
+	x.view.apply([]change{c})
 	txn.Commit()
-	x.view.apply([]change{{old: old, new: &r}})
 	if existing == nil {
 		x.count.Add(1)
 	}
-	if old == nil || !old.Retracted {
+	if c.old == nil || c.old.retraction == nil {
 		x.retracted.Add(1)
 	}
 	return nil
@@ -223,21 +269,22 @@ func (x *Index) Watch() <-chan struct{} {
 	return it.WatchCh()
 }
 
-// descending maps t to a number that sorts newest first; the zero time sorts last.
-func descending(t time.Time) uint64 {
-	if t.IsZero() {
+// descending maps a time in unix milliseconds to a number that sorts newest first; noTime sorts
+// last.
+func descending(ms int64) uint64 {
+	if ms == noTime {
 		return math.MaxUint64
 	}
-	// UnixNano is defined for 1678–2262; clamp outside so the order stays monotonic.
-	var n int64
-	switch {
-	case t.Year() < 1678:
-		n = math.MinInt64 + 1
-	case t.Year() > 2261:
-		n = math.MaxInt64
-	default:
-		n = t.UnixNano()
-	}
 	// Flip the sign bit so that int64 order becomes uint64 order, then invert for newest first.
-	return ^(uint64(n) ^ 1<<63)
+	return ^(uint64(ms) ^ 1<<63)
+}
+
+// lower lower-cases s, returning s itself when it has no upper-case letter.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || ('A' <= c && c <= 'Z') {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }

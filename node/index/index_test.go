@@ -14,7 +14,7 @@ var t0 = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 func row(cid, kind, author, tlp string, created time.Time, title string) Row {
 	body, _ := json.Marshal(map[string]any{"kind": kind, "title": title})
 	return Row{CID: cid, Kind: kind, Author: author, AuthorName: author + " university", Log: "l",
-		TLP: tlp, Created: created, Title: title, Body: body}
+		TLP: tlp, Created: created, Title: title, Text: SearchText(body)}
 }
 
 func newIndex(t testing.TB, rows ...Row) *Index {
@@ -143,7 +143,7 @@ func TestRetract(t *testing.T) {
 	if err := x.Insert([]Row{row("c-1", "method", "kyoto", "amber", t0, "Case write-up about a shell company")}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := x.Get("c-1"); !got.Retracted || got.Body != nil || got.Text != "" {
+	if got, _ := x.Get("c-1"); !got.Retracted || got.Title != "" {
 		t.Errorf("re-inserted retracted row = %+v", got)
 	}
 
@@ -157,7 +157,7 @@ func TestRetract(t *testing.T) {
 	if err := x.Insert([]Row{row("c-later", "indicator", "osaka", "green", t0, "late")}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := x.Get("c-later"); !got.Retracted || got.Body != nil || got.Kind != "indicator" || got.RetractedBy != "c-r2" {
+	if got, _ := x.Get("c-later"); !got.Retracted || got.Title != "" || got.Kind != "indicator" || got.RetractedBy != "c-r2" {
 		t.Errorf("row inserted after its retraction = %+v", got)
 	}
 	if x.Len() != 3 {
@@ -237,12 +237,12 @@ func TestSearchText(t *testing.T) {
 
 func TestDescendingOrder(t *testing.T) {
 	times := []time.Time{
-		time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC),
-		t0.Add(time.Nanosecond), t0, time.Unix(0, 0), time.Unix(-1, 0),
+		time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC),
+		t0.Add(time.Millisecond), t0, time.Unix(0, 0), time.Unix(-1, 0),
 		time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), {},
 	}
 	for i := 1; i < len(times); i++ {
-		if descending(times[i-1]) >= descending(times[i]) {
+		if descending(millis(times[i-1])) >= descending(millis(times[i])) {
 			t.Errorf("descending(%v) >= descending(%v)", times[i-1], times[i])
 		}
 	}
@@ -293,5 +293,54 @@ func TestConcurrentReadersAndWriter(t *testing.T) {
 	}
 	if _, total, _ := x.List(Query{Text: "word"}); total != 180 {
 		t.Errorf("List(text) total = %d, want 180 (20 rows retracted)", total)
+	}
+}
+
+func TestWords(t *testing.T) {
+	rows := []Row{
+		{CID: "c-ja", Kind: "indicator", Created: t0, Title: "研究不正の手口", Text: "大学の共同研究"},
+		{CID: "c-punct", Kind: "indicator", Created: t0.Add(time.Second), Title: "Dual-use export (METI list)", Text: "org: northbridge-trading"},
+	}
+	// Enough rows holding "common" to turn its list into a bitmap, and a few more after it did.
+	for i := range 200 {
+		rows = append(rows, Row{CID: fmt.Sprintf("c-%03d", i), Kind: "method", Created: t0.Add(time.Duration(i+2) * time.Second),
+			Title: fmt.Sprintf("common word %d", i), Text: map[bool]string{true: "rare"}[i == 150]})
+	}
+	x := newIndex(t, rows...)
+	for _, tt := range []struct {
+		query string
+		total int
+	}{
+		{"手口", 1}, {"共同", 1}, {"研究", 1},
+		{"dual-use", 1}, {"use dual", 1}, {"meti", 1}, {"northbridge trading", 1}, {"(meti)", 1},
+		{"common", 200}, {"common rare", 1}, {"word 150", 1}, {"comm", 200},
+		{"---", 0}, {"  ", 202}, {"absent", 0},
+	} {
+		if _, total, _ := x.List(Query{Text: tt.query, Now: t0}); total != tt.total {
+			t.Errorf("List(Text %q) total = %d, want %d", tt.query, total, tt.total)
+		}
+	}
+	if _, ok := x.view.words.dense[x.view.words.ids["common"]]; !ok {
+		t.Error(`"common" is in every row but its list did not become a bitmap`)
+	}
+	// A retracted row's words stay posted but no longer match.
+	if err := x.Retract("c-150", "c-r", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, total, _ := x.List(Query{Text: "common", Now: t0}); total != 199 {
+		t.Errorf("after retraction, List(common) total = %d, want 199", total)
+	}
+}
+
+func TestRowRoundTrip(t *testing.T) {
+	in := Row{CID: "c-1", Kind: "indicator", Author: "a", AuthorName: "A University", Log: "l", Seq: 7,
+		TLP: "AMBER+STRICT", Audience: []string{"members", "partners"}, Caveats: []string{"no-facet"},
+		Created: t0, RosterVersion: 3, Title: "t",
+		ValidUntil: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), ReviewDue: t0.Add(90 * 24 * time.Hour)}
+	x := newIndex(t, in)
+	got, ok := x.Get("c-1")
+	in.TLP = "amber+strict"
+	if !ok || !reflect.DeepEqual(got, in) {
+		t.Errorf("Get = %+v\nwant  %+v", got, in)
 	}
 }

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"strings"
 	"time"
 )
 
@@ -10,7 +9,8 @@ type Query struct {
 	Kind   string
 	TLP    string // compared case-insensitively
 	Author string // peer ID
-	// Text keeps rows whose Text contains every word of it, case-insensitively.
+	// Text keeps rows that hold every word of it, as part of one of their words,
+	// case-insensitively (see words). Retracted rows never match a Text.
 	Text string
 	// IncludeExpired also lists rows whose ValidUntil is before Now; they are hidden otherwise.
 	IncludeExpired bool
@@ -30,7 +30,7 @@ func (x *Index) List(q Query) ([]Row, int, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	nowNano := unixNano(now)
+	nowMS := now.UnixMilli()
 
 	v := x.view
 	v.mu.RLock()
@@ -42,7 +42,7 @@ func (x *Index) List(q Query) ([]Row, int, error) {
 		q    string
 		d    dict
 		code *uint32
-	}{{q.Kind, v.kinds, &kind}, {strings.ToLower(q.TLP), v.tlps, &tlp}, {q.Author, v.authors, &author}} {
+	}{{q.Kind, v.kinds, &kind}, {lower(q.TLP), v.tlps, &tlp}, {q.Author, v.authors, &author}} {
 		if f.q == "" {
 			continue
 		}
@@ -52,13 +52,13 @@ func (x *Index) List(q Query) ([]Row, int, error) {
 		}
 		*f.code = c
 	}
-	text := v.matching(strings.Fields(strings.ToLower(q.Text)))
+	text := v.words.matching(q.Text)
 	if text != nil && text.count() == 0 {
 		return nil, 0, nil
 	}
 	since := uint64(0)
 	if !q.Since.IsZero() {
-		since = descending(q.Since)
+		since = descending(q.Since.UnixMilli())
 	}
 
 	var (
@@ -74,13 +74,13 @@ func (x *Index) List(q Query) ([]Row, int, error) {
 			(kind != 0 && uint32(e.kind) != kind) ||
 			(tlp != 0 && uint32(e.tlp) != tlp) ||
 			(author != 0 && e.author != author) ||
-			(!q.IncludeExpired && e.validUntil < nowNano) ||
-			(text != nil && !text.has(e.ord)) {
+			(!q.IncludeExpired && e.validUntil <= nowMS) ||
+			(text != nil && (!text.has(e.ord) || e.r.retraction != nil)) {
 			continue
 		}
 		total++
 		if total > q.Offset && (q.Limit <= 0 || len(rows) < q.Limit) {
-			rows = append(rows, *e.row)
+			rows = append(rows, e.r.row())
 		}
 	}
 	return rows, total, nil
