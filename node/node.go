@@ -264,6 +264,8 @@ func (n *Node) indexAll() error {
 	if err != nil {
 		return err
 	}
+	// The rebuild read every page of the store; the node need not keep them mapped.
+	n.store.ReleasePages()
 	return n.index.Insert(stubRows)
 }
 

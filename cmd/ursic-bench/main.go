@@ -47,6 +47,7 @@ func run(args []string) error {
 		cpuprofile  = fs.String("cpuprofile", "", "write a CPU profile of the whole run")
 		memprofile  = fs.String("memprofile", "", "write a heap profile at the end")
 		keep        = fs.Bool("keep", false, "keep the temporary homes")
+		memLimit    = fs.String("memlimit", "", "start: also measure each start with GOMEMLIMIT set to this (e.g. 1200MiB)")
 		child       = fs.String("child-start", "", "internal: open the home DIR, list, report start time and RSS as JSON")
 	)
 	if err := fs.Parse(args); err != nil {
@@ -55,6 +56,7 @@ func run(args []string) error {
 	if *child != "" {
 		return childStart(*child)
 	}
+	startMemLimit = *memLimit
 	if *quick {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

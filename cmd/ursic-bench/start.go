@@ -32,6 +32,7 @@ type startReport struct {
 	HWM        int64   `json:"hwm"`          // VmHWM: peak RSS during start
 	RSSAfterGC int64   `json:"rss_after_gc"` // VmRSS after GC and FreeOSMemory: the steady state
 	HeapInuse  uint64  `json:"heap_inuse"`   // live heap after GC
+	RSSFile    int64   `json:"rss_file"`     // RssFile after GC: pages of the store's memory map
 }
 
 var starts []startReport
@@ -45,19 +46,9 @@ func measureStart(root string, a *peer, size int, res *results) error {
 	if err := copyHome(a.dir, tmp); err != nil {
 		return err
 	}
-	exe, err := os.Executable()
+	r, err := runChildStart(tmp, "")
 	if err != nil {
 		return err
-	}
-	cmd := exec.Command(exe, "-child-start", tmp)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return fmt.Errorf("child: %w", err)
-	}
-	var r startReport
-	if err := json.Unmarshal(bytes.TrimSpace(out), &r); err != nil {
-		return fmt.Errorf("child said %q: %w", out, err)
 	}
 	if r.Records != size {
 		return fmt.Errorf("child lists %d records, want %d", r.Records, size)
@@ -73,7 +64,47 @@ func measureStart(root string, a *peer, size int, res *results) error {
 	res.add(scen, "open rate (records / Open time)", fmt.Sprintf("%.0f rec/s", float64(size)/(r.OpenMS/1000)), "", info)
 	res.add(scen, "RSS serving / peak (VmHWM) / after GC", fmt.Sprintf("%s / %s / %s", mib(r.RSS), mib(r.HWM), mib(r.RSSAfterGC)), "", info)
 	res.add(scen, "live heap after GC per record", fmt.Sprintf("%.1f KiB", float64(r.HeapInuse)/1024/float64(size)), "", info)
+	res.add(scen, "of RSS after GC: store pages mapped (RssFile)", mib(r.RSSFile), "", info)
+	if startMemLimit != "" {
+		m, err := runChildStart(tmp, startMemLimit)
+		if err != nil {
+			return err
+		}
+		res.add(scen, "with GOMEMLIMIT="+startMemLimit+": Open / RSS serving / peak", fmt.Sprintf("%.1f s / %s / %s", m.OpenMS/1000, mib(m.RSS), mib(m.HWM)), "", info)
+		if size >= 1_000_000 {
+			res.check(scen, "peak RSS (VmHWM) with GOMEMLIMIT="+startMemLimit, mib(m.HWM), "≤ 1.5 GiB", m.HWM <= 3<<29)
+		}
+	}
+	if size >= 1_000_000 {
+		res.check(scen, "peak RSS (VmHWM), Go's default GC", mib(r.HWM), "≤ 1.5 GiB", r.HWM <= 3<<29)
+	}
 	return nil
+}
+
+// startMemLimit, when set (-memlimit), has each start measured a second time with GOMEMLIMIT.
+var startMemLimit string
+
+// runChildStart opens a copy of a home in a child process, with GOMEMLIMIT set if memLimit is.
+func runChildStart(home, memLimit string) (startReport, error) {
+	var r startReport
+	exe, err := os.Executable()
+	if err != nil {
+		return r, err
+	}
+	cmd := exec.Command(exe, "-child-start", home)
+	cmd.Stderr = os.Stderr
+	cmd.Env = os.Environ()
+	if memLimit != "" {
+		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+memLimit)
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		return r, fmt.Errorf("child: %w", err)
+	}
+	if err := json.Unmarshal(bytes.TrimSpace(out), &r); err != nil {
+		return r, fmt.Errorf("child said %q: %w", out, err)
+	}
+	return r, nil
 }
 
 // extrapolateStart fits time and RSS linearly through the two largest
@@ -137,7 +168,7 @@ func childStart(dir string) error {
 	debug.FreeOSMemory()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	r.RSSAfterGC, r.HeapInuse = procStatus("VmRSS"), m.HeapInuse
+	r.RSSAfterGC, r.HeapInuse, r.RSSFile = procStatus("VmRSS"), m.HeapInuse, procStatus("RssFile")
 	if path := os.Getenv("URSIC_BENCH_CHILD_MEMPROFILE"); path != "" {
 		f, err := os.Create(path + "." + filepath.Base(dir))
 		if err != nil {

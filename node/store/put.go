@@ -78,6 +78,7 @@ func (s *Store) Put(entries ...Entry) (PutResult, error) {
 	if err != nil {
 		return PutResult{}, fmt.Errorf("put %d entries: %w", len(entries), err)
 	}
+	s.noteRead(bytesOf(entries)) // a put reads the pages it writes into
 	return res, nil
 }
 

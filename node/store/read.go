@@ -152,6 +152,7 @@ func (s *Store) walk(start, end []byte, withStubs bool, fn func(e Entry) error) 
 		if err != nil {
 			return fmt.Errorf("read logs: %w", err)
 		}
+		s.noteRead(bytesOf(batch))
 		for _, e := range batch {
 			if err := fn(e); err != nil {
 				return err
@@ -347,4 +348,12 @@ func decodeStub(v []byte) (Stub, error) {
 		return Stub{}, fmt.Errorf("decode stub: %w", err)
 	}
 	return st, nil
+}
+
+func bytesOf(batch []Entry) int {
+	n := 0
+	for _, e := range batch {
+		n += len(e.Envelope)
+	}
+	return n
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -65,8 +66,9 @@ var (
 // Store is the node's envelope store. It is safe for concurrent use; writes are serialised by
 // bbolt.
 type Store struct {
-	db   *bolt.DB
-	path string
+	db         *bolt.DB
+	path       string
+	unreleased atomic.Int64 // bytes read from the map since ReleasePages last ran (see pages.go)
 }
 
 // Option changes how Open opens the store.

@@ -49,6 +49,7 @@ func (s *Store) PutWithStubs(stubs []Stub, entries ...Entry) (PutResult, error) 
 	if err != nil {
 		return PutResult{}, fmt.Errorf("put %d entries: %w", len(entries), err)
 	}
+	s.noteRead(bytesOf(entries))
 	return res, nil
 }
 
