@@ -168,18 +168,37 @@ func (n *Node) PeerID() string { return n.home.Identity.PeerID() }
 var errClosing = errors.New("node is closing")
 
 // loadSenderKeys opens every senderkey record this node may read (they are
-// few: one per author, group and epoch), so that group records open.
+// few: one per author, group and epoch), so that group records open. The
+// store lists them (Entry.Control); a store written before it did is read
+// in full once to list them.
 func (n *Node) loadSenderKeys() error {
-	err := n.store.ForEach(func(e store.Entry) error {
-		env, err := share.Decode(e.Envelope)
+	load := func(cid string, raw []byte) bool {
+		env, err := share.Decode(raw)
 		if err != nil || env.Header.Kind != share.KindSenderKey {
-			return nil
+			return false
 		}
-		if _, err := n.openEnvelope(env, e.CID); err != nil {
-			n.log.Debug("sender key not for this node", "cid", e.CID, "err", err)
+		if _, err := n.openEnvelope(env, cid); err != nil {
+			n.log.Debug("sender key not for this node", "cid", cid, "err", err)
+		}
+		return true
+	}
+	if !n.store.NeedsControlIndex() {
+		return n.store.Controls(func(e store.Envelope) error {
+			load(e.CID, e.Envelope)
+			return nil
+		})
+	}
+	n.log.Info("listing the store's sender keys (once, for a store written by an older version)")
+	var cids []string
+	err := n.store.Envelopes(func(e store.Envelope) error {
+		if load(e.CID, e.Envelope) {
+			cids = append(cids, e.CID)
 		}
 		return nil
 	})
+	if err == nil {
+		err = n.store.MarkControl(cids)
+	}
 	if err != nil {
 		return fmt.Errorf("failed to read the store: %w", err)
 	}
@@ -189,7 +208,7 @@ func (n *Node) loadSenderKeys() error {
 // indexAll opens every stored envelope with this node's keys and loads the
 // index, on all cores: opening is the dominant cost of a start.
 func (n *Node) indexAll() error {
-	jobs := make(chan store.Entry, 256)
+	jobs := make(chan store.Envelope, 256)
 	rows := make(chan index.Row, 256)
 	errc := make(chan error, 1)
 	var wg sync.WaitGroup
@@ -214,7 +233,7 @@ func (n *Node) indexAll() error {
 		}()
 	}
 	go func() {
-		err := n.store.ForEach(func(e store.Entry) error {
+		err := n.store.Envelopes(func(e store.Envelope) error {
 			select {
 			case <-n.closing:
 				return errClosing
@@ -270,7 +289,7 @@ func (n *Node) indexAll() error {
 }
 
 // openEntry verifies and opens one stored envelope into an index row.
-func (n *Node) openEntry(e store.Entry, env *share.Envelope, decodeErr error) (index.Row, error) {
+func (n *Node) openEntry(e store.Envelope, env *share.Envelope, decodeErr error) (index.Row, error) {
 	if decodeErr != nil {
 		return index.Row{}, decodeErr
 	}

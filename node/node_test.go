@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/ursic/ursic/examples"
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/policy"
@@ -697,5 +699,35 @@ func TestFileModes(t *testing.T) {
 	tok, err := node.ReadToken(tn.dir)
 	if err != nil || len(tok) < 32 {
 		t.Errorf("API token %q (err %v): want at least 32 characters", tok, err)
+	}
+}
+
+// TestRestartReadsGroupRecords: group records open after a restart, which finds their sender
+// keys through the store's list of control entries, and also in a store written before that list
+// existed (its control bucket removed here), which the node then lists once.
+func TestRestartReadsGroupRecords(t *testing.T) {
+	tn := startNode(t, "Test University")
+	cids := tn.mustPublish(node.PublishOptions{}, example(t, "indicator-amber.json"), example(t, "indicator-green.json"))
+	for _, older := range []bool{false, true} {
+		tn.close()
+		if older {
+			db, err := bolt.Open(filepath.Join(tn.dir, node.StoreFile), 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("control")) }); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+		}
+		tn.open()
+		for _, c := range cids {
+			if v := tn.show(c); v.Body == nil {
+				t.Errorf("older store %v: %s has no body after restart", older, c)
+			}
+		}
+		if got := tn.status().Records; got != len(cids) {
+			t.Errorf("older store %v: status records = %d, want %d", older, got, len(cids))
+		}
 	}
 }

@@ -205,7 +205,8 @@ func (b *batch) envelope(pl *sealPlan, key share.KeyRef) (sealed, error) {
 		return sealed{}, err
 	}
 	c := share.CIDOf(enc).String()
-	s := sealed{entry: store.Entry{CID: c, Author: n.PeerID(), Log: logID, Seq: h.Seq, Prev: head.cid, Envelope: enc}, env: env}
+	s := sealed{entry: store.Entry{CID: c, Author: n.PeerID(), Log: logID, Seq: h.Seq, Prev: head.cid, Envelope: enc,
+		Control: pl.kind == share.KindSenderKey}, env: env}
 	if pl.kind != share.KindSenderKey {
 		rec := pl.rec
 		if rec == nil {

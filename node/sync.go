@@ -743,7 +743,8 @@ func (nw *federation) storeLog(p peer.ID, recs []*received) (gap bool, err error
 		if c, ok := h.PrevCID(); ok {
 			prev = c.String()
 		}
-		e := store.Entry{CID: r.cid, Author: h.Author, Log: h.Log, Seq: h.Seq, Prev: prev, Envelope: r.raw}
+		e := store.Entry{CID: r.cid, Author: h.Author, Log: h.Log, Seq: h.Seq, Prev: prev, Envelope: r.raw,
+			Control: h.Kind == share.KindSenderKey && !r.stub}
 		if r.stub {
 			stubs = append(stubs, store.Stub{CID: r.cid, Author: h.Author, Log: h.Log, Seq: h.Seq, At: time.Now().UTC(), Envelope: r.raw})
 		}

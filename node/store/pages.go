@@ -8,7 +8,7 @@ package store
 // page cache (a minor fault, no I/O).
 
 // releaseEvery is how many bytes of envelopes are read between two releases.
-const releaseEvery = 64 << 20
+const releaseEvery = 8 << 20
 
 // noteRead counts n bytes read from the map and releases the mapped pages once releaseEvery
 // bytes have been read since the last release.

@@ -22,6 +22,11 @@ type Entry struct {
 
 	// Stub is set by Range for a retracted record, whose Envelope is gone. Put ignores it.
 	Stub *Stub
+
+	// Control marks an entry the node must read before the others (a sender key): Put lists
+	// it, and Controls walks the list, so that a start need not read every envelope to find
+	// them. ForEach and Range set it as it was put.
+	Control bool
 }
 
 // Stub is what remains of a retracted record. It is kept for ever, so that the record cannot come
@@ -119,6 +124,9 @@ func (s *Store) Retract(retraction Entry, stub Stub) error {
 			if err := w.envelopes.Delete(cid); err != nil {
 				return err
 			}
+			if err := w.control.Delete(cid); err != nil {
+				return err
+			}
 			w.delta[string(counterRecords)]--
 		}
 		// Equivocating copies of the record go too: nothing retracted may be served again.
@@ -143,8 +151,8 @@ func (s *Store) Retract(retraction Entry, stub Stub) error {
 
 // writer applies entries inside one read-write transaction.
 type writer struct {
-	envelopes, logs, heads, stubs, equivocations, counters *bolt.Bucket
-	delta                                                  map[string]int64 // counter changes, applied by flush
+	envelopes, logs, heads, stubs, equivocations, counters, control *bolt.Bucket
+	delta                                                           map[string]int64 // counter changes, applied by flush
 }
 
 func newWriter(tx *bolt.Tx) *writer {
@@ -155,6 +163,7 @@ func newWriter(tx *bolt.Tx) *writer {
 		stubs:         tx.Bucket(bucketStubs),
 		equivocations: tx.Bucket(bucketEquivocations),
 		counters:      tx.Bucket(bucketCounters),
+		control:       tx.Bucket(bucketControl),
 		delta:         make(map[string]int64, 4),
 	}
 }
@@ -195,6 +204,11 @@ func (w *writer) put(e Entry, res *PutResult) error {
 		}
 		if err := w.envelopes.Put(cid, e.Envelope); err != nil {
 			return err
+		}
+		if e.Control {
+			if err := w.control.Put(cid, nil); err != nil {
+				return err
+			}
 		}
 		res.Stored++
 		return nil

@@ -76,6 +76,106 @@ func (s *Store) ForEach(fn func(e Entry) error) error {
 	return s.walk(nil, nil, false, fn)
 }
 
+// Envelope is a stored envelope and its CID.
+type Envelope struct {
+	CID      string
+	Envelope []byte
+}
+
+// Envelopes calls fn with every stored envelope, in CID order: the order of the file, which
+// makes it the fastest full read (a start reads every envelope; ForEach's log order jumps about
+// the file, and each jump is a page fault). Retracted records and equivocating copies are not
+// included. Like ForEach it holds no transaction while fn runs, and an error from fn stops the
+// walk and is returned as is.
+func (s *Store) Envelopes(fn func(Envelope) error) error {
+	var next []byte
+	for {
+		var (
+			batch []Envelope
+			size  int
+			done  = true
+		)
+		err := s.db.View(func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucketEnvelopes).Cursor()
+			k, v := c.First()
+			if next != nil {
+				k, v = c.Seek(next)
+			}
+			for ; k != nil; k, v = c.Next() {
+				if len(batch) >= chunkEntries || size >= chunkBytes {
+					next, done = bytes.Clone(k), false
+					return nil
+				}
+				batch = append(batch, Envelope{CID: string(k), Envelope: bytes.Clone(v)})
+				size += len(v)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read envelopes: %w", err)
+		}
+		s.noteRead(size)
+		for _, e := range batch {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if done {
+			return nil
+		}
+	}
+}
+
+// Controls calls fn with every stored envelope that was put with Entry.Control set, in CID
+// order. An error from fn stops the walk and is returned as is.
+func (s *Store) Controls(fn func(Envelope) error) error {
+	var batch []Envelope
+	err := s.db.View(func(tx *bolt.Tx) error {
+		envs := tx.Bucket(bucketEnvelopes)
+		return tx.Bucket(bucketControl).ForEach(func(k, _ []byte) error {
+			if v := envs.Get(k); v != nil {
+				batch = append(batch, Envelope{CID: string(k), Envelope: bytes.Clone(v)})
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("read control entries: %w", err)
+	}
+	for _, e := range batch {
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NeedsControlIndex reports whether the store was written before it listed control entries
+// (Entry.Control): the node must then find them once and list them with MarkControl.
+func (s *Store) NeedsControlIndex() bool { return s.needsControl }
+
+// MarkControl lists stored envelopes as control entries, as if put with Entry.Control, and
+// records that the store's list is complete.
+func (s *Store) MarkControl(cids []string) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		envs, control := tx.Bucket(bucketEnvelopes), tx.Bucket(bucketControl)
+		for _, c := range cids {
+			if envs.Get([]byte(c)) == nil {
+				continue
+			}
+			if err := control.Put([]byte(c), nil); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Delete(metaControlPending)
+	})
+	if err != nil {
+		return fmt.Errorf("list control entries: %w", err)
+	}
+	s.needsControl = false
+	return nil
+}
+
 // Range calls fn with the entries of one log from seq from to seq to, inclusive, in order. A
 // retracted entry comes with Envelope nil and Stub set. Like ForEach, it holds no transaction
 // while fn runs. An error from fn stops the walk and is returned as is.
@@ -98,7 +198,7 @@ func (s *Store) walk(start, end []byte, withStubs bool, fn func(e Entry) error) 
 			done  bool
 		)
 		err := s.db.View(func(tx *bolt.Tx) error {
-			envs, stubs := tx.Bucket(bucketEnvelopes), tx.Bucket(bucketStubs)
+			envs, stubs, control := tx.Bucket(bucketEnvelopes), tx.Bucket(bucketStubs), tx.Bucket(bucketControl)
 			c := tx.Bucket(bucketLogs).Cursor()
 			var k, v []byte
 			if next == nil {
@@ -123,6 +223,7 @@ func (s *Store) walk(start, end []byte, withStubs bool, fn func(e Entry) error) 
 				e := Entry{CID: string(v), Author: pk.author, Log: pk.log, Seq: pk.seq}
 				if env := envs.Get(v); env != nil {
 					e.Envelope = bytes.Clone(env)
+					e.Control = control.Get(v) != nil
 					size += len(env)
 				} else if st := stubs.Get(v); st != nil {
 					if !withStubs {

@@ -29,12 +29,16 @@ var (
 	bucketEquivocations = []byte("equivocations") // author \x00 log \x00 seq(8 bytes BE) \x00 cid → envelope bytes
 	bucketMeta          = []byte("meta")          // the node's own settings, string keys
 	bucketCounters      = []byte("counters")      // internal counts kept in step with the buckets above
+	bucketControl       = []byte("control")       // cid → empty: the stored entries put with Control set
 )
 
 var allBuckets = [][]byte{
 	bucketEnvelopes, bucketLogs, bucketHeads, bucketStubs, bucketEquivocations, bucketMeta,
-	bucketCounters,
+	bucketCounters, bucketControl,
 }
+
+// metaControlPending in bucketMeta marks a store whose control bucket is not yet complete.
+var metaControlPending = []byte("store.control-pending")
 
 // Counter keys in bucketCounters. Each value is a uint64, 8 bytes big-endian.
 var (
@@ -69,6 +73,8 @@ type Store struct {
 	db         *bolt.DB
 	path       string
 	unreleased atomic.Int64 // bytes read from the map since ReleasePages last ran (see pages.go)
+
+	needsControl bool // the store predates the control bucket; see NeedsControlIndex
 }
 
 // Option changes how Open opens the store.
@@ -114,19 +120,32 @@ func Open(path string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("open store %s: restrict permissions to 0600: %w", path, err)
 		}
 	}
+	var needsControl bool
 	err = db.Update(func(tx *bolt.Tx) error {
+		// A store written before the control bucket existed has records but no list of its
+		// control entries; the node lists them once (see NeedsControlIndex). The mark is on
+		// disk, so a crash before the list is written leaves it to the next start.
+		older := tx.Bucket(bucketControl) == nil && tx.Bucket(bucketCounters) != nil &&
+			decodeUint(tx.Bucket(bucketCounters).Get(counterRecords)) > 0
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
+		meta := tx.Bucket(bucketMeta)
+		if older {
+			if err := meta.Put(metaControlPending, []byte{1}); err != nil {
+				return err
+			}
+		}
+		needsControl = meta.Get(metaControlPending) != nil
 		return nil
 	})
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	return &Store{db: db, path: path}, nil
+	return &Store{db: db, path: path, needsControl: needsControl}, nil
 }
 
 // Close closes the store file. Calls after Close fail.

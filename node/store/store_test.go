@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -619,5 +620,79 @@ func TestReleasePages(t *testing.T) {
 	s.ReleasePages()
 	if got != len(want) {
 		t.Errorf("after ReleasePages ForEach saw %d entries, want %d", got, len(want))
+	}
+}
+
+func TestEnvelopesAndControls(t *testing.T) {
+	s, path := openTemp(t)
+	w := &logWriter{author: "a", log: "members"}
+	key := w.next("sender key")
+	key.Control = true
+	rec1, rec2 := w.next("one"), w.next("two")
+	mustPut(t, s, key, rec1, rec2)
+	retraction := w.next("retraction of two")
+	if err := s.Retract(retraction, Stub{CID: rec2.CID}); err != nil {
+		t.Fatal(err)
+	}
+
+	var got []string
+	if err := s.Envelopes(func(e Envelope) error { got = append(got, e.CID); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{key.CID, rec1.CID, retraction.CID}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("Envelopes = %v, want %v (CID order, the retracted record left out)", got, want)
+	}
+	var controls []string
+	if err := s.Controls(func(e Envelope) error {
+		if !bytes.Equal(e.Envelope, key.Envelope) {
+			t.Errorf("control %s: wrong envelope", e.CID)
+		}
+		controls = append(controls, e.CID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(controls, []string{key.CID}) {
+		t.Errorf("Controls = %v, want the sender key %s", controls, key.CID)
+	}
+	if s.NeedsControlIndex() {
+		t.Error("a store made by this version needs a control index")
+	}
+
+	// A store from before the control bucket: it is marked on open, and stays marked across a
+	// restart until MarkControl lists its entries.
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketControl) }); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	for range 2 {
+		s2, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s2.NeedsControlIndex() {
+			t.Fatal("an older store does not ask for its control entries to be listed")
+		}
+		s2.Close()
+	}
+	s3, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s3.MarkControl([]string{key.CID, "bafy-not-stored"}); err != nil {
+		t.Fatal(err)
+	}
+	s3.Close()
+	s4, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s4.Close()
+	controls = nil
+	s4.Controls(func(e Envelope) error { controls = append(controls, e.CID); return nil })
+	if s4.NeedsControlIndex() || !slices.Equal(controls, []string{key.CID}) {
+		t.Errorf("after MarkControl: needs %v, controls %v", s4.NeedsControlIndex(), controls)
 	}
 }
