@@ -20,7 +20,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	memdb "github.com/hashicorp/go-memdb"
 )
@@ -80,32 +79,9 @@ type Index struct {
 
 const table = "records"
 
-// indexID is memdb's primary index, by CID. List does not walk memdb (see view.go).
+// indexID is memdb's primary index, of pages by key (see pages.go). List does not walk memdb
+// (see view.go).
 const indexID = "id"
-
-// cidIndexer indexes rows by their CID without copying it: go-memdb's StringFieldIndex appends a
-// NUL to a fresh copy of every key, 64 bytes a row that the radix tree then keeps. The radix tree
-// only reads keys, and a Go string is immutable, so the row's own CID bytes serve as the key.
-type cidIndexer struct{}
-
-func (cidIndexer) FromObject(obj any) (bool, []byte, error) {
-	r, ok := obj.(*rec)
-	if !ok || r.cid == "" {
-		return false, nil, fmt.Errorf("index: not a row: %T", obj)
-	}
-	return true, unsafe.Slice(unsafe.StringData(r.cid), len(r.cid)), nil
-}
-
-func (cidIndexer) FromArgs(args ...any) ([]byte, error) {
-	if len(args) != 1 {
-		return nil, fmt.Errorf("index: want one CID, got %d arguments", len(args))
-	}
-	s, ok := args[0].(string)
-	if !ok {
-		return nil, fmt.Errorf("index: CID must be a string, got %T", args[0])
-	}
-	return []byte(s), nil
-}
 
 // New returns an empty index.
 func New() (*Index, error) {
@@ -113,7 +89,7 @@ func New() (*Index, error) {
 		table: {
 			Name: table,
 			Indexes: map[string]*memdb.IndexSchema{
-				indexID: {Name: indexID, Unique: true, Indexer: cidIndexer{}},
+				indexID: {Name: indexID, Unique: true, Indexer: pageIndexer{}},
 			},
 		},
 	}}
@@ -138,22 +114,19 @@ func (x *Index) Insert(rows []Row) error {
 	for start := 0; start < len(rows); start += MaxTxnRows {
 		chunk := rows[start:min(start+MaxTxnRows, len(rows))]
 		txn := x.db.Txn(true)
+		ps := newPages(txn)
 		added, retracted := 0, 0
 		changes := make([]change, 0, len(chunk))
 		for i := range chunk {
-			existing, err := txn.First(table, indexID, chunk[i].CID)
+			pg, err := ps.page(chunk[i].CID)
 			if err != nil {
 				txn.Abort()
 				return fmt.Errorf("insert row %d (cid %s): %w", start+i, chunk[i].CID, err)
 			}
-			c := change{}
-			if existing == nil {
-				added++
-			} else {
-				c.old = existing.(*rec)
-			}
+			c := change{old: pg.get(chunk[i].CID)}
 			r := x.strs.rec(&chunk[i])
 			if c.old == nil {
+				added++
 				r.ord = x.newOrd()
 			} else {
 				r.ord = c.old.ord
@@ -173,11 +146,12 @@ func (x *Index) Insert(rows []Row) error {
 				}
 			}
 			c.new = r
-			if err := txn.Insert(table, r); err != nil {
-				txn.Abort()
-				return fmt.Errorf("insert row %d (cid %s): %w", start+i, r.cid, err)
-			}
+			pg.put(r)
 			changes = append(changes, c)
+		}
+		if err := ps.store(); err != nil {
+			txn.Abort()
+			return fmt.Errorf("insert %d rows: %w", len(chunk), err)
 		}
 		x.view.apply(changes) // before the commit, so that a watcher woken by it sees the rows
 		txn.Commit()
@@ -203,11 +177,11 @@ func (r *Row) searchable() string {
 
 // Get returns the row for cid.
 func (x *Index) Get(cid string) (Row, bool) {
-	obj, err := x.db.Txn(false).First(table, indexID, cid)
-	if err != nil || obj == nil {
+	r, err := lookup(x.db.Txn(false), cid)
+	if err != nil || r == nil {
 		return Row{}, false
 	}
-	return obj.(*rec).row(), true
+	return r.row(), true
 }
 
 // Retract turns the row for cid into a retraction stub: its title and words are dropped, its
@@ -222,14 +196,14 @@ func (x *Index) Retract(cid, by, reason string) error {
 	defer x.wmu.Unlock()
 	txn := x.db.Txn(true)
 	defer txn.Abort()
-	existing, err := txn.First(table, indexID, cid)
+	ps := newPages(txn)
+	pg, err := ps.page(cid)
 	if err != nil {
 		return fmt.Errorf("retract %s: %w", cid, err)
 	}
-	c := change{}
+	c := change{old: pg.get(cid)}
 	var r *rec
-	if existing != nil {
-		c.old = existing.(*rec)
+	if c.old != nil {
 		cp := *c.old
 		r = &cp
 	} else {
@@ -238,12 +212,13 @@ func (x *Index) Retract(cid, by, reason string) error {
 	}
 	r.retraction, r.title = &retraction{by: by, reason: reason}, ""
 	c.new = r
-	if err := txn.Insert(table, r); err != nil {
+	pg.put(r)
+	if err := ps.store(); err != nil {
 		return fmt.Errorf("retract %s: %w", cid, err)
 	}
 	x.view.apply([]change{c})
 	txn.Commit()
-	if existing == nil {
+	if c.old == nil {
 		x.count.Add(1)
 	}
 	if c.old == nil || c.old.retraction == nil {
