@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"time"
 
@@ -127,17 +128,37 @@ func bulkSync(root string, a, b *peer, n int, cfg corpusConfig, idle bool, res *
 		return err
 	}
 	bytes0 := a.proxy.bytes() + b.proxy.bytes()
+	// A profile of the sync alone (both nodes), from B's start until B has every record.
+	if path := os.Getenv("URSIC_BENCH_SYNC_CPUPROFILE"); path != "" {
+		f, err := os.Create(fmt.Sprintf("%s.%d", path, n))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	t0 := time.Now()
 	if err := b.start(); err != nil {
 		return err
 	}
 	bound := 60*time.Second + time.Duration(n)*5*time.Millisecond
-	if err := waitUntil(bound, 20*time.Millisecond, func() bool { return b.records() >= n }); err != nil {
+	var first time.Duration
+	if err := waitUntil(bound, 20*time.Millisecond, func() bool {
+		got := b.records()
+		if got > 0 && first == 0 {
+			first = time.Since(t0)
+		}
+		return got >= n
+	}); err != nil {
 		got := b.records()
 		res.check(scen, fmt.Sprintf("records readable after %v", bound), fmt.Sprintf("%d of %d (%.0f rec/s)", got, n, float64(got)/bound.Seconds()), "all", false)
 		return nil
 	}
 	took := time.Since(t0)
+	pprof.StopCPUProfile()
 	wire := a.proxy.bytes() + b.proxy.bytes() - bytes0
 	achieved := float64(n) / took.Seconds()
 
@@ -161,6 +182,7 @@ func bulkSync(root string, a, b *peer, n int, cfg corpusConfig, idle bool, res *
 	ratio := achieved / (floor * float64(cores))
 	res.add(scen, "reader start → all records readable", fmt.Sprintf("%.1f s", took.Seconds()), "", info)
 	res.add(scen, "achieved sync rate", fmt.Sprintf("%.0f rec/s", achieved), "", info)
+	res.add(scen, "reader start → first record readable (connect, Hello, first range)", ms(first), "", info)
 	res.add(scen, "bytes on the wire per record (TCP payload, both ways)", fmt.Sprintf("%.0f B", float64(wire)/float64(n)), "", info)
 	res.add(scen, "wire bytes / stored envelope bytes", fmt.Sprintf("%.2f (envelope %.0f B)", float64(wire)/float64(envBytes), float64(envBytes)/float64(len(envs))), "", info)
 	res.add(scen, "crypto floor, 1 core (decode+verify+open)", fmt.Sprintf("%.0f rec/s", floor), "~4,000 rec/s (DESIGN)", info)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -24,7 +25,7 @@ const syncWait = 2 * time.Minute
 // TestCrashDuringSync: two `ursic run` processes on one genesis roster. In
 // each cycle, while the receiver is down, the source publishes a few
 // thousand AMBER records; the receiver starts and pulls them, and is killed
-// with SIGKILL at a random point while it holds some but not all; it is
+// with SIGKILL at a random moment before it holds them all; it is
 // restarted and must start (its store opens), still hold at least what it
 // held at the kill, and converge to exactly the source's records.
 func TestCrashDuringSync(t *testing.T) {
@@ -40,6 +41,9 @@ func TestCrashDuringSync(t *testing.T) {
 	startNodeProc(t, src)
 
 	midSync, held := 0, 0 // held: what the receiver holds when it is down
+	// pullTook is how long the last complete pull took from the receiver's
+	// connection; kills are drawn from it.
+	pullTook := time.Second
 	for cycle := range cycles {
 		file := filepath.Join(t.TempDir(), "records.jsonl")
 		if err := os.WriteFile(file, jsonLines(n, 1024, fmt.Sprintf("Sync cycle %d", cycle)), 0o600); err != nil {
@@ -57,26 +61,30 @@ func TestCrashDuringSync(t *testing.T) {
 			t.Fatalf("cycle %d: the source reads %d records, want %d", cycle, total, held+n)
 		}
 
-		// Start the receiver and kill it at a random point of its pull. The
-		// count grows a frame (up to 512 envelopes) at a time, so the point
-		// is drawn from the first half, where a kill is sure to land before
-		// the pull ends.
-		target := held + 1 + mrand.IntN(max(n/2, 1))
+		// Start the receiver and kill it at a random moment of its pull. The
+		// count grows a store transaction (thousands of envelopes) at a
+		// time, so the moment is drawn in time, not from the count: within
+		// the first half of the last pull's length after the receiver
+		// connects to the source, while it verifies and opens or inside a
+		// bbolt commit.
 		p := startNodeProc(t, dst)
+		pollFor(t, syncWait, fmt.Sprintf("cycle %d: the receiver connects to the source", cycle), func() bool {
+			return strings.Contains(p.stderr.String(), "peer connected")
+		})
+		started := time.Now()
+		killAt := started.Add(time.Duration(mrand.Int64N(int64(pullTook / 2))))
 		seen, killed := -1, false
-		deadline := time.Now().Add(syncWait)
+		deadline := started.Add(syncWait)
 		tick := time.NewTicker(2 * time.Millisecond)
-		for !killed && time.Now().Before(deadline) {
+		for seen < 0 && time.Now().Before(deadline) {
 			got := recordCount(t, dst)
 			switch {
 			case got >= total:
 				seen = got
-			case got >= target && got > 0:
+				pullTook = max(time.Since(started), 10*time.Millisecond)
+			case time.Now().After(killAt):
+				seen, killed = storedCount(t, dst), true // what is durable now must survive
 				p.kill()
-				seen, killed = got, true
-			}
-			if seen >= 0 {
-				break
 			}
 			<-tick.C
 		}
@@ -86,9 +94,9 @@ func TestCrashDuringSync(t *testing.T) {
 		}
 		if killed {
 			midSync++
-			t.Logf("cycle %d: killed the receiver holding %d of %d records (it held %d before the cycle, target %d)", cycle, seen, total, held, target)
+			t.Logf("cycle %d: killed the receiver %v after it connected, with %d envelopes stored (%d readable records at the source)", cycle, time.Since(started).Round(time.Millisecond), seen, total)
 		} else {
-			t.Logf("cycle %d: the receiver had all %d records before the kill point %d; killing it at rest", cycle, total, target)
+			t.Logf("cycle %d: the receiver had all %d records before the kill point; killing it at rest", cycle, total)
 			p.kill()
 		}
 
@@ -101,7 +109,7 @@ func TestCrashDuringSync(t *testing.T) {
 			t.Fatalf("cycle %d: the restarted receiver did not log \"node open\"\nreceiver log:\n%s", cycle, p.stderr.String())
 		}
 		if got, _ := strconv.Atoi(m[1]); got < seen {
-			t.Fatalf("cycle %d: the receiver's store holds %d records after restart, it read %d before the SIGKILL\nreceiver log:\n%s", cycle, got, seen, p.stderr.String())
+			t.Fatalf("cycle %d: the receiver's store holds %d envelopes after restart, it held %d before the SIGKILL\nreceiver log:\n%s", cycle, got, seen, p.stderr.String())
 		}
 		pollFor(t, syncWait, fmt.Sprintf("cycle %d: the restarted receiver converges to %d records", cycle, total), func() bool {
 			return recordCount(t, dst) == total
@@ -168,6 +176,18 @@ func syncPair(t *testing.T) (src, dst string) {
 
 // recordCount is the number of records the node of home can read, from
 // the status its API reports (what `ursic status --json` prints).
+// storedCount is the number of envelopes a running node has stored.
+func storedCount(t *testing.T, home string) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
+	defer cancel()
+	st, err := client(t, home).Status(ctx)
+	if err != nil {
+		t.Fatalf("status of %s: %v", home, err)
+	}
+	return st.Envelopes
+}
+
 func recordCount(t *testing.T, home string) int {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
