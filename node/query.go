@@ -64,13 +64,8 @@ func (n *Node) rowOf(cid string, env *share.Envelope, plain []byte) (index.Row, 
 // rowOfRecord makes the index row of a record and its envelope.
 func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) index.Row {
 	h := env.Header
-	var dates struct {
-		Title      string `json:"title"`
-		ValidUntil string `json:"valid_until"`
-		ReviewDue  string `json:"review_due"`
-	}
-	_ = json.Unmarshal(rec.Body, &dates) // optional fields; absence is fine
-	title := dates.Title
+	body := index.ScanBody(rec.Body)
+	title := body.Title
 	if title == "" || (h.Kind != share.KindIndicator && h.Kind != share.KindMethod) {
 		title = rec.Title()
 	}
@@ -87,13 +82,13 @@ func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) i
 		Created:       time.UnixMilli(h.Created).UTC(),
 		RosterVersion: h.RosterVersion,
 		Title:         title,
-		ValidUntil:    validUntil(dates.ValidUntil),
-		ReviewDue:     parseDate(dates.ReviewDue),
+		ValidUntil:    validUntil(body.ValidUntil),
+		ReviewDue:     parseDate(body.ReviewDue),
 	}
 	// The body itself is not kept in memory: Show opens the envelope again
 	// (a fraction of a millisecond), which keeps a large node's index small.
 	// The index searches the title and author name besides this text.
-	row.Text = index.SearchText(rec.Body)
+	row.Text = body.Text
 	return row
 }
 

@@ -344,3 +344,21 @@ func TestRowRoundTrip(t *testing.T) {
 		t.Errorf("Get = %+v\nwant  %+v", got, in)
 	}
 }
+
+func TestScanBody(t *testing.T) {
+	body := `{"kind":"indicator","subject":{"title":"nested, not the title","valid_until":"1999-01-01"},` +
+		`"title":"Front \"company\" in \u6771\u4eac","valid_until":"2027-03-31","review_due":"2027-01-31","n":3,"list":["A","b"]}`
+	got := ScanBody(json.RawMessage(body))
+	want := BodyText{
+		Text:       "indicator\nnested, not the title\n1999-01-01\nfront \"company\" in 東京\n2027-03-31\n2027-01-31\na\nb",
+		Title:      `Front "company" in 東京`,
+		ValidUntil: "2027-03-31",
+		ReviewDue:  "2027-01-31",
+	}
+	if got != want {
+		t.Errorf("ScanBody =\n%+v\nwant\n%+v", got, want)
+	}
+	if got := ScanBody(json.RawMessage(`{"title":"unterminated`)); got.Title != "" {
+		t.Errorf("unterminated body gave title %q", got.Title)
+	}
+}

@@ -3,20 +3,37 @@ package index
 import (
 	"encoding/json"
 	"strings"
+	"unicode/utf8"
 )
+
+// BodyText is what the node indexes of a record's JSON body, read in one pass.
+type BodyText struct {
+	// Text is the body's string values, lower-cased, one per line (see SearchText).
+	Text string
+	// Title, ValidUntil and ReviewDue are the body's top-level members of those names
+	// ("title", "valid_until", "review_due") when they are strings, as written.
+	Title, ValidUntil, ReviewDue string
+}
 
 // SearchText returns the lower-cased string values of a record's JSON body (titles, summaries,
 // narratives, names, …), one per line, in document order. Object keys, numbers and booleans are
 // left out.
+func SearchText(body json.RawMessage) string { return ScanBody(body).Text }
+
+// ScanBody reads a record's JSON body once for the index: its text and the top-level members
+// the index keeps.
 //
-// It scans the bytes rather than decoding into maps: at start the node indexes every record, and
-// json.Unmarshal was a fifth of Insert's time. Bodies reach the index already validated by
-// share.ParseRecord; for anything else the scan stays in bounds and returns what it found.
-func SearchText(body json.RawMessage) string {
+// It scans the bytes rather than decoding into maps or structs: at start the node indexes every
+// record, and json.Unmarshal was a fifth of Insert's time. Bodies reach the index already
+// validated by share.ParseRecord; for anything else the scan stays in bounds and returns what it
+// found.
+func ScanBody(body json.RawMessage) BodyText {
 	var (
+		out       BodyText
 		b         strings.Builder
 		inObject  []bool // one per open container: true for an object, false for an array
 		expectKey bool   // the next string is an object key
+		key       string // the last key read in the top-level object
 	)
 	for i := 0; i < len(body); i++ {
 		switch body[i] {
@@ -45,12 +62,29 @@ func SearchText(body json.RawMessage) string {
 				}
 			}
 			if j >= len(body) {
-				return strings.ToLower(b.String()) // unterminated: not JSON
+				out.Text = strings.ToLower(b.String()) // unterminated: not JSON
+				return out
 			}
-			if !expectKey && j > i+1 {
-				s := string(body[i+1 : j])
-				if escaped && json.Unmarshal(body[i:j+1], &s) != nil {
-					s = "" // a malformed escape: not JSON
+			s := string(body[i+1 : j])
+			if (escaped || !utf8.ValidString(s)) && json.Unmarshal(body[i:j+1], &s) != nil {
+				s = "" // a malformed escape: not JSON
+			}
+			top := len(inObject) == 1 && inObject[0]
+			switch {
+			case expectKey:
+				if top {
+					key = s
+				}
+			case s != "":
+				if top {
+					switch key {
+					case "title":
+						out.Title = s
+					case "valid_until":
+						out.ValidUntil = s
+					case "review_due":
+						out.ReviewDue = s
+					}
 				}
 				if b.Len() > 0 {
 					b.WriteByte('\n')
@@ -60,5 +94,6 @@ func SearchText(body json.RawMessage) string {
 			i = j
 		}
 	}
-	return strings.ToLower(b.String())
+	out.Text = strings.ToLower(b.String())
+	return out
 }
