@@ -120,14 +120,8 @@ func (s *Store) Retract(retraction Entry, stub Stub) error {
 			return &EntryError{Index: 0, CID: retraction.CID, Err: err}
 		}
 		cid := []byte(stub.CID)
-		if w.envelopes.Get(cid) != nil {
-			if err := w.envelopes.Delete(cid); err != nil {
-				return err
-			}
-			if err := w.control.Delete(cid); err != nil {
-				return err
-			}
-			w.delta[string(counterRecords)]--
+		if err := w.drop(cid); err != nil {
+			return err
 		}
 		// Equivocating copies of the record go too: nothing retracted may be served again.
 		n, err := deleteEquivocationsOf(w.equivocations, stub.CID)
@@ -151,13 +145,14 @@ func (s *Store) Retract(retraction Entry, stub Stub) error {
 
 // writer applies entries inside one read-write transaction.
 type writer struct {
-	envelopes, logs, heads, stubs, equivocations, counters, control *bolt.Bucket
-	delta                                                           map[string]int64 // counter changes, applied by flush
+	bodies, cids, logs, heads, stubs, equivocations, counters, control *bolt.Bucket
+	delta                                                              map[string]int64 // counter changes, applied by flush
 }
 
 func newWriter(tx *bolt.Tx) *writer {
 	return &writer{
-		envelopes:     tx.Bucket(bucketEnvelopes),
+		bodies:        tx.Bucket(bucketBodies),
+		cids:          tx.Bucket(bucketCIDs),
 		logs:          tx.Bucket(bucketLogs),
 		heads:         tx.Bucket(bucketHeads),
 		stubs:         tx.Bucket(bucketStubs),
@@ -166,6 +161,24 @@ func newWriter(tx *bolt.Tx) *writer {
 		control:       tx.Bucket(bucketControl),
 		delta:         make(map[string]int64, 4),
 	}
+}
+
+// drop deletes the envelope of cid, if held: a retracted record's body is never kept.
+func (w *writer) drop(cid []byte) error {
+	lk := w.cids.Get(cid)
+	if lk == nil {
+		return nil
+	}
+	if err := w.bodies.Delete(lk); err != nil {
+		return err
+	}
+	for _, b := range []*bolt.Bucket{w.cids, w.control} {
+		if err := b.Delete(cid); err != nil {
+			return err
+		}
+	}
+	w.delta[string(counterRecords)]--
+	return nil
 }
 
 func (w *writer) put(e Entry, res *PutResult) error {
@@ -199,10 +212,14 @@ func (w *writer) put(e Entry, res *PutResult) error {
 			res.Suppressed++
 			return nil
 		}
-		if w.envelopes.Get(cid) == nil {
+		lk := logKey(e.Author, e.Log, e.Seq)
+		if w.cids.Get(cid) == nil {
 			w.delta[string(counterRecords)]++
 		}
-		if err := w.envelopes.Put(cid, e.Envelope); err != nil {
+		if err := w.bodies.Put(lk, e.Envelope); err != nil {
+			return err
+		}
+		if err := w.cids.Put(cid, lk); err != nil {
 			return err
 		}
 		if e.Control {

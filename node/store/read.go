@@ -27,9 +27,13 @@ func (s *Store) Get(cid string) ([]byte, error) {
 	var env []byte
 	err := s.db.View(func(tx *bolt.Tx) error {
 		k := []byte(cid)
-		if v := tx.Bucket(bucketEnvelopes).Get(k); v != nil {
-			env = bytes.Clone(v)
-			return nil
+		if lk := tx.Bucket(bucketCIDs).Get(k); lk != nil {
+			if v := tx.Bucket(bucketBodies).Get(lk); v != nil {
+				env = bytes.Clone(v)
+				s.noteRead(len(v))
+				return nil
+			}
+			return fmt.Errorf("cid %s is at %x, which holds no envelope: store is corrupt", cid, lk)
 		}
 		if v := tx.Bucket(bucketStubs).Get(k); v != nil {
 			stub, err := decodeStub(v)
@@ -59,7 +63,7 @@ func (s *Store) Has(cid string) (bool, error) {
 	var ok bool
 	err := s.db.View(func(tx *bolt.Tx) error {
 		k := []byte(cid)
-		ok = tx.Bucket(bucketEnvelopes).Get(k) != nil || tx.Bucket(bucketStubs).Get(k) != nil
+		ok = tx.Bucket(bucketCIDs).Get(k) != nil || tx.Bucket(bucketStubs).Get(k) != nil
 		return nil
 	})
 	if err != nil {
@@ -82,9 +86,8 @@ type Envelope struct {
 	Envelope []byte
 }
 
-// Envelopes calls fn with every stored envelope, in CID order: the order of the file, which
-// makes it the fastest full read (a start reads every envelope; ForEach's log order jumps about
-// the file, and each jump is a page fault). Retracted records and equivocating copies are not
+// Envelopes calls fn with every stored envelope, in log order, reading the bodies bucket alone
+// (ForEach also reads the logs and stubs). Retracted records and equivocating copies are not
 // included. Like ForEach it holds no transaction while fn runs, and an error from fn stops the
 // walk and is returned as is.
 func (s *Store) Envelopes(fn func(Envelope) error) error {
@@ -96,7 +99,8 @@ func (s *Store) Envelopes(fn func(Envelope) error) error {
 			done  = true
 		)
 		err := s.db.View(func(tx *bolt.Tx) error {
-			c := tx.Bucket(bucketEnvelopes).Cursor()
+			logs := tx.Bucket(bucketLogs)
+			c := tx.Bucket(bucketBodies).Cursor()
 			k, v := c.First()
 			if next != nil {
 				k, v = c.Seek(next)
@@ -106,7 +110,11 @@ func (s *Store) Envelopes(fn func(Envelope) error) error {
 					next, done = bytes.Clone(k), false
 					return nil
 				}
-				batch = append(batch, Envelope{CID: string(k), Envelope: bytes.Clone(v)})
+				cid := logs.Get(k)
+				if cid == nil {
+					return fmt.Errorf("envelope at %x is in no log: store is corrupt", k)
+				}
+				batch = append(batch, Envelope{CID: string(cid), Envelope: bytes.Clone(v)})
 				size += len(v)
 			}
 			return nil
@@ -131,10 +139,12 @@ func (s *Store) Envelopes(fn func(Envelope) error) error {
 func (s *Store) Controls(fn func(Envelope) error) error {
 	var batch []Envelope
 	err := s.db.View(func(tx *bolt.Tx) error {
-		envs := tx.Bucket(bucketEnvelopes)
+		cids, bodies := tx.Bucket(bucketCIDs), tx.Bucket(bucketBodies)
 		return tx.Bucket(bucketControl).ForEach(func(k, _ []byte) error {
-			if v := envs.Get(k); v != nil {
-				batch = append(batch, Envelope{CID: string(k), Envelope: bytes.Clone(v)})
+			if lk := cids.Get(k); lk != nil {
+				if v := bodies.Get(lk); v != nil {
+					batch = append(batch, Envelope{CID: string(k), Envelope: bytes.Clone(v)})
+				}
 			}
 			return nil
 		})
@@ -158,9 +168,9 @@ func (s *Store) NeedsControlIndex() bool { return s.needsControl }
 // records that the store's list is complete.
 func (s *Store) MarkControl(cids []string) error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		envs, control := tx.Bucket(bucketEnvelopes), tx.Bucket(bucketControl)
+		held, control := tx.Bucket(bucketCIDs), tx.Bucket(bucketControl)
 		for _, c := range cids {
-			if envs.Get([]byte(c)) == nil {
+			if held.Get([]byte(c)) == nil {
 				continue
 			}
 			if err := control.Put([]byte(c), nil); err != nil {
@@ -198,7 +208,7 @@ func (s *Store) walk(start, end []byte, withStubs bool, fn func(e Entry) error) 
 			done  bool
 		)
 		err := s.db.View(func(tx *bolt.Tx) error {
-			envs, stubs, control := tx.Bucket(bucketEnvelopes), tx.Bucket(bucketStubs), tx.Bucket(bucketControl)
+			bodies, stubs, control := tx.Bucket(bucketBodies), tx.Bucket(bucketStubs), tx.Bucket(bucketControl)
 			c := tx.Bucket(bucketLogs).Cursor()
 			var k, v []byte
 			if next == nil {
@@ -221,7 +231,7 @@ func (s *Store) walk(start, end []byte, withStubs bool, fn func(e Entry) error) 
 					return fmt.Errorf("malformed log key %x: store is corrupt", k)
 				}
 				e := Entry{CID: string(v), Author: pk.author, Log: pk.log, Seq: pk.seq}
-				if env := envs.Get(v); env != nil {
+				if env := bodies.Get(k); env != nil {
 					e.Envelope = bytes.Clone(env)
 					e.Control = control.Get(v) != nil
 					size += len(env)
@@ -409,7 +419,7 @@ func (s *Store) Check() error {
 		if len(errs) > 0 {
 			return fmt.Errorf("check %s: %w", s.path, errors.Join(errs...))
 		}
-		envs := tx.Bucket(bucketEnvelopes)
+		bodies, cids := tx.Bucket(bucketBodies), tx.Bucket(bucketCIDs)
 		logs := tx.Bucket(bucketLogs)
 		records := 0
 		err := tx.Bucket(bucketHeads).ForEach(func(k, v []byte) error {
@@ -423,8 +433,11 @@ func (s *Store) Check() error {
 				if got := binary.BigEndian.Uint64(lk[len(prefix):]); got != n {
 					return fmt.Errorf("log %q: seq %d where %d was expected", k, got, n)
 				}
-				if envs.Get(lv) != nil {
+				if bodies.Get(lk) != nil {
 					records++
+					if !bytes.Equal(cids.Get(lv), lk) {
+						return fmt.Errorf("log %q seq %d: cid %s does not point back at its envelope", k, n, lv)
+					}
 				}
 				last = lv
 			}

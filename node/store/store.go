@@ -11,6 +11,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -22,7 +23,8 @@ import (
 
 // Bucket names. They are part of the on-disk format: never rename one.
 var (
-	bucketEnvelopes     = []byte("envelopes")     // cid → envelope bytes
+	bucketBodies        = []byte("bodies")        // author \x00 log \x00 seq(8 bytes BE) → envelope bytes, while held
+	bucketCIDs          = []byte("cids")          // cid → its key in bodies, while held
 	bucketLogs          = []byte("logs")          // author \x00 log \x00 seq(8 bytes BE) → cid
 	bucketHeads         = []byte("heads")         // author \x00 log → seq(8 bytes BE) cid
 	bucketStubs         = []byte("stubs")         // cid → Stub as JSON
@@ -32,8 +34,12 @@ var (
 	bucketControl       = []byte("control")       // cid → empty: the stored entries put with Control set
 )
 
+// bucketEnvelopes (cid → envelope bytes) is where envelopes were kept before bodies and cids;
+// Open moves an older store's envelopes over (see migrateEnvelopes).
+var bucketEnvelopes = []byte("envelopes")
+
 var allBuckets = [][]byte{
-	bucketEnvelopes, bucketLogs, bucketHeads, bucketStubs, bucketEquivocations, bucketMeta,
+	bucketBodies, bucketCIDs, bucketLogs, bucketHeads, bucketStubs, bucketEquivocations, bucketMeta,
 	bucketCounters, bucketControl,
 }
 
@@ -120,6 +126,10 @@ func Open(path string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("open store %s: restrict permissions to 0600: %w", path, err)
 		}
 	}
+	if err := migrateEnvelopes(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	var needsControl bool
 	err = db.Update(func(tx *bolt.Tx) error {
 		// A store written before the control bucket existed has records but no list of its
@@ -146,6 +156,62 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return &Store{db: db, path: path, needsControl: needsControl}, nil
+}
+
+// migrateEnvelopes moves the envelopes of a store written before bodies and cids existed
+// (cid → envelope in one bucket) to the current layout, where envelopes are kept by log
+// position, so that a log is read in file order. It runs in transactions of 10,000 entries;
+// if it is interrupted, the next Open starts it again (every write is idempotent) and the old
+// bucket is deleted only at the end.
+func migrateEnvelopes(db *bolt.DB) error {
+	var old bool
+	if err := db.View(func(tx *bolt.Tx) error { old = tx.Bucket(bucketEnvelopes) != nil; return nil }); err != nil || !old {
+		return err
+	}
+	var next []byte
+	for done := false; !done; {
+		err := db.Update(func(tx *bolt.Tx) error {
+			bodies, err := tx.CreateBucketIfNotExists(bucketBodies)
+			if err != nil {
+				return err
+			}
+			cids, err := tx.CreateBucketIfNotExists(bucketCIDs)
+			if err != nil {
+				return err
+			}
+			envs, logs := tx.Bucket(bucketEnvelopes), tx.Bucket(bucketLogs)
+			if logs == nil {
+				done = true
+				return nil
+			}
+			c := logs.Cursor()
+			k, v := c.First()
+			if next != nil {
+				k, v = c.Seek(next)
+			}
+			for n := 0; k != nil; k, v = c.Next() {
+				if n == 10_000 {
+					next = bytes.Clone(k)
+					return nil
+				}
+				n++
+				if env := envs.Get(v); env != nil {
+					if err := bodies.Put(bytes.Clone(k), env); err != nil {
+						return err
+					}
+					if err := cids.Put(bytes.Clone(v), bytes.Clone(k)); err != nil {
+						return err
+					}
+				}
+			}
+			done = true
+			return tx.DeleteBucket(bucketEnvelopes)
+		})
+		if err != nil {
+			return fmt.Errorf("move envelopes to the log-ordered layout: %w", err)
+		}
+	}
+	return nil
 }
 
 // Close closes the store file. Calls after Close fail.

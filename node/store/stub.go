@@ -32,11 +32,8 @@ func (s *Store) PutWithStubs(stubs []Stub, entries ...Entry) (PutResult, error) 
 				return err
 			}
 			w.delta[string(counterStubs)]++
-			if w.envelopes.Get(cid) != nil {
-				if err := w.envelopes.Delete(cid); err != nil {
-					return err
-				}
-				w.delta[string(counterRecords)]--
+			if err := w.drop(cid); err != nil {
+				return err
 			}
 		}
 		for i, e := range entries {
