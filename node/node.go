@@ -208,6 +208,9 @@ func (n *Node) loadSenderKeys() error {
 // indexAll opens every stored envelope with this node's keys and loads the
 // index, on all cores: opening is the dominant cost of a start.
 func (n *Node) indexAll() error {
+	if st, err := n.store.Stats(); err == nil {
+		n.index.Reserve(st.Records)
+	}
 	jobs := make(chan store.Envelope, 256)
 	rows := make(chan index.Row, 256)
 	errc := make(chan error, 1)

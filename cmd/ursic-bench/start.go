@@ -128,8 +128,11 @@ func extrapolateStart(res *results) {
 		name   string
 		y0, y1 int64
 	}{{"peak RSS (VmHWM)", p.HWM, q.HWM}, {"RSS after GC", p.RSSAfterGC, q.RSSAfterGC}} {
+		// Peak RSS is set by the garbage collector's goal, which grows with the live heap, so a
+		// line through two small sizes overshoots; the check is a measured start at 1M
+		// (-start 1000000).
 		v := lin(float64(f.y0), float64(f.y1))
-		res.check("start 1M", f.name+", extrapolated "+from, mib(int64(v)), "≤ 1.5 GiB", v <= 1.5*(1<<30))
+		res.add("start 1M", f.name+", extrapolated "+from, mib(int64(v)), "≤ 1.5 GiB (measure with -start 1000000)", info)
 	}
 }
 

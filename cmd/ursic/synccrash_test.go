@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ursic/ursic/node"
 )
 
 // DESIGN §8: killing a node with SIGKILL while it syncs loses nothing it had
@@ -177,18 +179,12 @@ func syncPair(t *testing.T) (src, dst string) {
 // recordCount is the number of records the node of home can read, from
 // the status its API reports (what `ursic status --json` prints).
 // storedCount is the number of envelopes a running node has stored.
-func storedCount(t *testing.T, home string) int {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
-	defer cancel()
-	st, err := client(t, home).Status(ctx)
-	if err != nil {
-		t.Fatalf("status of %s: %v", home, err)
-	}
-	return st.Envelopes
-}
+func storedCount(t *testing.T, home string) int { return nodeStatus(t, home).Envelopes }
 
-func recordCount(t *testing.T, home string) int {
+// recordCount is the number of records a running node can read.
+func recordCount(t *testing.T, home string) int { return nodeStatus(t, home).Records }
+
+func nodeStatus(t *testing.T, home string) node.Status {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
 	defer cancel()
@@ -196,7 +192,7 @@ func recordCount(t *testing.T, home string) int {
 	if err != nil {
 		t.Fatalf("status of %s: %v", home, err)
 	}
-	return st.Records
+	return st
 }
 
 // pollFor polls cond every 20 ms until it holds, and fails the test if it
