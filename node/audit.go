@@ -23,8 +23,10 @@ import (
 // AuditFile is the node's local audit log: one JSON object a line, each
 // naming the hash of the line before it and signed by the node, so that a
 // line removed, changed or reordered is detected by `ursic audit verify`.
-// It records what happened (publish, retract, roster change) by CID, never
-// a record's content.
+// It records what happened (publish, retract, roster change, a user opening
+// a record, a backup) by CID, never a record's content. An offline backup
+// (`ursic backup` with the node stopped) is not recorded: it opens only the
+// store, without the node's key.
 const AuditFile = "audit.log"
 
 // auditDomain separates audit signatures from every other use of the key.

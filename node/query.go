@@ -194,7 +194,11 @@ func (n *Node) Show(cid string) (RecordView, error) {
 	if !ok {
 		return RecordView{}, fmt.Errorf("%w: %s", ErrNotFound, cid)
 	}
-	return n.view(r, true), nil
+	v := n.view(r, true)
+	if v.Body != nil {
+		n.audit("open", r.CID) // DESIGN §8: every open by a user is audited
+	}
+	return v, nil
 }
 
 // Retract withdraws one of this node's own records: a signed retraction goes
@@ -335,7 +339,13 @@ func (n *Node) Status() (Status, error) {
 var errNotAuthor = errors.New("only the author of a record can retract it")
 
 // Backup writes a consistent copy of the store to w while the node runs.
-func (n *Node) Backup(w io.Writer) (int64, error) { return n.store.Backup(w) }
+func (n *Node) Backup(w io.Writer) (int64, error) {
+	written, err := n.store.Backup(w)
+	if err == nil {
+		n.audit("export", fmt.Sprintf("backup of the store, %d bytes", written))
+	}
+	return written, err
+}
 
 // BackupOffline copies the store of a home whose node is not running.
 func BackupOffline(dir string, w io.Writer) (int64, error) {
