@@ -2,30 +2,15 @@ package node
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
-)
 
-func addSeeds(f *testing.F, pattern string) {
-	f.Helper()
-	files, _ := filepath.Glob(pattern)
-	if len(files) == 0 {
-		f.Fatalf("no seeds match %s", pattern)
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-}
+	"github.com/ursic/ursic/share/sharetest"
+)
 
 // FuzzParseConfig: a config file never panics the parser, and one that
 // parses is valid and survives a re-validation.
 func FuzzParseConfig(f *testing.F) {
-	addSeeds(f, "testdata/config/*.json")
+	sharetest.AddSeeds(f, "testdata/config/*.json")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseConfig(data)
 		if err != nil {
@@ -40,7 +25,7 @@ func FuzzParseConfig(f *testing.F) {
 // FuzzSplitRecords: splitting a publish input never panics, and every
 // record it returns is one complete JSON value.
 func FuzzSplitRecords(f *testing.F) {
-	addSeeds(f, "testdata/input/*")
+	sharetest.AddSeeds(f, "testdata/input/*")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		recs, err := SplitRecords(data)
 		if err != nil {

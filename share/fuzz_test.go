@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/ursic/ursic/share/sharetest"
 )
 
 func FuzzDecodeEnvelope(f *testing.F) {
@@ -45,7 +46,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 }
 
 func FuzzParseRecord(f *testing.F) {
-	addSeeds(f, "testdata/records/*")
+	sharetest.AddSeeds(f, "testdata/records/*")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := ParseRecord(b)
 		if err != nil {
@@ -67,21 +68,4 @@ func FuzzParseRecord(f *testing.F) {
 			t.Fatalf("body of a valid record is not a valid body: %v", err)
 		}
 	})
-}
-
-// addSeeds adds every file matching pattern to f's corpus, and fails if
-// there is none: a fuzz test without seeds would test little.
-func addSeeds(f *testing.F, pattern string) {
-	f.Helper()
-	files, _ := filepath.Glob(pattern)
-	if len(files) == 0 {
-		f.Fatalf("no seeds match %s", pattern)
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
 }

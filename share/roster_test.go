@@ -15,6 +15,7 @@ import (
 
 	"github.com/ursic/ursic/crypto"
 	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/share/sharetest"
 )
 
 // update rewrites the generated files in testdata (rosters, golden roster
@@ -483,7 +484,7 @@ func TestParseRosterLimits(t *testing.T) {
 }
 
 func FuzzParseRoster(f *testing.F) {
-	addSeeds(f, "testdata/rosters/*.json")
+	sharetest.AddSeeds(f, "testdata/rosters/*.json")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := ParseRoster(b)
 		if err != nil {

@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/ursic/ursic/share/sharetest"
 )
 
 const (
@@ -235,7 +237,7 @@ func repeat(b []byte, n int) [][]byte {
 }
 
 func FuzzReadMessage(f *testing.F) {
-	addSeeds(f, "testdata/golden/wire-*.bin")
+	sharetest.AddSeeds(f, "testdata/golden/wire-*.bin")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r := bytes.NewReader(b)
 		m, err := ReadMessage(r, 0)
