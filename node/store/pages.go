@@ -17,7 +17,7 @@ const (
 	checkEvery = 8 << 20
 	// mappedCap is how much of its files the process may keep mapped before the store
 	// releases its pages (file-backed RSS, which also counts the node's own executable).
-	mappedCap = 128 << 20
+	mappedCap = 64 << 20
 )
 
 // noteRead counts n bytes read from (or written through) the map and, every checkEvery bytes,
