@@ -17,7 +17,6 @@ import (
 
 	"github.com/ursic/ursic/crypto"
 	"github.com/ursic/ursic/node/store"
-	"github.com/ursic/ursic/share"
 )
 
 // AuditFile is the node's local audit log: one JSON object a line, each
@@ -166,11 +165,7 @@ func auditCIDs(entries []store.Entry) string {
 
 // stubOf returns the stub envelope (header and signature) of a stored record.
 func (n *Node) stubOf(cid string) ([]byte, error) {
-	raw, err := n.store.Get(cid)
-	if err != nil {
-		return nil, err
-	}
-	env, err := share.Decode(raw)
+	env, err := n.stored(cid)
 	if err != nil {
 		return nil, err
 	}

@@ -357,13 +357,18 @@ func BackupOffline(dir string, w io.Writer) (int64, error) {
 	return st.Backup(w)
 }
 
-// bodyOf opens a stored envelope and returns its plaintext body.
-func (n *Node) bodyOf(cid string) (json.RawMessage, error) {
+// stored reads and decodes a stored envelope.
+func (n *Node) stored(cid string) (*share.Envelope, error) {
 	raw, err := n.store.Get(cid)
 	if err != nil {
 		return nil, err
 	}
-	env, err := share.Decode(raw)
+	return share.Decode(raw)
+}
+
+// bodyOf opens a stored envelope and returns its plaintext body.
+func (n *Node) bodyOf(cid string) (json.RawMessage, error) {
+	env, err := n.stored(cid)
 	if err != nil {
 		return nil, err
 	}
@@ -383,11 +388,7 @@ func (n *Node) lookup(cid string) (index.Row, bool) {
 	if st, err := n.store.Stub(cid); err == nil && st != nil {
 		return n.stubRow(*st)
 	}
-	raw, err := n.store.Get(cid)
-	if err != nil {
-		return index.Row{}, false
-	}
-	env, err := share.Decode(raw)
+	env, err := n.stored(cid)
 	if err != nil {
 		return index.Row{}, false
 	}

@@ -433,32 +433,29 @@ const (
 
 var errRateLimited = errors.New("too many streams: rate-limited")
 
+// pullLock is p's pull lock: one pull per peer at a time.
 func (nw *federation) pullLock(p peer.ID) *sync.Mutex {
-	nw.mu.Lock()
-	defer nw.mu.Unlock()
-	if nw.pulls == nil {
-		nw.pulls = map[peer.ID]*sync.Mutex{}
-	}
-	mu := nw.pulls[p]
-	if mu == nil {
-		mu = new(sync.Mutex)
-		nw.pulls[p] = mu
-	}
-	return mu
+	return perPeer(&nw.mu, &nw.pulls, p, func() *sync.Mutex { return new(sync.Mutex) })
 }
 
+// limiter is p's stream rate limiter.
 func (nw *federation) limiter(p peer.ID) *rate.Limiter {
-	nw.mu.Lock()
-	defer nw.mu.Unlock()
-	if nw.limits == nil {
-		nw.limits = map[peer.ID]*rate.Limiter{}
+	return perPeer(&nw.mu, &nw.limits, p, func() *rate.Limiter { return rate.NewLimiter(streamsPerSecond, streamBurst) })
+}
+
+// perPeer returns p's value in the map *m, guarded by mu, made with mk on first use.
+func perPeer[T any](mu *sync.Mutex, m *map[peer.ID]T, p peer.ID, mk func() T) T {
+	mu.Lock()
+	defer mu.Unlock()
+	if *m == nil {
+		*m = map[peer.ID]T{}
 	}
-	l := nw.limits[p]
-	if l == nil {
-		l = rate.NewLimiter(streamsPerSecond, streamBurst)
-		nw.limits[p] = l
+	v, ok := (*m)[p]
+	if !ok {
+		v = mk()
+		(*m)[p] = v
 	}
-	return l
+	return v
 }
 
 func (nw *federation) serveRosters(s network.Stream, g *share.GetRosters) {

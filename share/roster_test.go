@@ -97,19 +97,8 @@ func mustMarshal(t testing.TB, r *Roster) []byte {
 func TestRosterGoldenBody(t *testing.T) {
 	r, _ := fixedRoster(t)
 	got := r.BodyBytes()
-	const file = "testdata/golden/roster-body-v1.cbor"
-	if *update {
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("roster body encoding changed (signatures of every roster would break):\n got %x\nwant %x", got, want)
-	}
+	sharetest.Golden(t, "testdata/golden/roster-body-v1.cbor", got, *update,
+		"roster body encoding (signatures of every roster would break)")
 	// Keys in Core Deterministic order: shorter first, then bytewise.
 	last := -1
 	for _, k := range []string{"prev", "groups", "created", "members", "version", "executive", "threshold"} {

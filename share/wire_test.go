@@ -59,19 +59,7 @@ func TestWireGolden(t *testing.T) {
 	for name, m := range goldenMessages(t) {
 		t.Run(name, func(t *testing.T) {
 			file := filepath.Join("testdata/golden", "wire-"+name+".bin")
-			got := frame(t, m)
-			if *update {
-				if err := os.WriteFile(file, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Fatalf("frame changed:\n got %x\nwant %x", got, want)
-			}
+			want := sharetest.Golden(t, file, frame(t, m), *update, "frame")
 			back, err := ReadMessage(bytes.NewReader(want), 0)
 			if err != nil {
 				t.Fatal(err)

@@ -69,22 +69,7 @@ type PutResult struct {
 // error, an *EntryError, says which; it wraps a *LogError (ErrGap, ErrPrevMismatch) or
 // ErrInvalidEntry.
 func (s *Store) Put(entries ...Entry) (PutResult, error) {
-	var res PutResult
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		res = PutResult{} // bbolt does not retry, but keep the result tied to this tx
-		w := newWriter(tx)
-		for i, e := range entries {
-			if err := w.put(e, &res); err != nil {
-				return &EntryError{Index: i, CID: e.CID, Err: err}
-			}
-		}
-		return w.flush()
-	})
-	if err != nil {
-		return PutResult{}, fmt.Errorf("put %d entries: %w", len(entries), err)
-	}
-	s.noteRead(bytesOf(entries)) // a put reads the pages it writes into
-	return res, nil
+	return s.PutWithStubs(nil, entries...)
 }
 
 // Retract stores the retraction entry (with the log rules of Put), deletes the envelope of

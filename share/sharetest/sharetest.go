@@ -3,6 +3,7 @@
 package sharetest
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -24,4 +25,24 @@ func AddSeeds(f *testing.F, pattern string) {
 		}
 		f.Add(b)
 	}
+}
+
+// Golden compares got with the golden file at path, after rewriting the file with got if
+// update is set, and returns the file's bytes. what names the encoding in the failure message,
+// with what a change would break.
+func Golden(t testing.TB, path string, got []byte, update bool, what string) []byte {
+	t.Helper()
+	if update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s changed:\n got %x\nwant %x", what, got, want)
+	}
+	return want
 }
