@@ -152,14 +152,17 @@ func (n *Node) Publish(ctx context.Context, records [][]byte, opt PublishOptions
 			return err
 		}
 	}
-	n.pubMu.Lock()
-	defer n.pubMu.Unlock()
 	for start := 0; start < len(drafts); start += publishBatch {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		end := min(start+publishBatch, len(drafts))
+		// The lock is taken per batch, so that a roster change (which takes
+		// it too) waits for one batch at most, and the batches after it are
+		// planned under the new roster.
+		n.pubMu.Lock()
 		cids, err := n.publishLocked(drafts[start:end])
+		n.pubMu.Unlock()
 		if err != nil {
 			return err
 		}
