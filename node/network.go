@@ -51,6 +51,7 @@ type federation struct {
 	wg     sync.WaitGroup
 
 	mu       sync.Mutex
+	closed   bool // set by close; spawn starts nothing after it
 	since    map[peer.ID]time.Time
 	sessions map[peer.ID]bool // a pull session is running
 	kick     map[peer.ID]chan struct{}
@@ -117,9 +118,27 @@ func (n *Node) Addrs() []string {
 }
 
 func (nw *federation) close() {
+	nw.mu.Lock()
+	nw.closed = true // no goroutine starts after this: wg.Add never races wg.Wait
+	nw.mu.Unlock()
 	nw.cancel()
 	nw.host.Close()
 	nw.wg.Wait()
+}
+
+// spawn runs fn in a goroutine that close waits for, unless the federation
+// is closing, in which case fn does not run.
+func (nw *federation) spawn(fn func()) {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	if nw.closed {
+		return
+	}
+	nw.wg.Add(1)
+	go func() {
+		defer nw.wg.Done()
+		fn()
+	}()
 }
 
 // updateGate admits exactly the current roster's members.
@@ -204,15 +223,13 @@ func (nw *federation) dialAll() {
 		if nw.host.Network().Connectedness(ai.ID) == network.Connected || len(ai.Addrs) == 0 {
 			continue
 		}
-		nw.wg.Add(1)
-		go func() {
-			defer nw.wg.Done()
+		nw.spawn(func() {
 			ctx, cancel := context.WithTimeout(nw.ctx, dialTimeout)
 			defer cancel()
 			if err := nw.host.Connect(ctx, ai); err != nil {
 				nw.n.log.Debug("dial failed", "peer", ai.ID.String(), "err", err)
 			}
-		}()
+		})
 	}
 }
 
@@ -269,13 +286,11 @@ func (nw *federation) push(envs []*share.Envelope, raws [][]byte) {
 		if len(out) == 0 {
 			continue
 		}
-		nw.wg.Add(1)
-		go func() {
-			defer nw.wg.Done()
+		nw.spawn(func() {
 			if err := nw.sendPush(p, out); err != nil {
 				nw.n.log.Debug("push failed; anti-entropy will catch up", "peer", p.String(), "err", err)
 			}
-		}()
+		})
 	}
 }
 

@@ -152,9 +152,7 @@ func (nw *federation) startSession(p peer.ID) {
 	}
 	nw.sessions[p] = true
 	nw.mu.Unlock()
-	nw.wg.Add(1)
-	go func() {
-		defer nw.wg.Done()
+	nw.spawn(func() {
 		for {
 			if err := nw.session(p); err != nil && nw.ctx.Err() == nil {
 				nw.n.log.Debug("sync session ended early", "peer", p.String(), "err", err)
@@ -170,7 +168,7 @@ func (nw *federation) startSession(p peer.ID) {
 			nw.mu.Unlock()
 			return
 		}
-	}()
+	})
 }
 
 // session exchanges Hello with p and pulls what p has that this node lacks.
@@ -215,13 +213,11 @@ func (nw *federation) ask(p peer.ID, m *share.Message) (*share.Message, error) {
 
 // afterHello pulls from a peer that opened a session, in the background.
 func (nw *federation) afterHello(p peer.ID, h *share.Hello) {
-	nw.wg.Add(1)
-	go func() {
-		defer nw.wg.Done()
+	nw.spawn(func() {
 		if err := nw.pull(p, h); err != nil && nw.ctx.Err() == nil {
 			nw.n.log.Debug("pull failed", "peer", p.String(), "err", err)
 		}
-	}()
+	})
 }
 
 // pull fetches newer rosters and every log range p offers beyond our heads.
@@ -502,13 +498,20 @@ func (nw *federation) serveRosters(s network.Stream, g *share.GetRosters) {
 	out := &share.Rosters{}
 	cur := nw.n.rosterVersion()
 	for v := max(g.From, 1); v <= cur && len(out.Docs) < share.MaxBatch; v++ {
-		if r := nw.n.rosterAt(v); r != nil {
-			if b, err := r.Marshal(); err == nil {
-				out.Docs = append(out.Docs, b)
-			}
+		r := nw.n.rosterAt(v)
+		if r == nil {
+			break // versions are served in order, without gaps
 		}
+		b, err := r.Marshal()
+		if err != nil {
+			nw.n.log.Error("failed to encode a stored roster", "version", v, "err", err)
+			break
+		}
+		out.Docs = append(out.Docs, b)
 	}
-	share.WriteMessage(s, &share.Message{Rosters: out})
+	if err := share.WriteMessage(s, &share.Message{Rosters: out}); err != nil {
+		nw.n.log.Debug("serving rosters failed", "err", err)
+	}
 }
 
 // fetchRosters asks p for every roster version after ours and installs each

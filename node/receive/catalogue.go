@@ -65,6 +65,9 @@ func (c *Catalogue) Note(h *share.Header) {
 	lr := c.runsOf(h.Author, h.Log)
 	lr.mu.Lock()
 	defer lr.mu.Unlock()
+	if !lr.built && h.Seq == 1 && len(lr.runs) == 0 {
+		lr.built = true // a log that starts now: nothing to read from the store
+	}
 	if lr.built {
 		lr.add(h.Seq, c.ent.classOf(h))
 	}
