@@ -65,8 +65,10 @@ func (c *Catalogue) Note(h *share.Header) {
 	lr := c.runsOf(h.Author, h.Log)
 	lr.mu.Lock()
 	defer lr.mu.Unlock()
-	if !lr.built && h.Seq == 1 && len(lr.runs) == 0 {
-		lr.built = true // a log that starts now: nothing to read from the store
+	if !lr.built && h.Seq == 1 && h.Author == c.self {
+		// This node's own log starting now (only its own publish writes
+		// seq 1 of its logs): there is nothing to read from the store.
+		lr.built = true
 	}
 	if lr.built {
 		lr.add(h.Seq, c.ent.classOf(h))
