@@ -266,6 +266,22 @@ func (n *Node) recipientOf(peerID string) (string, error) {
 	return m.Recipient, nil
 }
 
+// wasMember reports whether peerID is this node or is on any roster
+// version this node holds: a removed member's earlier records stay valid.
+func (n *Node) wasMember(peerID string) bool {
+	if peerID == n.PeerID() {
+		return true
+	}
+	n.rmu.RLock()
+	defer n.rmu.RUnlock()
+	for _, r := range n.chain.versions {
+		if _, ok := r.Member(peerID); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // memberName is a peer's name on the roster, or "".
 func (n *Node) memberName(peerID string) string {
 	if peerID == n.PeerID() {

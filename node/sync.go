@@ -233,7 +233,13 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 			nw.n.log.Warn("could not take a newer roster from peer", "peer", p.String(), "err", err)
 		}
 	}
+	// A peer's Hello may name heads far beyond what it serves: the empty
+	// answers one pull accepts are counted across all its logs.
+	empties := maxEmptyRanges
 	for _, lh := range h.Heads {
+		if !nw.n.wasMember(lh.Author) {
+			continue // nothing of a non-member's could be stored
+		}
 		ours, _, err := nw.n.store.Head(lh.Author, lh.Log)
 		if err != nil {
 			return err
@@ -241,7 +247,11 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 		if ours >= lh.Seq {
 			continue
 		}
-		got, err := nw.pullLog(p, lh.Author, lh.Log, ours, lh.Seq)
+		if empties <= 0 {
+			nw.n.log.Debug("a peer's Hello names more than it serves; the rest waits for the next round", "peer", p.String())
+			break
+		}
+		got, err := nw.pullLog(p, lh.Author, lh.Log, ours, lh.Seq, &empties)
 		if err != nil {
 			return err
 		}
@@ -267,7 +277,7 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 // prepared (verified, opened, index rows built) on all cores; and a storer
 // stores and indexes the prepared frames in order. A gap (the peer skipped
 // entries) stops the pull; what precedes it is kept.
-func (nw *federation) pullLog(p peer.ID, author, log string, ours, theirs uint64) (int, error) {
+func (nw *federation) pullLog(p peer.ID, author, log string, ours, theirs uint64, empties *int) (int, error) {
 	ctx, cancel := context.WithCancel(nw.ctx)
 	defer cancel()
 	type frame struct {
@@ -287,19 +297,17 @@ func (nw *federation) pullLog(p peer.ID, author, log string, ours, theirs uint64
 			}
 		}
 		// An empty answer is not the end: a range may hold only entries
-		// this node may not hold. A run of maxEmptyRanges ends the pull, so a
-		// Hello naming a far head costs a bounded number of requests.
-		empty := 0
-		for from := ours + 1; from <= theirs && empty < maxEmptyRanges; from += pullBatch {
+		// this node may not hold. The pull's budget of empty answers
+		// (empties, shared by its logs) bounds what a Hello naming a far
+		// head costs.
+		for from := ours + 1; from <= theirs && *empties > 0; from += pullBatch {
 			req := &receive.Asked{Author: author, Log: log, From: from, To: min(theirs, from+pullBatch-1)}
 			got, ok := nw.readRange(ctx, p, req, func(m *share.Envelopes, err error) bool { return send(frame{m, req, err}) })
 			if !ok {
 				return
 			}
 			if got == 0 {
-				empty++
-			} else {
-				empty = 0
+				*empties--
 			}
 		}
 	}()
@@ -455,7 +463,7 @@ func (nw *federation) serveRange(s network.Stream, p peer.ID, g *share.GetRange)
 
 var errStopRange = errors.New("stop")
 
-// maxEmptyRanges is how many empty range answers in a row end a pull.
+// maxEmptyRanges is how many empty range answers one pull accepts.
 const maxEmptyRanges = 100
 
 // Per-peer stream rate: generous for honest sync (a bulk pull opens one
