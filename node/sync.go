@@ -815,12 +815,14 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 		n.log.Warn("EQUIVOCATION: an author signed two different envelopes for one log position; the first two are kept",
 			"author", eq.Author, "name", n.memberName(eq.Author), "log", eq.Log, "seq", eq.Seq, "cids", fmt.Sprint(eq.CIDs), "further_copies", eq.Extra)
 	}
-	for _, r := range keep {
-		n.cat.Note(r.header())
-	}
 	suppressed := map[string]bool{}
 	for _, c := range res.SuppressedCIDs {
 		suppressed[c] = true
+	}
+	for _, r := range keep {
+		if !suppressed[r.CID] { // a suppressed position has no envelope to serve: a hole
+			n.cat.Note(r.header())
+		}
 	}
 	n.indexReceived(keep, suppressed)
 	return gap, carry, stubErr
