@@ -820,7 +820,9 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 		suppressed[c] = true
 	}
 	for _, r := range keep {
-		if !suppressed[r.CID] { // a suppressed position has no envelope to serve: a hole
+		if r.Stub || !suppressed[r.CID] {
+			// A record suppressed on arrival (retracted before it came) has
+			// no envelope to serve: its position is a hole.
 			n.cat.Note(r.header())
 		}
 	}
