@@ -60,11 +60,13 @@ func runVector(t *testing.T, v vector) string {
 			err    error
 			result string
 		}{
+			{ErrTooLarge, "too large"},
 			{ErrTruncated, "truncated"},
 			{ErrUnknownVersion, "unknown version"},
 			{ErrUnknownField, "unknown field"},
 			{ErrInvalidHeader, "invalid header"},
 			{ErrNonCanonical, "non-canonical"},
+			{ErrMalformed, "malformed"},
 		} {
 			if errors.Is(err, c.err) {
 				return c.result
@@ -137,7 +139,8 @@ func TestVectors(t *testing.T) {
 		})
 	}
 	for _, e := range []string{"success", "bad signature", "wrong cid", "truncated", "unknown version", "header tampered",
-		"body tampered", "not recipient", "non-canonical", "unknown field", "invalid header", "invalid record", "stub"} {
+		"body tampered", "not recipient", "non-canonical", "unknown field", "invalid header", "invalid record", "stub",
+		"too large", "malformed"} {
 		if !seen[e] {
 			t.Errorf("no vector expects %q", e)
 		}

@@ -137,6 +137,8 @@ func main() {
 	wrongKind := sealUnchecked(author, direct.Header, retraction, recipients(author, reader)...)
 	write("kind-mismatch", "the header says sighting, the body is a retraction", "invalid record", mustEncode(wrongKind), "", readerKey, "")
 
+	addedVectors(author, reader, group, direct, retracted, write)
+
 	writeFile(filepath.Join(*golden, "envelope-v1.cbor"), g)
 	writeFile(filepath.Join(*golden, "envelope-v1.cid"), []byte(share.CIDOf(g).String()+"\n"))
 	hb, err := encMode.Marshal(GoldenHeader())
