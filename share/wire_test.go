@@ -74,6 +74,47 @@ func TestWireGolden(t *testing.T) {
 	}
 }
 
+// goldenEdgeMessages are the frames of testdata/golden/wire-<name>.bin that
+// show the optional and empty forms: a hello with no roster and no heads,
+// the empty envs that answers a range of a log the requester may not read
+// (or that does not exist), an envs with stub CIDs, and an err without a
+// message. Each file is named after its message type and the case.
+func goldenEdgeMessages(t testing.TB) map[string]*Message {
+	c, err := ParseCID(wireCID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := os.ReadFile("testdata/golden/envelope-v1.cbor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]*Message{
+		"hello-no-roster": {Hello: &Hello{Heads: []LogHead{}}},
+		"envs-empty":      {Envelopes: &Envelopes{Envs: [][]byte{}}},
+		"envs-stubs":      {Envelopes: &Envelopes{Envs: [][]byte{env, env}, Stubs: []StubCID{{Index: 1, CID: c.Bytes()}}}},
+		"err-code-only":   {Error: &WireError{Code: CodeRateLimited}},
+	}
+}
+
+func TestWireGoldenEdges(t *testing.T) {
+	for name, m := range goldenEdgeMessages(t) {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join("testdata/golden", "wire-"+name+".bin")
+			want := sharetest.Golden(t, file, frame(t, m), *update, "frame")
+			back, err := ReadMessage(bytes.NewReader(want), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(back, m) {
+				t.Fatalf("decoded %+v, want %+v", back, m)
+			}
+			if !strings.HasPrefix(name, back.Name()+"-") {
+				t.Fatalf("Name() = %q", back.Name())
+			}
+		})
+	}
+}
+
 // Frames follow each other on a stream; ReadMessage reads exactly one, from
 // a bufio.Reader or from a reader that is not an io.ByteReader.
 func TestWireStream(t *testing.T) {
@@ -157,6 +198,19 @@ func TestReadMessageRefuses(t *testing.T) {
 		{"getr from 0", encode(map[string]any{"getr": map[string]any{"f": 0}}), 0, ErrMalformedMessage},
 		{"error code not a token", encode(map[string]any{"err": map[string]any{"c": "Not Entitled"}}), 0, ErrMalformedMessage},
 		{"empty envelope", encode(map[string]any{"envs": map[string]any{"e": [][]byte{{}}}}), 0, ErrMalformedMessage},
+		// SPEC.md §8.1: some arrays are always written, "[]" when empty;
+		// the optional keys are absent when empty, never [], false or "".
+		{"hello heads missing", encode(map[string]any{"hello": map[string]any{"r": 0, "rh": ""}}), 0, ErrMalformedMessage},
+		{"hello heads null", encode(map[string]any{"hello": map[string]any{"r": 0, "rh": "", "h": nil}}), 0, ErrMalformedMessage},
+		{"hello hash missing", encode(map[string]any{"hello": map[string]any{"r": 0, "h": []any{}}}), 0, ErrMalformedMessage},
+		{"heads missing", encode(map[string]any{"heads": map[string]any{}}), 0, ErrMalformedMessage},
+		{"envs e missing", encode(map[string]any{"envs": map[string]any{}}), 0, ErrMalformedMessage},
+		{"envs e null", encode(map[string]any{"envs": map[string]any{"e": nil}}), 0, ErrMalformedMessage},
+		{"stubs written empty", encode(map[string]any{"envs": map[string]any{"e": [][]byte{}, "s": []any{}}}), 0, ErrMalformedMessage},
+		{"rosters d missing", encode(map[string]any{"rosters": map[string]any{}}), 0, ErrMalformedMessage},
+		{"error message written empty", encode(map[string]any{"err": map[string]any{"c": "internal", "m": ""}}), 0, ErrMalformedMessage},
+		{"upper-case key", encode(map[string]any{"getr": map[string]any{"F": 1}}), 0, ErrMalformedMessage},
+		{"getr negative", withLen([]byte{0xa1, 0x64, 'g', 'e', 't', 'r', 0xa1, 0x61, 'f', 0x20}), 0, ErrMalformedMessage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
