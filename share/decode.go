@@ -77,6 +77,12 @@ func Decode(b []byte) (*Envelope, error) {
 	if err := decMode.Unmarshal(hraw, &hm); err != nil {
 		return nil, cborError("header", err)
 	}
+	// null and undefined are no value of any field (SPEC.md §2.1). The
+	// typed decoding below would read them as a zero value, which would
+	// surface as another error depending on the field.
+	if err := refuseNull(top, hm); err != nil {
+		return nil, err
+	}
 	// The version first: a later version may have other keys (SPEC.md §5).
 	vraw, ok := hm["v"]
 	if !ok {
@@ -136,6 +142,50 @@ func Decode(b []byte) (*Envelope, error) {
 		return nil, fmt.Errorf("%w: the envelope does not re-encode to the same bytes (key order, integer or length form)", ErrNonCanonical)
 	}
 	return &e, nil
+}
+
+// refuseNull reports a null or undefined anywhere in the envelope: a
+// top-level value, or anywhere in the header. Bodies and signatures are
+// byte strings, so only the header needs a walk, and it is small.
+func refuseNull(top, hm map[string]cbor.RawMessage) error {
+	for k, v := range top {
+		if isNull(v) {
+			return fmt.Errorf("%w: envelope key %q is null or undefined", ErrMalformed, k)
+		}
+	}
+	for k, v := range hm {
+		var x any
+		if err := decMode.Unmarshal(v, &x); err != nil {
+			return cborError("header", err)
+		}
+		if hasNull(x) {
+			return fmt.Errorf("%w: header key %q holds null or undefined", ErrMalformed, k)
+		}
+	}
+	return nil
+}
+
+func isNull(raw []byte) bool { return len(raw) == 1 && (raw[0] == 0xf6 || raw[0] == 0xf7) }
+
+// hasNull reports a nil (CBOR null or undefined) in a decoded value.
+func hasNull(x any) bool {
+	switch v := x.(type) {
+	case nil:
+		return true
+	case []any:
+		for _, e := range v {
+			if hasNull(e) {
+				return true
+			}
+		}
+	case map[any]any:
+		for _, e := range v {
+			if hasNull(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // cborError maps a decoding error to the package's sentinels.
