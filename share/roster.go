@@ -68,7 +68,7 @@ func invalidRoster(path, format string, args ...any) error {
 	return rosterErr(ErrRosterInvalid, "invalid roster: %s", msg)
 }
 
-// Roster is the consortium's signed membership list (DESIGN §3, SPEC.md §7):
+// Roster is the consortium's signed membership list (SPEC.md §7):
 // a JSON document that operators pass around as a file and sign in place.
 // Version v+1 is valid only with signatures of at least Threshold executives
 // of version v; the genesis (version 1) is signed by its own executives.

@@ -496,7 +496,7 @@ func validityOrder(errs *fieldErrors, path string, m map[string]any) {
 }
 
 // noSuppressedCells refuses a trend report that publishes a cell below its
-// own suppression threshold k (DESIGN §6).
+// own suppression threshold k (SPEC.md §6.3).
 func noSuppressedCells(errs *fieldErrors, path string, m map[string]any) {
 	s, _ := m["suppression"].(map[string]any)
 	kn, _ := s["k"].(json.Number)
