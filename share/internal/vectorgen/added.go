@@ -82,7 +82,7 @@ func addedVectors(author, reader *crypto.Identity, group *age.X25519Identity, di
 	// exactly 1 MiB (valid) or one byte more (too large).
 	write("success-max-size", "a sighting of exactly 1,048,576 bytes: an age stanza of an unknown type pads the body", "success",
 		padded(author, reader, direct.Header, sighting, maxEnvelope), "", readerKey, string(sighting))
-	write("too-large", "the envelope of success-max-size one byte longer (1,048,577 bytes), otherwise valid", "too large",
+	write("too-large", "an envelope built like success-max-size with one more byte of padding (1,048,577 bytes), otherwise valid", "too large",
 		padded(author, reader, direct.Header, sighting, maxEnvelope+1), "", readerKey, "")
 
 	// Not well-formed CBOR, or not the data model of §2.1.
