@@ -3,6 +3,7 @@ package share
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -154,11 +155,7 @@ func refuseNull(top, hm map[string]cbor.RawMessage) error {
 		}
 	}
 	for k, v := range hm {
-		var x any
-		if err := decMode.Unmarshal(v, &x); err != nil {
-			return cborError("header", err)
-		}
-		if hasNull(x) {
+		if _, null := scanNull(v); null {
 			return fmt.Errorf("%w: header key %q holds null or undefined", ErrMalformed, k)
 		}
 	}
@@ -167,25 +164,46 @@ func refuseNull(top, hm map[string]cbor.RawMessage) error {
 
 func isNull(raw []byte) bool { return len(raw) == 1 && (raw[0] == 0xf6 || raw[0] == 0xf7) }
 
-// hasNull reports a nil (CBOR null or undefined) in a decoded value.
-func hasNull(x any) bool {
-	switch v := x.(type) {
-	case nil:
-		return true
-	case []any:
-		for _, e := range v {
-			if hasNull(e) {
-				return true
-			}
-		}
-	case map[any]any:
-		for _, e := range v {
-			if hasNull(e) {
-				return true
-			}
-		}
+// scanNull walks one well-formed, definite-length CBOR data item (the
+// decoder has checked it) and reports its length and whether it holds a
+// null (0xf6) or undefined (0xf7). It allocates nothing.
+func scanNull(b []byte) (n int, null bool) {
+	if len(b) == 0 {
+		return 0, false
 	}
-	return false
+	major, info := b[0]>>5, b[0]&0x1f
+	head, arg := 1, uint64(info)
+	switch info {
+	case 24:
+		head, arg = 2, uint64(b[1])
+	case 25:
+		head, arg = 3, uint64(binary.BigEndian.Uint16(b[1:]))
+	case 26:
+		head, arg = 5, uint64(binary.BigEndian.Uint32(b[1:]))
+	case 27:
+		head, arg = 9, binary.BigEndian.Uint64(b[1:])
+	}
+	switch major {
+	case 2, 3:
+		return head + int(arg), false
+	case 4, 5:
+		items := arg
+		if major == 5 {
+			items *= 2
+		}
+		n = head
+		for i := uint64(0); i < items && n < len(b); i++ {
+			m, null := scanNull(b[n:])
+			if null {
+				return 0, true
+			}
+			n += m
+		}
+		return n, false
+	case 7:
+		return head, b[0] == 0xf6 || b[0] == 0xf7
+	}
+	return head, false
 }
 
 // cborError maps a decoding error to the package's sentinels.
