@@ -3,6 +3,8 @@ package share
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -296,4 +298,87 @@ func FuzzReadMessage(f *testing.F) {
 			t.Fatalf("re-encodes differently:\n in %x\nout %x", read, out.Bytes())
 		}
 	})
+}
+
+// wireVector is one file of testdata/wire (SPEC.md §8.3).
+type wireVector struct {
+	Description string `json:"description"`
+	Expect      string `json:"expect"`
+	Frame       string `json:"frame"`
+}
+
+// TestWireVectors reads every frame of testdata/wire as a receiver does and
+// checks that it reaches exactly the expected result; an accepted frame must
+// re-encode to the same bytes. The golden frames are success cases too.
+func TestWireVectors(t *testing.T) {
+	files, err := filepath.Glob("testdata/wire/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no wire vectors in testdata/wire (%v)", err)
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v wireVector
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
+			seen[v.Expect] = true
+			frame, err := base64.StdEncoding.DecodeString(v.Frame)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := ReadMessage(bytes.NewReader(frame), 0)
+			got := "success"
+			switch {
+			case err == nil:
+				var again bytes.Buffer
+				if err := WriteMessage(&again, m); err != nil || !bytes.Equal(again.Bytes(), frame) {
+					t.Fatalf("accepted but does not re-encode byte for byte (%v)", err)
+				}
+			case errors.Is(err, ErrFrameTooLarge):
+				got = "frame too large"
+			case errors.Is(err, io.ErrUnexpectedEOF):
+				got = "truncated"
+			case errors.Is(err, ErrMalformedMessage):
+				got = "malformed message"
+			default:
+				got = "error: " + err.Error()
+			}
+			if got != v.Expect {
+				t.Errorf("%s: got %q (%v), want %q", v.Description, got, err, v.Expect)
+			}
+		})
+	}
+	for _, e := range []string{"success", "malformed message", "frame too large", "truncated"} {
+		if !seen[e] {
+			t.Errorf("no wire vector expects %q", e)
+		}
+	}
+}
+
+// TestWireVectorsDescribed keeps SPEC.md §8.3 and testdata/wire together.
+func TestWireVectorsDescribed(t *testing.T) {
+	b, err := os.ReadFile("SPEC.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := string(b)
+	i := strings.Index(spec, "### 8.3 Wire test vectors")
+	j := strings.Index(spec, "## 9. Test vectors")
+	if i < 0 || j < i {
+		t.Fatal("SPEC.md has no §8.3 before §9")
+	}
+	files, _ := filepath.Glob("testdata/wire/*.json")
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		if !strings.Contains(spec[i:j], "`"+name+"`") {
+			t.Errorf("wire vector %s is not described in SPEC.md §8.3", name)
+		}
+	}
 }
