@@ -282,6 +282,22 @@ func repeat(b []byte, n int) [][]byte {
 
 func FuzzReadMessage(f *testing.F) {
 	sharetest.AddSeeds(f, "testdata/golden/wire-*.bin")
+	files, _ := filepath.Glob("testdata/wire/*.json")
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		var v wireVector
+		if err := json.Unmarshal(b, &v); err != nil {
+			f.Fatal(err)
+		}
+		frame, err := base64.StdEncoding.DecodeString(v.Frame)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(frame)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r := bytes.NewReader(b)
 		m, err := ReadMessage(r, 0)
