@@ -505,7 +505,8 @@ func perPeer[T any](mu *sync.Mutex, m *map[peer.ID]T, p peer.ID, mk func() T) T 
 func (nw *federation) serveRosters(s network.Stream, g *share.GetRosters) {
 	out := &share.Rosters{}
 	cur := nw.n.rosterVersion()
-	for v := max(g.From, 1); v <= cur && len(out.Docs) < share.MaxBatch; v++ {
+	size := 0
+	for v := max(g.From, 1); v <= cur && len(out.Docs) < share.MaxRosterDocs; v++ {
 		r := nw.n.rosterAt(v)
 		if r == nil {
 			break // versions are served in order, without gaps
@@ -515,6 +516,10 @@ func (nw *federation) serveRosters(s network.Stream, g *share.GetRosters) {
 			nw.n.log.Error("failed to encode a stored roster", "version", v, "err", err)
 			break
 		}
+		if size+len(b) > share.MaxBatchBytes {
+			break // the requester asks again from where this answer ends
+		}
+		size += len(b)
 		out.Docs = append(out.Docs, b)
 	}
 	if err := share.WriteMessage(s, &share.Message{Rosters: out}); err != nil {
