@@ -638,7 +638,7 @@ func TestEquivocationFlagged(t *testing.T) {
 }
 
 // BenchmarkPropagation measures publish → readable at every other node
-// (DESIGN §7: 10 nodes, p50 ≤ 50 ms, p99 ≤ 250 ms): one publisher, TLP:AMBER
+// (target: 10 nodes, p50 ≤ 50 ms, p99 ≤ 250 ms): one publisher, TLP:AMBER
 // to `members`, a full mesh on loopback. Each iteration publishes one record
 // (seal, sign, durable commit, push) and waits until every other node's
 // Show returns it, polling every millisecond. Reported: p50-ms and p99-ms

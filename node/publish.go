@@ -13,7 +13,7 @@ import (
 
 // PublishOptions are the caller's choices for a publish. Flags override the
 // policy a record file carries; what neither sets defaults to TLP:AMBER to
-// the `members` group (DESIGN §10).
+// the `members` group (docs/API.md, `ursic help`).
 type PublishOptions struct {
 	TLP                 string
 	Audience            []string

@@ -41,7 +41,7 @@ type RecordView struct {
 	Body          json.RawMessage `json:"body,omitempty"`
 }
 
-// Handling says what a reader may do with a record, from its TLP (DESIGN §5).
+// Handling says what a reader may do with a record, from its TLP (share/SPEC.md §10.1).
 type Handling struct {
 	Reshare    string `json:"reshare"`
 	Exportable bool   `json:"exportable_to_partners"`
@@ -196,7 +196,7 @@ func (n *Node) Show(cid string) (RecordView, error) {
 	}
 	v := n.view(r, true)
 	if v.Body != nil {
-		n.audit("open", r.CID) // DESIGN §8: every open by a user is audited
+		n.audit("open", r.CID) // every open by a user is audited (SECURITY.md)
 	}
 	return v, nil
 }
