@@ -776,6 +776,7 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 			if held, err := n.store.Has(e.CID); err != nil {
 				return gap, carry, err
 			} else if held {
+				next = max(next, h.Seq+1)
 				continue
 			}
 		}
