@@ -55,7 +55,8 @@ func loadRosterChain(dir string) (*rosterChain, error) {
 		if err != nil {
 			return nil, fmt.Errorf("stored roster version %d: %w", v, err)
 		}
-		if err := c.verify(r); err != nil {
+		r, err = c.verify(r)
+		if err != nil {
 			return nil, fmt.Errorf("stored roster version %d: %w", v, err)
 		}
 		c.add(r)
@@ -69,30 +70,41 @@ func loadRosterChain(dir string) (*rosterChain, error) {
 func rosterFileName(v uint64) string { return fmt.Sprintf("v%06d.json", v) }
 
 // verify checks that r may follow the chain: the pinned genesis, or the next
-// version signed by enough executives of the current one.
-func (c *rosterChain) verify(r *share.Roster) error {
+// version signed by enough executives of the current one. It returns the
+// copy of r to install: only the signatures that count, so that junk a
+// relay added is neither stored nor relayed (share/SPEC.md §7.3).
+func (c *rosterChain) verify(r *share.Roster) (*share.Roster, error) {
 	if c.current != nil && r.Version <= c.current.Version {
 		if old := c.versions[r.Version]; old != nil && old.Hash() == r.Hash() {
-			return fmt.Errorf("%w: version %d is already installed", ErrRosterNotNewer, r.Version)
+			return nil, fmt.Errorf("%w: version %d is already installed", ErrRosterNotNewer, r.Version)
 		}
-		return fmt.Errorf("%w: this node has version %d, the roster offered is version %d", ErrRosterNotNewer, c.current.Version, r.Version)
+		return nil, fmt.Errorf("%w: this node has version %d, the roster offered is version %d", ErrRosterNotNewer, c.current.Version, r.Version)
 	}
 	if r.Version == 1 {
-		if err := r.VerifyGenesis(); err != nil {
-			return err
+		v, err := r.Verify(nil)
+		if err != nil {
+			return nil, err
 		}
 		if c.pin != "" && r.Hash() != c.pin {
-			return fmt.Errorf("genesis roster %s differs from the pinned genesis %s", r.Hash(), c.pin)
+			return nil, fmt.Errorf("genesis roster %s differs from the pinned genesis %s", r.Hash(), c.pin)
 		}
-		return nil
+		return v, nil
 	}
 	if c.current == nil {
-		return fmt.Errorf("roster version %d cannot be checked: install the genesis roster (version 1) first", r.Version)
+		return nil, fmt.Errorf("roster version %d cannot be checked: install the genesis roster (version 1) first", r.Version)
 	}
 	if r.Version > c.current.Version+1 {
-		return fmt.Errorf("roster version %d skips versions: this node has %d; apply %d first (peers send the missing versions on their own)", r.Version, c.current.Version, c.current.Version+1)
+		return nil, fmt.Errorf("roster version %d skips versions: this node has %d; apply %d first (peers send the missing versions on their own)", r.Version, c.current.Version, c.current.Version+1)
 	}
-	return r.VerifyNext(c.current)
+	return r.Verify(c.current)
+}
+
+// hashAt is this chain's hash of version v, or "" if it does not hold v.
+func (c *rosterChain) hashAt(v uint64) string {
+	if r := c.versions[v]; r != nil {
+		return r.Hash()
+	}
+	return ""
 }
 
 func (c *rosterChain) add(r *share.Roster) {
@@ -134,7 +146,8 @@ func ApplyRosterOffline(dir string, r *share.Roster) error {
 	if err != nil {
 		return err
 	}
-	if err := c.verify(r); err != nil {
+	r, err = c.verify(r)
+	if err != nil {
 		return err
 	}
 	return c.save(dir, r)
@@ -168,7 +181,8 @@ func RosterVersionAt(dir string, v uint64) (*share.Roster, error) {
 // and makes group senders rotate their keys before publishing again.
 func (n *Node) ApplyRoster(r *share.Roster) error {
 	n.rmu.Lock()
-	if err := n.chain.verify(r); err != nil {
+	r, err := n.chain.verify(r)
+	if err != nil {
 		n.rmu.Unlock()
 		return err
 	}
