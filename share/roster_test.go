@@ -384,7 +384,9 @@ func TestRosterIgnoresExtraSignatures(t *testing.T) {
 		mustSign(t, other, id)
 		return other.Signatures[0].Sig
 	}
-	add := func(r *Roster, peerID string, sig []byte) { r.Signatures = append(r.Signatures, RosterSignature{PeerID: peerID, Sig: sig}) }
+	add := func(r *Roster, peerID string, sig []byte) {
+		r.Signatures = append(r.Signatures, RosterSignature{PeerID: peerID, Sig: sig})
+	}
 	tests := []struct {
 		name    string
 		build   func() *Roster // signed by entitled executives, then junk added
