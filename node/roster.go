@@ -203,6 +203,7 @@ func (n *Node) ApplyRoster(r *share.Roster) error {
 		}
 	}
 	n.log.Info("roster installed", "version", r.Version, "members", len(r.Members), "removed", removed)
+	n.recheckRosterForks(r)
 	n.audit("roster", fmt.Sprintf("version %d hash %s", r.Version, r.Hash()))
 	if n.net != nil {
 		n.net.rosterChanged(removed)

@@ -66,8 +66,12 @@ func (nw *federation) handleStream(s network.Stream) {
 		s.Reset()
 		return
 	}
+	if nw.refuseForked(s, p, m) {
+		return
+	}
 	switch {
 	case m.Hello != nil:
+		nw.n.noteHello(p, m.Hello)
 		if err := share.WriteMessage(s, &share.Message{Hello: nw.helloFor(p)}); err != nil {
 			return
 		}
@@ -168,6 +172,7 @@ func (nw *federation) session(p peer.ID) error {
 	if m.Hello == nil {
 		return fmt.Errorf("peer answered Hello with something else")
 	}
+	nw.n.noteHello(p, m.Hello)
 	return nw.pull(p, m.Hello)
 }
 
@@ -218,6 +223,9 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 	mu := nw.pullLock(p)
 	mu.Lock()
 	defer mu.Unlock()
+	if nw.n.rosterForked(p.String()) {
+		return errRosterFork
+	}
 	if h.RosterVersion > nw.n.rosterVersion() {
 		if err := nw.fetchRosters(p); err != nil {
 			nw.n.log.Warn("could not take a newer roster from peer", "peer", p.String(), "err", err)
@@ -490,6 +498,7 @@ func (nw *federation) fetchRosters(p peer.ID) error {
 			continue
 		}
 		if err := nw.n.ApplyRoster(r); err != nil {
+			nw.n.noteOfferedRoster(p, r)
 			return fmt.Errorf("roster version %d from %s refused: %w", r.Version, p, err)
 		}
 	}
@@ -521,6 +530,9 @@ func (nw *federation) sendPush(p peer.ID, envs [][]byte) error {
 // judged by the policy in the log's head envelope against the current
 // roster. Fail closed: any doubt is no.
 func (n *Node) mayReceive(author, log, peerID string) bool {
+	if n.rosterForked(peerID) {
+		return false
+	}
 	p, ok := n.logPolicy(author, log)
 	if !ok {
 		return false
