@@ -281,3 +281,46 @@ func (n *Node) rosterPeers() []share.RosterMember {
 	}
 	return slices.DeleteFunc(slices.Clone(r.Members), func(m share.RosterMember) bool { return m.PeerID == n.PeerID() })
 }
+
+// AbandonedDir, under RosterDir, keeps the versions that
+// [RewindRosterOffline] took off the chain, named by version and hash.
+const AbandonedDir = "abandoned"
+
+// RewindRosterOffline re-sets the roster chain of a home whose node is not
+// running to version keep: every later version is moved out of the chain
+// into rosters/abandoned/. It is how an operator takes a node off a roster
+// branch that the executives did not continue (docs/ROSTER-FORKS.md); the
+// operator then applies the chosen branch's versions. The pinned genesis
+// stays, so keep is at least 1 and below the current version.
+func RewindRosterOffline(dir string, keep uint64) error {
+	if _, err := ReadConfig(dir); err != nil {
+		return err
+	}
+	c, err := loadRosterChain(dir)
+	if err != nil {
+		return err
+	}
+	if c.current == nil {
+		return errors.New("no roster is installed: nothing to rewind")
+	}
+	if keep < 1 || keep >= c.current.Version {
+		return fmt.Errorf("cannot rewind to roster version %d: this node holds versions 1 to %d, and the genesis stays", keep, c.current.Version)
+	}
+	abandoned := filepath.Join(dir, RosterDir, AbandonedDir)
+	if err := os.MkdirAll(abandoned, 0o700); err != nil {
+		return err
+	}
+	// Newest first, so that an interruption leaves a gap-free chain.
+	for v := c.current.Version; v > keep; v-- {
+		name := rosterFileName(v)
+		to := filepath.Join(abandoned, strings.TrimSuffix(name, ".json")+"-"+c.versions[v].Hash()[:16]+".json")
+		if err := os.Rename(filepath.Join(dir, RosterDir, name), to); err != nil {
+			return fmt.Errorf("failed to move roster version %d out of the chain: %w", v, err)
+		}
+	}
+	data, err := c.versions[keep].Marshal()
+	if err != nil {
+		return err
+	}
+	return writeFileSync(filepath.Join(dir, RosterFile), data, 0o600)
+}
