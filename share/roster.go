@@ -507,14 +507,14 @@ func (r *Roster) signedMessage() []byte {
 }
 
 // Marshal returns the normalised roster as indented JSON, the form
-// operators keep on disk and sign in place.
+// operators keep on disk and sign in place. It does not change r (a node
+// serves its installed rosters concurrently), so a copy is normalised.
 func (r *Roster) Marshal() ([]byte, error) {
-	r.Normalize()
-	if err := r.Validate(); err != nil {
+	out := r.Clone()
+	out.Normalize()
+	if err := out.Validate(); err != nil {
 		return nil, err
 	}
-	out := *r
-	out.Signatures = slices.Clone(r.Signatures)
 	if out.Signatures == nil {
 		out.Signatures = []RosterSignature{}
 	}
@@ -523,7 +523,6 @@ func (r *Roster) Marshal() ([]byte, error) {
 			out.Signatures[i].Sig = []byte{} // "", not null: a strict reader refuses null
 		}
 	}
-	out.Members = slices.Clone(r.Members)
 	for i := range out.Members {
 		if out.Members[i].Addrs == nil {
 			out.Members[i].Addrs = []string{}
@@ -533,7 +532,7 @@ func (r *Roster) Marshal() ([]byte, error) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(&out); err != nil {
+	if err := enc.Encode(out); err != nil {
 		return nil, fmt.Errorf("share: failed to encode roster: %w", err)
 	}
 	return buf.Bytes(), nil
