@@ -136,6 +136,10 @@ func rosterSign(e *env, args []string) error {
 		if prev, err = node.RosterVersionAt(e.home, r.Version-1); err != nil {
 			return withHint(err, "sign with a node that has the previous version installed")
 		}
+		if r.Prev != prev.Hash() {
+			return withHint(fmt.Errorf("this proposal follows a version %d with hash %s, but this node holds version %d with hash %s: a roster fork", prev.Version, r.Prev, prev.Version, prev.Hash()),
+				"sign on a node of the branch the proposal continues, or re-set this node onto it first (docs/ROSTER-FORKS.md)")
+		}
 	}
 	if err := r.CanSign(h.Identity.PeerID(), prev); err != nil {
 		return err
