@@ -254,6 +254,9 @@ func cmpString(a, b string) int {
 // read their log. Nobody else is sent anything, not even ciphertext.
 func (nw *federation) push(entries []store.Entry) {
 	for _, p := range nw.host.Network().Peers() {
+		if nw.n.rosterForked(p.String()) {
+			continue
+		}
 		var envs [][]byte
 		for _, e := range entries {
 			if nw.n.mayReceive(e.Author, e.Log, p.String()) {

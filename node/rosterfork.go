@@ -15,7 +15,8 @@ package node
 // one record per peer and is called from the sync protocol at a few points:
 // noteHello where a Hello arrives, noteOfferedRoster where a roster offered
 // by a peer is refused, refuseForked before a request is served, and
-// rosterForked where a pull starts and where entitlement is decided.
+// rosterForked where a pull starts, where a Hello's heads are chosen and
+// where a push picks its peers.
 
 import (
 	"errors"
@@ -214,8 +215,7 @@ func (n *Node) RosterForks() []RosterFork {
 // if the peer were entitled to nothing, and reports whether it did: a
 // range is answered empty, like a log the peer may not read; a roster
 // request with no rosters; a push is dropped unread. A Hello is always
-// answered (it names no heads: see mayReceive), since the next Hello is
-// how a fork ends.
+// answered (with no heads), since the next Hello is how a fork ends.
 func (nw *federation) refuseForked(s network.Stream, p peer.ID, m *share.Message) bool {
 	if m.Hello != nil || !nw.n.rosterForked(p.String()) {
 		return false

@@ -107,6 +107,9 @@ func (nw *federation) helloFor(p peer.ID) *share.Hello {
 	if r := nw.n.Roster(); r != nil {
 		h.RosterHash = r.Hash()
 	}
+	if nw.n.rosterForked(p.String()) {
+		return h
+	}
 	heads, err := nw.n.store.Heads()
 	if err != nil {
 		nw.n.log.Error("failed to read log heads", "err", err)
@@ -530,9 +533,6 @@ func (nw *federation) sendPush(p peer.ID, envs [][]byte) error {
 // judged by the policy in the log's head envelope against the current
 // roster. Fail closed: any doubt is no.
 func (n *Node) mayReceive(author, log, peerID string) bool {
-	if n.rosterForked(peerID) {
-		return false
-	}
 	p, ok := n.logPolicy(author, log)
 	if !ok {
 		return false
