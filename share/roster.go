@@ -202,6 +202,13 @@ func rosterJSONError(err error) error {
 	return invalidRoster("", "%v", err)
 }
 
+// isRosterTime reports whether s has the syntax of a roster's created time
+// (SPEC.md §7.1): a date-time of §6.2. That its offset is zero is checked
+// with the other rules of the roster.
+func isRosterTime(s string) bool {
+	return len(s) > len(time.DateOnly) && dateSyntax.MatchString(s)
+}
+
 // checkRosterShape refuses members that encoding/json would accept but a
 // strict reader must not: keys in another case, unknown keys and nulls.
 func checkRosterShape(v any) error {
@@ -211,6 +218,12 @@ func checkRosterShape(v any) error {
 	}
 	if err := checkKeys("", top, rosterJSONKeys, "version", "threshold", "executive", "members", "created", "signatures"); err != nil {
 		return err
+	}
+	// encoding/json reads a time more laxly than SPEC.md §7.1 allows (a
+	// one-digit hour, "," before the fraction, more than 9 digits, which it
+	// truncates before the body is hashed), so the text is checked first.
+	if c, ok := top["created"].(string); ok && !isRosterTime(c) {
+		return invalidRoster("created", "%s is not an RFC 3339 date-time (YYYY-MM-DDThh:mm:ss[.f]Z)", quote(c))
 	}
 	for _, k := range []struct {
 		key  string

@@ -686,3 +686,46 @@ func FuzzParseRoster(f *testing.F) {
 		}
 	})
 }
+
+// TestRosterCreatedSyntax checks the created time against SPEC.md §7.1: a
+// date-time of §6.2 in UTC, nothing laxer.
+func TestRosterCreatedSyntax(t *testing.T) {
+	valid, err := os.ReadFile("testdata/rosters/valid-genesis.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const orig = `"created": "2026-11-24T09:00:00Z"`
+	if !bytes.Contains(valid, []byte(orig)) {
+		t.Fatal("valid-genesis.json has another created time")
+	}
+	for _, tt := range []struct {
+		created string
+		ok      bool
+	}{
+		{"2026-11-24T09:00:00Z", true},
+		{"2026-11-24T09:00:00+00:00", true},
+		{"2026-11-24T09:00:00-00:00", true},
+		{"2026-11-24T09:00:00.000000000Z", true},
+		{"2026-11-24T09:00:00,0Z", false},
+		{"2026-11-24T9:00:00Z", false},
+		{"2026-11-24T09:00:00.0000000000Z", false},
+		{"2026-11-24t09:00:00z", false},
+		{"2026-11-24", false},
+		{"2026-11-24T18:00:00+09:00", false},
+		{"2026-11-24T09:00:00+24:00", false},
+	} {
+		doc := bytes.Replace(valid, []byte(orig), []byte(`"created": "`+tt.created+`"`), 1)
+		r, err := ParseRoster(doc)
+		if tt.ok {
+			if err != nil {
+				t.Errorf("%s: %v", tt.created, err)
+			} else if err := r.VerifyGenesis(); err != nil {
+				t.Errorf("%s: the body changed: %v", tt.created, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "created") {
+			t.Errorf("%s: got %v, want an error naming created", tt.created, err)
+		}
+	}
+}
