@@ -277,6 +277,9 @@ func cmpString(a, b string) int {
 func (nw *federation) push(envs []*share.Envelope, raws [][]byte) {
 	self := nw.n.PeerID()
 	for _, p := range nw.host.Network().Peers() {
+		if nw.n.rosterForked(p.String()) {
+			continue
+		}
 		var out [][]byte
 		for i, env := range envs {
 			if nw.n.ent.MayRelay(&env.Header, self, p.String()) {

@@ -32,6 +32,7 @@ type Node struct {
 
 	rmu   sync.RWMutex
 	chain *rosterChain
+	forks rosterForks // peers on another branch of the roster chain
 
 	// pubMu serialises publishing and retracting: they extend this node's own
 	// logs, whose sequence numbers must stay gap-free.

@@ -307,23 +307,24 @@ func (n *Node) Envelope(cid string) ([]byte, error) {
 
 // Status is a summary of the node for `ursic status`.
 type Status struct {
-	PeerID         string    `json:"peer_id"`
-	Name           string    `json:"name"`
-	Role           string    `json:"role"`
-	Records        int       `json:"records"`   // records this node can read now (not retracted)
-	Envelopes      int       `json:"envelopes"` // envelopes held, including control records and those kept only for relaying
-	Retracted      int       `json:"retracted"`
-	Logs           int       `json:"logs"`
-	RosterVersion  uint64    `json:"roster_version"`
-	PeersConnected int       `json:"peers_connected"`
-	Equivocations  int       `json:"equivocations"`
-	IndexReady     bool      `json:"index_ready"`          // false while a start still opens stored records
-	Unreadable     int64     `json:"unreadable"`           // envelopes held for relaying that this node cannot open
-	Rejected       int64     `json:"rejected_from_peers"`  // envelopes and messages refused
-	RefusedPeers   int64     `json:"refused_at_handshake"` // connections refused by the roster gate
-	Addrs          []string  `json:"addrs,omitempty"`
-	Started        time.Time `json:"started"`
-	API            string    `json:"api"`
+	PeerID         string       `json:"peer_id"`
+	Name           string       `json:"name"`
+	Role           string       `json:"role"`
+	Records        int          `json:"records"`   // records this node can read now (not retracted)
+	Envelopes      int          `json:"envelopes"` // envelopes held, including control records and those kept only for relaying
+	Retracted      int          `json:"retracted"`
+	Logs           int          `json:"logs"`
+	RosterVersion  uint64       `json:"roster_version"`
+	PeersConnected int          `json:"peers_connected"`
+	Equivocations  int          `json:"equivocations"`
+	IndexReady     bool         `json:"index_ready"`           // false while a start still opens stored records
+	Unreadable     int64        `json:"unreadable"`            // envelopes held for relaying that this node cannot open
+	Rejected       int64        `json:"rejected_from_peers"`   // envelopes and messages refused
+	RefusedPeers   int64        `json:"refused_at_handshake"`  // connections refused by the roster gate
+	RosterFork     []RosterFork `json:"roster_fork,omitempty"` // peers on another roster branch: an alarm
+	Addrs          []string     `json:"addrs,omitempty"`
+	Started        time.Time    `json:"started"`
+	API            string       `json:"api"`
 }
 
 // Status reports counts from the store and the index.
@@ -337,7 +338,7 @@ func (n *Node) Status() (Status, error) {
 		Records: n.index.Live(), Envelopes: st.Records, Retracted: st.Stubs, Logs: st.Logs,
 		RosterVersion: n.rosterVersion(), Equivocations: st.Equivocations,
 		Started: n.started.UTC(), API: n.home.Config.API, Unreadable: n.unreadable.Load(),
-		IndexReady: n.IndexReady(),
+		IndexReady: n.IndexReady(), RosterFork: n.RosterForks(),
 	}
 	if n.net != nil {
 		s.PeersConnected = len(n.Peers())

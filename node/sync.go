@@ -66,8 +66,12 @@ func (nw *federation) handleStream(s network.Stream) {
 		s.Reset()
 		return
 	}
+	if nw.refuseForked(s, p, m) {
+		return
+	}
 	switch {
 	case m.Hello != nil:
+		nw.n.noteHello(p, m.Hello)
 		if err := share.WriteMessage(s, &share.Message{Hello: nw.helloFor(p)}); err != nil {
 			return
 		}
@@ -104,6 +108,9 @@ func (nw *federation) helloFor(p peer.ID) *share.Hello {
 	h := &share.Hello{RosterVersion: nw.n.rosterVersion(), Heads: []share.LogHead{}}
 	if r := nw.n.Roster(); r != nil {
 		h.RosterHash = r.Hash()
+	}
+	if nw.n.rosterForked(p.String()) {
+		return h
 	}
 	heads, err := nw.n.store.Heads()
 	if err != nil {
@@ -180,6 +187,7 @@ func (nw *federation) session(p peer.ID) error {
 	if m.Hello == nil {
 		return fmt.Errorf("peer answered Hello with something else")
 	}
+	nw.n.noteHello(p, m.Hello)
 	return nw.pull(p, m.Hello)
 }
 
@@ -228,6 +236,9 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 	mu := nw.pullLock(p)
 	mu.Lock()
 	defer mu.Unlock()
+	if nw.n.rosterForked(p.String()) {
+		return errRosterFork
+	}
 	if h.RosterVersion > nw.n.rosterVersion() {
 		if err := nw.fetchRosters(p); err != nil {
 			nw.n.log.Warn("could not take a newer roster from peer", "peer", p.String(), "err", err)
@@ -546,6 +557,7 @@ func (nw *federation) fetchRosters(p peer.ID) error {
 			continue
 		}
 		if err := nw.n.ApplyRoster(r); err != nil {
+			nw.n.noteOfferedRoster(p, r)
 			return fmt.Errorf("roster version %d from %s refused: %w", r.Version, p, err)
 		}
 	}

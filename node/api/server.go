@@ -56,6 +56,13 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 			return 0
 		}
 		return float64(st.Records)
+	}), prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ursic_roster_fork", Help: "1 while a connected peer holds another valid roster of a version this node holds (a roster fork; see ursic status), else 0."}, func() float64 {
+		if len(n.RosterForks()) > 0 {
+			return 1
+		}
+		return 0
+	}), prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ursic_roster_fork_peers", Help: "Peers on another branch of the roster chain."}, func() float64 {
+		return float64(len(n.RosterForks()))
 	}))
 	s.handle("GET /healthz", false, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]bool{"ok": true}) })
 	s.handle("GET /v1/status", true, s.status)

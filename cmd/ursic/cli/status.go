@@ -31,5 +31,13 @@ func runStatus(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s (%s)\npeer ID:         %s\nrecords:         %d (%d retracted)\nlogs:            %d\nroster version:  %d\npeers connected: %d\nequivocations:   %d\nup since:        %s\nlocal API:       %s\n",
 		s.Name, s.Role, s.PeerID, s.Records, s.Retracted, s.Logs, s.RosterVersion, s.PeersConnected, s.Equivocations, s.Started.Local().Format(time.RFC3339), s.API)
+	for _, f := range s.RosterFork {
+		name := f.Name
+		if name == "" {
+			name = f.Peer
+		}
+		fmt.Fprintf(e.stdout, "ROSTER FORK:     %s (%s) holds roster version %d with hash %s; this node's is %s. Not syncing with it since %s; see docs/ROSTER-FORKS.md\n",
+			name, f.Peer, f.Version, f.Theirs, f.Ours, f.Since.Local().Format(time.RFC3339))
+	}
 	return nil
 }
