@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/policy"
 )
 
@@ -45,13 +46,7 @@ type InitOptions struct {
 
 // Card is a node's public member card: what others need to admit it to the
 // roster and to seal records to it.
-type Card struct {
-	Name      string   `json:"name"`
-	Role      string   `json:"role"`
-	PeerID    string   `json:"peer_id"`
-	Recipient string   `json:"recipient"`
-	Addrs     []string `json:"addrs"`
-}
+type Card = apiwire.Card
 
 // Init creates a node home in dir: config, identity and API token. It refuses
 // to overwrite an existing home.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/store"
 	"github.com/ursic/ursic/policy"
@@ -17,36 +18,10 @@ import (
 )
 
 // RecordView is a record as the API and the CLI show it.
-type RecordView struct {
-	CID           string          `json:"cid"`
-	Kind          string          `json:"kind"`
-	Author        string          `json:"author"`
-	AuthorName    string          `json:"author_name,omitempty"`
-	TLP           string          `json:"tlp"`
-	Audience      []string        `json:"audience"`
-	Caveats       []string        `json:"caveats,omitempty"`
-	Created       time.Time       `json:"created"`
-	Title         string          `json:"title"`
-	Retracted     bool            `json:"retracted"`
-	RetractedBy   string          `json:"retracted_by,omitempty"`
-	RetractReason string          `json:"retract_reason,omitempty"`
-	Log           string          `json:"log"`
-	Seq           uint64          `json:"seq"`
-	RosterVersion uint64          `json:"roster_version"`
-	ValidUntil    string          `json:"valid_until,omitempty"`
-	ReviewDue     string          `json:"review_due,omitempty"`
-	Expired       bool            `json:"expired,omitempty"`
-	ReviewOverdue bool            `json:"review_overdue,omitempty"`
-	Handling      *Handling       `json:"handling,omitempty"`
-	Body          json.RawMessage `json:"body,omitempty"`
-}
+type RecordView = apiwire.RecordView
 
-// Handling says what a reader may do with a record, from its TLP (DESIGN §5).
-type Handling struct {
-	Reshare    string `json:"reshare"`
-	Exportable bool   `json:"exportable_to_partners"`
-	Facet      bool   `json:"secretariat_facet"`
-}
+// Handling says what a reader may do with a record, from its TLP.
+type Handling = apiwire.Handling
 
 // ErrNotFound is returned for a CID this node does not hold or cannot read.
 var ErrNotFound = errors.New("no such record on this node")
@@ -196,7 +171,7 @@ func (n *Node) Show(cid string) (RecordView, error) {
 	}
 	v := n.view(r, true)
 	if v.Body != nil {
-		n.audit("open", r.CID) // DESIGN §8: every open by a user is audited
+		n.audit("open", r.CID) // every open by a user is audited
 	}
 	return v, nil
 }
@@ -293,25 +268,7 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 }
 
 // Status is a summary of the node for `ursic status`.
-type Status struct {
-	PeerID         string    `json:"peer_id"`
-	Name           string    `json:"name"`
-	Role           string    `json:"role"`
-	Records        int       `json:"records"`   // records this node can read now (not retracted)
-	Envelopes      int       `json:"envelopes"` // envelopes held, including control records and those kept only for relaying
-	Retracted      int       `json:"retracted"`
-	Logs           int       `json:"logs"`
-	RosterVersion  uint64    `json:"roster_version"`
-	PeersConnected int       `json:"peers_connected"`
-	Equivocations  int       `json:"equivocations"`
-	IndexReady     bool      `json:"index_ready"`          // false while a start still opens stored records
-	Unreadable     int64     `json:"unreadable"`           // envelopes held for relaying that this node cannot open
-	Rejected       int64     `json:"rejected_from_peers"`  // envelopes and messages refused
-	RefusedPeers   int64     `json:"refused_at_handshake"` // connections refused by the roster gate
-	Addrs          []string  `json:"addrs,omitempty"`
-	Started        time.Time `json:"started"`
-	API            string    `json:"api"`
-}
+type Status = apiwire.Status
 
 // Status reports counts from the store and the index.
 func (n *Node) Status() (Status, error) {
@@ -324,7 +281,7 @@ func (n *Node) Status() (Status, error) {
 		Records: n.index.Live(), Envelopes: st.Records, Retracted: st.Stubs, Logs: st.Logs,
 		RosterVersion: n.rosterVersion(), Equivocations: st.Equivocations,
 		Started: n.started.UTC(), API: n.home.Config.API, Unreadable: n.unreadable.Load(),
-		IndexReady: n.IndexReady(),
+		IndexReady: n.IndexReady(), AuditTampered: n.AuditTampered(),
 	}
 	if n.net != nil {
 		s.PeersConnected = len(n.Peers())
