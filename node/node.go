@@ -76,6 +76,12 @@ func Open(h *Home, opt Options) (*Node, error) {
 	if lg == nil {
 		lg = slog.Default()
 	}
+	if exposed, mode, err := h.Exposed(); err != nil {
+		lg.Warn("could not check the home directory's mode", "dir", h.Dir, "err", err)
+	} else if exposed {
+		lg.Warn("the home directory is open to its group or to others: it holds the node's key and API token",
+			"dir", h.Dir, "mode", fmt.Sprintf("%04o", mode), "hint", "chmod 700 "+h.Dir)
+	}
 	chain, err := loadRosterChain(h.Dir)
 	if err != nil {
 		return nil, err

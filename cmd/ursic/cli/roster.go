@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/ursic/ursic/node"
-	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
 	"github.com/ursic/ursic/share"
 )
 
@@ -241,7 +241,7 @@ func rosterApply(e *env, args []string) error {
 		return err
 	}
 	err = c.ApplyRoster(e.ctx, data)
-	if errors.Is(err, api.ErrNodeNotRunning) {
+	if errors.Is(err, apiclient.ErrNodeNotRunning) {
 		err = node.ApplyRosterOffline(e.home, r)
 	}
 	if err != nil {

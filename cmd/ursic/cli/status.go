@@ -31,5 +31,8 @@ func runStatus(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s (%s)\npeer ID:         %s\nrecords:         %d (%d retracted)\nlogs:            %d\nroster version:  %d\npeers connected: %d\nequivocations:   %d\nup since:        %s\nlocal API:       %s\n",
 		s.Name, s.Role, s.PeerID, s.Records, s.Retracted, s.Logs, s.RosterVersion, s.PeersConnected, s.Equivocations, s.Started.Local().Format(time.RFC3339), s.API)
+	if s.AuditTampered {
+		fmt.Fprintf(e.stdout, "audit log:       TAMPERED (see `ursic audit verify`)\n")
+	}
 	return nil
 }
