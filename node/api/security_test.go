@@ -147,7 +147,9 @@ func TestServeTLS(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready, done := make(chan net.Addr, 1), make(chan error, 1)
-	go func() { done <- api.Serve(ctx, api.NewServer(n, tok, nil), api.ListenOf(dir, h.Config), func(a net.Addr) { ready <- a }) }()
+	go func() {
+		done <- api.Serve(ctx, api.NewServer(n, tok, nil), api.ListenOf(dir, h.Config), func(a net.Addr) { ready <- a })
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
