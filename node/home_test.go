@@ -2,12 +2,15 @@ package node_test
 
 import (
 	"bytes"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/ursic/ursic/node"
 )
@@ -90,5 +93,42 @@ func TestOpenWarnsOfExposedHome(t *testing.T) {
 		if !strings.Contains(out, "level=WARN") || !strings.Contains(out, "home directory is open to its group or to others") || !strings.Contains(out, "chmod 700") {
 			t.Errorf("mode %04o: no warning with the fix in the log:\n%s", mode, out)
 		}
+	}
+}
+
+// TestDamagedEnvelopeIsReported: a stored envelope that no longer decodes is
+// logged as damage at start, not counted silently as "not ours to read".
+func TestDamagedEnvelopeIsReported(t *testing.T) {
+	tn := startNode(t, "Test University")
+	tn.mustPublish(node.PublishOptions{}, example(t, "indicator-green.json"))
+	tn.close()
+	db, err := bolt.Open(filepath.Join(tn.dir, node.StoreFile), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("bodies"))
+		k, _ := b.Cursor().First()
+		if k == nil {
+			return errors.New("no envelope stored")
+		}
+		return b.Put(k, []byte("not an envelope"))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log syncBuffer
+	h, err := node.LoadHome(tn.dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := node.Open(h, node.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	if out := log.String(); !strings.Contains(out, "level=ERROR") || !strings.Contains(out, "stored envelope does not open") {
+		t.Errorf("no error logged for a damaged envelope:\n%s", out)
 	}
 }

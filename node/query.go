@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ursic/ursic/crypto"
 	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/store"
@@ -106,10 +107,18 @@ func (n *Node) view(r index.Row, withBody bool) RecordView {
 		v.ReviewOverdue = r.ReviewDue.Before(now)
 	}
 	if withBody {
-		if level, err := policy.ParseLevel(r.TLP); err == nil {
-			a, _ := policy.ParseAudience(r.Audience)
-			h := policy.HandlingOf(policy.Policy{Level: level, Audience: a, Caveats: r.Caveats})
-			v.Handling = &Handling{Reshare: h.Reshare, Exportable: h.Exportable, Facet: h.Facet}
+		level, err := policy.ParseLevel(r.TLP)
+		if err == nil {
+			var a policy.Audience
+			a, err = policy.ParseAudience(r.Audience)
+			if err == nil {
+				h := policy.HandlingOf(policy.Policy{Level: level, Audience: a, Caveats: r.Caveats})
+				v.Handling = &Handling{Reshare: h.Reshare, Exportable: h.Exportable, Facet: h.Facet}
+			}
+		}
+		if err != nil {
+			// Indexed rows passed these checks when they were stored.
+			n.log.Error("an indexed record has no valid policy: shown without handling rules", "cid", r.CID, "err", err)
 		}
 		if !r.Retracted {
 			body, err := n.bodyOf(r.CID)
@@ -165,7 +174,10 @@ func (n *Node) Show(cid string) (RecordView, error) {
 	if err != nil {
 		return RecordView{}, err
 	}
-	r, ok := n.lookup(c.String())
+	r, ok, err := n.lookupErr(c.String())
+	if err != nil {
+		return RecordView{}, err
+	}
 	if !ok {
 		return RecordView{}, fmt.Errorf("%w: %s", ErrNotFound, cid)
 	}
@@ -187,7 +199,10 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	target, ok := n.lookup(c.String())
+	target, ok, err := n.lookupErr(c.String())
+	if err != nil {
+		return "", err
+	}
 	if !ok {
 		return "", fmt.Errorf("%w: %s", ErrNotFound, cid)
 	}
@@ -337,22 +352,48 @@ func (n *Node) bodyOf(cid string) (json.RawMessage, error) {
 }
 
 // lookup finds a record's index row; while the index is still being built
-// at start, it opens the record straight from the store instead.
+// at start, it opens the record straight from the store instead. A store
+// that cannot be read is logged, never taken for "no such record"; callers
+// that can report it use lookupErr.
 func (n *Node) lookup(cid string) (index.Row, bool) {
-	if r, ok := n.index.Get(cid); ok || n.IndexReady() {
-		return r, ok
+	r, ok, err := n.lookupErr(cid)
+	if err != nil {
+		n.log.Error("cannot read a record from the store", "cid", cid, "err", err)
 	}
-	if st, err := n.store.Stub(cid); err == nil && st != nil {
-		return n.stubRow(*st)
+	return r, ok
+}
+
+// lookupErr is lookup with the store's errors: ok is false with a nil error
+// only when the node holds no record under cid that it may read.
+func (n *Node) lookupErr(cid string) (index.Row, bool, error) {
+	if r, ok := n.index.Get(cid); ok || n.IndexReady() {
+		return r, ok, nil
+	}
+	st, err := n.store.Stub(cid)
+	if err != nil {
+		return index.Row{}, false, fmt.Errorf("failed to read the stub of %s: %w", cid, err)
+	}
+	if st != nil {
+		r, ok := n.stubRow(*st)
+		return r, ok, nil
 	}
 	env, err := n.stored(cid)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrRetracted) {
+		return index.Row{}, false, nil
+	}
 	if err != nil {
-		return index.Row{}, false
+		return index.Row{}, false, fmt.Errorf("failed to read %s from the store: %w", cid, err)
 	}
 	plain, err := n.openEnvelope(env, cid)
+	if errors.Is(err, crypto.ErrNotRecipient) || errors.Is(err, ErrNoSenderKey) {
+		return index.Row{}, false, nil // held for relaying, not ours to read
+	}
 	if err != nil {
-		return index.Row{}, false
+		return index.Row{}, false, fmt.Errorf("failed to open %s: %w", cid, err)
 	}
 	r, err := n.rowOf(cid, env, plain)
-	return r, err == nil
+	if err != nil {
+		return index.Row{}, false, err
+	}
+	return r, true, nil
 }
