@@ -339,15 +339,10 @@ func decodeAuditLine(raw []byte, peerID string) (AuditEntry, error) {
 var ErrAuditLocked = store.ErrLocked
 
 // VerifyAudit checks a stopped node's audit log in dir against the head
-// anchored in its store. It fails with an error wrapping [ErrAuditLocked]
-// while the node runs.
+// anchored in its store, changing neither. It fails with an error wrapping
+// [ErrAuditLocked] while the node runs.
 func VerifyAudit(dir, peerID string) (AuditReport, error) {
-	st, err := store.Open(filepath.Join(dir, StoreFile), store.WithLockTimeout(200*time.Millisecond))
-	if err != nil {
-		return AuditReport{}, err
-	}
-	defer st.Close()
-	anchor, ok, err := st.AuditHead()
+	anchor, ok, err := store.ReadAuditHead(filepath.Join(dir, StoreFile), 200*time.Millisecond)
 	if err != nil {
 		return AuditReport{}, err
 	}
