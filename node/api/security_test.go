@@ -220,3 +220,23 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestAuditOverAPI: the running node checks its own audit log for the CLI,
+// and /metrics carries the tamper flag.
+func TestAuditOverAPI(t *testing.T) {
+	a := startAPI(t)
+	if _, err := a.client().Publish(context.Background(), example(t, "indicator-green.json"), apiclient.PublishOptions{}, func(apiclient.PublishEvent) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	r, err := a.client().VerifyAudit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Intact() || r.Lines != 1 || r.Anchor == nil || *r.Anchor != r.Head {
+		t.Errorf("audit report %+v, want one intact line, anchored", r)
+	}
+	status, body, _ := a.do("GET", "/metrics", a.token, nil)
+	if status != 200 || !strings.Contains(string(body), "\nursic_audit_tampered 0\n") {
+		t.Errorf("/metrics: status %d, want ursic_audit_tampered 0 in:\n%s", status, body)
+	}
+}
