@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -72,37 +73,52 @@ func TestAuditTampering(t *testing.T) {
 		name    string
 		alter   func(tn *testNode, lines [][]byte)
 		mention string
+		// atStart is what the start records, if not mention: a start checks
+		// signatures only after the anchored line, whose hash pins the rest.
+		atStart string
 	}{
-		{"truncate", func(tn *testNode, lines [][]byte) { tn.writeAudit(lines[:2]) }, "truncated"},
-		{"truncate to nothing", func(tn *testNode, lines [][]byte) { tn.writeAudit(nil) }, "deleted"},
+		{"truncate", func(tn *testNode, lines [][]byte) { tn.writeAudit(lines[:2]) }, "truncated", ""},
+		{"truncate to nothing", func(tn *testNode, lines [][]byte) { tn.writeAudit(nil) }, "deleted", ""},
 		{"delete the file", func(tn *testNode, lines [][]byte) {
 			if err := os.Remove(tn.auditPath()); err != nil {
 				t.Fatal(err)
 			}
-		}, "deleted"},
+		}, "deleted", ""},
 		{"append a field to a line", func(tn *testNode, lines [][]byte) {
 			lines[1] = bytes.Replace(lines[1], []byte(`}`+"\n"), []byte(`,"note":"unsigned"}`+"\n"), 1)
 			tn.writeAudit(lines)
-		}, "line 2: not an audit entry"},
+		}, "line 2: not an audit entry", ""},
 		{"append a field to the last line", func(tn *testNode, lines [][]byte) {
 			last := len(lines) - 1
 			lines[last] = bytes.Replace(lines[last], []byte(`}`+"\n"), []byte(`,"note":"unsigned"}`+"\n"), 1)
 			tn.writeAudit(lines)
-		}, "not an audit entry"},
+		}, "not an audit entry", ""},
 		{"re-encode a line", func(tn *testNode, lines [][]byte) {
 			lines[0] = bytes.Replace(lines[0], []byte(`,"event"`), []byte(`, "event"`), 1)
 			tn.writeAudit(lines)
-		}, "line 1: not in canonical form"},
+		}, "line 1: not in canonical form", ""},
 		{"edit a line", func(tn *testNode, lines [][]byte) {
 			lines[2] = bytes.Replace(lines[2], []byte(`"event":"publish"`), []byte(`"event":"publisx"`), 1)
 			tn.writeAudit(lines)
-		}, "line 3: signature does not verify"},
+		}, "line 3: signature does not verify", "line 4: does not name the hash of line 3"},
+		{"edit a line and re-chain the rest", func(tn *testNode, lines [][]byte) {
+			lines[1] = bytes.Replace(lines[1], []byte(`"event":"publish"`), []byte(`"event":"publisx"`), 1)
+			for i := 2; i < len(lines); i++ {
+				var e map[string]any
+				if err := json.Unmarshal(lines[i], &e); err != nil {
+					t.Fatal(err)
+				}
+				sum := sha256.Sum256(bytes.TrimSuffix(lines[i-1], []byte("\n")))
+				lines[i] = bytes.Replace(lines[i], []byte(`"prev":"`+e["prev"].(string)+`"`), []byte(`"prev":"`+hex.EncodeToString(sum[:])+`"`), 1)
+			}
+			tn.writeAudit(lines)
+		}, "line 2: signature does not verify", ""},
 		{"remove a middle line", func(tn *testNode, lines [][]byte) {
 			tn.writeAudit(append(lines[:1:1], lines[2:]...))
-		}, "line 2: sequence 3 after 1"},
+		}, "line 2: sequence 3 after 1", ""},
 		{"append an unsigned line", func(tn *testNode, lines [][]byte) {
 			tn.writeAudit(append(lines, []byte(`{"seq":5,"event":"publish"}`+"\n")))
-		}, "line 5"},
+		}, "line 5", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -140,9 +156,15 @@ func TestAuditTampering(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(r.Recorded) != 1 || !strings.Contains(r.Recorded[0], tt.mention) {
-				t.Errorf("recorded %q, want the finding naming %q", r.Recorded, tt.mention)
+			atStart := tt.atStart
+			if atStart == "" {
+				atStart = tt.mention
 			}
+			if len(r.Recorded) != 1 || !strings.Contains(r.Recorded[0], atStart) {
+				t.Errorf("recorded %q, want the finding naming %q", r.Recorded, atStart)
+			}
+			// verify still checks every signature of the altered lines.
+			wantProblem(t, r, tt.mention)
 			tn.reopen()
 			if !tn.status().AuditTampered {
 				t.Error("after a second restart: audit_tampered is false, want the recorded finding to keep it")
