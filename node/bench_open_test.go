@@ -1,7 +1,7 @@
 package node_test
 
-// Benchmarks of the reader's per-record cost (DESIGN §7 "Size
-// independence" and the crypto floor of "Bulk sync"). They run only with
+// Benchmarks of the reader's per-record cost (size
+// independence, and the crypto floor of bulk sync; docs/BENCHMARKS.md). They run only with
 // -bench:
 //
 //	go test ./node -run '^$' -bench 'OpenGroupRecord|CryptoFloor'
@@ -49,7 +49,7 @@ func benchOpenGroupRecord(b *testing.B, members int) {
 
 // BenchmarkCryptoFloor is the crypto floor of bulk sync: decode + verify +
 // open of 1 KiB group records, on one core and on all cores (GOMAXPROCS);
-// rec/s is the figure DESIGN §7 compares sync against.
+// rec/s is the figure the bulk-sync target is compared against.
 func BenchmarkCryptoFloor(b *testing.B) {
 	envs, key := benchGroupEnvelopes(b, 9, 256)
 	b.Run("1core", func(b *testing.B) {

@@ -7,7 +7,7 @@
 // for live views. All methods are safe for concurrent use: readers see consistent snapshots and
 // never see a half-applied change.
 //
-// Memory is the constraint that shapes this package (DESIGN.md §7: 1,000,000 records in 1.5 GiB):
+// Memory is the constraint that shapes this package (1,000,000 records in 1.5 GiB, docs/BENCHMARKS.md):
 // a row holds no text, repeated strings are shared (see rec.go), and words are indexed in
 // posting lists that turn into bitmaps once a word is common (see words.go).
 package index
@@ -25,7 +25,7 @@ import (
 	memdb "github.com/hashicorp/go-memdb"
 )
 
-// MaxTxnRows is the most rows Insert writes in one memdb transaction (DESIGN.md §2: larger
+// MaxTxnRows is the most rows Insert writes in one memdb transaction (larger
 // transactions overflow go-memdb's bounded cache of modified radix nodes, and Commit then walks
 // the whole tree to notify watchers). BenchmarkInsert100k with CID-shaped keys measured 5,000
 // faster than 2,000 (2.8 s against 3.4 s for 100,000 rows).

@@ -2,8 +2,8 @@ package store
 
 // The store's file is memory-mapped by bbolt, and every envelope read or written (a start's
 // index rebuild, a peer's bulk sync) leaves pages mapped in the node's address space, where they
-// count towards its RSS: 1,000,000 records are ~2.6 GiB of file, more than DESIGN.md §7 allows
-// the whole node. The pages are clean and shared with the kernel's page cache, so the node drops
+// count towards its RSS: 1,000,000 records are ~2.6 GiB of file, more than the memory target
+// (docs/BENCHMARKS.md) allows the whole node. The pages are clean and shared with the kernel's page cache, so the node drops
 // its mapping of them when too many are mapped; the next read of a page maps it again from the
 // page cache (a minor fault, no I/O).
 //
