@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// Nothing acknowledged is lost (SECURITY.md, README). These tests kill a real node
+// Nothing acknowledged is lost. These tests kill a real node
 // process with SIGKILL right after publish acknowledged records, restart it,
 // and check that every acknowledged CID is listed.
 //
