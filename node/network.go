@@ -15,7 +15,8 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/ursic/ursic/node/p2p"
-	"github.com/ursic/ursic/node/store"
+	"github.com/ursic/ursic/node/receive"
+	"github.com/ursic/ursic/share"
 )
 
 // SyncProtocol is the libp2p protocol ID of record sync (share/SPEC.md).
@@ -56,6 +57,8 @@ type federation struct {
 	limits   map[peer.ID]*rate.Limiter // stream rate per peer
 	pulls    map[peer.ID]*sync.Mutex   // one pull per peer at a time
 
+	checker *receive.Checker
+
 	stats netStats
 }
 
@@ -76,7 +79,8 @@ func (n *Node) Start(ctx context.Context) error {
 	if n.net != nil {
 		return fmt.Errorf("node already started")
 	}
-	nw := &federation{n: n, since: map[peer.ID]time.Time{}, sessions: map[peer.ID]bool{}, kick: map[peer.ID]chan struct{}{}}
+	nw := &federation{n: n, since: map[peer.ID]time.Time{}, sessions: map[peer.ID]bool{}, kick: map[peer.ID]chan struct{}{},
+		checker: receive.NewChecker(n.PeerID(), n.ent, n.store.Has)}
 	nw.gate = p2p.NewGate(func(p peer.ID, dir network.Direction) {
 		nw.stats.refusedAtHandshake.Add(1)
 		n.log.Warn("refused a peer that is not on the roster", "peer", p.String(), "direction", dir.String())
@@ -250,23 +254,25 @@ func cmpString(a, b string) int {
 	return 0
 }
 
-// push sends newly stored envelopes to every connected peer entitled to
-// read their log. Nobody else is sent anything, not even ciphertext.
-func (nw *federation) push(entries []store.Entry) {
+// push sends newly stored envelopes to every connected peer that may hold
+// each of them (receive.Entitlement, per envelope). Nobody else is sent
+// anything, not even ciphertext.
+func (nw *federation) push(envs []*share.Envelope, raws [][]byte) {
+	self := nw.n.PeerID()
 	for _, p := range nw.host.Network().Peers() {
-		var envs [][]byte
-		for _, e := range entries {
-			if nw.n.mayReceive(e.Author, e.Log, p.String()) {
-				envs = append(envs, e.Envelope)
+		var out [][]byte
+		for i, env := range envs {
+			if nw.n.ent.MayRelay(&env.Header, self, p.String()) {
+				out = append(out, raws[i])
 			}
 		}
-		if len(envs) == 0 {
+		if len(out) == 0 {
 			continue
 		}
 		nw.wg.Add(1)
 		go func() {
 			defer nw.wg.Done()
-			if err := nw.sendPush(p, envs); err != nil {
+			if err := nw.sendPush(p, out); err != nil {
 				nw.n.log.Debug("push failed; anti-entropy will catch up", "peer", p.String(), "err", err)
 			}
 		}()

@@ -13,8 +13,8 @@ import (
 
 	"github.com/ursic/ursic/crypto"
 	"github.com/ursic/ursic/node/index"
+	"github.com/ursic/ursic/node/receive"
 	"github.com/ursic/ursic/node/store"
-	"github.com/ursic/ursic/policy"
 	"github.com/ursic/ursic/share"
 )
 
@@ -42,8 +42,8 @@ type Node struct {
 
 	net *federation // nil until Start
 
-	policyMu sync.Mutex
-	policies map[string]policy.Policy // log policy cache, by author\x00log
+	ent *receive.Entitlement // who may hold each envelope
+	cat *receive.Catalogue   // each log's entries by class, for Hello and serving
 
 	unreadable atomic.Int64 // envelopes held (for relaying) that this node cannot open
 
@@ -96,6 +96,8 @@ func Open(h *Home, opt Options) (*Node, error) {
 		return nil, err
 	}
 	n := &Node{home: h, store: st, index: ix, keys: newSenderKeys(), log: lg, chain: chain, heads: map[string]logHead{}, started: time.Now()}
+	n.ent = receive.NewEntitlement(rosterViews{n})
+	n.cat = receive.NewCatalogue(st, n.ent, h.Identity.PeerID())
 	au, err := openAudit(h, st, lg)
 	if err != nil {
 		st.Close()
@@ -334,12 +336,7 @@ func (n *Node) stubRow(s store.Stub) (index.Row, bool) {
 		return index.Row{}, false
 	}
 	h := env.Header
-	p, err := headerPolicyOf(&h)
-	if err != nil {
-		n.log.Error("stored retraction stub has no valid policy", "cid", s.CID, "err", err)
-		return index.Row{}, false
-	}
-	if h.Author != n.PeerID() && !policy.MayReceive(n.roster(), p, h.Author, n.PeerID()) {
+	if !n.ent.MayHold(&h, n.PeerID()) {
 		return index.Row{}, false
 	}
 	return index.Row{

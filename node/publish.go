@@ -152,14 +152,17 @@ func (n *Node) Publish(ctx context.Context, records [][]byte, opt PublishOptions
 			return err
 		}
 	}
-	n.pubMu.Lock()
-	defer n.pubMu.Unlock()
 	for start := 0; start < len(drafts); start += publishBatch {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		end := min(start+publishBatch, len(drafts))
+		// The lock is taken per batch, so that a roster change (which takes
+		// it too) waits for one batch at most, and the batches after it are
+		// planned under the new roster.
+		n.pubMu.Lock()
 		cids, err := n.publishLocked(drafts[start:end])
+		n.pubMu.Unlock()
 		if err != nil {
 			return err
 		}
@@ -173,7 +176,19 @@ func (n *Node) Publish(ctx context.Context, records [][]byte, opt PublishOptions
 }
 
 // publishLocked seals one batch, commits it in one transaction and indexes it.
+// Recipients are decided again here, under the lock that roster changes also
+// take, so that every envelope of the batch is sealed to the readers of the
+// roster version its header names: a roster change during a long publish
+// re-plans the batches after it.
 func (n *Node) publishLocked(drafts []*Draft) ([]string, error) {
+	roster := n.roster()
+	for _, d := range drafts {
+		recips, err := policy.Recipients(roster, d.Policy, n.PeerID())
+		if err != nil {
+			return nil, &RecordError{Err: fmt.Errorf("the roster changed while publishing: %w", err)}
+		}
+		d.Recipients = recips
+	}
 	var plans []*sealPlan
 	last := make([]int, len(drafts)) // index in plans of each draft's own envelope
 	b := n.newBatch()
@@ -222,8 +237,13 @@ func (n *Node) commit(out []sealed, heads map[string]logHead) error {
 	if err := n.index.Insert(rows); err != nil {
 		return err
 	}
+	envs, raws := make([]*share.Envelope, len(out)), make([][]byte, len(out))
+	for i, s := range out {
+		n.cat.Note(&s.env.Header)
+		envs[i], raws[i] = s.env, s.entry.Envelope
+	}
 	if n.net != nil {
-		n.net.push(entries)
+		n.net.push(envs, raws)
 	}
 	return nil
 }

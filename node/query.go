@@ -232,13 +232,13 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 		return "", err
 	}
 	p := policy.Policy{Level: level, Audience: aud, Caveats: target.Caveats}
+
+	n.pubMu.Lock() // the roster stays as it is until the retraction is stored
+	defer n.pubMu.Unlock()
 	recips, err := policy.Recipients(n.roster(), p, n.PeerID())
 	if err != nil {
 		return "", err
 	}
-
-	n.pubMu.Lock()
-	defer n.pubMu.Unlock()
 	b := n.newBatch()
 	plans, err := b.plan(share.KindRetraction, rec.Body, rec, p, recips)
 	if err != nil {
@@ -276,10 +276,23 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 		return "", err
 	}
 	n.log.Info("record retracted", "cid", target.CID, "by", s.entry.CID)
+	n.cat.Note(&s.env.Header)
 	if n.net != nil {
-		n.net.push([]store.Entry{s.entry})
+		n.net.push([]*share.Envelope{s.env}, [][]byte{s.entry.Envelope})
 	}
 	return s.entry.CID, nil
+}
+
+// Envelope returns the stored bytes of the envelope cid (ciphertext, as it
+// travels): the record's own, a retracted record's stub, or an equivocating
+// copy kept as evidence.
+func (n *Node) Envelope(cid string) ([]byte, error) {
+	raw, err := n.store.Get(cid)
+	var re *store.RetractedError
+	if errors.As(err, &re) && len(re.Stub.Envelope) > 0 {
+		return re.Stub.Envelope, nil
+	}
+	return raw, err
 }
 
 // Status is a summary of the node for `ursic status`.

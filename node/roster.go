@@ -28,13 +28,14 @@ var ErrRosterNotNewer = errors.New("roster is not newer than the one installed")
 type rosterChain struct {
 	pin      string
 	versions map[uint64]*share.Roster
+	views    map[uint64]*policy.Roster // each version's policy view, built once when it is added
 	current  *share.Roster
 }
 
 // loadRosterChain reads and re-verifies every stored roster version from the
 // pinned genesis: a tampered file in the home is an error, not a new truth.
 func loadRosterChain(dir string) (*rosterChain, error) {
-	c := &rosterChain{versions: map[uint64]*share.Roster{}}
+	c := &rosterChain{versions: map[uint64]*share.Roster{}, views: map[uint64]*policy.Roster{}}
 	pin, err := os.ReadFile(filepath.Join(dir, GenesisPinFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return c, nil
@@ -97,6 +98,7 @@ func (c *rosterChain) verify(r *share.Roster) error {
 
 func (c *rosterChain) add(r *share.Roster) {
 	c.versions[r.Version] = r
+	c.views[r.Version] = r.View()
 	c.current = r
 	if r.Version == 1 && c.pin == "" {
 		c.pin = r.Hash()
@@ -167,6 +169,10 @@ func RosterVersionAt(dir string, v uint64) (*share.Roster, error) {
 // updates the connection gate, closes connections to removed members at once
 // and makes group senders rotate their keys before publishing again.
 func (n *Node) ApplyRoster(r *share.Roster) error {
+	// A publish batch decides its recipients and seals under one roster
+	// version: the roster changes only between batches.
+	n.pubMu.Lock()
+	defer n.pubMu.Unlock()
 	n.rmu.Lock()
 	if err := n.chain.verify(r); err != nil {
 		n.rmu.Unlock()
@@ -213,13 +219,28 @@ func (n *Node) rosterAt(v uint64) *share.Roster {
 // roster is the membership view policy decides over. With no roster a node
 // is a consortium of one: `members` is itself.
 func (n *Node) roster() *policy.Roster {
-	if r := n.Roster(); r != nil {
-		return r.View()
+	n.rmu.RLock()
+	defer n.rmu.RUnlock()
+	if r := n.chain.current; r != nil {
+		return n.chain.views[r.Version]
 	}
+	return n.rosterOfOne()
+}
+
+func (n *Node) rosterOfOne() *policy.Roster {
 	return &policy.Roster{
 		Members:   []policy.Member{{PeerID: n.PeerID(), Name: n.home.Config.Name, Role: policy.RoleMember}},
 		Executive: []string{n.PeerID()},
 	}
+}
+
+// rosterViews gives receive the policy view of each roster version held.
+type rosterViews struct{ n *Node }
+
+func (v rosterViews) View(version uint64) *policy.Roster {
+	v.n.rmu.RLock()
+	defer v.n.rmu.RUnlock()
+	return v.n.chain.views[version]
 }
 
 func (n *Node) rosterVersion() uint64 {

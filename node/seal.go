@@ -82,12 +82,12 @@ func (b *batch) plan(kind string, plain []byte, rec *share.Record, p policy.Poli
 	if pending := b.epochs[group]; pending != nil {
 		ep, cur = pending, *pending // started earlier in this batch; its CID comes when it is signed
 	}
-	if !ok || !slices.Equal(cur.members, readers) {
+	if !ok || !slices.Equal(cur.members, readers) || (b.epochs[group] == nil && n.keysChanged(cur, readers)) {
 		k, err := crypto.NewGroupKey()
 		if err != nil {
 			return nil, err
 		}
-		ep = &ownEpoch{epoch: cur.epoch + 1, members: slices.Clone(readers), key: k}
+		ep = &ownEpoch{epoch: cur.epoch + 1, members: slices.Clone(readers), roster: n.rosterVersion(), key: k}
 		body, err := share.NewSenderKeyBody(group, ep.epoch, ep.members, k).Marshal()
 		if err != nil {
 			return nil, err

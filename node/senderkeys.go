@@ -25,6 +25,7 @@ type senderKeyID struct {
 type ownEpoch struct {
 	epoch   uint64
 	members []string // sorted peer IDs the key was given to
+	roster  uint64   // the roster version whose member cards it was sealed to
 	cid     string   // the senderkey record
 	key     *crypto.GroupKey
 }
@@ -47,8 +48,9 @@ func (s *senderKeys) get(author, group string, epoch uint64) *crypto.GroupKey {
 	return s.keys[senderKeyID{author, group, epoch}]
 }
 
-// learn records a senderkey body opened from an envelope by author.
-func (s *senderKeys) learn(self, author, cid string, b *share.SenderKeyBody) error {
+// learn records a senderkey body opened from an envelope by author, written
+// under roster version roster.
+func (s *senderKeys) learn(self, author, cid string, roster uint64, b *share.SenderKeyBody) error {
 	k, err := crypto.ParseGroupKey(b.Key)
 	if err != nil {
 		return err
@@ -57,7 +59,7 @@ func (s *senderKeys) learn(self, author, cid string, b *share.SenderKeyBody) err
 	defer s.mu.Unlock()
 	s.keys[senderKeyID{author, b.Group, b.Epoch}] = k
 	if author == self && b.Epoch >= s.own[b.Group].epoch {
-		s.own[b.Group] = ownEpoch{epoch: b.Epoch, members: slices.Clone(b.Members), cid: cid, key: k}
+		s.own[b.Group] = ownEpoch{epoch: b.Epoch, members: slices.Clone(b.Members), roster: roster, cid: cid, key: k}
 	}
 	return nil
 }
@@ -84,7 +86,7 @@ func (n *Node) openEnvelope(env *share.Envelope, cid string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := n.keys.learn(n.PeerID(), env.Header.Author, cid, b); err != nil {
+		if err := n.keys.learn(n.PeerID(), env.Header.Author, cid, env.Header.RosterVersion, b); err != nil {
 			return nil, err
 		}
 	}
@@ -106,4 +108,30 @@ func (n *Node) ageRecipients(ids []string) ([]age.Recipient, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// keysChanged reports whether any of readers has another age recipient on
+// the current roster than on the roster ep was sealed under: a member that
+// replaced its key must not be left with a group key sealed to the old one,
+// which may be compromised.
+func (n *Node) keysChanged(ep ownEpoch, readers []string) bool {
+	cur := n.Roster()
+	if cur == nil || ep.roster == cur.Version {
+		return false
+	}
+	old := n.rosterAt(ep.roster)
+	if old == nil {
+		return true // cannot tell: rotate
+	}
+	for _, id := range readers {
+		if id == n.PeerID() {
+			continue
+		}
+		mo, okOld := old.Member(id)
+		mc, okCur := cur.Member(id)
+		if !okOld || !okCur || mo.Recipient != mc.Recipient {
+			return true
+		}
+	}
+	return false
 }

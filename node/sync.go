@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/ursic/ursic/node/index"
+	"github.com/ursic/ursic/node/receive"
 	"github.com/ursic/ursic/node/store"
 	"github.com/ursic/ursic/policy"
 	"github.com/ursic/ursic/share"
@@ -97,7 +97,9 @@ func (nw *federation) reject(p peer.ID, what string, err error) {
 	nw.n.log.Warn("rejected from peer", "peer", p.String(), "what", what, "err", err)
 }
 
-// helloFor is this node's Hello to p: heads of the logs p may read.
+// helloFor is this node's Hello to p: for each log, the head of what p may
+// hold of it (see receive.Catalogue.HeadFor), and no log of which p may hold
+// nothing.
 func (nw *federation) helloFor(p peer.ID) *share.Hello {
 	h := &share.Hello{RosterVersion: nw.n.rosterVersion(), Heads: []share.LogHead{}}
 	if r := nw.n.Roster(); r != nil {
@@ -109,14 +111,26 @@ func (nw *federation) helloFor(p peer.ID) *share.Hello {
 		return h
 	}
 	for _, lh := range heads {
-		if !nw.n.mayReceive(lh.Author, lh.Log, p.String()) {
-			continue
-		}
-		c, err := share.ParseCID(lh.CID)
+		seq, err := nw.n.cat.HeadFor(lh.Author, lh.Log, p.String())
 		if err != nil {
+			if !errors.Is(err, receive.ErrNothingFor) {
+				nw.n.log.Error("failed to read a log's entries", "author", lh.Author, "log", lh.Log, "err", err)
+			}
 			continue
 		}
-		h.Heads = append(h.Heads, share.LogHead{Author: lh.Author, Log: lh.Log, Seq: lh.Seq, CID: c.Bytes()})
+		c := lh.CID
+		if seq != lh.Seq {
+			if c, err = nw.n.store.CIDAt(lh.Author, lh.Log, seq); err != nil {
+				nw.n.log.Error("failed to read a log position", "author", lh.Author, "log", lh.Log, "seq", seq, "err", err)
+				continue
+			}
+		}
+		cc, err := share.ParseCID(c)
+		if err != nil {
+			nw.n.log.Error("a stored CID does not parse", "cid", c, "err", err)
+			continue
+		}
+		h.Heads = append(h.Heads, share.LogHead{Author: lh.Author, Log: lh.Log, Seq: seq, CID: cc.Bytes()})
 	}
 	return h
 }
@@ -239,10 +253,10 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 			continue // the peer had nothing after all; do not spin
 		}
 		if after, _, err := nw.n.store.Head(lh.Author, lh.Log); err == nil && after == ours {
-			// Envelopes came but none extended the log (a gap, another
-			// log's entries, copies we hold): a bad answer. Asking again
-			// would spin for as long as the peer liked.
-			nw.reject(p, "range answer", fmt.Errorf("asked for %s %s %d..%d, got %d envelopes and none extends the log", lh.Author, lh.Log, ours+1, lh.Seq, got))
+			// Envelopes came but none extended the log (copies we hold,
+			// stubs nobody vouches for): asking again would spin for as
+			// long as the peer liked, so this log waits for the next round.
+			nw.n.log.Debug("a range answer did not extend the log", "peer", p.String(), "author", lh.Author, "log", lh.Log, "from", ours+1, "got", got)
 		}
 	}
 	return nil
@@ -262,7 +276,7 @@ func (nw *federation) pullLog(p peer.ID, author, log string, ours, theirs uint64
 	defer cancel()
 	type frame struct {
 		m   *share.Envelopes
-		req *asked
+		req *receive.Asked
 		err error
 	}
 	frames := make(chan frame, 2)
@@ -276,11 +290,20 @@ func (nw *federation) pullLog(p peer.ID, author, log string, ours, theirs uint64
 				return false
 			}
 		}
-		for from := ours + 1; from <= theirs; from += pullBatch {
-			req := &asked{author: author, log: log, from: from}
-			to := min(theirs, from+pullBatch-1)
-			if !nw.readRange(ctx, p, req, to, func(m *share.Envelopes, err error) bool { return send(frame{m, req, err}) }) {
+		// An empty answer is not the end: a range may hold only entries
+		// this node may not hold. A run of maxEmptyRanges ends the pull, so a
+		// Hello naming a far head costs a bounded number of requests.
+		empty := 0
+		for from := ours + 1; from <= theirs && empty < maxEmptyRanges; from += pullBatch {
+			req := &receive.Asked{Author: author, Log: log, From: from, To: min(theirs, from+pullBatch-1)}
+			got, ok := nw.readRange(ctx, p, req, func(m *share.Envelopes, err error) bool { return send(frame{m, req, err}) })
+			if !ok {
 				return
+			}
+			if got == 0 {
+				empty++
+			} else {
+				empty = 0
 			}
 		}
 	}()
@@ -290,16 +313,18 @@ func (nw *federation) pullLog(p peer.ID, author, log string, ours, theirs uint64
 		// Frames are stored storeBatch envelopes at a time: a bbolt
 		// transaction rewrites every page it touches, and random CIDs touch
 		// a page each, so fewer, larger transactions rewrite far less.
+		// A stub at the end of a batch waits for the next one, whose first
+		// entry confirms its CID (receive.ConfirmStubs).
 		var (
 			err     error
 			pending []*received
 		)
 		flush := func() {
 			if err == nil && len(pending) > 0 {
-				var gap bool
-				if gap, err = nw.store(p, pending); gap && err == nil {
-					cancel() // the rest cannot be stored after a gap
-				}
+				var carry []*received
+				carry, err = nw.storeRange(p, pending)
+				pending = append(pending[:0], carry...)
+				return
 			}
 			pending = pending[:0]
 		}
@@ -320,7 +345,7 @@ func (nw *federation) pullLog(p peer.ID, author, log string, ours, theirs uint64
 			break
 		}
 		total += len(f.m.Envs)
-		ok, bad := nw.prepare(f.m, f.req)
+		ok, bad := nw.prepare(p, f.m, f.req)
 		prepared <- ok
 		if bad != nil {
 			err = bad
@@ -337,14 +362,13 @@ func (nw *federation) pullLog(p peer.ID, author, log string, ours, theirs uint64
 
 // readRange asks p for one range and hands each frame of the answer to
 // yield, until the last frame, an error (also handed to yield) or yield
-// returning false. It reports whether the range was read to its end and held
-// envelopes: an empty answer ends the pull, however far the peer's Hello
-// said its log went.
-func (nw *federation) readRange(ctx context.Context, p peer.ID, req *asked, to uint64, yield func(*share.Envelopes, error) bool) bool {
-	s, _, done, err := nw.request(p, &share.Message{GetRange: &share.GetRange{Author: req.author, Log: req.log, From: req.from, To: to}}, streamTimeout)
+// returning false. It returns how many envelopes came and whether the answer
+// was read to its end.
+func (nw *federation) readRange(ctx context.Context, p peer.ID, req *receive.Asked, yield func(*share.Envelopes, error) bool) (int, bool) {
+	s, _, done, err := nw.request(p, &share.Message{GetRange: &share.GetRange{Author: req.Author, Log: req.Log, From: req.From, To: req.To}}, streamTimeout)
 	if err != nil {
 		yield(nil, err)
-		return false
+		return 0, false
 	}
 	defer done()
 	stop := context.AfterFunc(ctx, func() { s.Reset() }) // a cancelled pull unblocks the read
@@ -359,25 +383,30 @@ func (nw *federation) readRange(ctx context.Context, p peer.ID, req *asked, to u
 			if ctx.Err() == nil {
 				yield(nil, err)
 			}
-			return false
+			return n, false
 		}
 		n += len(m.Envelopes.Envs)
 		if !yield(m.Envelopes, nil) {
-			return false
+			return n, false
 		}
 		if !m.Envelopes.More {
-			return n > 0
+			return n, true
 		}
 	}
 }
 
-// serveRange answers GetRange with the entries p is entitled to. A log p
-// may not read is answered exactly like a log that does not exist.
+// serveRange answers GetRange with the entries of the range that p may hold
+// (receive.Catalogue), stubs for retracted ones. It never passes over a
+// position this node does not hold: it cannot vouch that p may not hold what
+// is there, so the answer ends before it and p asks another peer. A log p
+// may hold nothing of is answered exactly like a log that does not exist.
 func (nw *federation) serveRange(s network.Stream, p peer.ID, g *share.GetRange) error {
 	if g.To < g.From || g.To-g.From >= share.MaxRange {
 		return share.WriteMessage(s, &share.Message{Error: &share.WireError{Code: "bad-request", Message: "range too large"}})
 	}
-	if !nw.n.mayReceive(g.Author, g.Log, p.String()) {
+	allowed, contig, err := nw.n.cat.Filter(g.Author, g.Log, p.String())
+	if err != nil {
+		nw.n.log.Error("failed to read a log's entries", "author", g.Author, "log", g.Log, "err", err)
 		return share.WriteMessage(s, &share.Message{Envelopes: &share.Envelopes{}})
 	}
 	batch := &share.Envelopes{}
@@ -389,7 +418,15 @@ func (nw *federation) serveRange(s network.Stream, p peer.ID, g *share.GetRange)
 		size = 0
 		return err
 	}
-	err := nw.n.store.Range(g.Author, g.Log, g.From, g.To, func(e store.Entry) error {
+	next := g.From
+	err = nw.n.store.Range(g.Author, g.Log, g.From, min(g.To, contig), func(e store.Entry) error {
+		if e.Seq != next {
+			return errStopRange // a position not held
+		}
+		next++
+		if !allowed(e.Seq) {
+			return nil
+		}
 		raw, c := e.Envelope, []byte(nil)
 		if e.Stub != nil {
 			if len(e.Stub.Envelope) == 0 {
@@ -421,6 +458,9 @@ func (nw *federation) serveRange(s network.Stream, p peer.ID, g *share.GetRange)
 }
 
 var errStopRange = errors.New("stop")
+
+// maxEmptyRanges is how many empty range answers in a row end a pull.
+const maxEmptyRanges = 100
 
 // Per-peer stream rate: generous for honest sync (a bulk pull opens one
 // stream per 2,048 entries, a publish one push per batch) and small enough
@@ -517,250 +557,140 @@ func (nw *federation) sendPush(p peer.ID, envs [][]byte) error {
 	return nil
 }
 
-// mayReceive reports whether peer is entitled to the log (author, log),
-// judged by the policy in the log's head envelope against the current
-// roster. Fail closed: any doubt is no.
-func (n *Node) mayReceive(author, log, peerID string) bool {
-	p, ok := n.logPolicy(author, log)
-	if !ok {
-		return false
-	}
-	return policy.MayReceive(n.roster(), p, author, peerID)
-}
-
-// logPolicy returns the policy of a log from its entries' header (all entries
-// of a log share its audience), caching it.
-func (n *Node) logPolicy(author, log string) (policy.Policy, bool) {
-	key := author + "\x00" + log
-	n.policyMu.Lock()
-	p, ok := n.policies[key]
-	n.policyMu.Unlock()
-	if ok {
-		return p, true
-	}
-	var found *share.Header
-	n.store.Range(author, log, 1, 1<<62, func(e store.Entry) error {
-		raw := e.Envelope
-		if raw == nil && e.Stub != nil {
-			raw = e.Stub.Envelope
-		}
-		if env, err := share.Decode(raw); err == nil {
-			found = &env.Header
-			return errStopRange
-		}
-		return nil
-	})
-	if found == nil {
-		return policy.Policy{}, false
-	}
-	p, err := headerPolicyOf(found)
-	if err != nil {
-		return policy.Policy{}, false
-	}
-	n.cacheLogPolicy(key, p)
-	return p, true
-}
-
-func (n *Node) cacheLogPolicy(key string, p policy.Policy) {
-	n.policyMu.Lock()
-	if n.policies == nil {
-		n.policies = map[string]policy.Policy{}
-	}
-	n.policies[key] = p
-	n.policyMu.Unlock()
-}
-
-func headerPolicyOf(h *share.Header) (policy.Policy, error) {
-	level, err := policy.ParseLevel(h.TLP)
-	if err != nil {
-		return policy.Policy{}, err
-	}
-	a, err := policy.ParseAudience(h.Audience)
-	if err != nil {
-		return policy.Policy{}, err
-	}
-	return policy.Policy{Level: level, Audience: a, Caveats: h.Caveats}, nil
-}
-
-// received is one envelope from a peer, checked.
+// received is one envelope from a peer, checked, with what this node made of
+// it: its plaintext and index row if it could open it.
 type received struct {
-	raw   []byte
-	env   *share.Envelope
-	cid   string
-	stub  bool
+	*receive.Envelope
 	plain []byte     // nil if this node cannot open it
 	row   *index.Row // its index row, if opened
 }
 
-// ingest verifies, stores and indexes envelopes from p. It reports whether a
-// log had a gap (the caller then pulls), and an error if p sent anything
+func (r *received) header() *share.Header { return &r.Env.Header }
+
+// ingest checks, stores and indexes envelopes pushed by p. It reports whether
+// a log had a gap (the caller then pulls), and an error if p sent anything
 // invalid; valid envelopes in the same frame are kept.
 func (nw *federation) ingest(p peer.ID, m *share.Envelopes) (gap bool, err error) {
-	ok, bad := nw.prepare(m, nil)
-	gap, err = nw.store(p, ok)
+	ok, bad := nw.prepare(p, m, nil)
+	gap, err = nw.store(p, ok, false)
 	return gap, errors.Join(bad, err)
 }
 
-// asked is the range a frame answers: entries from seq from of one log,
-// which this node did not hold when it asked.
-type asked struct {
-	author, log string
-	from        uint64
-}
-
-// fresh reports whether h is in the range asked for, so not held already
-// (unless a push raced the pull, which Put then finds).
-func (a *asked) fresh(h *share.Header) bool {
-	return a != nil && h.Author == a.author && h.Log == a.log && h.Seq >= a.from
-}
-
 // prepare is the parallel half of ingesting a frame: it checks every
-// envelope, opens what this node may read and builds its index row, and
-// returns the valid ones in log order. Sender keys are learnt in order, so
-// the frames of one range must be prepared in order. req is the range the
-// frame answers, nil for a push.
-func (nw *federation) prepare(m *share.Envelopes, req *asked) ([]*received, error) {
+// envelope (receive.Checker), opens what this node may read and builds its
+// index row, and returns the valid ones in log order. Sender keys are learnt
+// in order, so the frames of one range must be prepared in order. req is the
+// range the frame answers, nil for a push.
+func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked) ([]*received, error) {
 	n := nw.n
 	recs := make([]*received, len(m.Envs))
 	errs := make([]error, len(m.Envs))
-	roster := n.roster()
-	self := n.PeerID()
-	stubCIDs := map[uint64][]byte{}
+	hints := map[uint64][]byte{}
 	for _, s := range m.Stubs {
-		stubCIDs[s.Index] = s.CID
+		hints[s.Index] = s.CID
 	}
-	entitled := &entitlements{m: map[string]bool{}}
+	from := p.String()
 	parallel(len(m.Envs), func(i int) {
-		recs[i], errs[i] = n.checkEnvelope(m.Envs[i], stubCIDs[uint64(i)], roster, self, entitled, req)
+		var r *receive.Envelope
+		r, errs[i] = nw.checker.Check(m.Envs[i], from, req)
+		if r != nil {
+			if r.Stub {
+				if c, err := cidFromBytes(hints[uint64(i)]); err == nil {
+					r.Hint = c
+				}
+			}
+			recs[i] = &received{Envelope: r}
+		}
 	})
 	var bad error
 	var ok []*received
 	for i, r := range recs {
-		if errs[i] == nil && r == nil {
-			continue // already held: nothing to do
-		}
 		if errs[i] != nil {
 			nw.stats.rejectedEnvelopes.Add(1)
 			bad = errors.Join(bad, errs[i])
 			continue
 		}
-		ok = append(ok, r)
+		if r != nil {
+			ok = append(ok, r)
+		}
 	}
 	// Order by log position so each log's entries arrive in sequence.
 	slices.SortFunc(ok, func(a, b *received) int {
-		if c := cmpString(a.env.Header.Author+"\x00"+a.env.Header.Log, b.env.Header.Author+"\x00"+b.env.Header.Log); c != 0 {
+		ha, hb := a.header(), b.header()
+		if c := cmpString(ha.Author+"\x00"+ha.Log, hb.Author+"\x00"+hb.Log); c != 0 {
 			return c
 		}
-		return int(a.env.Header.Seq) - int(b.env.Header.Seq)
+		return cmpUint(ha.Seq, hb.Seq)
 	})
 	// Sender keys first, in order, so group records in the same frame open.
 	for _, r := range ok {
-		if r.env.Header.Kind == share.KindSenderKey && !r.stub {
-			if _, err := n.openEnvelope(r.env, r.cid); err != nil && !errors.Is(err, share.ErrNotRecipient) {
-				n.log.Debug("sender key not opened", "cid", r.cid, "err", err)
+		if r.header().Kind == share.KindSenderKey && !r.Stub {
+			if _, err := n.openEnvelope(r.Env, r.CID); err != nil && !errors.Is(err, share.ErrNotRecipient) {
+				n.log.Debug("sender key not opened", "cid", r.CID, "err", err)
 			}
 		}
 	}
 	parallel(len(ok), func(i int) {
 		r := ok[i]
-		if r.stub || r.env.Header.Kind == share.KindSenderKey {
+		if r.Stub || r.header().Kind == share.KindSenderKey {
 			return
 		}
-		plain, err := n.openEnvelope(r.env, r.cid)
+		plain, err := n.openEnvelope(r.Env, r.CID)
 		if err != nil {
 			return // not for this node's keys: kept for relaying
 		}
 		r.plain = plain
-		if row, err := n.rowOf(r.cid, r.env, plain); err == nil {
+		if row, err := n.rowOf(r.CID, r.Env, plain); err == nil {
 			r.row = &row
 		}
 	})
 	return ok, bad
 }
 
-// store is the serial half: it stores prepared envelopes log by log (a log
-// with a gap keeps what precedes the gap) and indexes them.
-func (nw *federation) store(p peer.ID, ok []*received) (gap bool, bad error) {
+// store is the serial half of a push: it stores prepared envelopes log by
+// log (a log with a gap keeps what precedes the gap) and indexes them.
+func (nw *federation) store(p peer.ID, ok []*received, sparse bool) (gap bool, bad error) {
 	for start := 0; start < len(ok); {
-		end := start
-		for end < len(ok) && ok[end].env.Header.Author == ok[start].env.Header.Author && ok[end].env.Header.Log == ok[start].env.Header.Log {
-			end++
-		}
-		g, err := nw.storeLog(p, ok[start:end])
+		end := logEnd(ok, start)
+		g, _, err := nw.storeLog(p, ok[start:end], sparse)
 		gap = gap || g
-		if err != nil {
-			bad = errors.Join(bad, err)
-		}
+		bad = errors.Join(bad, err)
 		start = end
 	}
 	return gap, bad
 }
 
-// checkEnvelope does every check that needs no store: decoding, signature,
-// CID, the author's membership and this node's own entitlement.
-func (n *Node) checkEnvelope(raw, stubCID []byte, roster *policy.Roster, self string, entitled *entitlements, req *asked) (*received, error) {
-	env, err := share.Decode(raw)
-	if err != nil {
-		return nil, err
+// storeRange is the serial half of a pull: it stores the entries of a range
+// answer, which may skip positions this node may not hold, and returns the
+// stubs at the end that the next batch may confirm.
+func (nw *federation) storeRange(p peer.ID, ok []*received) (carry []*received, bad error) {
+	for start := 0; start < len(ok); {
+		end := logEnd(ok, start)
+		_, c, err := nw.storeLog(p, ok[start:end], true)
+		carry = append(carry, c...)
+		bad = errors.Join(bad, err)
+		start = end
 	}
-	r := &received{raw: raw, env: env, stub: env.IsStub()}
-	if r.stub {
-		if err := env.VerifyHeader(); err != nil {
-			return nil, err
-		}
-		c, err := cidFromBytes(stubCID)
-		if err != nil {
-			return nil, fmt.Errorf("stub without a valid CID: %w", err)
-		}
-		r.cid = c
-	} else {
-		r.cid = share.CIDOf(raw).String()
-		// Held already (a relayed copy, or a push that raced a pull): skip
-		// the signature check and the opening. A different envelope for
-		// the same position has another CID, so equivocation is still seen.
-		// An entry of the range asked for is new: no lookup (at 100,000
-		// records the lookups were a tenth of a bulk sync, in page faults).
-		if !req.fresh(&env.Header) {
-			if held, err := n.store.Has(r.cid); err == nil && held {
-				return nil, nil
-			}
-		}
-		if err := env.Verify(); err != nil {
-			return nil, err
-		}
-	}
-	h := &env.Header
-	if !n.wasMember(h.Author, h.RosterVersion) {
-		return nil, fmt.Errorf("author %s was not a member at roster version %d", h.Author, h.RosterVersion)
-	}
-	if !entitled.mayReceive(roster, h, self) {
-		return nil, fmt.Errorf("envelope %s is not for this node", r.cid)
-	}
-	return r, nil
+	return carry, bad
 }
 
-// entitlements caches, for one frame, whether this node may read each
-// (author, audience, level): a frame holds many entries of few logs, and the
-// decision costs a walk over the roster.
-type entitlements struct {
-	mu sync.Mutex
-	m  map[string]bool
+// logEnd is the end of the run of entries of one log that starts at ok[start].
+func logEnd(ok []*received, start int) int {
+	end := start
+	for end < len(ok) && ok[end].header().Author == ok[start].header().Author && ok[end].header().Log == ok[start].header().Log {
+		end++
+	}
+	return end
 }
 
-func (e *entitlements) mayReceive(roster *policy.Roster, h *share.Header, self string) bool {
-	key := h.Author + "\x00" + h.TLP + "\x00" + strings.Join(h.Audience, ",") + "\x00" + strings.Join(h.Caveats, ",")
-	e.mu.Lock()
-	ok, seen := e.m[key]
-	e.mu.Unlock()
-	if seen {
-		return ok
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
 	}
-	pol, err := headerPolicyOf(h)
-	ok = err == nil && policy.MayReceive(roster, pol, h.Author, self)
-	e.mu.Lock()
-	e.m[key] = ok
-	e.mu.Unlock()
-	return ok
+	return 0
 }
 
 func cidFromBytes(b []byte) (string, error) {
@@ -777,87 +707,119 @@ func cidFromBytes(b []byte) (string, error) {
 	return c.String(), nil
 }
 
-// wasMember reports whether author was on the roster version an envelope
-// names (for version 0, written before any roster: the current roster).
-func (n *Node) wasMember(author string, v uint64) bool {
-	r := n.rosterAt(v)
-	if v == 0 || r == nil {
-		r = n.Roster()
-	}
-	if r == nil {
-		return author == n.PeerID()
-	}
-	_, ok := r.Member(author)
-	return ok
-}
-
 // storeLog stores the received entries of one log (sorted by seq) after the
-// node's head, stopping at the first gap.
-func (nw *federation) storeLog(p peer.ID, recs []*received) (gap bool, err error) {
+// node's head. Stubs are kept only where the author's own next header names
+// their CID, and never replace a body. In the author's own answer to a range
+// (rangeAnswer from the author) entries may skip positions: the author
+// vouches that this node may not hold them. From anyone else, and in a push,
+// the first gap stops the log (a relay that skipped an entry this node may
+// hold must not make it pass over that entry for good). It returns the stubs
+// at the end of the log that nothing confirmed yet.
+func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (gap bool, carry []*received, err error) {
+	sparse := rangeAnswer && recs[0].header().Author == p.String()
 	n := nw.n
-	h0 := recs[0].env.Header
-	head, _, err := n.store.Head(h0.Author, h0.Log)
-	if err != nil {
-		return false, err
+	envs := make([]*receive.Envelope, len(recs))
+	byEnv := make(map[*receive.Envelope]*received, len(recs))
+	for i, r := range recs {
+		envs[i] = r.Envelope
+		byEnv[r.Envelope] = r
 	}
+	kept, unconfirmed, stubErr := receive.ConfirmStubs(envs)
+	if stubErr != nil {
+		nw.stats.rejectedEnvelopes.Add(1)
+	}
+	if rangeAnswer {
+		for _, u := range unconfirmed {
+			carry = append(carry, byEnv[u])
+		}
+	}
+	h0 := kept
+	if len(h0) == 0 {
+		return false, carry, stubErr
+	}
+	author, log := h0[0].Env.Header.Author, h0[0].Env.Header.Log
+	head, _, err := n.store.Head(author, log)
+	if err != nil {
+		return false, carry, err
+	}
+	var (
+		entries []store.Entry
+		stubs   []store.Stub
+		keep    []*received
+	)
 	next := head + 1
-	var entries []store.Entry
-	var stubs []store.Stub
-	var keep []*received
-	for _, r := range recs {
-		h := r.env.Header
-		if h.Seq > next {
+	for _, e := range kept {
+		h := &e.Env.Header
+		if h.Seq > next && !sparse {
 			gap = true
 			break
 		}
-		if h.Seq == next {
-			next++
+		if e.Stub {
+			// A stub never replaces what is held: only the author's
+			// retraction drops a body. A CID held elsewhere is a lie.
+			if held, err := n.store.Has(e.CID); err != nil {
+				return gap, carry, err
+			} else if held {
+				continue
+			}
+		}
+		if h.Seq >= next {
+			next = h.Seq + 1
 		}
 		prev := ""
 		if c, ok := h.PrevCID(); ok {
 			prev = c.String()
 		}
-		e := store.Entry{CID: r.cid, Author: h.Author, Log: h.Log, Seq: h.Seq, Prev: prev, Envelope: r.raw,
-			Control: h.Kind == share.KindSenderKey && !r.stub}
-		if r.stub {
-			stubs = append(stubs, store.Stub{CID: r.cid, Author: h.Author, Log: h.Log, Seq: h.Seq, At: time.Now().UTC(), Envelope: r.raw})
+		entries = append(entries, store.Entry{CID: e.CID, Author: h.Author, Log: h.Log, Seq: h.Seq, Prev: prev, Envelope: e.Raw,
+			Control: h.Kind == share.KindSenderKey && !e.Stub, Sparse: sparse})
+		if e.Stub {
+			stubs = append(stubs, store.Stub{CID: e.CID, Author: h.Author, Log: h.Log, Seq: h.Seq, At: time.Now().UTC(), Envelope: e.Raw})
 		}
-		entries = append(entries, e)
-		keep = append(keep, r)
+		keep = append(keep, byEnv[e])
 	}
 	if len(entries) == 0 {
-		return gap, nil
+		return gap, carry, stubErr
 	}
 	res, err := n.store.PutWithStubs(stubs, entries...)
+	var ee *store.EntryError
+	if errors.As(err, &ee) {
+		// One entry breaks the log's rules (a predecessor that does not
+		// match, a CID held at another position): keep what precedes it.
+		nw.stats.rejectedEnvelopes.Add(1)
+		bad, cut := err, entries[ee.Index].Seq
+		entries, keep = entries[:ee.Index], keep[:ee.Index]
+		stubs = slices.DeleteFunc(stubs, func(s store.Stub) bool { return s.Seq >= cut })
+		res, err = store.PutResult{}, nil
+		if len(entries) > 0 {
+			res, err = n.store.PutWithStubs(stubs, entries...)
+		}
+		stubErr = errors.Join(stubErr, fmt.Errorf("from %s: %w", p, bad))
+	}
 	if err != nil {
-		return gap, fmt.Errorf("from %s: %w", p, err)
+		return gap, carry, fmt.Errorf("from %s: %w", p, err)
 	}
 	nw.stats.received.Add(int64(res.Stored))
 	for _, eq := range res.Equivocations {
 		nw.stats.equivocations.Add(1)
-		n.log.Warn("EQUIVOCATION: an author signed two different envelopes for one log position; both are kept",
-			"author", eq.Author, "name", n.memberName(eq.Author), "log", eq.Log, "seq", eq.Seq, "cids", fmt.Sprint(eq.CIDs))
+		n.log.Warn("EQUIVOCATION: an author signed two different envelopes for one log position; the first two are kept",
+			"author", eq.Author, "name", n.memberName(eq.Author), "log", eq.Log, "seq", eq.Seq, "cids", fmt.Sprint(eq.CIDs), "further_copies", eq.Extra)
 	}
-	if pol, err := headerPolicyOf(&h0); err == nil {
-		n.cacheLogPolicy(h0.Author+"\x00"+h0.Log, pol)
+	for _, r := range keep {
+		n.cat.Note(r.header())
 	}
-	n.indexReceived(keep)
-	return gap, nil
+	suppressed := map[string]bool{}
+	for _, c := range res.SuppressedCIDs {
+		suppressed[c] = true
+	}
+	n.indexReceived(keep, suppressed)
+	return gap, carry, stubErr
 }
 
 // indexReceived adds opened records to the index and applies retractions.
-func (n *Node) indexReceived(recs []*received) {
+func (n *Node) indexReceived(recs []*received, suppressed map[string]bool) {
 	var rows []index.Row
 	for _, r := range recs {
-		if r.plain == nil || r.stub {
-			if r.stub {
-				if _, ok := n.index.Get(r.cid); ok {
-					n.index.Retract(r.cid, "", "retracted by its author")
-				}
-			}
-			continue
-		}
-		if r.row != nil {
+		if r.plain != nil && r.row != nil && !r.Stub && !suppressed[r.CID] {
 			rows = append(rows, *r.row)
 		}
 	}
@@ -865,36 +827,61 @@ func (n *Node) indexReceived(recs []*received) {
 		n.log.Error("index insert failed", "err", err)
 	}
 	for _, r := range recs {
-		if r.plain != nil && r.env.Header.Kind == share.KindRetraction {
+		if r.plain != nil && !suppressed[r.CID] && r.header().Kind == share.KindRetraction {
 			n.applyRetraction(r)
 		}
 	}
 }
 
-// applyRetraction deletes the body of a record its author retracted and
-// keeps a stub, so it can never come back through sync.
+// applyRetraction withdraws the record a received retraction names, if the
+// retraction's author wrote it (policy.MayRetract): the body is deleted and a
+// stub kept, so it can never come back through sync. A record not held yet
+// gets a pending retraction, keyed by its CID and the retraction's author,
+// which suppresses it on arrival only if that author wrote it.
 func (n *Node) applyRetraction(r *received) {
 	var body struct {
 		Target string `json:"target"`
 		Reason string `json:"reason"`
 	}
 	if err := json.Unmarshal(r.plain, &body); err != nil || body.Target == "" {
+		n.log.Warn("ignored a retraction without a target", "cid", r.CID, "err", err)
 		return
 	}
-	if t, ok := n.lookup(body.Target); ok && t.Author != r.env.Header.Author {
-		n.log.Warn("ignored a retraction of another author's record", "by", r.env.Header.Author, "target", body.Target)
+	by := r.header().Author
+	st := store.Stub{CID: body.Target, RetractedBy: r.CID, Reason: body.Reason, At: time.Now().UTC(), Author: by}
+	raw, err := n.store.Get(body.Target)
+	switch {
+	case errors.Is(err, store.ErrRetracted):
+		return
+	case errors.Is(err, store.ErrNotFound):
+		if err := n.store.PutPending(st); err != nil {
+			n.log.Error("failed to keep a pending retraction", "target", body.Target, "err", err)
+		}
+		return
+	case err != nil:
+		n.log.Error("failed to read a retracted record", "target", body.Target, "err", err)
 		return
 	}
-	stubEnv, _ := n.stubOf(body.Target)
-	st := store.Stub{CID: body.Target, RetractedBy: r.cid, Reason: body.Reason, At: time.Now().UTC(), Author: r.env.Header.Author, Envelope: stubEnv}
-	if t, ok := n.lookup(body.Target); ok {
-		st.Log, st.Seq = t.Log, t.Seq
+	target, err := share.Decode(raw)
+	if err != nil {
+		n.log.Error("a stored envelope does not decode", "cid", body.Target, "err", err)
+		return
 	}
-	if _, err := n.store.PutWithStubs([]store.Stub{st}); err != nil {
+	if !policy.MayRetract(target.Header.Author, by) {
+		n.log.Warn("ignored a retraction of another author's record", "by", by, "author", target.Header.Author, "target", body.Target)
+		return
+	}
+	if st.Envelope, err = target.Stub().Encode(); err != nil {
+		n.log.Error("failed to encode a stub", "target", body.Target, "err", err)
+		return
+	}
+	if err := n.store.Drop(st); err != nil {
 		n.log.Error("failed to apply a retraction", "target", body.Target, "err", err)
 		return
 	}
-	n.index.Retract(body.Target, r.cid, body.Reason)
+	if _, ok := n.index.Get(body.Target); ok {
+		n.index.Retract(body.Target, r.CID, body.Reason)
+	}
 }
 
 // parallel runs fn(0..n-1) on all cores.

@@ -394,3 +394,52 @@ func TestParseAudience(t *testing.T) {
 		})
 	}
 }
+
+func TestMayHoldRelayRetract(t *testing.T) {
+	r := &Roster{
+		Members: []Member{
+			{PeerID: "12D3KooWaaaa", Role: RoleMember, Groups: []string{"lab"}},
+			{PeerID: "12D3KooWbbbb", Role: RoleMember, Groups: []string{"lab"}},
+			{PeerID: "12D3KooWliai", Role: RoleLiaison, Groups: []string{"lab"}},
+			{PeerID: "12D3KooWsecr", Role: RoleSecretariat},
+		},
+		Executive: []string{"12D3KooWaaaa"},
+	}
+	a, b, l, s := "12D3KooWaaaa", "12D3KooWbbbb", "12D3KooWliai", "12D3KooWsecr"
+	lab := func(level Level) Policy { return Policy{Level: level, Audience: Audience{Group: "lab"}} }
+	members := Policy{Level: Amber, Audience: Audience{Group: GroupMembers}}
+	for _, tc := range []struct {
+		name         string
+		r            *Roster
+		p            Policy
+		author, peer string
+		want         bool
+	}{
+		{"green to a group with a liaison reaches the liaison", r, lab(Green), a, l, true},
+		{"amber+strict to the same group does not", r, lab(AmberStrict), a, l, false},
+		{"amber to members reaches a member", r, members, a, b, true},
+		{"amber to members never reaches the secretariat", r, members, a, s, false},
+		{"the author always holds its own", r, lab(Red), a, a, false}, // RED to a group is refused outright
+		{"no roster: only the author", nil, members, a, a, true},
+		{"no roster: nobody else", nil, members, a, b, false},
+		{"an author not on the roster: nobody", r, members, "12D3KooWgone", b, false},
+		{"empty peer", r, members, a, "", false},
+		{"empty author", nil, members, "", "", false},
+	} {
+		if got := MayHold(tc.r, tc.p, tc.author, tc.peer); got != tc.want {
+			t.Errorf("%s: MayHold = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if !MayRelay(r, lab(Green), a, b, l) {
+		t.Error("a member may relay GREEN to a liaison in the audience")
+	}
+	if MayRelay(r, lab(Amber), a, b, l) {
+		t.Error("AMBER relayed to a liaison")
+	}
+	if MayRelay(r, lab(Green), a, s, b) {
+		t.Error("a node outside the audience relays")
+	}
+	if !MayRetract(a, a) || MayRetract(a, b) || MayRetract("", "") {
+		t.Error("MayRetract: only a record's own author retracts it")
+	}
+}

@@ -170,3 +170,32 @@ func BenchmarkMayReceive(b *testing.B) {
 		}
 	}
 }
+
+// MayHold agrees with Recipients for every peer on the roster and a stranger,
+// and MayRelay is MayHold of both ends.
+func TestMayHoldProperties(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		r := genRoster(t)
+		p := genPolicy(t, r)
+		author := rapid.SampledFrom(r.Members).Draw(t, "author").PeerID
+		recips, err := Recipients(r, p, author)
+		peers := []string{strangerID}
+		for _, m := range r.Members {
+			peers = append(peers, m.PeerID)
+		}
+		for _, peer := range peers {
+			want := err == nil && slices.Contains(recips, peer)
+			if got := MayHold(r, p, author, peer); got != want {
+				t.Fatalf("MayHold(%s) = %v, Recipients says %v (err %v)", peer, got, want, err)
+			}
+			if MayHold(nil, p, author, peer) != (peer == author) {
+				t.Fatalf("MayHold without a roster must admit only the author")
+			}
+			for _, to := range peers {
+				if MayRelay(r, p, author, peer, to) != (MayHold(r, p, author, peer) && MayHold(r, p, author, to)) {
+					t.Fatalf("MayRelay(%s→%s) is not MayHold of both", peer, to)
+				}
+			}
+		}
+	})
+}

@@ -27,6 +27,11 @@ type Entry struct {
 	// it, and Controls walks the list, so that a start need not read every envelope to find
 	// them. ForEach and Range set it as it was put.
 	Control bool
+
+	// Sparse says that the positions between the log's head and Seq are not for this node: a
+	// range answer skipped entries this node is not entitled to. Put then appends the entry
+	// beyond head + 1 without a predecessor to check. Without it, such an entry is ErrGap.
+	Sparse bool
 }
 
 // Stub is what remains of a retracted record. It is kept for ever, so that the record cannot come
@@ -45,11 +50,14 @@ type Stub struct {
 }
 
 // Equivocation is a log position at which more than one envelope exists. CIDs[0] is the one
-// in the log; the rest were received later and kept as evidence.
+// in the log; CIDs[1] was received later and kept as evidence. Only the first two copies of a
+// position are kept, so that an author signing copies cannot fill the disk; Extra counts the
+// further copies seen and dropped.
 type Equivocation struct {
 	Author, Log string
 	Seq         uint64
 	CIDs        []string
+	Extra       uint64
 }
 
 // PutResult counts what Put did with each entry.
@@ -58,9 +66,12 @@ type PutResult struct {
 	Duplicate    int // already held at that position; nothing written
 	Equivocation int // a different envelope already holds that position; kept as evidence
 	Suppressed   int // retracted earlier: the log position is written, the envelope is not
+	Hole         int // a position below the head that this node skipped (not entitled); not written
 
 	// Equivocations lists the positions found equivocating in this call.
 	Equivocations []Equivocation
+	// SuppressedCIDs lists the entries that Suppressed counts.
+	SuppressedCIDs []string
 }
 
 // Put stores entries in one transaction, checking each against its log's rules in order (so a
@@ -109,7 +120,7 @@ func (s *Store) Retract(retraction Entry, stub Stub) error {
 			return err
 		}
 		// Equivocating copies of the record go too: nothing retracted may be served again.
-		n, err := deleteEquivocationsOf(w.equivocations, stub.CID)
+		n, err := w.deleteEquivocation(stub.CID)
 		if err != nil {
 			return err
 		}
@@ -131,6 +142,7 @@ func (s *Store) Retract(retraction Entry, stub Stub) error {
 // writer applies entries inside one read-write transaction.
 type writer struct {
 	bodies, cids, logs, heads, stubs, equivocations, counters, control *bolt.Bucket
+	equivCIDs, equivExtra, pending                                     *bolt.Bucket
 	delta                                                              map[string]int64 // counter changes, applied by flush
 }
 
@@ -144,6 +156,9 @@ func newWriter(tx *bolt.Tx) *writer {
 		equivocations: tx.Bucket(bucketEquivocations),
 		counters:      tx.Bucket(bucketCounters),
 		control:       tx.Bucket(bucketControl),
+		equivCIDs:     tx.Bucket(bucketEquivCIDs),
+		equivExtra:    tx.Bucket(bucketEquivExtra),
+		pending:       tx.Bucket(bucketPending),
 		delta:         make(map[string]int64, 4),
 	}
 }
@@ -175,14 +190,18 @@ func (w *writer) put(e Entry, res *PutResult) error {
 	cid := []byte(e.CID)
 
 	switch {
-	case e.Seq > headSeq+1:
+	case e.Seq > headSeq+1 && !e.Sparse:
 		return &LogError{Author: e.Author, Log: e.Log, Seq: e.Seq, Head: headSeq, Prev: e.Prev,
 			HeadCID: headCID, Err: ErrGap}
 
-	case e.Seq == headSeq+1:
-		if e.Prev != headCID {
+	case e.Seq > headSeq:
+		if e.Seq == headSeq+1 && e.Prev != headCID {
 			return &LogError{Author: e.Author, Log: e.Log, Seq: e.Seq, Head: headSeq, Prev: e.Prev,
 				HeadCID: headCID, Err: ErrPrevMismatch}
+		}
+		if lk := w.cids.Get(cid); lk != nil {
+			// A CID commits to its log position: held elsewhere, this entry is not what it says.
+			return fmt.Errorf("cid %s is held at another log position: %w", e.CID, ErrInvalidEntry)
 		}
 		if err := w.logs.Put(logKey(e.Author, e.Log, e.Seq), cid); err != nil {
 			return err
@@ -193,9 +212,17 @@ func (w *writer) put(e Entry, res *PutResult) error {
 		if headSeq == 0 {
 			w.delta[string(counterLogs)]++
 		}
-		if w.stubs.Get(cid) != nil {
+		if w.stubFor(cid, e.Author) {
 			res.Suppressed++
+			res.SuppressedCIDs = append(res.SuppressedCIDs, e.CID)
 			return nil
+		}
+		if suppressed, err := w.applyPending(e); err != nil || suppressed {
+			if suppressed {
+				res.Suppressed++
+				res.SuppressedCIDs = append(res.SuppressedCIDs, e.CID)
+			}
+			return err
 		}
 		lk := logKey(e.Author, e.Log, e.Seq)
 		if w.cids.Get(cid) == nil {
@@ -218,32 +245,101 @@ func (w *writer) put(e Entry, res *PutResult) error {
 	default: // e.Seq <= headSeq: the position is taken
 		held := w.logs.Get(logKey(e.Author, e.Log, e.Seq))
 		if held == nil {
-			return fmt.Errorf("log %s/%s has no entry at seq %d below its head %d: store is corrupt",
-				e.Author, e.Log, e.Seq, headSeq)
+			// A position a range answer skipped: not this node's to hold. (An entry that
+			// fills it would need checking against both neighbours; none is ever sent.)
+			res.Hole++
+			return nil
 		}
 		if bytes.Equal(held, cid) {
 			res.Duplicate++
 			return nil
 		}
-		ek := equivocationKey(e.Author, e.Log, e.Seq, e.CID)
-		if w.equivocations.Get(ek) != nil {
+		if w.equivCIDs.Get(cid) != nil {
 			res.Duplicate++
 			return nil
 		}
-		if w.stubs.Get(cid) != nil {
+		if w.stubFor(cid, e.Author) {
 			res.Suppressed++
 			return nil
 		}
+		res.Equivocation++
+		eq := Equivocation{Author: e.Author, Log: e.Log, Seq: e.Seq, CIDs: []string{string(held), e.CID}}
+		// Keep the first two copies of a position; count the rest.
+		prefix := append(logKey(e.Author, e.Log, e.Seq), 0)
+		if k, _ := w.equivocations.Cursor().Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) {
+			lk := logKey(e.Author, e.Log, e.Seq)
+			eq.Extra = decodeUint(w.equivExtra.Get(lk)) + 1
+			eq.CIDs[1] = string(k[len(prefix):])
+			res.Equivocations = append(res.Equivocations, eq)
+			return w.equivExtra.Put(lk, encodeUint(eq.Extra))
+		}
+		ek := equivocationKey(e.Author, e.Log, e.Seq, e.CID)
 		if err := w.equivocations.Put(ek, e.Envelope); err != nil {
 			return err
 		}
+		if err := w.equivCIDs.Put(cid, ek); err != nil {
+			return err
+		}
 		w.delta[string(counterEquivocations)]++
-		res.Equivocation++
-		res.Equivocations = append(res.Equivocations, Equivocation{
-			Author: e.Author, Log: e.Log, Seq: e.Seq, CIDs: []string{string(held), e.CID},
-		})
+		res.Equivocations = append(res.Equivocations, eq)
 		return nil
 	}
+}
+
+// applyPending suppresses e if its own author retracted it before it arrived: the pending
+// retraction turns into its stub (without a stub envelope: the position is then not served).
+// A pending retraction by anyone else is not e's author's and is left alone.
+func (w *writer) applyPending(e Entry) (bool, error) {
+	pk := pendingKey(e.CID, e.Author)
+	v := w.pending.Get(pk)
+	if v == nil {
+		return false, nil
+	}
+	st, err := decodeStub(v)
+	if err != nil {
+		return false, err
+	}
+	st.Author, st.Log, st.Seq = e.Author, e.Log, e.Seq
+	b, err := json.Marshal(st)
+	if err != nil {
+		return false, err
+	}
+	if err := w.stubs.Put([]byte(e.CID), b); err != nil {
+		return false, err
+	}
+	w.delta[string(counterStubs)]++
+	return true, w.pending.Delete(pk)
+}
+
+// stubFor reports whether cid has a stub of author's: a record is suppressed only by a stub of
+// its own author (a CID commits to its author, so a stub naming another author is a lie).
+func (w *writer) stubFor(cid []byte, author string) bool {
+	v := w.stubs.Get(cid)
+	if v == nil {
+		return false
+	}
+	st, err := decodeStub(v)
+	return err == nil && (st.Author == "" || st.Author == author)
+}
+
+// deleteEquivocation deletes the equivocating copy of cid, if one is kept, and returns how many
+// it deleted.
+func (w *writer) deleteEquivocation(cid string) (int, error) {
+	ek := w.equivCIDs.Get([]byte(cid))
+	if ek == nil {
+		return 0, nil
+	}
+	if err := w.equivocations.Delete(bytes.Clone(ek)); err != nil {
+		return 0, err
+	}
+	return 1, w.equivCIDs.Delete([]byte(cid))
+}
+
+func pendingKey(cid, author string) []byte {
+	k := make([]byte, 0, len(cid)+len(author)+1)
+	k = append(k, cid...)
+	k = append(k, 0)
+	return append(k, author...)
 }
 
 // flush writes the counter changes made by this writer.
@@ -285,24 +381,6 @@ func validate(e Entry) error {
 		}
 	}
 	return nil
-}
-
-// deleteEquivocationsOf deletes every equivocating copy of cid and returns how many it deleted.
-// Equivocations are rare, so a scan is fine.
-func deleteEquivocationsOf(b *bolt.Bucket, cid string) (int, error) {
-	var keys [][]byte
-	c := b.Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		if ek, ok := parseEquivocationKey(k); ok && ek.cid == cid {
-			keys = append(keys, append([]byte(nil), k...))
-		}
-	}
-	for _, k := range keys {
-		if err := b.Delete(k); err != nil {
-			return 0, err
-		}
-	}
-	return len(keys), nil
 }
 
 // Keys. Author and log IDs never contain NUL (validate refuses them), so NUL separates fields;

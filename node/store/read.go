@@ -42,9 +42,8 @@ func (s *Store) Get(cid string) ([]byte, error) {
 			}
 			return &RetractedError{Stub: stub}
 		}
-		c := tx.Bucket(bucketEquivocations).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if ek, ok := parseEquivocationKey(k); ok && ek.cid == cid {
+		if ek := tx.Bucket(bucketEquivCIDs).Get(k); ek != nil {
+			if v := tx.Bucket(bucketEquivocations).Get(ek); v != nil {
 				env = bytes.Clone(v)
 				return nil
 			}
@@ -294,6 +293,23 @@ func (s *Store) Head(author, log string) (seq uint64, cid string, err error) {
 	return seq, cid, nil
 }
 
+// CIDAt returns the CID at a log position, or an error wrapping ErrNotFound.
+func (s *Store) CIDAt(author, log string, seq uint64) (string, error) {
+	var c string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketLogs).Get(logKey(author, log, seq))
+		if v == nil {
+			return ErrNotFound
+		}
+		c = string(v)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("cid at %s/%s seq %d: %w", author, log, seq, err)
+	}
+	return c, nil
+}
+
 // Heads returns the head of every log, in (author, log) order.
 func (s *Store) Heads() ([]LogHead, error) {
 	var heads []LogHead
@@ -352,8 +368,10 @@ func (s *Store) Equivocations() ([]Equivocation, error) {
 				out[n-1].CIDs = append(out[n-1].CIDs, ek.cid)
 				return nil
 			}
-			held := string(logs.Get(logKey(ek.author, ek.log, ek.seq)))
-			out = append(out, Equivocation{Author: ek.author, Log: ek.log, Seq: ek.seq, CIDs: []string{held, ek.cid}})
+			lk := logKey(ek.author, ek.log, ek.seq)
+			held := string(logs.Get(lk))
+			extra := decodeUint(tx.Bucket(bucketEquivExtra).Get(lk))
+			out = append(out, Equivocation{Author: ek.author, Log: ek.log, Seq: ek.seq, CIDs: []string{held, ek.cid}, Extra: extra})
 			return nil
 		})
 	})

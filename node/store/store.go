@@ -32,6 +32,9 @@ var (
 	bucketMeta          = []byte("meta")          // the node's own settings, string keys
 	bucketCounters      = []byte("counters")      // internal counts kept in step with the buckets above
 	bucketControl       = []byte("control")       // cid → empty: the stored entries put with Control set
+	bucketEquivCIDs     = []byte("equivcids")     // cid → its key in equivocations
+	bucketEquivExtra    = []byte("equivextra")    // author \x00 log \x00 seq → copies seen beyond those kept (uint64)
+	bucketPending       = []byte("pending")       // cid \x00 retracting author → Stub as JSON: a retraction of a record not held
 )
 
 // bucketEnvelopes (cid → envelope bytes) is where envelopes were kept before bodies and cids;
@@ -40,11 +43,26 @@ var bucketEnvelopes = []byte("envelopes")
 
 var allBuckets = [][]byte{
 	bucketBodies, bucketCIDs, bucketLogs, bucketHeads, bucketStubs, bucketEquivocations, bucketMeta,
-	bucketCounters, bucketControl,
+	bucketCounters, bucketControl, bucketEquivCIDs, bucketEquivExtra, bucketPending,
 }
 
 // metaControlPending in bucketMeta marks a store whose control bucket is not yet complete.
 var metaControlPending = []byte("store.control-pending")
+
+// metaEquivIndexed in bucketMeta marks a store whose equivcids bucket is complete.
+var metaEquivIndexed = []byte("store.equivcids")
+
+// indexEquivocations fills equivcids from equivocations.
+func indexEquivocations(tx *bolt.Tx) error {
+	idx := tx.Bucket(bucketEquivCIDs)
+	return tx.Bucket(bucketEquivocations).ForEach(func(k, _ []byte) error {
+		ek, ok := parseEquivocationKey(k)
+		if !ok {
+			return fmt.Errorf("malformed equivocation key %x: store is corrupt", k)
+		}
+		return idx.Put([]byte(ek.cid), bytes.Clone(k))
+	})
+}
 
 // Counter keys in bucketCounters. Each value is a uint64, 8 bytes big-endian.
 var (
@@ -143,6 +161,15 @@ func Open(path string, opts ...Option) (*Store, error) {
 			}
 		}
 		meta := tx.Bucket(bucketMeta)
+		if meta.Get(metaEquivIndexed) == nil {
+			// A store written before equivcids existed: index its (few) equivocating copies once.
+			if err := indexEquivocations(tx); err != nil {
+				return err
+			}
+			if err := meta.Put(metaEquivIndexed, []byte{1}); err != nil {
+				return err
+			}
+		}
 		if older {
 			if err := meta.Put(metaControlPending, []byte{1}); err != nil {
 				return err

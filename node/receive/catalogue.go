@@ -1,0 +1,162 @@
+package receive
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/ursic/ursic/node/store"
+	"github.com/ursic/ursic/share"
+)
+
+// Catalogue knows, for every log in the store, which entries are of which
+// class, as runs of consecutive held entries with one class. A log's runs are
+// read from the store the first time the log is asked about, then kept up to
+// date by [Catalogue.Note] as entries are stored.
+type Catalogue struct {
+	st   *store.Store
+	ent  *Entitlement
+	self string
+
+	mu   sync.Mutex
+	logs map[logKey]*logRuns
+}
+
+type logKey struct{ author, log string }
+
+// logRuns are one log's runs, ascending, and how far the log is held without
+// a hole.
+type logRuns struct {
+	mu     sync.Mutex
+	built  bool
+	runs   []run
+	contig uint64 // every entry 1..contig is held
+}
+
+// run is entries from..last (those of them held) of one class.
+type run struct {
+	from, last uint64
+	cls        *class
+}
+
+// NewCatalogue catalogues the logs of st, held by the node self, deciding
+// with ent.
+func NewCatalogue(st *store.Store, ent *Entitlement, self string) *Catalogue {
+	return &Catalogue{st: st, ent: ent, self: self, logs: map[logKey]*logRuns{}}
+}
+
+func (c *Catalogue) runsOf(author, log string) *logRuns {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := logKey{author, log}
+	lr := c.logs[k]
+	if lr == nil {
+		lr = &logRuns{}
+		c.logs[k] = lr
+	}
+	return lr
+}
+
+// Note records that the entry with header h is now stored. Call it after the
+// store has committed; a log not yet read from the store ignores it (reading
+// it later sees the entry).
+func (c *Catalogue) Note(h *share.Header) {
+	lr := c.runsOf(h.Author, h.Log)
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	if lr.built {
+		lr.add(h.Seq, c.ent.classOf(h))
+	}
+}
+
+func (lr *logRuns) add(seq uint64, cls *class) {
+	if seq == lr.contig+1 {
+		lr.contig = seq
+	}
+	n := len(lr.runs)
+	switch {
+	case n > 0 && seq <= lr.runs[n-1].last:
+		// Already catalogued: positions are never rewritten.
+	case n > 0 && lr.runs[n-1].cls == cls:
+		lr.runs[n-1].last = seq
+	default:
+		lr.runs = append(lr.runs, run{from: seq, last: seq, cls: cls})
+	}
+}
+
+// build reads the log's headers from the store. lr.mu is held.
+func (c *Catalogue) build(author, log string, lr *logRuns) error {
+	if lr.built {
+		return nil
+	}
+	lr.runs, lr.contig = nil, 0
+	err := c.st.Range(author, log, 1, 1<<63, func(e store.Entry) error {
+		raw := e.Envelope
+		if raw == nil && e.Stub != nil {
+			raw = e.Stub.Envelope
+		}
+		if raw == nil {
+			return nil // a stub without its envelope: served to nobody, and a hole
+		}
+		env, err := share.Decode(raw)
+		if err != nil {
+			return fmt.Errorf("stored entry %s of %s/%s: %w", e.CID, author, log, err)
+		}
+		lr.add(e.Seq, c.ent.classOf(&env.Header))
+		return nil
+	})
+	if err != nil {
+		lr.runs, lr.contig = nil, 0
+		return err
+	}
+	lr.built = true
+	return nil
+}
+
+// ErrNothingFor means a log holds no entry the peer may hold.
+var ErrNothingFor = errors.New("no entry of this log is for the peer")
+
+// HeadFor returns the highest sequence number of the log that peer may hold
+// and that this node can serve, or ErrNothingFor. This node serves a log only
+// as far as it holds it without a hole (it cannot vouch for what is at a
+// position it does not hold). A Hello names that head, and only it, so a
+// peer learns of no entry beyond what it may hold.
+func (c *Catalogue) HeadFor(author, log, peer string) (uint64, error) {
+	lr := c.runsOf(author, log)
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	if err := c.build(author, log, lr); err != nil {
+		return 0, err
+	}
+	for i := len(lr.runs) - 1; i >= 0; i-- {
+		r := lr.runs[i]
+		if r.from <= lr.contig && c.ent.mayHold(r.cls, peer) {
+			return min(r.last, lr.contig), nil
+		}
+	}
+	return 0, ErrNothingFor
+}
+
+// Filter returns a function that reports whether peer may hold the entry at
+// seq (one this node holds), and how far this node holds the log without a
+// hole. The runs are copied once, so a walk over the log holds no lock.
+func (c *Catalogue) Filter(author, log, peer string) (allowed func(seq uint64) bool, contig uint64, err error) {
+	lr := c.runsOf(author, log)
+	lr.mu.Lock()
+	if err := c.build(author, log, lr); err != nil {
+		lr.mu.Unlock()
+		return nil, 0, err
+	}
+	runs := append([]run(nil), lr.runs...)
+	contig = lr.contig
+	lr.mu.Unlock()
+	ok := make([]bool, len(runs))
+	for i, r := range runs {
+		ok[i] = c.ent.mayHold(r.cls, peer) && c.ent.mayHold(r.cls, c.self)
+	}
+	return func(seq uint64) bool {
+		i := sort.Search(len(runs), func(i int) bool { return runs[i].last >= seq })
+		return i < len(runs) && runs[i].from <= seq && ok[i]
+	}, contig, nil
+}
