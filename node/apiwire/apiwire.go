@@ -190,4 +190,4 @@ type AuditReport struct {
 }
 
 // Intact reports whether the log shows no alteration, now or recorded.
-func (r *AuditReport) Intact() bool { return len(r.Problems) == 0 && len(r.Recorded) == 0 }
+func (r AuditReport) Intact() bool { return len(r.Problems) == 0 && len(r.Recorded) == 0 }
