@@ -106,16 +106,20 @@ func openAudit(h *Home, st *store.Store, lg *slog.Logger) (*auditLog, error) {
 			lg.Error("AUDIT LOG TAMPERED: the audit log does not match the head anchored in the store; it is kept as it is, and the chain resumes after a signed audit-tampered line", "problem", p)
 		}
 		if c.torn > 0 {
-			// Never merge the next line into an altered last line.
+			// Never merge the next line into an altered last line: end it,
+			// and chain the finding to it as it stands.
 			if _, err := f.Write([]byte("\n")); err != nil {
 				return fail(fmt.Errorf("failed to write the audit log: %w", err))
 			}
+			a.seq, a.prev = a.seq+1, lineHash(data[len(data)-c.torn:])
 		}
 		if err := a.append(auditTamperEvent, strings.Join(c.fresh, "; ")); err != nil {
 			return fail(err)
 		}
 	case c.torn > 0:
-		lg.Warn("audit log: removing an incomplete last line (the node stopped while appending it; it was never acknowledged)", "bytes", c.torn)
+		// Kept in the node's log, in case it was not a crash that wrote it.
+		lg.Warn("audit log: removing an incomplete last line (the node stopped while appending it; it was never acknowledged)",
+			"bytes", c.torn, "content", string(data[len(data)-c.torn:][:min(c.torn, 4096)]))
 		if err := f.Truncate(int64(len(data) - c.torn)); err != nil {
 			return fail(fmt.Errorf("failed to remove the incomplete last line of the audit log: %w", err))
 		}

@@ -116,6 +116,9 @@ func TestAuditTampering(t *testing.T) {
 		{"remove a middle line", func(tn *testNode, lines [][]byte) {
 			tn.writeAudit(append(lines[:1:1], lines[2:]...))
 		}, "line 2: sequence 3 after 1", ""},
+		{"truncate mid-line", func(tn *testNode, lines [][]byte) {
+			tn.writeAudit(append(lines[:3:3], lines[3][:40]))
+		}, "truncated", ""},
 		{"append an unsigned line", func(tn *testNode, lines [][]byte) {
 			tn.writeAudit(append(lines, []byte(`{"seq":5,"event":"publish"}`+"\n")))
 		}, "line 5", ""},
