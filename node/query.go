@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/store"
 	"github.com/ursic/ursic/policy"
@@ -17,36 +19,10 @@ import (
 )
 
 // RecordView is a record as the API and the CLI show it.
-type RecordView struct {
-	CID           string          `json:"cid"`
-	Kind          string          `json:"kind"`
-	Author        string          `json:"author"`
-	AuthorName    string          `json:"author_name,omitempty"`
-	TLP           string          `json:"tlp"`
-	Audience      []string        `json:"audience"`
-	Caveats       []string        `json:"caveats,omitempty"`
-	Created       time.Time       `json:"created"`
-	Title         string          `json:"title"`
-	Retracted     bool            `json:"retracted"`
-	RetractedBy   string          `json:"retracted_by,omitempty"`
-	RetractReason string          `json:"retract_reason,omitempty"`
-	Log           string          `json:"log"`
-	Seq           uint64          `json:"seq"`
-	RosterVersion uint64          `json:"roster_version"`
-	ValidUntil    string          `json:"valid_until,omitempty"`
-	ReviewDue     string          `json:"review_due,omitempty"`
-	Expired       bool            `json:"expired,omitempty"`
-	ReviewOverdue bool            `json:"review_overdue,omitempty"`
-	Handling      *Handling       `json:"handling,omitempty"`
-	Body          json.RawMessage `json:"body,omitempty"`
-}
+type RecordView = apiwire.RecordView
 
-// Handling says what a reader may do with a record, from its TLP (share/SPEC.md §10.1).
-type Handling struct {
-	Reshare    string `json:"reshare"`
-	Exportable bool   `json:"exportable_to_partners"`
-	Facet      bool   `json:"secretariat_facet"`
-}
+// Handling says what a reader may do with a record, from its TLP.
+type Handling = apiwire.Handling
 
 // ErrNotFound is returned for a CID this node does not hold or cannot read.
 var ErrNotFound = errors.New("no such record on this node")
@@ -131,10 +107,18 @@ func (n *Node) view(r index.Row, withBody bool) RecordView {
 		v.ReviewOverdue = r.ReviewDue.Before(now)
 	}
 	if withBody {
-		if level, err := policy.ParseLevel(r.TLP); err == nil {
-			a, _ := policy.ParseAudience(r.Audience)
-			h := policy.HandlingOf(policy.Policy{Level: level, Audience: a, Caveats: r.Caveats})
-			v.Handling = &Handling{Reshare: h.Reshare, Exportable: h.Exportable, Facet: h.Facet}
+		level, err := policy.ParseLevel(r.TLP)
+		if err == nil {
+			var a policy.Audience
+			a, err = policy.ParseAudience(r.Audience)
+			if err == nil {
+				h := policy.HandlingOf(policy.Policy{Level: level, Audience: a, Caveats: r.Caveats})
+				v.Handling = &Handling{Reshare: h.Reshare, Exportable: h.Exportable, Facet: h.Facet}
+			}
+		}
+		if err != nil {
+			// Indexed rows passed these checks when they were stored.
+			n.log.Error("an indexed record has no valid policy: shown without handling rules", "cid", r.CID, "err", err)
 		}
 		if !r.Retracted {
 			body, err := n.bodyOf(r.CID)
@@ -190,7 +174,10 @@ func (n *Node) Show(cid string) (RecordView, error) {
 	if err != nil {
 		return RecordView{}, err
 	}
-	r, ok := n.lookup(c.String())
+	r, ok, err := n.lookupErr(c.String())
+	if err != nil {
+		return RecordView{}, err
+	}
 	if !ok {
 		return RecordView{}, fmt.Errorf("%w: %s", ErrNotFound, cid)
 	}
@@ -212,7 +199,10 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	target, ok := n.lookup(c.String())
+	target, ok, err := n.lookupErr(c.String())
+	if err != nil {
+		return "", err
+	}
 	if !ok {
 		return "", fmt.Errorf("%w: %s", ErrNotFound, cid)
 	}
@@ -306,26 +296,7 @@ func (n *Node) Envelope(cid string) ([]byte, error) {
 }
 
 // Status is a summary of the node for `ursic status`.
-type Status struct {
-	PeerID         string       `json:"peer_id"`
-	Name           string       `json:"name"`
-	Role           string       `json:"role"`
-	Records        int          `json:"records"`   // records this node can read now (not retracted)
-	Envelopes      int          `json:"envelopes"` // envelopes held, including control records and those kept only for relaying
-	Retracted      int          `json:"retracted"`
-	Logs           int          `json:"logs"`
-	RosterVersion  uint64       `json:"roster_version"`
-	PeersConnected int          `json:"peers_connected"`
-	Equivocations  int          `json:"equivocations"`
-	IndexReady     bool         `json:"index_ready"`           // false while a start still opens stored records
-	Unreadable     int64        `json:"unreadable"`            // envelopes held for relaying that this node cannot open
-	Rejected       int64        `json:"rejected_from_peers"`   // envelopes and messages refused
-	RefusedPeers   int64        `json:"refused_at_handshake"`  // connections refused by the roster gate
-	RosterFork     []RosterFork `json:"roster_fork,omitempty"` // peers on another roster branch: an alarm
-	Addrs          []string     `json:"addrs,omitempty"`
-	Started        time.Time    `json:"started"`
-	API            string       `json:"api"`
-}
+type Status = apiwire.Status
 
 // Status reports counts from the store and the index.
 func (n *Node) Status() (Status, error) {
@@ -338,7 +309,7 @@ func (n *Node) Status() (Status, error) {
 		Records: n.index.Live(), Envelopes: st.Records, Retracted: st.Stubs, Logs: st.Logs,
 		RosterVersion: n.rosterVersion(), Equivocations: st.Equivocations,
 		Started: n.started.UTC(), API: n.home.Config.API, Unreadable: n.unreadable.Load(),
-		IndexReady: n.IndexReady(), RosterFork: n.RosterForks(),
+		IndexReady: n.IndexReady(), RosterFork: n.RosterForks(), AuditTampered: n.AuditTampered(),
 	}
 	if n.net != nil {
 		s.PeersConnected = len(n.Peers())
@@ -394,22 +365,48 @@ func (n *Node) bodyOf(cid string) (json.RawMessage, error) {
 }
 
 // lookup finds a record's index row; while the index is still being built
-// at start, it opens the record straight from the store instead.
+// at start, it opens the record straight from the store instead. A store
+// that cannot be read is logged, never taken for "no such record"; callers
+// that can report it use lookupErr.
 func (n *Node) lookup(cid string) (index.Row, bool) {
-	if r, ok := n.index.Get(cid); ok || n.IndexReady() {
-		return r, ok
+	r, ok, err := n.lookupErr(cid)
+	if err != nil {
+		n.log.Error("cannot read a record from the store", "cid", cid, "err", err)
 	}
-	if st, err := n.store.Stub(cid); err == nil && st != nil {
-		return n.stubRow(*st)
+	return r, ok
+}
+
+// lookupErr is lookup with the store's errors: ok is false with a nil error
+// only when the node holds no record under cid that it may read.
+func (n *Node) lookupErr(cid string) (index.Row, bool, error) {
+	if r, ok := n.index.Get(cid); ok || n.IndexReady() {
+		return r, ok, nil
+	}
+	st, err := n.store.Stub(cid)
+	if err != nil {
+		return index.Row{}, false, fmt.Errorf("failed to read the stub of %s: %w", cid, err)
+	}
+	if st != nil {
+		r, ok := n.stubRow(*st)
+		return r, ok, nil
 	}
 	env, err := n.stored(cid)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrRetracted) {
+		return index.Row{}, false, nil
+	}
 	if err != nil {
-		return index.Row{}, false
+		return index.Row{}, false, fmt.Errorf("failed to read %s from the store: %w", cid, err)
 	}
 	plain, err := n.openEnvelope(env, cid)
+	if errors.Is(err, crypto.ErrNotRecipient) || errors.Is(err, ErrNoSenderKey) {
+		return index.Row{}, false, nil // held for relaying, not ours to read
+	}
 	if err != nil {
-		return index.Row{}, false
+		return index.Row{}, false, fmt.Errorf("failed to open %s: %w", cid, err)
 	}
 	r, err := n.rowOf(cid, env, plain)
-	return r, err == nil
+	if err != nil {
+		return index.Row{}, false, err
+	}
+	return r, true, nil
 }

@@ -176,6 +176,7 @@ func metric(t *testing.T, p *peerNode, name string) string {
 	t.Helper()
 	srv := api.NewServer(p.n, "token", nil)
 	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req.Host = "127.0.0.1" // the API answers only allowlisted Host names
 	req.Header.Set("Authorization", "Bearer token")
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, req)

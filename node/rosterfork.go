@@ -28,20 +28,14 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/share"
 )
 
 // RosterFork is a peer on another branch of the roster chain: for roster
 // Version it holds the roster with hash Theirs, where this node holds Ours.
 // `ursic status` lists them under roster_fork.
-type RosterFork struct {
-	Peer    string    `json:"peer"`
-	Name    string    `json:"name,omitempty"` // on this node's roster
-	Version uint64    `json:"version"`
-	Ours    string    `json:"ours"`
-	Theirs  string    `json:"theirs"`
-	Since   time.Time `json:"since"`
-}
+type RosterFork = apiwire.RosterFork
 
 // rosterClaim is what a peer said about its chain: its roster version
 // Version has hash Hash. A Hello claims (r, rh); a roster document offered

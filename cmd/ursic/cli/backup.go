@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/ursic/ursic/node"
-	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
 )
 
 func init() {
@@ -37,7 +37,7 @@ func runBackup(e *env, args []string) error {
 		return err
 	}
 	n, err := c.Backup(e.ctx, tmp)
-	if errors.Is(err, api.ErrNodeNotRunning) {
+	if errors.Is(err, apiclient.ErrNodeNotRunning) {
 		n, err = node.BackupOffline(e.home, tmp)
 	}
 	if err == nil {

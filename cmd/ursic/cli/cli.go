@@ -15,8 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ursic/ursic/node"
-	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
+	"github.com/ursic/ursic/node/config"
 )
 
 // env is what a subcommand runs with.
@@ -183,7 +183,7 @@ func (l *listFlag) Set(v string) error {
 func (e *env) fail(err error) int {
 	msg := err.Error()
 	fmt.Fprintf(e.stderr, "ursic: error: %s\n", oneLine(msg))
-	var ae *api.Error
+	var ae *apiclient.Error
 	if errors.As(err, &ae) {
 		for _, f := range ae.Findings {
 			fmt.Fprintf(e.stderr, "ursic: finding: %s: %s (%s): %s\n", f.Path, f.Rule, f.Severity, oneLine(f.Message))
@@ -198,10 +198,14 @@ func (e *env) fail(err error) int {
 			fmt.Fprintf(e.stderr, "ursic: hint: %s\n", h)
 		}
 	}
-	if errors.Is(err, api.ErrNodeNotRunning) {
+	if errors.Is(err, apiclient.ErrNodeNotRunning) {
 		fmt.Fprintf(e.stderr, "ursic: hint: start it with `ursic run --home %s`\n", e.home)
 	}
-	if errors.Is(err, node.ErrNoHome) {
+	if errors.Is(err, config.ErrAPIOffLoopback) {
+		fmt.Fprintf(e.stderr, "ursic: hint: keep \"api\" on 127.0.0.1, or serve it over HTTPS: set \"api_tls_cert\" and \"api_tls_key\" in config.json (PEM files; paths relative to the home)\n")
+		fmt.Fprintf(e.stderr, "ursic: hint: names other than loopback that clients use for the API go in \"api_hosts\"\n")
+	}
+	if errors.Is(err, config.ErrNoHome) {
 		fmt.Fprintf(e.stderr, "ursic: hint: pass --home DIR or set URSIC_HOME to the node's home\n")
 	}
 	return 1
@@ -210,8 +214,8 @@ func (e *env) fail(err error) int {
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // client connects to the running node of e.home.
-func (e *env) client() (*api.Client, error) {
-	return api.ClientForHome(e.home)
+func (e *env) client() (*apiclient.Client, error) {
+	return apiclient.ForHome(e.home)
 }
 
 func (e *env) printJSON(v any) error {

@@ -7,8 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/ursic/ursic/node"
-	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
+	"github.com/ursic/ursic/node/apiwire"
 )
 
 func init() {
@@ -22,7 +22,7 @@ func init() {
 
 func runList(e *env, args []string) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
-	var opt node.ListOptions
+	var opt apiclient.ListOptions
 	fs.StringVar(&opt.Kind, "kind", "", "")
 	fs.StringVar(&opt.TLP, "tlp", "", "")
 	fs.StringVar(&opt.Author, "author", "", "")
@@ -71,7 +71,7 @@ func runList(e *env, args []string) error {
 	return nil
 }
 
-func notes(r node.RecordView) string {
+func notes(r apiwire.RecordView) string {
 	var n []string
 	if r.Retracted {
 		n = append(n, "retracted")
@@ -102,7 +102,7 @@ const indexWait = 5 * time.Minute
 
 // waitIndexed waits, with progress on stderr, until a node that has just
 // started has opened every stored record, so that a list is complete.
-func waitIndexed(e *env, c *api.Client) error {
+func waitIndexed(e *env, c *apiclient.Client) error {
 	deadline := time.Now().Add(indexWait)
 	told := false
 	for {

@@ -8,8 +8,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/ursic/ursic/node"
-	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
 )
 
 func init() {
@@ -26,7 +25,7 @@ const progressEvery = 1000
 
 func runPublish(e *env, args []string) error {
 	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
-	var opt node.PublishOptions
+	var opt apiclient.PublishOptions
 	var aud, cav listFlag
 	fs.StringVar(&opt.TLP, "tlp", "", "")
 	fs.Var(&aud, "audience", "")
@@ -55,7 +54,7 @@ func runPublish(e *env, args []string) error {
 		return err
 	}
 	done := 0
-	n, err := c.Publish(e.ctx, data, opt, func(ev api.PublishEvent) error {
+	n, err := c.Publish(e.ctx, data, opt, func(ev apiclient.PublishEvent) error {
 		if e.json {
 			fmt.Fprintf(e.stdout, "{\"index\":%d,\"cid\":%q}\n", ev.Index, ev.CID)
 		} else {
@@ -67,7 +66,7 @@ func runPublish(e *env, args []string) error {
 		return nil
 	})
 	if err != nil {
-		var ae *api.Error
+		var ae *apiclient.Error
 		if n > 0 && !errors.As(err, &ae) {
 			return withHint(err, fmt.Sprintf("the %d CIDs printed are durable; publish the rest again", n))
 		}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/ursic/ursic/node"
-	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
 	"github.com/ursic/ursic/share"
 )
 
@@ -248,7 +248,7 @@ func rosterApply(e *env, args []string) error {
 		return err
 	}
 	err = c.ApplyRoster(e.ctx, data)
-	if errors.Is(err, api.ErrNodeNotRunning) {
+	if errors.Is(err, apiclient.ErrNodeNotRunning) {
 		err = node.ApplyRosterOffline(e.home, r)
 	}
 	if err != nil {
@@ -327,7 +327,7 @@ func rosterRewind(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.Status(e.ctx); !errors.Is(err, api.ErrNodeNotRunning) {
+	if _, err := c.Status(e.ctx); !errors.Is(err, apiclient.ErrNodeNotRunning) {
 		return withHint(errors.New("the node is running"), "stop it first: a running node must not lose the roster it runs under")
 	}
 	before, err := node.CurrentRoster(e.home)

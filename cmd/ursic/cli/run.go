@@ -45,7 +45,7 @@ func runRun(e *env, args []string) error {
 	if err := n.Start(ctx); err != nil {
 		return err
 	}
-	return api.Serve(ctx, api.NewServer(n, token, lg), h.Config.API, func(a net.Addr) {
+	return api.Serve(ctx, api.NewServer(n, token, lg), api.ListenOf(e.home, h.Config), func(a net.Addr) {
 		lg.Info("local API listening", "addr", a.String())
 	})
 }

@@ -39,5 +39,8 @@ func runStatus(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "ROSTER FORK:     %s (%s) holds roster version %d with hash %s; this node's is %s. Not syncing with it since %s; see docs/ROSTER-FORKS.md\n",
 			name, f.Peer, f.Version, f.Theirs, f.Ours, f.Since.Local().Format(time.RFC3339))
 	}
+	if s.AuditTampered {
+		fmt.Fprintf(e.stdout, "audit log:       TAMPERED (see `ursic audit verify`)\n")
+	}
 	return nil
 }
