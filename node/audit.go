@@ -197,6 +197,13 @@ func (a *auditLog) append(event, detail string) error {
 
 func (a *auditLog) close() error { return a.f.Close() }
 
+// snapshot returns the log's bytes as they are between two appends.
+func (a *auditLog) snapshot() ([]byte, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return readAll(a.f, a.f.Name())
+}
+
 // verify checks the file as it is now against the anchor, holding off appends.
 func (a *auditLog) verify(peerID string) (AuditReport, error) {
 	a.mu.Lock()

@@ -43,6 +43,10 @@ type Node struct {
 
 	net *federation // nil until Start
 
+	restoring     atomic.Bool       // restored from a backup, own logs not yet fetched back (see backup.go)
+	restoredHeads map[string]uint64 // own logs' heads that peers named since the restore, by log ID
+	restoreMu     sync.Mutex
+
 	ent *receive.Entitlement // who may hold each envelope
 	cat *receive.Catalogue   // each log's entries by class, for Hello and serving
 
@@ -106,6 +110,11 @@ func Open(h *Home, opt Options) (*Node, error) {
 	}
 	n.auditLog = au
 	n.indexDone, n.closing = make(chan struct{}), make(chan struct{})
+	if err := n.openRestored(); err != nil {
+		au.close()
+		st.Close()
+		return nil, err
+	}
 	if err := n.loadSenderKeys(); err != nil {
 		au.close()
 		st.Close()

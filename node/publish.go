@@ -156,6 +156,9 @@ func (n *Node) Publish(ctx context.Context, records [][]byte, opt PublishOptions
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if err := n.checkNotRestoring(); err != nil {
+			return err
+		}
 		end := min(start+publishBatch, len(drafts))
 		// The lock is taken per batch, so that a roster change (which takes
 		// it too) waits for one batch at most, and the batches after it are

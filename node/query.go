@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -235,6 +233,9 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 
 	n.pubMu.Lock() // the roster stays as it is until the retraction is stored
 	defer n.pubMu.Unlock()
+	if err := n.checkNotRestoring(); err != nil {
+		return "", err
+	}
 	recips, err := policy.Recipients(n.roster(), p, n.PeerID())
 	if err != nil {
 		return "", err
@@ -309,7 +310,7 @@ func (n *Node) Status() (Status, error) {
 		Records: n.index.Live(), Envelopes: st.Records, Retracted: st.Stubs, Logs: st.Logs,
 		RosterVersion: n.rosterVersion(), Equivocations: st.Equivocations,
 		Started: n.started.UTC(), API: n.home.Config.API, Unreadable: n.unreadable.Load(),
-		IndexReady: n.IndexReady(), RosterFork: n.RosterForks(), AuditTampered: n.AuditTampered(),
+		IndexReady: n.IndexReady(), RosterFork: n.RosterForks(), AuditTampered: n.AuditTampered(), Restoring: n.restoring.Load(),
 	}
 	if n.net != nil {
 		s.PeersConnected = len(n.Peers())
@@ -322,25 +323,6 @@ func (n *Node) Status() (Status, error) {
 
 // errNotAuthor is returned when retracting someone else's record.
 var errNotAuthor = errors.New("only the author of a record can retract it")
-
-// Backup writes a consistent copy of the store to w while the node runs.
-func (n *Node) Backup(w io.Writer) (int64, error) {
-	written, err := n.store.Backup(w)
-	if err == nil {
-		n.audit("export", fmt.Sprintf("backup of the store, %d bytes", written))
-	}
-	return written, err
-}
-
-// BackupOffline copies the store of a home whose node is not running.
-func BackupOffline(dir string, w io.Writer) (int64, error) {
-	st, err := store.Open(filepath.Join(dir, StoreFile))
-	if err != nil {
-		return 0, err
-	}
-	defer st.Close()
-	return st.Backup(w)
-}
 
 // stored reads and decodes a stored envelope.
 func (n *Node) stored(cid string) (*share.Envelope, error) {

@@ -247,6 +247,14 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 	// A peer's Hello may name heads far beyond what it serves: the empty
 	// answers one pull accepts are counted across all its logs.
 	empties := maxEmptyRanges
+	var own []logHeadSeen
+	for _, lh := range h.Heads {
+		if lh.Author == nw.n.PeerID() {
+			own = append(own, logHeadSeen{lh.Log, lh.Seq})
+		}
+	}
+	pulled := false
+	defer func() { nw.n.restoreProgress(own, pulled) }()
 	for _, lh := range h.Heads {
 		if !nw.n.wasMember(lh.Author) {
 			continue // nothing of a non-member's could be stored
@@ -276,6 +284,7 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 			nw.n.log.Debug("a range answer did not extend the log", "peer", p.String(), "author", lh.Author, "log", lh.Log, "from", ours+1, "got", got)
 		}
 	}
+	pulled = true
 	return nil
 }
 

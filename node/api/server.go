@@ -296,6 +296,9 @@ func recordError(err error) *Error {
 		e.Hint = "a record's \"kind\" is one of: " + strings.Join(share.UserKinds(), ", ")
 	case errors.Is(err, policy.ErrUnknownLevel):
 		e.Hint = "TLP levels are clear, green, amber, amber+strict and red"
+	case errors.Is(err, node.ErrRestoring):
+		e.Status = http.StatusConflict
+		e.Hint = "the node publishes again once its peers have given back its own records; /v1/status says restoring until then"
 	case errors.Is(err, context.Canceled):
 		e.Status = 499
 	}
@@ -380,11 +383,14 @@ func (s *Server) retract(w http.ResponseWriter, r *http.Request) {
 	}
 	by, err := s.node.Retract(r.PathValue("cid"), req.Reason)
 	if err != nil {
-		status := 422
-		if errors.Is(err, node.ErrNotFound) {
-			status = 404
+		e := &Error{Status: 422, Message: err.Error()}
+		switch {
+		case errors.Is(err, node.ErrNotFound):
+			e.Status = 404
+		case errors.Is(err, node.ErrRestoring):
+			e = recordError(err)
 		}
-		writeError(w, &Error{Status: status, Message: err.Error()})
+		writeError(w, e)
 		return
 	}
 	writeJSON(w, 200, RetractResult{CID: r.PathValue("cid"), Retraction: by})
@@ -423,10 +429,11 @@ func (s *Server) applyRoster(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, map[string]any{"version": ro.Version, "hash": ro.Hash()})
 }
 
-// backup streams a consistent copy of the store (bbolt's online backup).
-// It holds ciphertext only; restore it with the node's home and keys.
+// backup streams a backup: a tar archive of the store (bbolt's online backup,
+// ciphertext only), the audit log and the roster chain; restore it into the
+// node's home, which holds the keys.
 func (s *Server) backup(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Type", "application/x-tar")
 	if _, err := s.node.Backup(w); err != nil {
 		s.log.Error("backup failed", "err", err)
 	}

@@ -151,6 +151,9 @@ type Status struct {
 	// RosterFork lists the peers that hold another valid roster of a
 	// version this node holds (a roster fork): an alarm.
 	RosterFork []RosterFork `json:"roster_fork,omitempty"`
+	// Restoring is true while a node restored from a backup fetches its own
+	// records back from its peers; it publishes nothing until then.
+	Restoring bool `json:"restoring,omitempty"`
 }
 
 // RosterFork is one peer on another branch of the roster chain.

@@ -39,6 +39,9 @@ func runStatus(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "ROSTER FORK:     %s (%s) holds roster version %d with hash %s; this node's is %s. Not syncing with it since %s; see docs/ROSTER-FORKS.md\n",
 			name, f.Peer, f.Version, f.Theirs, f.Ours, f.Since.Local().Format(time.RFC3339))
 	}
+	if s.Restoring {
+		fmt.Fprintf(e.stdout, "restoring:       fetching this node's own records back from its peers after a restore; publishing waits\n")
+	}
 	if s.AuditTampered {
 		fmt.Fprintf(e.stdout, "audit log:       TAMPERED (see `ursic audit verify`)\n")
 	}
