@@ -80,9 +80,17 @@ func RunContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		printHelp(stdout)
 		return 0
 	}
+	if rest[0] == "--version" || rest[0] == "-version" {
+		rest[0] = "version"
+	}
 	c := lookup(rest[0])
 	if c == nil {
 		return e.fail(withHint(fmt.Errorf("unknown command %q", rest[0]), "run `ursic help` for the list of commands"))
+	}
+	if asksHelp(rest[1:]) {
+		// Help never acts: `ursic backup --help` must not write a file named --help.
+		fmt.Fprintf(stdout, "usage: ursic %s %s\n\n%s\n", c.name, c.usage, c.summary)
+		return 0
 	}
 	if err := c.run(e, rest[1:]); err != nil {
 		var ue *usageError
@@ -92,6 +100,19 @@ func RunContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return e.fail(err)
 	}
 	return 0
+}
+
+// asksHelp reports whether a command's arguments ask for its help (before any "--").
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 func lookup(name string) *command {
