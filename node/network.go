@@ -174,11 +174,14 @@ func (nw *federation) connected(p peer.ID) {
 		return
 	}
 	nw.mu.Lock()
-	if _, ok := nw.since[p]; !ok {
+	_, known := nw.since[p]
+	if !known {
 		nw.since[p] = time.Now().UTC()
 	}
 	nw.mu.Unlock()
-	nw.n.log.Info("peer connected", "peer", p.String(), "name", nw.n.memberName(p.String()))
+	if !known { // a second connection (TCP and QUIC, or both sides dialling) is not news
+		nw.n.log.Info("peer connected", "peer", p.String(), "name", nw.n.memberName(p.String()))
+	}
 	nw.startSession(p)
 }
 

@@ -846,6 +846,18 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 	for _, c := range res.SuppressedCIDs {
 		suppressed[c] = true
 	}
+	if len(res.StoredCIDs) > 0 {
+		stored := make(map[string]bool, len(res.StoredCIDs))
+		for _, c := range res.StoredCIDs {
+			stored[c] = true
+		}
+		for _, r := range keep {
+			if stored[r.CID] {
+				h := r.header()
+				n.log.Info("record received", "cid", r.CID, "author", h.Author, "name", n.memberName(h.Author), "kind", h.Kind, "tlp", h.TLP, "from", p.String())
+			}
+		}
+	}
 	for _, r := range keep {
 		if r.Stub || !suppressed[r.CID] {
 			// A record suppressed on arrival (retracted before it came) has
