@@ -71,6 +71,20 @@ type netStats struct {
 	equivocations      atomic.Int64
 	received           atomic.Int64
 	pushed             atomic.Int64
+
+	mu      sync.Mutex
+	reasons map[string]int64  // rejections by reason, for /metrics
+	lag     map[string]uint64 // entries each peer's last Hello offered beyond what this node held after the pull
+}
+
+// rejection counts one rejection for reason.
+func (s *netStats) rejection(reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reasons == nil {
+		s.reasons = map[string]int64{}
+	}
+	s.reasons[reason]++
 }
 
 // Start brings the node onto the network: a libp2p host on the configured

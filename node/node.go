@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
 	"path/filepath"
 	"runtime"
@@ -46,6 +47,8 @@ type Node struct {
 	restoring     atomic.Bool       // restored from a backup, own logs not yet fetched back (see backup.go)
 	restoredHeads map[string]uint64 // own logs' heads that peers named since the restore, by log ID
 	restoreMu     sync.Mutex
+
+	publishSeconds prometheus.Histogram
 
 	ent *receive.Entitlement // who may hold each envelope
 	cat *receive.Catalogue   // each log's entries by class, for Hello and serving
@@ -102,6 +105,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 	}
 	n := &Node{home: h, store: st, index: ix, keys: newSenderKeys(), log: lg, chain: chain, heads: map[string]logHead{}, started: time.Now()}
 	n.ent = receive.NewEntitlement(rosterViews{n})
+	n.publishSeconds = newPublishSeconds()
 	n.cat = receive.NewCatalogue(st, n.ent, h.Identity.PeerID())
 	au, err := openAudit(h, st, lg)
 	if err != nil {

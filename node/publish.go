@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/store"
@@ -163,9 +164,13 @@ func (n *Node) Publish(ctx context.Context, records [][]byte, opt PublishOptions
 		// The lock is taken per batch, so that a roster change (which takes
 		// it too) waits for one batch at most, and the batches after it are
 		// planned under the new roster.
+		t0 := time.Now()
 		n.pubMu.Lock()
 		cids, err := n.publishLocked(drafts[start:end])
 		n.pubMu.Unlock()
+		if err == nil {
+			n.observePublish(t0)
+		}
 		if err != nil {
 			return err
 		}

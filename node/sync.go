@@ -54,7 +54,7 @@ func (nw *federation) handleStream(s network.Stream) {
 	if !nw.limiter(p).Allow() {
 		// A flood: refuse the stream. Nothing honest is lost, because
 		// anti-entropy sessions fetch anything a refused push carried.
-		nw.reject(p, "stream", errRateLimited)
+		nw.reject(p, "rate-limited", errRateLimited)
 		s.Reset()
 		return
 	}
@@ -62,7 +62,7 @@ func (nw *federation) handleStream(s network.Stream) {
 	r := bufio.NewReader(s)
 	m, err := share.ReadMessage(r, share.MaxFrameSize)
 	if err != nil {
-		nw.reject(p, "unreadable message", err)
+		nw.reject(p, "malformed-message", err)
 		s.Reset()
 		return
 	}
@@ -83,7 +83,7 @@ func (nw *federation) handleStream(s network.Stream) {
 	case m.Envelopes != nil:
 		gap, err := nw.ingest(p, m.Envelopes)
 		if err != nil {
-			nw.reject(p, "pushed envelopes", err)
+			nw.n.log.Warn("rejected from peer", "peer", p.String(), "what", "pushed envelopes", "err", err)
 		}
 		if gap {
 			nw.startSession(p)
@@ -91,13 +91,14 @@ func (nw *federation) handleStream(s network.Stream) {
 	case m.GetRosters != nil:
 		nw.serveRosters(s, m.GetRosters)
 	default:
-		nw.reject(p, "unexpected message", errors.New("not a request"))
+		nw.reject(p, "unexpected-message", errors.New("not a request"))
 		s.Reset()
 	}
 }
 
 func (nw *federation) reject(p peer.ID, what string, err error) {
 	nw.stats.rejectedMessages.Add(1)
+	nw.stats.rejection(what)
 	nw.n.log.Warn("rejected from peer", "peer", p.String(), "what", what, "err", err)
 }
 
@@ -285,7 +286,24 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 		}
 	}
 	pulled = true
+	nw.noteLag(p, h)
 	return nil
+}
+
+// noteLag records how far behind p's Hello this node still is after the pull.
+func (nw *federation) noteLag(p peer.ID, h *share.Hello) {
+	var lag uint64
+	for _, lh := range h.Heads {
+		if ours, _, err := nw.n.store.Head(lh.Author, lh.Log); err == nil && lh.Seq > ours {
+			lag += lh.Seq - ours
+		}
+	}
+	nw.stats.mu.Lock()
+	defer nw.stats.mu.Unlock()
+	if nw.stats.lag == nil {
+		nw.stats.lag = map[string]uint64{}
+	}
+	nw.stats.lag[p.String()] = lag
 }
 
 // pullLog fetches the entries of one log after seq ours, up to theirs, from
@@ -644,6 +662,7 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 	for i, r := range recs {
 		if errs[i] != nil {
 			nw.stats.rejectedEnvelopes.Add(1)
+			nw.stats.rejection(rejectionReason(errs[i]))
 			bad = errors.Join(bad, errs[i])
 			continue
 		}
@@ -764,6 +783,7 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 	kept, unconfirmed, stubErr := receive.ConfirmStubs(envs)
 	if stubErr != nil {
 		nw.stats.rejectedEnvelopes.Add(1)
+		nw.stats.rejection("stub")
 	}
 	if rangeAnswer {
 		for _, u := range unconfirmed {
@@ -824,6 +844,7 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 		// One entry breaks the log's rules (a predecessor that does not
 		// match, a CID held at another position): keep what precedes it.
 		nw.stats.rejectedEnvelopes.Add(1)
+		nw.stats.rejection("log-rule")
 		bad, cut := err, entries[ee.Index].Seq
 		entries, keep = entries[:ee.Index], keep[:ee.Index]
 		stubs = slices.DeleteFunc(stubs, func(s store.Stub) bool { return s.Seq >= cut })

@@ -54,6 +54,7 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 		rejected:  prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ursic_publish_rejected_total", Help: "Publish requests refused, by reason."}, []string{"reason"}),
 		requests:  prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ursic_api_request_seconds", Help: "Local API latency.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"route"}),
 	}
+	reg.MustRegister(n.Metrics()...)
 	reg.MustRegister(s.published, s.rejected, s.requests, collectors.NewGoCollector(), prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ursic_records", Help: "Records stored on this node."}, func() float64 {
 		st, err := n.Status()
 		if err != nil {
