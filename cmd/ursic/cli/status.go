@@ -29,8 +29,13 @@ func runStatus(e *env, args []string) error {
 	if e.json {
 		return e.printJSON(s)
 	}
-	fmt.Fprintf(e.stdout, "%s (%s)\npeer ID:         %s\nrecords:         %d (%d retracted)\nlogs:            %d\nroster version:  %d\npeers connected: %d\nequivocations:   %d\nup since:        %s\nlocal API:       %s\n",
-		s.Name, s.Role, s.PeerID, s.Records, s.Retracted, s.Logs, s.RosterVersion, s.PeersConnected, s.Equivocations, s.Started.Local().Format(time.RFC3339), s.API)
+	records := fmt.Sprintf("%d (%d retracted)", s.Records, s.Retracted)
+	if !s.IndexReady {
+		// Until the index is complete, the count is of what is indexed so far.
+		records = fmt.Sprintf("index being built: %d of %d stored envelopes opened so far", s.Records, s.Envelopes)
+	}
+	fmt.Fprintf(e.stdout, "%s (%s)\npeer ID:         %s\nrecords:         %s\nlogs:            %d\nroster version:  %d\npeers connected: %d\nequivocations:   %d\nup since:        %s\nlocal API:       %s\n",
+		s.Name, s.Role, s.PeerID, records, s.Logs, s.RosterVersion, s.PeersConnected, s.Equivocations, s.Started.Local().Format(time.RFC3339), s.API)
 	for _, f := range s.RosterFork {
 		name := f.Name
 		if name == "" {
