@@ -40,6 +40,7 @@ type InitOptions struct {
 	Name       string
 	Role       string   // member (default), secretariat or liaison
 	Listen     []string // libp2p multiaddrs; default: loopback TCP and QUIC on free ports
+	Announce   []string // multiaddrs the member card lists (what others dial); default: from Listen
 	API        string   // HOST:PORT; default 127.0.0.1 on a free port
 	Passphrase string   // if set, the key file is sealed with it (age scrypt)
 }
@@ -57,7 +58,7 @@ func Init(dir string, opt InitOptions) (*Card, error) {
 	if opt.Role == "" {
 		opt.Role = string(policy.RoleMember)
 	}
-	cfg := &Config{Version: ConfigVersion, Name: opt.Name, Role: opt.Role, Listen: opt.Listen, API: opt.API}
+	cfg := &Config{Version: ConfigVersion, Name: opt.Name, Role: opt.Role, Listen: opt.Listen, Announce: opt.Announce, API: opt.API}
 	if len(cfg.Listen) == 0 {
 		tcp, err := freePort("tcp")
 		if err != nil {
@@ -125,7 +126,8 @@ func Init(dir string, opt InitOptions) (*Card, error) {
 }
 
 func cardOf(cfg *Config, id *crypto.Identity) *Card {
-	return &Card{Name: cfg.Name, Role: cfg.Role, PeerID: id.PeerID(), Recipient: id.Recipient(), Addrs: append([]string{}, cfg.Listen...)}
+	addrs, _ := cfg.AnnouncedAddrs()
+	return &Card{Name: cfg.Name, Role: cfg.Role, PeerID: id.PeerID(), Recipient: id.Recipient(), Addrs: addrs}
 }
 
 // Home is an initialised home directory, read but not yet running.

@@ -35,7 +35,13 @@ type Config struct {
 	Name    string   `json:"name"`
 	Role    string   `json:"role"`
 	Listen  []string `json:"listen"`
-	API     string   `json:"api"`
+	// Announce are the multiaddrs other members dial, as the member card
+	// lists them: the addresses others can reach (a public IP, or a DNS name
+	// as /dns4/host/tcp/4001), when they differ from Listen (a wildcard, or
+	// behind NAT). Empty: the card lists the listen addresses that are
+	// neither wildcards nor, unless all of them are, loopback.
+	Announce []string `json:"announce,omitempty"`
+	API      string   `json:"api"`
 
 	// APITLSCert and APITLSKey are paths (absolute, or relative to the home)
 	// of a PEM certificate chain and its key. With both set the local API
@@ -89,6 +95,11 @@ func (c *Config) Validate() error {
 	for i, a := range c.Listen {
 		if !strings.HasPrefix(a, "/") {
 			return fmt.Errorf("%w: key \"listen\"[%d] = %q is not a multiaddr (e.g. /ip4/127.0.0.1/tcp/4001)", ErrConfig, i, a)
+		}
+	}
+	for i, a := range c.Announce {
+		if err := checkAnnounce(a); err != nil {
+			return fmt.Errorf("%w: key \"announce\"[%d] = %q %v", ErrConfig, i, a, err)
 		}
 	}
 	host, port, err := net.SplitHostPort(c.API)
@@ -169,4 +180,64 @@ func ReadToken(dir string) (string, error) {
 		return "", fmt.Errorf("failed to read the API token: %w", err)
 	}
 	return strings.TrimSpace(string(b)), nil
+}
+
+// checkAnnounce checks an address to announce: a multiaddr starting with
+// /ip4, /ip6, /dns, /dns4 or /dns6, then /tcp or /udp and a port, and not a
+// wildcard address.
+func checkAnnounce(a string) error {
+	parts := strings.Split(strings.TrimPrefix(a, "/"), "/")
+	if !strings.HasPrefix(a, "/") || len(parts) < 4 {
+		return fmt.Errorf("is not a multiaddr with a host and a port (e.g. /dns4/node.example.ac.jp/tcp/4001)")
+	}
+	switch parts[0] {
+	case "ip4", "ip6":
+		ip := net.ParseIP(parts[1])
+		if ip == nil {
+			return fmt.Errorf("has no valid IP address")
+		}
+		if ip.IsUnspecified() {
+			return fmt.Errorf("is a wildcard address, which no one can dial: announce the address others reach")
+		}
+	case "dns", "dns4", "dns6":
+		if parts[1] == "" {
+			return fmt.Errorf("has no host name")
+		}
+	default:
+		return fmt.Errorf("must start with /ip4, /ip6, /dns, /dns4 or /dns6")
+	}
+	if parts[2] != "tcp" && parts[2] != "udp" {
+		return fmt.Errorf("must name /tcp/PORT or /udp/PORT/quic-v1")
+	}
+	return nil
+}
+
+// AnnouncedAddrs are the addresses a member card lists: Announce when set;
+// else the listen addresses without wildcards, and without loopback unless
+// every listen address is loopback (a consortium on one machine: a demo or
+// a test). loopbackOnly reports that case, which the caller warns about.
+func (c *Config) AnnouncedAddrs() (addrs []string, loopbackOnly bool) {
+	if len(c.Announce) > 0 {
+		return append([]string{}, c.Announce...), false
+	}
+	var loop, other []string
+	for _, a := range c.Listen {
+		parts := strings.Split(strings.TrimPrefix(a, "/"), "/")
+		if len(parts) < 2 {
+			continue
+		}
+		ip := net.ParseIP(parts[1])
+		switch {
+		case ip != nil && ip.IsUnspecified():
+			// a wildcard: not an address anyone can dial
+		case ip != nil && ip.IsLoopback():
+			loop = append(loop, a)
+		default:
+			other = append(other, a)
+		}
+	}
+	if len(other) > 0 {
+		return other, false
+	}
+	return append([]string{}, loop...), len(loop) > 0
 }

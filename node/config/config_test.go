@@ -59,3 +59,28 @@ func TestIsLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestAnnouncedAddrs(t *testing.T) {
+	for _, tc := range []struct {
+		listen, announce []string
+		want             []string
+		loopbackOnly     bool
+	}{
+		{[]string{"/ip4/127.0.0.1/tcp/4001"}, nil, []string{"/ip4/127.0.0.1/tcp/4001"}, true},
+		{[]string{"/ip4/0.0.0.0/tcp/4001", "/ip6/::/tcp/4001"}, nil, nil, false},
+		{[]string{"/ip4/0.0.0.0/tcp/4001", "/ip4/127.0.0.1/tcp/4002", "/ip4/192.0.2.7/tcp/4001"}, nil, []string{"/ip4/192.0.2.7/tcp/4001"}, false},
+		{[]string{"/ip4/0.0.0.0/tcp/4001"}, []string{"/dns4/node.example.ac.jp/tcp/4001"}, []string{"/dns4/node.example.ac.jp/tcp/4001"}, false},
+	} {
+		c := &config.Config{Listen: tc.listen, Announce: tc.announce}
+		got, lo := c.AnnouncedAddrs()
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") || lo != tc.loopbackOnly {
+			t.Errorf("listen %v announce %v: %v (loopback only %v), want %v (%v)", tc.listen, tc.announce, got, lo, tc.want, tc.loopbackOnly)
+		}
+	}
+	for _, bad := range []string{"/ip4/0.0.0.0/tcp/4001", "node.example:4001", "/ip4/300.1.1.1/tcp/1", "/unix/x/tcp/1", "/dns4//tcp/1", "/dns4/h/sctp/1"} {
+		c := &config.Config{Version: config.Version, Name: "n", Role: "member", API: "127.0.0.1:1", Announce: []string{bad}}
+		if err := c.Validate(); err == nil {
+			t.Errorf("announce %q accepted", bad)
+		}
+	}
+}
