@@ -413,6 +413,9 @@ const (
 func (b *attackBed) flood(t *testing.T, raw []byte, counted bool) {
 	t.Helper()
 	adv, bravo := b.adv, b.bravo
+	// Settle first: bravo relays to alpha what earlier attacks left it
+	// (mallory's records to both), which must not count as the flood's.
+	syncAll(b.alpha, bravo)
 	before, alphaBefore := bravo.status(), b.alpha.status()
 	ctx, cancel := context.WithTimeout(context.Background(), fedWait)
 	defer cancel()
