@@ -140,9 +140,11 @@ func (p *peerNode) status() node.Status {
 	return s
 }
 
-// publish publishes one record and returns its CID.
+// publish publishes one record and returns its CID. Tests publish the same
+// sample file many times and each time mean a new record: Again is set.
 func (p *peerNode) publish(record []byte, opt node.PublishOptions) string {
 	p.tb.Helper()
+	opt.Again = true
 	var c string
 	err := p.n.Publish(context.Background(), [][]byte{record}, opt, func(pub node.Published) error {
 		c = pub.CID

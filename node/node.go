@@ -49,6 +49,7 @@ type Node struct {
 	restoreMu     sync.Mutex
 
 	publishSeconds prometheus.Histogram
+	own            *ownRecords // this node's records by keyed digest, for an idempotent publish
 
 	ent *receive.Entitlement // who may hold each envelope
 	cat *receive.Catalogue   // each log's entries by class, for Hello and serving
@@ -106,6 +107,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 	n := &Node{home: h, store: st, index: ix, keys: newSenderKeys(), log: lg, chain: chain, heads: map[string]logHead{}, started: time.Now()}
 	n.ent = receive.NewEntitlement(rosterViews{n})
 	n.publishSeconds = newPublishSeconds()
+	n.own = newOwnRecords(h.Identity.DeriveKey(digestKeyLabel))
 	n.cat = receive.NewCatalogue(st, n.ent, h.Identity.PeerID())
 	au, err := openAudit(h, st, lg)
 	if err != nil {
@@ -339,6 +341,7 @@ func (n *Node) openEntry(e store.Envelope, env *share.Envelope, decodeErr error)
 	if err != nil {
 		return index.Row{}, err
 	}
+	n.noteOwn(env, e.CID, plain)
 	return n.rowOf(e.CID, env, plain)
 }
 

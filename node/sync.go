@@ -696,6 +696,7 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 			return // not for this node's keys: kept for relaying
 		}
 		r.plain = plain
+		n.noteOwn(r.Env, r.CID, plain) // this node's own, fetched back after a restore
 		if row, err := n.rowOf(r.CID, r.Env, plain); err == nil {
 			r.row = &row
 		}

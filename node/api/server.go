@@ -195,6 +195,13 @@ func publishOptions(r *http.Request) (node.PublishOptions, error) {
 		}
 		opt.ConfirmPersonalData = b
 	}
+	if v := q.Get("again"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return opt, fmt.Errorf("query parameter again=%q is not true or false", v)
+		}
+		opt.Again = b
+	}
 	return opt, nil
 }
 
@@ -240,7 +247,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 			started = true
 		}
 		count++
-		if err := enc.Encode(PublishEvent{Index: p.Index, CID: p.CID}); err != nil {
+		if err := enc.Encode(PublishEvent{Index: p.Index, CID: p.CID, Existing: p.Existing}); err != nil {
 			return err
 		}
 		if flusher != nil && p.BatchEnd {

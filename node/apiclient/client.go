@@ -173,6 +173,9 @@ func publishQuery(opt PublishOptions) string {
 	if opt.ConfirmPersonalData {
 		q.Set("confirm_personal_data", "true")
 	}
+	if opt.Again {
+		q.Set("again", "true")
+	}
 	return q.Encode()
 }
 

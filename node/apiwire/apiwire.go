@@ -43,6 +43,9 @@ type Finding struct {
 type PublishEvent struct {
 	Index int    `json:"index"`
 	CID   string `json:"cid,omitempty"`
+	// Existing marks a record this node had published already (the same
+	// body and policy): CID is that record's, and nothing new was written.
+	Existing bool `json:"existing,omitempty"`
 	Done  bool   `json:"done,omitempty"`
 	Count int    `json:"count,omitempty"`
 	Error *Error `json:"error,omitempty"`
@@ -54,6 +57,9 @@ type PublishOptions struct {
 	Audience            []string
 	Caveats             []string
 	ConfirmPersonalData bool
+	// Again publishes a record even if this node published the same body
+	// with the same policy before (by default that record's CID is reported).
+	Again bool
 }
 
 // CheckResult answers POST /v1/check: what publishing the record would do.

@@ -14,7 +14,7 @@ import (
 func init() {
 	register(&command{
 		name:    "publish",
-		usage:   "[--tlp LEVEL] [--audience GROUP|PEERID ...] [--caveat C ...] [--confirm-personal-data] FILE|-",
+		usage:   "[--tlp LEVEL] [--audience GROUP|PEERID ...] [--caveat C ...] [--confirm-personal-data] [--again] FILE|-",
 		summary: "publish one JSON record or JSON Lines; prints one CID a line, each once that record is durable",
 		run:     runPublish,
 	})
@@ -31,6 +31,7 @@ func runPublish(e *env, args []string) error {
 	fs.Var(&aud, "audience", "")
 	fs.Var(&cav, "caveat", "")
 	fs.BoolVar(&opt.ConfirmPersonalData, "confirm-personal-data", false, "")
+	fs.BoolVar(&opt.Again, "again", false, "")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -53,11 +54,17 @@ func runPublish(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	done := 0
+	done, existing := 0, 0
 	n, err := c.Publish(e.ctx, data, opt, func(ev apiclient.PublishEvent) error {
-		if e.json {
+		if ev.Existing {
+			existing++
+		}
+		switch {
+		case e.json && ev.Existing:
+			fmt.Fprintf(e.stdout, "{\"index\":%d,\"cid\":%q,\"existing\":true}\n", ev.Index, ev.CID)
+		case e.json:
 			fmt.Fprintf(e.stdout, "{\"index\":%d,\"cid\":%q}\n", ev.Index, ev.CID)
-		} else {
+		default:
 			fmt.Fprintln(e.stdout, ev.CID)
 		}
 		if done++; total >= progressEvery && done%progressEvery == 0 {
@@ -72,8 +79,11 @@ func runPublish(e *env, args []string) error {
 		}
 		return err
 	}
+	if existing > 0 {
+		fmt.Fprintf(e.stderr, "ursic: %d of %d records were already published by this node (their CIDs are printed; nothing new was written); --again publishes them anew\n", existing, n)
+	}
 	if total >= progressEvery {
-		fmt.Fprintf(e.stderr, "ursic: published %d records\n", n)
+		fmt.Fprintf(e.stderr, "ursic: published %d records\n", n-existing)
 	}
 	return nil
 }
