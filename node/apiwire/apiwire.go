@@ -45,10 +45,10 @@ type PublishEvent struct {
 	CID   string `json:"cid,omitempty"`
 	// Existing marks a record this node had published already (the same
 	// body and policy): CID is that record's, and nothing new was written.
-	Existing bool `json:"existing,omitempty"`
-	Done  bool   `json:"done,omitempty"`
-	Count int    `json:"count,omitempty"`
-	Error *Error `json:"error,omitempty"`
+	Existing bool   `json:"existing,omitempty"`
+	Done     bool   `json:"done,omitempty"`
+	Count    int    `json:"count,omitempty"`
+	Error    *Error `json:"error,omitempty"`
 }
 
 // PublishOptions are the query parameters of POST /v1/publish and /v1/check.
