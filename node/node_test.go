@@ -780,3 +780,24 @@ func TestPublishIsIdempotent(t *testing.T) {
 		t.Fatalf("after its retraction the record is reported as existing: %+v", after)
 	}
 }
+
+// A person may type a CID in upper case or abbreviate it to a unique prefix
+// of at least 12 characters; an unknown CID says why it may be missing.
+func TestShowAbbreviatedCID(t *testing.T) {
+	tn := startNode(t, "alpha")
+	cids := tn.mustPublish(node.PublishOptions{}, example(t, "indicator-amber.json"))
+	c := cids[0]
+	for _, typed := range []string{strings.ToUpper(c), c[:node.MinCIDPrefix], c[:20]} {
+		v, err := tn.n.Show(typed)
+		if err != nil || v.CID != c {
+			t.Errorf("Show(%q) = %s, %v; want %s", typed, v.CID, err, c)
+		}
+	}
+	if _, err := tn.n.Show(c[:node.MinCIDPrefix-1]); err == nil {
+		t.Errorf("a prefix shorter than %d characters was accepted", node.MinCIDPrefix)
+	}
+	_, err := tn.n.Show("bafyreiaaaaaaaaaaaaaa")
+	if !errors.Is(err, node.ErrNotFound) || !strings.Contains(err.Error(), "not be addressed to this node") {
+		t.Errorf("Show of an unknown prefix: %v", err)
+	}
+}

@@ -168,16 +168,16 @@ func (n *Node) List(opt ListOptions) ([]RecordView, int, error) {
 
 // Show returns one record with its policy and body (no body if retracted).
 func (n *Node) Show(cid string) (RecordView, error) {
-	c, err := share.ParseCID(cid)
+	full, err := n.ResolveCID(cid)
 	if err != nil {
 		return RecordView{}, err
 	}
-	r, ok, err := n.lookupErr(c.String())
+	r, ok, err := n.lookupErr(full)
 	if err != nil {
 		return RecordView{}, err
 	}
 	if !ok {
-		return RecordView{}, fmt.Errorf("%w: %s", ErrNotFound, cid)
+		return RecordView{}, fmt.Errorf("%w: %s: it may not be addressed to this node, or not synced yet", ErrNotFound, cid)
 	}
 	v := n.view(r, true)
 	if v.Body != nil {
@@ -282,6 +282,32 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 		n.net.push([]*share.Envelope{s.env}, [][]byte{s.entry.Envelope})
 	}
 	return s.entry.CID, nil
+}
+
+// MinCIDPrefix is the shortest abbreviation of a CID that ResolveCID accepts.
+const MinCIDPrefix = 12
+
+// ErrAmbiguousCID is returned for an abbreviated CID that names more than one record.
+var ErrAmbiguousCID = errors.New("the abbreviated CID names more than one record")
+
+// ResolveCID turns what a person typed into a full CID: a CID in any case,
+// or a unique prefix of at least MinCIDPrefix characters of one this node
+// lists.
+func (n *Node) ResolveCID(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if c, err := share.ParseCID(s); err == nil {
+		return c.String(), nil
+	} else if len(s) < MinCIDPrefix || len(s) >= 59 {
+		return "", err
+	}
+	switch m := n.index.WithPrefix(s, 2); len(m) {
+	case 0:
+		return "", fmt.Errorf("%w: no record this node lists begins with %s: it may not be addressed to this node, or not synced yet", ErrNotFound, s)
+	case 1:
+		return m[0], nil
+	default:
+		return "", fmt.Errorf("%w: %s matches %s, %s and perhaps more; give more characters", ErrAmbiguousCID, s, m[0], m[1])
+	}
 }
 
 // Envelope returns the stored bytes of the envelope cid (ciphertext, as it

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"time"
@@ -97,6 +98,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &Error{Status: http.StatusMisdirectedRequest,
 			Message: fmt.Sprintf("this node's API does not answer to Host %q", r.Host),
 			Hint:    "reach it as localhost or 127.0.0.1; if this name is the node's own, add it to \"api_hosts\" in config.json"})
+		return
+	}
+	if h, pattern := s.mux.Handler(r); pattern == "" {
+		// The mux's own answers are plain text; the API answers JSON.
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		e := &Error{Status: rec.Code, Message: fmt.Sprintf("no API endpoint %s %s", r.Method, r.URL.Path), Hint: "docs/API.md lists the endpoints"}
+		if rec.Code == http.StatusMethodNotAllowed {
+			e.Message = fmt.Sprintf("%s does not answer %s", r.URL.Path, r.Method)
+			w.Header().Set("Allow", rec.Header().Get("Allow"))
+			e.Hint = "allowed: " + rec.Header().Get("Allow")
+		}
+		writeError(w, e)
 		return
 	}
 	s.mux.ServeHTTP(w, r)

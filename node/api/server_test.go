@@ -400,3 +400,24 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// Unknown paths and wrong methods answer JSON errors, like everything else.
+func TestUnknownPathsAnswerJSON(t *testing.T) {
+	a := startAPI(t)
+	for _, tc := range []struct {
+		method, path string
+		status       int
+	}{
+		{"GET", "/v1/nothing-here", 404},
+		{"DELETE", "/v1/status", 405},
+	} {
+		status, body, h := a.do(tc.method, tc.path, a.token, nil)
+		var e struct {
+			Error string `json:"error"`
+			Hint  string `json:"hint"`
+		}
+		if status != tc.status || !strings.HasPrefix(h.Get("Content-Type"), "application/json") || json.Unmarshal(body, &e) != nil || e.Error == "" {
+			t.Errorf("%s %s: %d %q %s", tc.method, tc.path, status, h.Get("Content-Type"), body)
+		}
+	}
+}

@@ -202,6 +202,9 @@ func (l *listFlag) Set(v string) error {
 }
 
 func (e *env) fail(err error) int {
+	if e.json {
+		return e.failJSON(err)
+	}
 	msg := err.Error()
 	fmt.Fprintf(e.stderr, "ursic: error: %s\n", oneLine(msg))
 	var ae *apiclient.Error
@@ -264,4 +267,41 @@ levels are clear, green, amber, amber+strict, red (default amber, audience
 members). Records that carry nationality, ethnicity, religion, birthplace,
 visa status or person-level scores are refused; personal data (names, e-mail,
 ORCID iDs, phone numbers) is held until --confirm-personal-data.`)
+}
+
+// failJSON writes the error as one JSON object on stderr, for scripts that
+// asked for --json: {"error": …, "hint": …, "hints": […], "findings": […]}.
+func (e *env) failJSON(err error) int {
+	out := struct {
+		Error    string   `json:"error"`
+		Hint     string   `json:"hint,omitempty"`
+		Hints    []string `json:"hints,omitempty"`
+		Findings any      `json:"findings,omitempty"`
+	}{Error: oneLine(err.Error())}
+	var ae *apiclient.Error
+	if errors.As(err, &ae) {
+		if ae.Hint != "" {
+			out.Hints = append(out.Hints, ae.Hint)
+		}
+		if len(ae.Findings) > 0 {
+			out.Findings = ae.Findings
+		}
+	}
+	var he *hintError
+	if errors.As(err, &he) {
+		out.Hints = append(out.Hints, he.hints...)
+	}
+	if errors.Is(err, apiclient.ErrNodeNotRunning) {
+		out.Hints = append(out.Hints, fmt.Sprintf("start it with `ursic run --home %s`", e.home))
+	}
+	if len(out.Hints) > 0 {
+		out.Hint = out.Hints[0]
+	}
+	b, merr := json.Marshal(out)
+	if merr != nil {
+		fmt.Fprintf(e.stderr, "ursic: error: %s\n", oneLine(err.Error()))
+		return 1
+	}
+	fmt.Fprintf(e.stderr, "%s\n", b)
+	return 1
 }

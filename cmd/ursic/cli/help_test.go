@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,5 +53,21 @@ func TestVersion(t *testing.T) {
 		if !strings.HasPrefix(out.String(), "ursic ") || !strings.Contains(out.String(), "go1.") {
 			t.Errorf("ursic %v printed %q", args, out.String())
 		}
+	}
+}
+
+// With --json, an error is one JSON object on stderr.
+func TestJSONErrors(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := Run([]string{"--home", t.TempDir(), "--json", "show", "nonsense"}, strings.NewReader(""), &out, &errb)
+	if code == 0 {
+		t.Fatal("show of nonsense succeeded")
+	}
+	var e struct {
+		Error string `json:"error"`
+		Hint  string `json:"hint"`
+	}
+	if err := json.Unmarshal(errb.Bytes(), &e); err != nil || e.Error == "" {
+		t.Errorf("stderr is not a JSON error: %q (%v)", errb.String(), err)
 	}
 }
