@@ -801,3 +801,19 @@ func TestShowAbbreviatedCID(t *testing.T) {
 		t.Errorf("Show of an unknown prefix: %v", err)
 	}
 }
+
+// list's author filter takes a member's name (any case and width, or a
+// unique part) as well as a peer ID.
+func TestListByAuthorName(t *testing.T) {
+	tn := startNode(t, "Kyoto University")
+	tn.mustPublish(node.PublishOptions{}, example(t, "indicator-amber.json"))
+	for _, a := range []string{"kyoto university", "ＫＹＯＴＯ", "Kyoto", tn.n.PeerID()} {
+		recs, total, err := tn.n.List(node.ListOptions{Author: a})
+		if err != nil || total != 1 || len(recs) != 1 {
+			t.Errorf("List(author %q) = %d records (total %d), %v", a, len(recs), total, err)
+		}
+	}
+	if _, _, err := tn.n.List(node.ListOptions{Author: "Osaka"}); !errors.Is(err, node.ErrUnknownAuthor) {
+		t.Errorf("List(author Osaka) on a node that knows no Osaka: %v", err)
+	}
+}

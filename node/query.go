@@ -1,6 +1,7 @@
 package node
 
 import (
+	"golang.org/x/text/width"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -152,6 +153,13 @@ func (n *Node) List(opt ListOptions) ([]RecordView, int, error) {
 	if opt.Limit < 0 || opt.Offset < 0 {
 		return nil, 0, errors.New("limit and offset must not be negative")
 	}
+	if opt.Author != "" {
+		a, err := n.authorOf(opt.Author)
+		if err != nil {
+			return nil, 0, err
+		}
+		opt.Author = a
+	}
 	rows, total, err := n.index.List(index.Query{
 		Kind: opt.Kind, TLP: opt.TLP, Author: opt.Author, Text: opt.Text,
 		IncludeExpired: opt.All, Now: time.Now(), Limit: opt.Limit, Offset: opt.Offset,
@@ -164,6 +172,49 @@ func (n *Node) List(opt ListOptions) ([]RecordView, int, error) {
 		out[i] = n.view(r, false)
 	}
 	return out, total, nil
+}
+
+// ErrUnknownAuthor is returned for an author filter that names no member.
+var ErrUnknownAuthor = errors.New("no member by that name or peer ID")
+
+// authorOf turns an author filter — a peer ID, or a member's name (case and
+// width insensitive, or a unique part of it) — into a peer ID.
+func (n *Node) authorOf(s string) (string, error) {
+	if policy.IsPeerID(s) {
+		return s, nil
+	}
+	r := n.Roster()
+	cands := map[string]string{n.PeerID(): n.home.Config.Name}
+	if r != nil {
+		for _, m := range r.Members {
+			cands[m.PeerID] = m.Name
+		}
+	}
+	want := foldName(s)
+	var exact, partial []string
+	for id, name := range cands {
+		switch f := foldName(name); {
+		case f == want:
+			exact = append(exact, id)
+		case strings.Contains(f, want):
+			partial = append(partial, id)
+		}
+	}
+	switch {
+	case len(exact) == 1:
+		return exact[0], nil
+	case len(exact) == 0 && len(partial) == 1:
+		return partial[0], nil
+	case len(exact)+len(partial) == 0:
+		return "", fmt.Errorf("%w: %q (see `ursic roster show`)", ErrUnknownAuthor, s)
+	}
+	return "", fmt.Errorf("%w: %q names more than one member; give more of the name or the peer ID", ErrUnknownAuthor, s)
+}
+
+// foldName folds case and full-width forms, and spaces, so that 「京都大学」,
+// "Kyoto University" and "ＫＹＯＴＯ University" compare as a person means.
+func foldName(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(width.Fold.String(s))), " ")
 }
 
 // Show returns one record with its policy and body (no body if retracted).

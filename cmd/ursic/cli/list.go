@@ -14,8 +14,8 @@ import (
 func init() {
 	register(&command{
 		name:    "list",
-		usage:   "[--kind KIND] [--tlp LEVEL] [--author PEERID] [--search TEXT] [--all] [--limit N] [--partial] [--json]",
-		summary: "list the records this node can read, newest first; --all includes expired indicators; just after a start it waits until every stored record is open, unless --partial",
+		usage:   "[--kind KIND] [--tlp LEVEL] [--author NAME|PEERID] [--search TEXT] [--all] [--limit N (default 100; 0: no limit)] [--offset N] [--partial] [--json]",
+		summary: "list the records this node can read, newest first, 100 at a time (--limit, --offset); --all includes expired indicators; retracted records stay listed with the reason; just after a start it waits until every stored record is open, unless --partial",
 		run:     runList,
 	})
 }
@@ -28,7 +28,7 @@ func runList(e *env, args []string) error {
 	fs.StringVar(&opt.Author, "author", "", "")
 	fs.StringVar(&opt.Text, "search", "", "")
 	fs.BoolVar(&opt.All, "all", false, "")
-	fs.IntVar(&opt.Limit, "limit", 0, "")
+	fs.IntVar(&opt.Limit, "limit", defaultListLimit, "")
 	fs.IntVar(&opt.Offset, "offset", 0, "")
 	partial := fs.Bool("partial", false, "")
 	pos, err := parse(fs, args)
@@ -58,9 +58,13 @@ func runList(e *env, args []string) error {
 		return e.printJSON(res.Records)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CID\tKIND\tTLP\tCREATED\tTITLE\tNOTES")
+	fmt.Fprintln(tw, "CID\tKIND\tTLP\tAUTHOR\tCREATED\tTITLE\tNOTES")
 	for _, r := range res.Records {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.CID, r.Kind, "TLP:"+strings.ToUpper(r.TLP), r.Created.Local().Format(time.DateTime), clip(r.Title, 60), notes(r))
+		author := r.AuthorName
+		if author == "" {
+			author = r.Author[:min(len(r.Author), 16)] + "…"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.CID, r.Kind, "TLP:"+strings.ToUpper(r.TLP), clip(author, 30), r.Created.Local().Format(time.DateTime), clip(r.Title, 60), notes(r))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -74,7 +78,11 @@ func runList(e *env, args []string) error {
 func notes(r apiwire.RecordView) string {
 	var n []string
 	if r.Retracted {
-		n = append(n, "retracted")
+		if r.RetractReason != "" {
+			n = append(n, "retracted: "+clip(r.RetractReason, 60))
+		} else {
+			n = append(n, "retracted")
+		}
 	}
 	if r.Expired {
 		n = append(n, "expired")
@@ -96,6 +104,9 @@ func clip(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// defaultListLimit is how many records `ursic list` shows unless told.
+const defaultListLimit = 100
 
 // indexWait bounds how long list waits for a starting node's index.
 const indexWait = 5 * time.Minute
