@@ -1,10 +1,10 @@
 package node
 
 import (
-	"golang.org/x/text/width"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/text/width"
 	"slices"
 	"strings"
 	"time"
