@@ -28,7 +28,7 @@ import (
 func init() {
 	register(&command{
 		name:    "demo",
-		usage:   "[--once] [--dir DIR]",
+		usage:   "[--once] [--dir DIR] [--keep]",
 		summary: "a whole consortium on this machine (five nodes, real libp2p on loopback) with sample data, walked through step by step; --once exits after the walkthrough (0 if every step behaved)",
 		run:     runDemo,
 	})
@@ -135,6 +135,7 @@ func runDemo(e *env, args []string) error {
 	fset := flag.NewFlagSet("demo", flag.ContinueOnError)
 	once := fset.Bool("once", false, "")
 	dir := fset.String("dir", "", "")
+	keep := fset.Bool("keep", false, "")
 	pos, err := parse(fset, args)
 	if err != nil {
 		return err
@@ -147,8 +148,13 @@ func runDemo(e *env, args []string) error {
 		if root, err = os.MkdirTemp("", "ursic-demo-"); err != nil {
 			return err
 		}
-		if *once {
-			defer os.RemoveAll(root)
+		if !*keep {
+			defer func() {
+				os.RemoveAll(root)
+				if !*once {
+					fmt.Fprintf(e.stderr, "ursic: removed the demo's homes under %s (--keep keeps them)\n", root)
+				}
+			}()
 		}
 	}
 	ctx, stopSignals := signal.NotifyContext(e.ctx, os.Interrupt, syscall.SIGTERM)
@@ -439,6 +445,7 @@ func runDemo(e *env, args []string) error {
 	wt.say("  go run ./cmd/ursic --home %s publish --tlp green examples/records/indicator-clear.json", home("kyoto"))
 	wt.say("\nPress Ctrl-C to stop.")
 	<-ctx.Done()
+	fmt.Fprintf(e.stderr, "\nursic: demo stopped (%v); closing the five nodes\n", context.Cause(ctx))
 	return nil
 }
 
