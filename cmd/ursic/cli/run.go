@@ -58,8 +58,9 @@ func runRun(e *env, args []string) error {
 	if err := n.Start(ctx); err != nil {
 		return err
 	}
-	err = api.Serve(ctx, api.NewServer(n, token, lg), api.ListenOf(e.home, h.Config), func(a net.Addr) {
-		lg.Info("local API listening", "addr", a.String())
+	listen := api.ListenOf(e.home, h.Config)
+	err = api.Serve(ctx, api.NewServer(n, token, lg), listen, func(a net.Addr) {
+		lg.Info("local API listening", "addr", a.String(), "tls", listen.CertFile != "")
 	})
 	reason := "signal"
 	if err != nil {
