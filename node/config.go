@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/ursic/ursic/policy"
@@ -23,6 +24,11 @@ type Config struct {
 	Role    string   `json:"role"`
 	Listen  []string `json:"listen"`
 	API     string   `json:"api"`
+	// ROR is this member's ROR ID, optional; exports name it on the
+	// member's STIX identity.
+	ROR string `json:"ror,omitempty"`
+	// TAXII, if present, makes `ursic run` serve TAXII 2.1 to partners.
+	TAXII *TAXIIConfig `json:"taxii,omitempty"`
 }
 
 // ErrConfig wraps every problem found in a config file.
@@ -67,8 +73,18 @@ func (c *Config) Validate() error {
 	if ip := net.ParseIP(host); ip == nil && host != "localhost" {
 		return fmt.Errorf("%w: key \"api\" host %q is not an IP address", ErrConfig, host)
 	}
+	if c.ROR != "" && !rorPattern.MatchString(c.ROR) {
+		return fmt.Errorf("%w: key \"ror\" = %q is not a ROR ID (e.g. 057zh3y96)", ErrConfig, c.ROR)
+	}
+	if c.TAXII != nil {
+		if err := c.TAXII.Validate(); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+var rorPattern = regexp.MustCompile(`^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$`)
 
 func validName(s string) error {
 	if strings.TrimSpace(s) == "" {
