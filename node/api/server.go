@@ -70,6 +70,7 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("POST /v1/roster", true, s.applyRoster)
 	s.handle("GET /v1/backup", true, s.backup)
 	s.handle("GET /v1/export/stix", true, s.exportSTIX)
+	s.handle("POST /v1/import/stix", true, s.importSTIX)
 	s.mux.Handle("GET /metrics", s.auth(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	return s
 }
