@@ -45,6 +45,9 @@ func runRun(e *env, args []string) error {
 	if err := n.Start(ctx); err != nil {
 		return err
 	}
+	if h.Config.TAXII != nil {
+		return serveWithTAXII(ctx, n, token, lg)
+	}
 	return api.Serve(ctx, api.NewServer(n, token, lg), h.Config.API, func(a net.Addr) {
 		lg.Info("local API listening", "addr", a.String())
 	})
