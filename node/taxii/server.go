@@ -367,7 +367,7 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request, p Partner) {
 		return
 	}
 	if len(sel) == 0 {
-		writeError(w, http.StatusNotFound, "object not found", "no object "+id+" in this collection matches")
+		writeError(w, http.StatusNotFound, "object not found", "no object of that id in this collection matches")
 		return
 	}
 	writeTAXII(w, 200, envelopeOf(sel, more))
@@ -384,7 +384,7 @@ func (s *Server) versions(w http.ResponseWriter, r *http.Request, p Partner) {
 		return
 	}
 	if len(sel) == 0 {
-		writeError(w, http.StatusNotFound, "object not found", "no object "+id+" in this collection")
+		writeError(w, http.StatusNotFound, "object not found", "no object of that id in this collection")
 		return
 	}
 	res := struct {
@@ -591,7 +591,7 @@ func (s *Server) deleteObject(w http.ResponseWriter, r *http.Request, p Partner)
 		return
 	}
 	if n == 0 {
-		writeError(w, http.StatusNotFound, "object not found", "no object "+r.PathValue("id")+" of yours waits in the inbox")
+		writeError(w, http.StatusNotFound, "object not found", "no object of that id of yours waits in the inbox")
 		return
 	}
 	w.WriteHeader(http.StatusOK)
