@@ -16,19 +16,24 @@ import (
 // objects (TLP markings, extension definition) are not included: see
 // [liaison.FixedObjects].
 func (n *Node) ExportObjects(since time.Time) ([]liaison.Object, error) {
-	var out []liaison.Object
+	var rows []index.Row
 	for _, level := range []policy.Level{policy.Clear, policy.Green} {
-		rows, _, err := n.index.List(index.Query{TLP: level.String(), IncludeExpired: true})
+		rs, _, err := n.index.List(index.Query{TLP: level.String(), IncludeExpired: true})
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range rows {
-			objs, err := n.exportRow(r, since)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, objs...)
+		rows = append(rows, rs...)
+	}
+	// Opening a body is one X25519 unwrap: done on every core.
+	objs := make([][]liaison.Object, len(rows))
+	errs := make([]error, len(rows))
+	parallel(len(rows), func(i int) { objs[i], errs[i] = n.exportRow(rows[i], since) })
+	var out []liaison.Object
+	for i := range rows {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
+		out = append(out, objs[i]...)
 	}
 	liaison.SortObjects(out)
 	return out, nil

@@ -24,14 +24,14 @@ import (
 
 // testServer is a node with a TAXII server on 127.0.0.1.
 type testServer struct {
-	t    *testing.T
+	t    testing.TB
 	n    *node.Node
 	dir  string
 	base string // http://127.0.0.1:PORT
 	logs bytes.Buffer
 }
 
-func startServer(t *testing.T) *testServer {
+func startServer(t testing.TB) *testServer {
 	t.Helper()
 	ts := &testServer{t: t, dir: filepath.Join(t.TempDir(), "home")}
 	if _, err := node.Init(ts.dir, node.InitOptions{Name: "Liaison University", Role: "liaison"}); err != nil {
@@ -83,7 +83,7 @@ func (ts *testServer) partner(name string, write bool) string {
 	return cred
 }
 
-func example(t *testing.T, name string) map[string]any {
+func example(t testing.TB, name string) map[string]any {
 	t.Helper()
 	b, err := examples.Records.ReadFile("records/" + name)
 	if err != nil {
