@@ -427,7 +427,7 @@ func Export(src Source) ([]Object, error) {
 			return nil, fmt.Errorf("liaison: %s: %w", src.CID, err)
 		}
 		a := attackPatternObj{core: c("attack-pattern", RecordID("attack-pattern", src.CID)), Name: b.Title, Description: b.Narrative,
-			KillChain: []killChainPhase{{KillChainName: KillChainName, PhaseName: strings.ReplaceAll(b.Tactic, "_", "-")}}}
+			KillChain: []killChainPhase{{KillChainName: KillChainName, PhaseName: strings.NewReplacer("_", "-", ".", "-").Replace(b.Tactic)}}}
 		for _, o := range b.OrgsInvolved {
 			a.ExternalRefs = append(a.ExternalRefs, externalRef{SourceName: "ror", ExternalID: strings.TrimPrefix(o.ROR, "https://ror.org/"), Description: "involved as " + o.Role})
 		}
