@@ -243,3 +243,33 @@ func TestExportRetractedIsRevoked(t *testing.T) {
 		}
 	}
 }
+
+// TestImportOwnExport: an URSIC export read back gives the indicators and
+// the method, skips the trend report and every supporting object.
+func TestImportOwnExport(t *testing.T) {
+	items, err := liaison.Import(exportAll(t, sources(t)), liaison.ImportOptions{Partner: "Example University", Self: testPeer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, it := range items {
+		switch {
+		case it.Record != nil:
+			r, err := share.ParseRecord(it.Record)
+			if err != nil {
+				t.Fatalf("%s: %v", it.ID, err)
+			}
+			if err := r.Validate(); err != nil {
+				t.Errorf("%s: %v\n%s", it.ID, err, it.Record)
+			}
+			kinds[r.Kind]++
+		case it.Refused != nil:
+			t.Errorf("%s refused: %v", it.ID, it.Refused)
+		case strings.Contains(it.Skipped, "trend"):
+			kinds["trend skipped"]++
+		}
+	}
+	if kinds["indicator"] != 2 || kinds["method"] != 1 || kinds["trend skipped"] != 1 {
+		t.Errorf("imported %v", kinds)
+	}
+}

@@ -183,6 +183,12 @@ func importObject(it *Item, o object, byID map[string]object, opt ImportOptions)
 		it.Refused = fmt.Errorf("spec_version is %q, want \"2.1\"", o.str("spec_version"))
 		return
 	}
+	var kind string
+	json.Unmarshal(o.ext()["record_kind"], &kind)
+	if kind != "" && kind != share.KindIndicator && kind != share.KindMethod {
+		it.Skipped = fmt.Sprintf("%s: an URSIC %s is not imported", ErrUnsupported, kind)
+		return
+	}
 	var revoked bool
 	json.Unmarshal(o["revoked"], &revoked)
 	if revoked {
