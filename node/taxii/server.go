@@ -155,7 +155,10 @@ func acceptable(accept string) bool {
 func (s *Server) authed(h func(w http.ResponseWriter, r *http.Request, p Partner)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var user, cred string
-		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		authz := r.Header.Get("Authorization")
+		if tok, ok := strings.CutPrefix(authz, "Bearer "); ok {
+			cred = strings.TrimSpace(tok)
+		} else if tok, ok := strings.CutPrefix(authz, "Token "); ok { // taxii2-client's TokenAuth
 			cred = strings.TrimSpace(tok)
 		} else if u, p, ok := r.BasicAuth(); ok {
 			user, cred = u, p

@@ -252,6 +252,13 @@ func TestTAXIIClient(t *testing.T) {
 		if got := ts.do(req{method: "GET", path: taxii.DiscoveryPath, cred: reader, user: "maple"}); got.status != 200 {
 			t.Errorf("Basic auth: %d, want 200", got.status)
 		}
+		hr, _ := http.NewRequest("GET", ts.base+taxii.DiscoveryPath, nil)
+		hr.Header.Set("Authorization", "Token "+reader)
+		if resp, err := http.DefaultClient.Do(hr); err != nil || resp.StatusCode != 200 {
+			t.Errorf("Authorization: Token: %v %v", resp, err)
+		} else {
+			resp.Body.Close()
+		}
 		gone := ts.partner("gone", false)
 		if err := taxii.RevokePartner(ts.dir, "gone"); err != nil {
 			t.Fatal(err)
