@@ -330,6 +330,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, p Partner, fixed f
 		return c, nil, false, false
 	}
 	sel, more := Select(all, q)
+	s.log.Info("taxii: served", "partner", p.Name, "collection", c.Alias, "path", r.URL.Path, "objects", len(sel))
 	if len(sel) > 0 {
 		w.Header().Set("X-TAXII-Date-Added-First", taxiiTime(sel[0].DateAdded))
 		w.Header().Set("X-TAXII-Date-Added-Last", taxiiTime(sel[len(sel)-1].DateAdded))
