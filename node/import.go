@@ -1,10 +1,13 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/liaison"
 	"github.com/ursic/ursic/policy"
 )
@@ -62,6 +65,8 @@ func (n *Node) ImportSTIX(ctx context.Context, bundle []byte, opt ImportOptions)
 			r.Outcome, r.Reason = ImportSkipped, it.Skipped
 		case it.Refused != nil:
 			r.Outcome, r.Reason = ImportRefused, it.Refused.Error()
+		case it.Record != nil && n.importedAs(it.ID) != "":
+			r.Outcome, r.Reason = ImportSkipped, "already imported as "+n.importedAs(it.ID)+" (retract it to import a newer version)"
 		case opt.DryRun:
 			if _, err := n.Check(it.Record, pub); err != nil {
 				r.Outcome, r.Reason, r.Findings = ImportRefused, err.Error(), findingsOf(err)
@@ -89,6 +94,25 @@ func (n *Node) ImportSTIX(ctx context.Context, bundle []byte, opt ImportOptions)
 		n.audit("import", fmt.Sprintf("STIX bundle of %d objects, %d published", len(items), published))
 	}
 	return out, nil
+}
+
+// importedAs is the CID of a live record of this node imported from the
+// partner object id, "" if there is none: its provenance names the id.
+func (n *Node) importedAs(id string) string {
+	_, uuid, ok := strings.Cut(id, "--")
+	if !ok {
+		return ""
+	}
+	rows, _, err := n.index.List(index.Query{Text: strings.ReplaceAll(uuid, "-", " "), Author: n.PeerID(), IncludeExpired: true})
+	if err != nil {
+		return ""
+	}
+	for _, r := range rows {
+		if body, err := n.bodyOf(r.CID); err == nil && bytes.Contains(body, []byte("("+id+")")) {
+			return r.CID
+		}
+	}
+	return ""
 }
 
 func findingsOf(err error) []policy.Finding {

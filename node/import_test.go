@@ -95,6 +95,18 @@ func TestImportPartnerBundle(t *testing.T) {
 	if got := tn.status().Records; got != 5 {
 		t.Errorf("%d records stored, want the 5 published", got)
 	}
+	again, err := tn.n.ImportSTIX(ctx, partnerBundle(t), node.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range again {
+		if res[i].Outcome == node.ImportPublished && (r.Outcome != node.ImportSkipped || !strings.Contains(r.Reason, "already imported as "+res[i].CID)) {
+			t.Errorf("%s imported twice: %s %s", r.ID, r.Outcome, r.Reason)
+		}
+	}
+	if got := tn.status().Records; got != 5 {
+		t.Errorf("%d records after a second import, want 5", got)
+	}
 }
 
 // TestImportRoundTrip: what one node exports, another imports with the same
