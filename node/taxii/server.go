@@ -62,6 +62,7 @@ type Server struct {
 	cacheMu  sync.Mutex
 	cacheKey [3]int
 	cache    []Entry
+	ledger   *ledger // opened with the first build of the collection
 
 	statusMu sync.Mutex
 	statuses map[string]statusEntry
@@ -289,6 +290,11 @@ func (s *Server) exportEntries() ([]Entry, error) {
 		return nil, err
 	}
 	objs = append(liaison.FixedObjects(), objs...)
+	if s.ledger == nil {
+		if s.ledger, err = openLedger(s.node.Home().Dir); err != nil {
+			return nil, err
+		}
+	}
 	seen := map[string]int{}
 	var out []Entry
 	for _, o := range objs {
@@ -301,6 +307,9 @@ func (s *Server) exportEntries() ([]Entry, error) {
 		}
 		seen[o.ID] = len(out)
 		out = append(out, e)
+	}
+	if err := s.ledger.stamp(out); err != nil {
+		return nil, fmt.Errorf("taxii: failed to record dates added: %w", err)
 	}
 	s.cache, s.cacheKey = out, key
 	return out, nil
