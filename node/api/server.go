@@ -88,6 +88,12 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("POST /v1/roster", true, s.applyRoster)
 	s.handle("GET /v1/backup", true, s.backup)
 	s.handle("GET /v1/audit/verify", true, s.verifyAudit)
+	s.handle("GET /v1/export/stix", true, s.exportSTIX)
+	s.handle("POST /v1/import/stix", true, s.importSTIX)
+	s.handle("GET /v1/inbox", true, s.inboxList)
+	s.handle("GET /v1/inbox/{id}", true, s.inboxShow)
+	s.handle("POST /v1/inbox/{id}/accept", true, s.inboxAccept)
+	s.handle("POST /v1/inbox/{id}/reject", true, s.inboxReject)
 	s.mux.Handle("GET /metrics", s.auth(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	return s
 }
