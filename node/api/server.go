@@ -290,7 +290,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		w.WriteHeader(http.StatusOK)
 	}
-	enc.Encode(PublishEvent{Done: true, Count: count})
+	enc.Encode(PublishEvent{Index: count, Done: true, Count: count})
 }
 
 func rejectReason(err error) string {
