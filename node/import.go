@@ -1,13 +1,13 @@
 package node
 
 import (
-	"github.com/ursic/ursic/node/apiwire"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/liaison"
 	"github.com/ursic/ursic/policy"

@@ -1,7 +1,6 @@
 package node
 
 import (
-	"github.com/ursic/ursic/node/apiwire"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -17,6 +16,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/node/apiwire"
 )
 
 // InboxDir is the directory of the liaison inbox in a home: what partners

@@ -520,6 +520,21 @@ func TestOpenAPIDocument(t *testing.T) {
 			}
 		}
 		spec.params(t, o)
+		// A request body's JSON example is valid against its schema.
+		if rb, ok := o.obj["requestBody"]; ok {
+			bptr, body := spec.resolve(t, o.ptr+"/requestBody", rb)
+			content, _ := body["content"].(map[string]any)
+			for mt, m := range content {
+				mm, _ := m.(map[string]any)
+				ex, ok := mm["example"]
+				if !ok || mm["schema"] == nil || !isJSONMedia(mt) {
+					continue
+				}
+				if err := spec.schema(t, bptr+"/content/"+ptrEscape(mt)+"/schema").Validate(ex); err != nil {
+					t.Errorf("%s: the %s request example does not match its schema: %v", o.key(), mt, err)
+				}
+			}
+		}
 	}
 	for _, name := range []string{"NotFound", "MethodNotAllowed"} {
 		spec.schema(t, "/components/responses/"+name+"/content/application~1json/schema")
