@@ -566,6 +566,7 @@ func TestOpenAPIConformance(t *testing.T) {
 	c.want(200, "POST", "/v1/check", "/v1/check", example(t, "flagged-email.json"))
 	c.want(200, "POST", "/v1/check", "/v1/check", []byte(`{"kind": "person", "title": "x"}`))
 	c.want(200, "POST", "/v1/check", "/v1/check", []byte(`not json`))
+	c.want(413, "POST", "/v1/check", "/v1/check", bytes.Repeat([]byte(" "), 1<<20+1))
 	c.want(422, "POST", "/v1/publish", "/v1/publish", example(t, "refused-nationality.json"))
 	c.want(422, "POST", "/v1/publish", "/v1/publish", example(t, "flagged-email.json"))
 	c.want(422, "POST", "/v1/publish", "/v1/publish", []byte("{\"kind\": \"person\"}\n"))
@@ -593,6 +594,8 @@ func TestOpenAPIConformance(t *testing.T) {
 	c.want(404, "GET", "/v1/records/{cid}", "/v1/records/"+unknown, nil)
 	c.want(400, "POST", "/v1/records/{cid}/retract", "/v1/records/"+cids[0]+"/retract", []byte(`{"reason": "x", "force": true}`))
 	c.want(404, "POST", "/v1/records/{cid}/retract", "/v1/records/"+unknown+"/retract", []byte(`{"reason": "x"}`))
+	c.want(422, "POST", "/v1/records/{cid}/retract", "/v1/records/"+cids[0]+"/retract", []byte(`{"reason": " "}`))
+	c.want(422, "POST", "/v1/records/{cid}/retract", "/v1/records/not-a-cid/retract", []byte(`{"reason": "x"}`))
 	c.want(200, "POST", "/v1/records/{cid}/retract", "/v1/records/"+cids[0]+"/retract", []byte(`{"reason": "superseded"}`))
 	c.want(422, "POST", "/v1/records/{cid}/retract", "/v1/records/"+cids[0]+"/retract", []byte(`{"reason": "again"}`))
 	c.want(200, "GET", "/v1/records/{cid}", "/v1/records/"+cids[0], nil) // retracted: no body
