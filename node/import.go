@@ -8,7 +8,6 @@ import (
 	"github.com/ursic/ursic/node/apiwire"
 	"strings"
 
-	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/liaison"
 	"github.com/ursic/ursic/policy"

@@ -17,7 +17,6 @@ import (
 	"filippo.io/age"
 
 	"github.com/ursic/ursic/crypto"
-	"github.com/ursic/ursic/node/apiwire"
 )
 
 // InboxDir is the directory of the liaison inbox in a home: what partners
