@@ -20,6 +20,7 @@ import (
 
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/policy/guard"
 	"github.com/ursic/ursic/share"
 )
 
@@ -191,9 +192,9 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 
 func rejectReason(err error) string {
 	switch {
-	case errors.Is(err, policy.ErrRefused):
+	case errors.Is(err, guard.ErrRefused):
 		return "guardrail_refused"
-	case errors.Is(err, policy.ErrNeedsConfirmation):
+	case errors.Is(err, guard.ErrNeedsConfirmation):
 		return "needs_confirmation"
 	case errors.Is(err, share.ErrUnknownKind):
 		return "unknown_kind"
@@ -212,9 +213,9 @@ func recordError(err error) *Error {
 		e.Findings = findingsOf(re.Findings)
 	}
 	switch {
-	case errors.Is(err, policy.ErrNeedsConfirmation):
+	case errors.Is(err, guard.ErrNeedsConfirmation):
 		e.Hint = "the record may carry personal data (see findings); if it must, repeat with --confirm-personal-data"
-	case errors.Is(err, policy.ErrRefused):
+	case errors.Is(err, guard.ErrRefused):
 		e.Hint = "remove the field or value named above; this rule cannot be overridden"
 	case errors.Is(err, share.ErrUnknownKind):
 		e.Hint = "a record's \"kind\" is one of: " + strings.Join(share.UserKinds(), ", ")

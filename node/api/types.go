@@ -3,7 +3,7 @@ package api
 import (
 	"fmt"
 
-	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/policy/guard"
 )
 
 // Error is the body of every failed API call, and the error the client returns.
@@ -31,11 +31,11 @@ type Finding struct {
 	Principle string `json:"principle"`
 }
 
-func findingsOf(fs []policy.Finding) []Finding {
+func findingsOf(fs []guard.Finding) []Finding {
 	out := make([]Finding, 0, len(fs))
 	for _, f := range fs {
 		sev := "flag"
-		if f.Severity == policy.Refuse {
+		if f.Severity == guard.Refuse {
 			sev = "refuse"
 		}
 		out = append(out, Finding{Path: f.Path, Rule: f.Rule, Severity: sev, Message: f.Message, Principle: f.Principle})

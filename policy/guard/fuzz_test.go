@@ -1,4 +1,4 @@
-package policy
+package guard
 
 import (
 	"os"
@@ -7,16 +7,16 @@ import (
 	"testing"
 )
 
-// FuzzLint feeds arbitrary bytes to Lint, seeded from testdata/guardrails. Lint
+// FuzzLint feeds arbitrary bytes to Lint, seeded from testdata/records. Lint
 // must not panic, must fail only on invalid JSON, must be deterministic, and
 // must return findings that are well formed and sorted.
 func FuzzLint(f *testing.F) {
-	files, err := filepath.Glob("testdata/guardrails/*.json")
+	files, err := filepath.Glob("testdata/records/*.json")
 	if err != nil {
 		f.Fatal(err)
 	}
 	if len(files) == 0 {
-		f.Fatal("no seed files in testdata/guardrails")
+		f.Fatal("no seed files in testdata/records")
 	}
 	for _, file := range files {
 		b, err := os.ReadFile(file)

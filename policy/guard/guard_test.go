@@ -1,4 +1,4 @@
-package policy
+package guard
 
 import (
 	"encoding/json"
@@ -506,12 +506,12 @@ func TestCheckContent(t *testing.T) {
 		})
 	}
 	_, err := CheckContent("method", refused, true)
-	want := "policy: field orgs_involved[0].members[0].Citizenship: refused (nationality): " + principleNonDiscrimination + " (and 1 more finding)"
+	want := "guard: field orgs_involved[0].members[0].Citizenship: refused (nationality): " + principleNonDiscrimination + " (and 1 more finding)"
 	if err.Error() != want {
 		t.Errorf("Error() = %q\nwant      %q", err, want)
 	}
 	_, err = CheckContent("method", flagged, false)
-	if !strings.HasPrefix(err.Error(), "policy: field narrative: flagged (email): ") || !strings.Contains(err.Error(), "--confirm-personal-data") {
+	if !strings.HasPrefix(err.Error(), "guard: field narrative: flagged (email): ") || !strings.Contains(err.Error(), "--confirm-personal-data") {
 		t.Errorf("Error() = %q", err)
 	}
 	if _, err := CheckContent("method", []byte("{"), true); err == nil || errors.Is(err, ErrRefused) {
@@ -533,11 +533,11 @@ func TestSeverityText(t *testing.T) {
 	}
 }
 
-// TestTestdata runs every record in testdata/guardrails through Lint. Files
+// TestTestdata runs every record in testdata/records through Lint. Files
 // named refused-*.json must have a refusal, flagged-*.json flags and no
 // refusal, clean-*.json nothing.
 func TestTestdata(t *testing.T) {
-	files, err := filepath.Glob("testdata/guardrails/*.json")
+	files, err := filepath.Glob("testdata/records/*.json")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no testdata: %v", err)
 	}
@@ -575,7 +575,7 @@ func TestTestdata(t *testing.T) {
 // TestGuardrailsDoc: every rule appears in docs/GUARDRAILS.md with its
 // severity.
 func TestGuardrailsDoc(t *testing.T) {
-	doc, err := os.ReadFile("../docs/GUARDRAILS.md")
+	doc, err := os.ReadFile("../../docs/GUARDRAILS.md")
 	if err != nil {
 		t.Skipf("docs not present: %v", err)
 	}

@@ -1,4 +1,4 @@
-package policy
+package guard
 
 import (
 	"bytes"
@@ -40,7 +40,7 @@ func (s Severity) String() string {
 // local API, --json) reads as words.
 func (s Severity) MarshalText() ([]byte, error) {
 	if s != Flag && s != Refuse {
-		return nil, fmt.Errorf("policy: invalid severity %d", uint8(s))
+		return nil, fmt.Errorf("guard: invalid severity %d", uint8(s))
 	}
 	return []byte(s.String()), nil
 }
@@ -53,7 +53,7 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	case "refuse":
 		*s = Refuse
 	default:
-		return fmt.Errorf("policy: invalid severity %q (want flag or refuse)", b)
+		return fmt.Errorf("guard: invalid severity %q (want flag or refuse)", b)
 	}
 	return nil
 }
@@ -115,13 +115,13 @@ func (e *GuardrailError) Error() string {
 	} else if f := Flagged(e.Findings); len(f) > 0 {
 		first = f[0]
 	} else {
-		return "policy: content guardrails: no findings"
+		return "guard: content guardrails: no findings"
 	}
 	where := "record"
 	if first.Path != "" {
 		where = "field " + first.Path
 	}
-	s := fmt.Sprintf("policy: %s: ", where)
+	s := fmt.Sprintf("guard: %s: ", where)
 	if first.Severity == Refuse {
 		s += fmt.Sprintf("refused (%s): %s", first.Rule, first.Principle)
 	} else {
@@ -251,10 +251,10 @@ func parseRecord(body []byte) (*jvalue, error) {
 	dec.UseNumber()
 	v, err := parseValue(dec, 0)
 	if err != nil {
-		return nil, fmt.Errorf("policy: record is not valid JSON: %w", err)
+		return nil, fmt.Errorf("guard: record is not valid JSON: %w", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("policy: record is not valid JSON: data after the first value")
+		return nil, errors.New("guard: record is not valid JSON: data after the first value")
 	}
 	return v, nil
 }

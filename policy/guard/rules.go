@@ -1,4 +1,4 @@
-package policy
+package guard
 
 // The guardrail rules: what each one matches and the principle it serves.
 // docs/GUARDRAILS.md lists them for people; a test checks that every rule ID
