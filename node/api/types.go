@@ -23,22 +23,39 @@ func (e *Error) Error() string {
 }
 
 // Finding is one guardrail finding, structured so a console can show it live.
+// Message, Principle and Advice are in the language the request asked for
+// (Accept-Language: ja or en); Text is the whole finding as one line.
 type Finding struct {
 	Path      string `json:"path"`
 	Rule      string `json:"rule"`
 	Severity  string `json:"severity"` // "refuse" or "flag"
 	Message   string `json:"message"`
 	Principle string `json:"principle"`
+	// Offset is the character offset (from 0) of Phrase in the string at
+	// Path; absent when the finding is about a field's name or a whole value.
+	Offset *int   `json:"offset,omitempty"`
+	Phrase string `json:"phrase,omitempty"`
+	Advice string `json:"advice,omitempty"`
+	Text   string `json:"text,omitempty"`
 }
 
-func findingsOf(fs []guard.Finding) []Finding {
+func findingsOf(fs []guard.Finding, lang guard.Lang) []Finding {
 	out := make([]Finding, 0, len(fs))
 	for _, f := range fs {
 		sev := "flag"
 		if f.Severity == guard.Refuse {
 			sev = "refuse"
 		}
-		out = append(out, Finding{Path: f.Path, Rule: f.Rule, Severity: sev, Message: f.Message, Principle: f.Principle})
+		af := Finding{Path: f.Path, Rule: f.Rule, Severity: sev, Message: f.Message, Principle: f.Principle,
+			Phrase: f.Phrase, Advice: f.Advice, Text: f.Text(lang)}
+		if lang == guard.Japanese && f.MessageJA != "" {
+			af.Message, af.Principle, af.Advice = f.MessageJA, f.PrincipleJA, f.AdviceJA
+		}
+		if f.Offset >= 0 {
+			off := f.Offset
+			af.Offset = &off
+		}
+		out = append(out, af)
 	}
 	return out
 }

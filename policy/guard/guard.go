@@ -68,25 +68,26 @@ type Finding struct {
 	// (docs/GUARDRAILS.md lists them all).
 	Rule     string
 	Severity Severity
-	// Message says what was found, without repeating personal data found in
-	// text.
+	// Message says what was found, in English. It quotes the phrase found
+	// in text, except personal data (an e-mail address is not repeated).
 	Message string
-	// Principle is the one-sentence reason for the rule.
+	// Principle is the one-sentence reason for the rule, in English.
 	Principle string
+	// Offset is where the finding starts in the string at Path, in
+	// characters (Unicode code points) from 0; -1 when the finding is about
+	// a field's name, a whole value or the record's shape.
+	Offset int
+	// Phrase is what was found, as written ("" for personal data and for
+	// field names).
+	Phrase string
+	// MessageJA and PrincipleJA are Message and Principle in Japanese.
+	MessageJA, PrincipleJA string
+	// Advice says what to do instead, in English and Japanese.
+	Advice, AdviceJA string
 }
 
-// String formats a finding the way [GuardrailError] does.
-func (f Finding) String() string {
-	verb := "flagged"
-	if f.Severity == Refuse {
-		verb = "refused"
-	}
-	where := "record"
-	if f.Path != "" {
-		where = "field " + f.Path
-	}
-	return fmt.Sprintf("%s: %s (%s): %s", where, verb, f.Rule, f.Message)
-}
+// String formats a finding in English, as [Finding.Text] does.
+func (f Finding) String() string { return f.Text(English) }
 
 // Guardrail sentinels, for errors.Is on the error from [CheckContent].
 var (
@@ -105,31 +106,29 @@ type GuardrailError struct {
 }
 
 // Error describes the first refused finding (or, if none, the first flagged
-// one) and counts the rest:
+// one) in full, in English, and counts the rest:
 //
-//	policy: field orgs_involved[0].members[0].Citizenship: refused (nationality): URSIC assesses …
-func (e *GuardrailError) Error() string {
+//	field narrative, character 18: "a Chinese national" gives a person's nationality or citizenship. URSIC assesses … What to do instead: describe the organisation or the method, not the person's origin. (and 1 more finding)
+func (e *GuardrailError) Error() string { return e.Text(English) }
+
+// Text is [GuardrailError.Error] in the given language.
+func (e *GuardrailError) Text(lang Lang) string {
 	var first Finding
 	if r := Refused(e.Findings); len(r) > 0 {
 		first = r[0]
 	} else if f := Flagged(e.Findings); len(f) > 0 {
 		first = f[0]
 	} else {
-		return "guard: content guardrails: no findings"
+		return "content guardrails: no findings"
 	}
-	where := "record"
-	if first.Path != "" {
-		where = "field " + first.Path
-	}
-	s := fmt.Sprintf("guard: %s: ", where)
-	if first.Severity == Refuse {
-		s += fmt.Sprintf("refused (%s): %s", first.Rule, first.Principle)
-	} else {
-		s += fmt.Sprintf("flagged (%s): %s; repeat with --confirm-personal-data if it is necessary", first.Rule, first.Message)
-	}
-	if n := len(e.Findings) - 1; n == 1 {
+	s := first.Text(lang)
+	n := len(e.Findings) - 1
+	switch {
+	case n >= 1 && lang == Japanese:
+		s += fmt.Sprintf("（ほかに %d 件の指摘があります）", n)
+	case n == 1:
 		s += " (and 1 more finding)"
-	} else if n > 1 {
+	case n > 1:
 		s += fmt.Sprintf(" (and %d more findings)", n)
 	}
 	return s
@@ -212,6 +211,9 @@ func Lint(kind string, body []byte) ([]Finding, error) {
 	slices.SortStableFunc(w.found, func(a, b sortedFinding) int {
 		if c := comparePaths(a.segs, b.segs); c != 0 {
 			return c
+		}
+		if a.f.Offset != b.f.Offset {
+			return a.f.Offset - b.f.Offset
 		}
 		if a.f.Severity != b.f.Severity {
 			return int(b.f.Severity) - int(a.f.Severity) // refused first
@@ -417,23 +419,47 @@ type walker struct {
 	seen  map[string]bool // path + rule, so each rule is reported once per field
 }
 
-func (w *walker) add(segs []pathSeg, rule string, sev Severity, msg, principle string) {
+// add records a finding once per path, rule and offset.
+func (w *walker) add(segs []pathSeg, f Finding) {
 	path := renderPath(segs)
-	if w.seen[path+"\x00"+rule] {
+	key := path + "\x00" + f.Rule + "\x00" + strconv.Itoa(f.Offset)
+	if w.seen[key] {
 		return
 	}
-	w.seen[path+"\x00"+rule] = true
-	w.found = append(w.found, sortedFinding{
-		f:    Finding{Path: path, Rule: rule, Severity: sev, Message: msg, Principle: principle},
-		segs: slices.Clone(segs),
-	})
+	w.seen[key] = true
+	f.Path = path
+	if f.Principle == "" {
+		f.Principle = principleOf(f.Rule)
+	}
+	rt := ruleTexts[f.Rule]
+	f.PrincipleJA = firstNonEmpty(f.PrincipleJA, rt.principleJA)
+	f.Advice = firstNonEmpty(f.Advice, rt.advice)
+	f.AdviceJA = firstNonEmpty(f.AdviceJA, rt.adviceJA)
+	w.found = append(w.found, sortedFinding{f: f, segs: slices.Clone(segs)})
+}
+
+// principleOf returns a rule's principle from the catalogue.
+func principleOf(rule string) string {
+	for _, r := range ruleCatalogue {
+		if r.Rule == rule {
+			return r.Principle
+		}
+	}
+	return ""
+}
+
+// fieldFinding is a finding about a field's name, a whole value or the
+// record's shape (no offset).
+func fieldFinding(rule string, sev Severity, en, ja string) Finding {
+	return Finding{Rule: rule, Severity: sev, Message: en, MessageJA: ja, Offset: -1}
 }
 
 func (w *walker) walk(v *jvalue, path []pathSeg, ctx walkCtx) {
 	switch v.kind {
 	case jTooDeep:
-		w.add(path, ruleTooDeep, Refuse,
-			fmt.Sprintf("nesting deeper than %d levels cannot be checked", maxDepth), principleFailClosed)
+		w.add(path, fieldFinding(ruleTooDeep, Refuse,
+			fmt.Sprintf("nesting deeper than %d levels cannot be checked", maxDepth),
+			fmt.Sprintf("%d 段を超える入れ子は確認できません", maxDepth)))
 	case jObject:
 		w.walkObject(v, path, ctx)
 	case jArray:
@@ -455,30 +481,36 @@ func (w *walker) walkObject(v *jvalue, path []pathSeg, ctx walkCtx) {
 
 		for _, a := range protectedAttributes {
 			if a.m.match(f) {
-				w.add(p, a.rule, Refuse, fmt.Sprintf("field name %s refers to %s", quoted, a.what), a.principle)
+				w.add(p, fieldFinding(a.rule, Refuse, fmt.Sprintf("the field name %s refers to %s", quoted, a.what),
+					fmt.Sprintf("フィールド名 %s は%sを表します", quoteJA(k), ruleTexts[a.rule].nounJA)))
 			}
 		}
 		if inPerson && anyToken(f.tokens, originKeys) {
-			w.add(p, ruleNationality, Refuse,
-				fmt.Sprintf("field %s inside an object about a person gives their origin", quoted), principleNonDiscrimination)
+			w.add(p, fieldFinding(ruleNationality, Refuse,
+				fmt.Sprintf("the field %s inside an object about a person gives their origin", quoted),
+				fmt.Sprintf("人についてのオブジェクト内のフィールド %s は、その人の出自を示します", quoteJA(k))))
 		}
 		if inPerson && anyToken(f.tokens, riskWordSet) {
-			w.add(p, rulePersonRiskScore, Refuse,
-				fmt.Sprintf("field %s scores a person (it is inside an object about a person)", quoted), principleNoPersonScore)
+			w.add(p, fieldFinding(rulePersonRiskScore, Refuse,
+				fmt.Sprintf("the field %s scores a person (it is inside an object about a person)", quoted),
+				fmt.Sprintf("フィールド %s は人をスコア付けしています（人についてのオブジェクト内にあります）", quoteJA(k))))
 		}
 		if isKindKey(f, ctx.parentSubject) && child.kind == jString && isPersonKind(child.str) {
-			w.add(p, ruleSubjectIsPerson, Refuse,
-				fmt.Sprintf("the subject's kind %s is a person", quoteShort(child.str)), principleSubject)
+			w.add(p, fieldFinding(ruleSubjectIsPerson, Refuse,
+				fmt.Sprintf("the subject's kind %s is a person", quoteShort(child.str)),
+				fmt.Sprintf("対象の種類 %s は人です", quoteJA(child.str))))
 		}
 		if nonEmpty(child) {
 			for _, a := range personalDataFields {
 				if a.m.match(f) {
-					w.add(p, a.rule, Flag, fmt.Sprintf("field name %s suggests %s", quoted, a.what), a.principle)
+					w.add(p, fieldFinding(a.rule, Flag, fmt.Sprintf("the field name %s suggests %s", quoted, a.what),
+						fmt.Sprintf("フィールド名 %s は%sを含むようです", quoteJA(k), ruleTexts[a.rule].nounJA)))
 				}
 			}
 			if ((inPerson || ctx.contact) && isNameKey(f)) || (child.kind == jString && isPersonKey(f) && !isPersonKind(child.str)) {
-				w.add(p, rulePersonalNameField, Flag,
-					fmt.Sprintf("field %s seems to hold a person's name", quoted), principlePersonalData)
+				w.add(p, fieldFinding(rulePersonalNameField, Flag,
+					fmt.Sprintf("the field %s seems to hold a person's name", quoted),
+					fmt.Sprintf("フィールド %s は個人名を含むようです", quoteJA(k))))
 			}
 		}
 		w.walk(child, p, walkCtx{
@@ -493,45 +525,107 @@ func (w *walker) walkObject(v *jvalue, path []pathSeg, ctx walkCtx) {
 func (w *walker) walkString(s string, path []pathSeg, ctx walkCtx) {
 	text := norm.NFKC.String(s)
 
+	// Prose, labels with any separator, disguises, other languages.
+	textRulesFound := w.textRules(s, path, "")
 	// A short value that is nothing but a protected attribute:
-	// "reason_category": "nationality", "dimension": "country of birth".
+	// "reason_category": "nationality", "dimension": "country of birth", or a
+	// token that names one: "citizenship_check", "prc-nationals".
 	if utf8.RuneCountInString(text) <= 80 {
 		f := normName(text)
 		if n := len(f.tokens); n >= 1 && n <= 6 {
 			for _, a := range protectedAttributes {
-				if onlyAttribute(f, a) {
-					w.add(path, a.rule, Refuse,
-						fmt.Sprintf("value %s classifies by %s", quoteShort(s), a.what), a.principle)
+				if textRulesFound[a.rule] {
+					continue
+				}
+				if onlyAttribute(f, a) || isToken(text) && tokenNamesAttribute(f, a) {
+					w.add(path, fieldFinding(a.rule, Refuse,
+						fmt.Sprintf("the value %s classifies people by %s", quoteShort(s), a.what),
+						fmt.Sprintf("値 %s は人を%sで分類しています", quoteJA(s), ruleTexts[a.rule].nounJA)))
 				}
 			}
 		}
 	}
-	// "Label: value" entries in text: "Nationality: X", "国籍：X".
+	// Labels in text: "E-mail: …", "Name: …", and any "Label: …" the text
+	// rules did not already quote.
 	for _, label := range labelsInText(text) {
 		f := normName(label)
 		if isNameKey(f) && len(f.tokens) == 1 {
-			w.add(path, rulePersonalName, Flag,
-				fmt.Sprintf("text has an entry %s giving a person's name", quoteShort(label+": …")), principlePersonalData)
+			w.add(path, fieldFinding(rulePersonalName, Flag,
+				fmt.Sprintf("the text has an entry %s giving a person's name", quoteShort(label+": …")),
+				fmt.Sprintf("本文に個人名の項目 %s があります", quoteJA(label+"：…"))))
 		}
 		for _, a := range protectedAttributes {
-			if onlyAttribute(f, a) {
-				w.add(path, a.textRule, Refuse,
-					fmt.Sprintf("text has an entry %s giving %s", quoteShort(label+": …"), a.what), a.principle)
+			if onlyAttribute(f, a) && !textRulesFound[a.textRule] && a.textRule != rulePersonRiskScore {
+				w.add(path, fieldFinding(a.textRule, Refuse,
+					fmt.Sprintf("the text has an entry %s giving %s", quoteShort(label+": …"), a.what),
+					fmt.Sprintf("本文に%sの項目 %s があります", ruleTexts[a.textRule].nounJA, quoteJA(label+"：…"))))
 			}
 		}
 		for _, a := range personalDataFields {
 			if onlyAttribute(f, a) {
-				w.add(path, a.textRule, Flag,
-					fmt.Sprintf("text has an entry %s giving %s", quoteShort(label+": …"), a.what), a.principle)
+				w.add(path, fieldFinding(a.textRule, Flag,
+					fmt.Sprintf("the text has an entry %s giving %s", quoteShort(label+": …"), a.what),
+					fmt.Sprintf("本文に%sの項目 %s があります", ruleTexts[a.textRule].nounJA, quoteJA(label+"：…"))))
 			}
 		}
 	}
 	// Personal data in free text.
-	found := textFindings(text, !ctx.orgNames)
-	for _, rule := range []string{ruleEmail, ruleORCID, rulePhone, rulePersonalName} {
-		if n := found[rule]; n > 0 {
-			w.add(path, rule, Flag, fmt.Sprintf("text contains %s", countNoun(n, textNouns[rule])), principlePersonalData)
+	for _, pd := range textFindings(text, !ctx.orgNames) {
+		rt := ruleTexts[pd.rule]
+		f := Finding{Rule: pd.rule, Severity: Flag, Offset: utf8.RuneCountInString(text[:pd.i]),
+			Message:   fmt.Sprintf("the text contains %s", countNoun(pd.n, textNouns[pd.rule])),
+			MessageJA: fmt.Sprintf("本文に%sが含まれています", rt.whatJA)}
+		if pd.n > 1 {
+			f.MessageJA = fmt.Sprintf("本文に%sが %d 件含まれています", rt.whatJA, pd.n)
 		}
+		w.add(path, f)
+	}
+	// Encoded content.
+	for _, b := range findBlobs(s) {
+		if b.binary {
+			w.add(path, Finding{Rule: ruleEncoded, Severity: Flag, Offset: utf8.RuneCountInString(s[:b.i]),
+				Message:   fmt.Sprintf("%s content %s cannot be checked: this node cannot check encoded content", b.encName, quoteShort(s[b.i:b.j])),
+				MessageJA: fmt.Sprintf("%s で符号化された内容 %s は確認できません（このノードは符号化された内容を確認できません）", b.encName, quoteJA(s[b.i:b.j])),
+				Principle: principleEncoded})
+			continue
+		}
+		w.textRulesAt(b.text, path, b.encName, s[b.i:b.j], utf8.RuneCountInString(s[:b.i]))
+	}
+}
+
+// textRules runs the text rules over s (and, if it may be ROT13, over its
+// ROT13), adding a refusal for each phrase found. It returns the rules found.
+func (w *walker) textRules(s string, path []pathSeg, via string) map[string]bool {
+	var found map[string]bool
+	t := normalizeText(s)
+	for _, h := range scanText(t) {
+		if found == nil {
+			found = map[string]bool{}
+		}
+		found[h.rule] = true
+		phrase, off := t.quote(h.i, h.j)
+		en, ja := textMessages(h.rule, phrase, via)
+		w.add(path, Finding{Rule: h.rule, Severity: Refuse, Offset: off, Phrase: phrase, Message: en, MessageJA: ja})
+	}
+	if via == "" && maybeROT13(t.s) {
+		r := rot13(s)
+		rt := normalizeText(r)
+		for _, h := range scanText(rt) {
+			decoded, off := rt.quote(h.i, h.j)
+			phrase := rot13(decoded) // as written
+			en, ja := textMessages(h.rule, phrase, "ROT13")
+			w.add(path, Finding{Rule: h.rule, Severity: Refuse, Offset: off, Phrase: phrase, Message: en, MessageJA: ja})
+		}
+	}
+	return found
+}
+
+// textRulesAt reads decoded text; findings point at the encoded run.
+func (w *walker) textRulesAt(decoded string, path []pathSeg, via, encoded string, off int) {
+	t := normalizeText(decoded)
+	for _, h := range scanText(t) {
+		en, ja := textMessages(h.rule, encoded, via)
+		w.add(path, Finding{Rule: h.rule, Severity: Refuse, Offset: off, Phrase: encoded, Message: en, MessageJA: ja})
 	}
 }
 
@@ -736,4 +830,37 @@ func quoteShort(s string) string {
 		s = string(r[:39]) + "…"
 	}
 	return strconv.Quote(s)
+}
+
+// isToken reports whether a value is one token (no spaces): a tag, a
+// category, an indicator type.
+func isToken(s string) bool {
+	return s != "" && !strings.ContainsAny(s, " \t\n")
+}
+
+// tokenNamesAttribute reports whether a token value names a protected
+// attribute among other words: "citizenship_check", "nationality-screening",
+// "visa_status_review". Words that have another sense need a partner:
+// "visa" a status word ("visa_sponsorship_abuse" is a method), "race" is not
+// "race_condition".
+func tokenNamesAttribute(f nameForm, a *attribute) bool {
+	if !a.m.match(f) {
+		return false
+	}
+	for i, t := range f.tokens {
+		switch t {
+		case "nationality", "citizenship", "ethnicity", "ethnic", "racial", "religion", "religious",
+			"birthplace", "passport", "immigration", "kokuseki":
+			return true
+		case "visa", "residence", "residency":
+			for _, u := range f.tokens {
+				if u == "status" || u == "type" || u == "holder" || u == "class" || u == "category" || u == "check" || u == "screening" {
+					return true
+				}
+			}
+		case "race":
+			return i+1 >= len(f.tokens) || f.tokens[i+1] != "condition"
+		}
+	}
+	return false
 }

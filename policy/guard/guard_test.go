@@ -41,7 +41,7 @@ func TestRefusedFieldNames(t *testing.T) {
 		{"nationality", ruleNationality}, {"Nationality", ruleNationality}, {"NATIONALITY", ruleNationality},
 		{"nationalities", ruleNationality}, {"national_origin", ruleNationality}, {"nationOfOrigin", ruleNationality},
 		{"citizenship", ruleNationality}, {"Citizenship", ruleNationality}, {"citizenshipStatus", ruleNationality},
-		{"citizen_of", ruleNationality}, {"country_of_citizenship", ruleNationality}, {"countryOfOrigin", ruleNationality},
+		{"citizen_of", ruleNationality}, {"country_of_citizenship", ruleNationality},
 		{"home_country", ruleNationality}, {"isForeignNational", ruleNationality}, {"nationalityCode", ruleNationality},
 		{"researcher.nationality", ruleNationality}, {"nationality-iso", ruleNationality}, {"Nationality (ISO)", ruleNationality},
 		{"ｎａｔｉｏｎａｌｉｔｙ", ruleNationality}, {"Staatsangehörigkeit", ruleNationality}, {"nationalité", ruleNationality},
@@ -164,6 +164,7 @@ func TestStructural(t *testing.T) {
 		{"researcher as a string", `{"researcher": "Jane Roe"}`, "researcher", rulePersonalNameField},
 		{"contact person", `{"contact_person": "Jane Roe"}`, "contact_person", rulePersonalNameField},
 		{"country of a person", `{"applicant": {"country": "XX"}}`, "applicant.country", ruleNationality},
+		{"country of origin of a person", `{"researcher": {"countryOfOrigin": "XX"}}`, "researcher.countryOfOrigin", ruleNationality},
 		{"origin of a typed person", `{"entities": [{"type": "person", "origin": "XX"}]}`, "entities[0].origin", ruleNationality},
 		{"founder risk", `{"founder": {"risk": "high"}}`, "founder.risk", rulePersonRiskScore},
 		{"director score", `{"board": {"director": {"score": 3}}}`, "board.director.score", rulePersonRiskScore},
@@ -506,12 +507,13 @@ func TestCheckContent(t *testing.T) {
 		})
 	}
 	_, err := CheckContent("method", refused, true)
-	want := "guard: field orgs_involved[0].members[0].Citizenship: refused (nationality): " + principleNonDiscrimination + " (and 1 more finding)"
+	want := "field orgs_involved[0].members[0].Citizenship: the field name \"Citizenship\" refers to nationality or citizenship. " +
+		principleNonDiscrimination + " What to do instead: describe the organisation or the method, not the person's origin. (and 1 more finding)"
 	if err.Error() != want {
 		t.Errorf("Error() = %q\nwant      %q", err, want)
 	}
 	_, err = CheckContent("method", flagged, false)
-	if !strings.HasPrefix(err.Error(), "guard: field narrative: flagged (email): ") || !strings.Contains(err.Error(), "--confirm-personal-data") {
+	if !strings.HasPrefix(err.Error(), "field narrative, character 1: the text contains an e-mail address.") || !strings.Contains(err.Error(), "--confirm-personal-data") {
 		t.Errorf("Error() = %q", err)
 	}
 	if _, err := CheckContent("method", []byte("{"), true); err == nil || errors.Is(err, ErrRefused) {

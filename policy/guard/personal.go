@@ -41,13 +41,33 @@ var notNameBefore = []string{"客員", "特任", "名誉", "准", "副", "招聘
 	"指導", "大学", "学部", "研究科", "研究所", "同", "当該", "各", "某", "両", "諸", "本", "上記", "前記",
 	"学", "外国人", "海外", "国内", "研究", "若手", "教", "元", "現", "前", "旧"}
 
-// textFindings returns the personal-data rules found in text, with how many
-// times each occurs. names=false skips personal-name detection (for fields that
-// hold organisation names).
-func textFindings(text string, names bool) map[string]int {
-	found := map[string]int{}
+// personalHit is personal data of one kind found in text: how many, and
+// where the first is (a byte of text).
+type personalHit struct {
+	rule string
+	i, n int
+}
+
+// ranksBeforeTitle are ranks written between a name and 教授 or 講師.
+var ranksBeforeTitle = []string{"准", "特任", "客員", "名誉", "副", "招聘", "非常勤", "兼任", "主任", "特命"}
+
+// textFindings returns the personal data found in text, one entry a rule in
+// the order e-mail, ORCID, phone, name. names=false skips personal-name
+// detection (for fields that hold organisation names).
+func textFindings(text string, names bool) []personalHit {
+	var found []personalHit
+	note := func(rule string, i int) {
+		for k := range found {
+			if found[k].rule == rule {
+				found[k].n++
+				found[k].i = min(found[k].i, i)
+				return
+			}
+		}
+		found = append(found, personalHit{rule, i, 1})
+	}
 	masked := text
-	// mask counts the matches of re and blanks them out, so that a later
+	// mask notes the matches of re and blanks them out, so that a later
 	// detector does not see them again (an ORCID iD is not a phone number).
 	mask := func(re *regexp.Regexp, rule string, ok func(s string, i, j int) bool) {
 		var b strings.Builder
@@ -56,7 +76,7 @@ func textFindings(text string, names bool) map[string]int {
 			if ok != nil && !ok(masked, loc[0], loc[1]) {
 				continue
 			}
-			found[rule]++
+			note(rule, loc[0])
 			b.WriteString(masked[last:loc[0]])
 			b.WriteString(strings.Repeat("x", loc[1]-loc[0]))
 			last = loc[1]
@@ -72,7 +92,7 @@ func textFindings(text string, names bool) map[string]int {
 	if digits >= 15 {
 		mask(reORCID, ruleORCID, digitBounded)
 	}
-	if strings.Contains(masked, "@") || strings.ContainsAny(masked, "[(") {
+	if strings.Contains(masked, "@") || strings.Contains(masked, "[at]") || strings.Contains(masked, "(at)") || strings.Contains(masked, "[ at ]") {
 		mask(reEmail, ruleEmail, nil)
 	}
 	if digits >= 7 {
@@ -82,22 +102,21 @@ func textFindings(text string, names bool) map[string]int {
 	}
 	if names {
 		if containsAny(masked, honorificHints) {
-			found[rulePersonalName] += len(reHonorific.FindAllString(masked, -1))
+			for _, loc := range reHonorific.FindAllStringIndex(masked, -1) {
+				note(rulePersonalName, loc[0])
+			}
 		}
 		if strings.Contains(masked, "-") {
-			found[rulePersonalName] += len(reRomajiHonorific.FindAllString(masked, -1))
+			for _, loc := range reRomajiHonorific.FindAllStringIndex(masked, -1) {
+				note(rulePersonalName, loc[0])
+			}
 		}
 		if containsAny(masked, cjkHonorificHints) {
 			for _, m := range reCJKHonorific.FindAllStringSubmatchIndex(masked, -1) {
 				if cjkName(masked, m) {
-					found[rulePersonalName]++
+					note(rulePersonalName, m[0])
 				}
 			}
-		}
-	}
-	for k, v := range found {
-		if v == 0 {
-			delete(found, k)
 		}
 	}
 	return found
@@ -176,6 +195,16 @@ func cjkName(s string, m []int) bool {
 	}
 	run := s[m[2]:m[3]]
 	honorific := s[m[4]:m[5]]
+	// A rank between the name and the title: 鈴木准教授, 田中特任准教授,
+	// 佐藤客員教授. Without a name before it (客員教授) it is a role.
+	for stripped := true; stripped; {
+		stripped = false
+		for _, rank := range ranksBeforeTitle {
+			if r := strings.TrimSuffix(run, rank); r != run && r != "" {
+				run, stripped = r, true
+			}
+		}
+	}
 	for _, w := range notNameBefore {
 		if strings.HasSuffix(run, w) {
 			return false

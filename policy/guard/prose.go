@@ -1,0 +1,806 @@
+package guard
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The text rules: what a person's origin, status, documents or score look
+// like when written as prose or as a label and its value, in English,
+// Japanese, Chinese, Korean, Russian and Arabic. They read a normText and
+// return hits: which rule, and which bytes of the normalised text.
+
+// hit is one thing a text rule found.
+type hit struct {
+	rule string
+	i, j int // bytes of normText.s
+}
+
+// token is a word of a cased or alphabetic script (Latin, Cyrillic, Greek,
+// Arabic) or a number; CJK text is read by the rules on the whole string.
+type token struct {
+	w    string
+	i, j int // bytes of normText.s
+}
+
+func tokenRune(r rune) bool {
+	if r < 0x80 {
+		return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z'
+	}
+	if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) {
+		return false
+	}
+	return !isWide(r)
+}
+
+// isWide reports CJK ideographs, kana and Hangul.
+func isWide(r rune) bool {
+	return r >= 0x1100 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
+		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r) || r == 'ー')
+}
+
+func tokenize(s string) []token {
+	var out []token
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !tokenRune(r) {
+			i += size
+			continue
+		}
+		j := i + size
+		for j < len(s) {
+			r2, size2 := utf8.DecodeRuneInString(s[j:])
+			if !tokenRune(r2) {
+				break
+			}
+			j += size2
+		}
+		out = append(out, token{w: s[i:j], i: i, j: j})
+		i = j
+	}
+	return out
+}
+
+// scanner holds one text being read.
+type scanner struct {
+	t    *normText
+	s    string
+	toks []token
+	hits []hit
+}
+
+func (sc *scanner) add(rule string, i, j int) {
+	sc.hits = append(sc.hits, hit{rule, i, j})
+}
+
+// between returns the text between tokens k and k+1.
+func (sc *scanner) between(k int) string {
+	if k+1 >= len(sc.toks) {
+		return sc.s[sc.toks[k].j:]
+	}
+	return sc.s[sc.toks[k].j:sc.toks[k+1].i]
+}
+
+// w returns token k's word, or "" out of range.
+func (sc *scanner) w(k int) string {
+	if k < 0 || k >= len(sc.toks) {
+		return ""
+	}
+	return sc.toks[k].w
+}
+
+// sentenceBreak reports whether a sentence ends between tokens k and k+1.
+func (sc *scanner) sentenceBreak(k int) bool {
+	b := sc.between(k)
+	if strings.ContainsAny(b, "!?;\n。！？") {
+		return true
+	}
+	if strings.Contains(b, ".") && len(sc.toks[k].w) > 3 && strings.ContainsAny(b, " \t") {
+		return true
+	}
+	return false
+}
+
+// negatedBefore reports whether a negation comes before token k in its
+// sentence, within eight words, or right after it ("nationality was not").
+func (sc *scanner) negatedBefore(k int) bool {
+	for m := k - 1; m >= 0 && m >= k-8; m-- {
+		if sc.sentenceBreak(m) {
+			break
+		}
+		if negations[sc.toks[m].w] {
+			return true
+		}
+	}
+	return false
+}
+
+// negatedNear also looks three words ahead.
+func (sc *scanner) negatedNear(k, end int) bool {
+	if sc.negatedBefore(k) {
+		return true
+	}
+	for m := end; m < len(sc.toks) && m <= end+3; m++ {
+		if negations[sc.toks[m].w] {
+			return true
+		}
+		if sc.sentenceBreak(m) {
+			break
+		}
+	}
+	return false
+}
+
+// upper reports whether token k was written with a capital letter.
+func (sc *scanner) upper(k int) bool {
+	if k < 0 || k >= len(sc.toks) {
+		return false
+	}
+	return sc.t.up[sc.toks[k].i]
+}
+
+// allUpper reports whether token k was written in capitals ("CN", "PRC").
+func (sc *scanner) allUpper(k int) bool {
+	tk := sc.toks[k]
+	for p := tk.i; p < tk.j; p++ {
+		if sc.s[p] >= 'a' && sc.s[p] <= 'z' && !sc.t.up[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// demonymAt returns how many tokens (1 or 2) form a demonym, ethnonym or
+// country name at k, or 0.
+func (sc *scanner) demonymAt(k int) int {
+	if k >= len(sc.toks) {
+		return 0
+	}
+	if k+1 < len(sc.toks) && !strings.ContainsAny(sc.between(k), ".,;:\n") {
+		two := sc.toks[k].w + " " + sc.toks[k+1].w
+		if demonyms[two] || countries[two] {
+			return 2
+		}
+	}
+	w := sc.toks[k].w
+	if demonyms[w] || ethnonyms[w] || countries[w] {
+		if (w == "us" || w == "white" || w == "black") && !sc.upper(k) {
+			return 0
+		}
+		return 1
+	}
+	return 0
+}
+
+// placeValue reports whether the value at token k names a country, region,
+// people or city, or is a country code in capitals.
+func (sc *scanner) placeValue(k int) bool {
+	if k >= len(sc.toks) {
+		return false
+	}
+	if sc.demonymAt(k) > 0 {
+		return true
+	}
+	w := sc.toks[k].w
+	return len(w) >= 2 && len(w) <= 3 && sc.allUpper(k) && !isNumber(w)
+}
+
+func isNumber(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// scanText runs every text rule over t.
+func scanText(t *normText) []hit {
+	sc := &scanner{t: t, s: t.s}
+	if hasLatinOrCyrillic(t.s) {
+		sc.toks = tokenize(t.s)
+		sc.latinRules()
+	}
+	sc.labelRules()
+	if hasWide(t.s) {
+		sc.cjkRules()
+	}
+	return mergeHits(sc.hits)
+}
+
+// mergeHits sorts hits and merges those of one rule that overlap or touch
+// ("J-1" and "visa holder" become "J-1 visa holder"); of hits of different
+// rules that overlap, the first (then the longest) is kept.
+func mergeHits(hs []hit) []hit {
+	if len(hs) < 2 {
+		return hs
+	}
+	slices.SortFunc(hs, func(a, b hit) int {
+		if a.i != b.i {
+			return a.i - b.i
+		}
+		return b.j - a.j
+	})
+	out := hs[:1]
+	for _, h := range hs[1:] {
+		last := &out[len(out)-1]
+		switch {
+		case h.rule == last.rule && h.i <= last.j+1:
+			last.j = max(last.j, h.j)
+		case h.i < last.j:
+			// overlaps a finding of another rule: the earlier one stands
+		default:
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func hasLatinOrCyrillic(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+func hasWide(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0xe1 {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- English prose ----
+
+func (sc *scanner) latinRules() {
+	toks := sc.toks
+	for k := 0; k < len(toks); k++ {
+		w := toks[k].w
+		switch {
+		case w == "born":
+			sc.born(k)
+		case w == "visa" || w == "visas":
+			sc.visa(k)
+		case w == "dual":
+			if n := sc.w(k + 1); n == "citizen" || n == "citizens" || n == "citizenship" || n == "national" || n == "nationals" || n == "nationality" || n == "nationalities" {
+				sc.add(ruleNationality, toks[k].i, toks[k+1].j)
+			}
+		case strings.HasPrefix(w, "naturali") && (strings.HasPrefix(w, "naturalised") || strings.HasPrefix(w, "naturalized") || strings.HasPrefix(w, "naturalisation") || strings.HasPrefix(w, "naturalization")):
+			if !sc.negatedBefore(k) {
+				sc.add(ruleNationality, toks[k].i, toks[k].j)
+			}
+		case w == "stateless" || w == "statelessness":
+			if !sc.negatedBefore(k) {
+				sc.add(ruleNationality, toks[k].i, toks[k].j)
+			}
+		case w == "citizen" || w == "citizens":
+			if sc.w(k+1) == "of" && (sc.upper(k+2) || sc.placeValue(k+2)) && sc.w(k+2) != "the" {
+				sc.add(ruleNationality, toks[k].i, toks[k+2].j)
+			}
+		case w == "green" && sc.w(k+1) == "card" || w == "greencard":
+			if !sc.negatedBefore(k) {
+				sc.add(ruleImmigrationStatus, toks[k].i, toks[min(k+1, len(toks)-1)].j)
+			}
+		case w == "permanent" && (sc.w(k+1) == "resident" || sc.w(k+1) == "residents" || sc.w(k+1) == "residency" || sc.w(k+1) == "residence"):
+			if !sc.negatedBefore(k) {
+				sc.add(ruleImmigrationStatus, toks[k].i, toks[k+1].j)
+			}
+		case w == "asylum" || (w == "refugee" && (sc.w(k+1) == "status" || sc.w(k-1) == "a" || sc.w(k-1) == "as")):
+			if !sc.negatedBefore(k) && sc.w(k+1) != "policy" && sc.w(k+1) != "law" {
+				sc.add(ruleImmigrationStatus, toks[k].i, toks[k].j)
+			}
+		case w == "undocumented" || w == "overstayed" || w == "overstay" || w == "overstaying":
+			if !sc.negatedBefore(k) {
+				sc.add(ruleImmigrationStatus, toks[k].i, toks[k].j)
+			}
+		case w == "ethnic" || w == "ethnically":
+			if n := sc.demonymAt(k + 1); n > 0 || sc.w(k+1) == "minority" || sc.w(k+1) == "minorities" {
+				if !sc.negatedBefore(k) {
+					sc.add(ruleEthnicity, toks[k].i, toks[k+max(n, 1)].j)
+				}
+			}
+		case w == "of":
+			sc.ofOrigin(k)
+		case w == "native" && sc.w(k+1) == "of" && (sc.upper(k+2) || sc.placeValue(k+2)):
+			sc.add(ruleBirthplace, toks[k].i, toks[k+2].j)
+		case (w == "hails" || w == "originally" || w == "grew") && (sc.w(k+1) == "from" || sc.w(k+1) == "up") && sc.personBefore(k, 6):
+			e := k + 2
+			if sc.w(k+1) == "up" {
+				e = k + 3
+			}
+			if sc.upper(e) || sc.placeValue(e) {
+				sc.add(ruleBirthplace, toks[k].i, toks[min(e, len(toks)-1)].j)
+			}
+		case w == "converted" && sc.w(k+1) == "to" && religions[sc.w(k+2)]:
+			sc.add(ruleReligion, toks[k].i, toks[k+2].j)
+		case placesOfWorship[w]:
+			sc.worship(k)
+		case religiousWords[w]:
+			sc.religious(k)
+		case riskWordsEN[w] || w == "scored" || w == "rated":
+			sc.personScore(k)
+		case w == "high" || w == "elevated":
+			sc.highRiskPerson(k)
+		}
+		if n := sc.demonymAt(k); n > 0 {
+			sc.demonymPerson(k, n)
+		}
+		if identityWords[w] {
+			sc.idNumber(k)
+		}
+		if attributeWords[w] != "" {
+			sc.possessive(k)
+		}
+	}
+	sc.visaClasses()
+	sc.residenceCardNumbers()
+}
+
+// personBefore reports whether a person word comes within n words before k.
+func (sc *scanner) personBefore(k, n int) bool {
+	for m := k - 1; m >= 0 && m >= k-n; m-- {
+		if personRefs[sc.toks[m].w] || personNouns[sc.toks[m].w] {
+			return true
+		}
+	}
+	return false
+}
+
+// demonymPerson: "a Chinese national", "Iranian PhD students", "PRC
+// nationals", "Uyghur researchers", "Chinese-born", "a Chinese passport".
+func (sc *scanner) demonymPerson(k, n int) {
+	toks := sc.toks
+	first := toks[k].w
+	rule := ruleNationality
+	if ethnonyms[first] && !demonyms[first] && !countries[first] {
+		rule = ruleEthnicity
+	}
+	m := k + n
+	if m >= len(toks) {
+		return
+	}
+	// "Chinese-born", "China-born": birthplace.
+	if toks[m].w == "born" && strings.TrimSpace(sc.between(m-1)) == "-" {
+		sc.add(ruleBirthplace, toks[k].i, toks[m].j)
+		return
+	}
+	if strings.ContainsAny(sc.between(m-1), ".,;:()\n|/") {
+		return
+	}
+	if toks[m].w == "passport" || toks[m].w == "passports" || toks[m].w == "citizenship" || toks[m].w == "nationality" {
+		sc.add(ruleNationality, toks[k].i, toks[m].j)
+		return
+	}
+	if toks[m].w == "ethnicity" || toks[m].w == "descent" || toks[m].w == "ancestry" || toks[m].w == "heritage" || toks[m].w == "extraction" {
+		sc.add(ruleEthnicity, toks[k].i, toks[m].j)
+		return
+	}
+	// Up to two modifiers (PhD, visiting, another demonym) before the noun.
+	for skipped := 0; skipped < 3 && m < len(toks); skipped++ {
+		w := toks[m].w
+		if personNouns[w] {
+			break
+		}
+		if !personModifiers[w] && sc.demonymAt(m) == 0 {
+			return
+		}
+		if strings.ContainsAny(sc.between(m), ".,;:()\n|/") {
+			return
+		}
+		m++
+	}
+	if m >= len(toks) || !personNouns[toks[m].w] {
+		return
+	}
+	w := toks[m].w
+	// "China National Petroleum", "a Chinese national laboratory": a name or
+	// a thing, not a person.
+	if w == "national" {
+		next := sc.w(m + 1)
+		if next != "" && !strings.ContainsAny(sc.between(m), ".,;:()\n") {
+			if sc.upper(m) && sc.upper(m+1) {
+				return
+			}
+			if !nationalFollowers[next] {
+				return
+			}
+		}
+	}
+	if w == "nationals" && sc.upper(m) && sc.upper(m+1) && !strings.ContainsAny(sc.between(m), ".,;:()\n") {
+		return
+	}
+	// A noun followed by an organisation word is a modifier: "Chinese
+	// student association", "Korean researcher exchange programme".
+	if next := sc.w(m + 1); orgNouns[next] && !strings.ContainsAny(sc.between(m), ".,;:()\n") {
+		return
+	}
+	if rule == ruleNationality && religiousWords[first] {
+		rule = ruleReligion
+	}
+	sc.add(rule, toks[k].i, toks[m].j)
+}
+
+// nationalFollowers may follow a singular "national" that is a person: "a
+// Chinese national who …", "a PRC national working at …".
+var nationalFollowers = set(`who whom whose with was is and or from in at on working employed holding had
+has visiting applying named that enrolled hired recruited based living studying currently previously
+now then`)
+
+// born: "born in Shanghai", "born and raised in Tehran".
+func (sc *scanner) born(k int) {
+	toks := sc.toks
+	m := k + 1
+	if sc.w(m) == "and" && sc.w(m+1) == "raised" {
+		m += 2
+	}
+	if w := sc.w(m); w != "in" && w != "at" {
+		return
+	}
+	m++
+	if m >= len(toks) || isNumber(toks[m].w) {
+		return
+	}
+	if sc.w(m) == "the" && (sc.upper(m+1) || sc.placeValue(m+1)) {
+		m++
+	}
+	if sc.upper(m) || sc.placeValue(m) {
+		sc.add(ruleBirthplace, toks[k].i, toks[m].j)
+	}
+}
+
+// visaLinks tie a visa to a person: "visa holder", "holding J-1 visas",
+// "student visa", "visa status".
+var (
+	visaLinks = set(`holder holders holding holds held hold status type category class expire expires
+expired expiry expiring overstay overstayed renewal renewed sponsored valid obtained granted
+denied revoked entered entry remains`)
+	visaKinds = set(`student work working spouse dependent dependant tourist business research researcher
+exchange skilled professional investor family visitor journalist diplomatic cultural j h f o l e m
+b transit`)
+)
+
+func (sc *scanner) visa(k int) {
+	toks := sc.toks
+	if sc.negatedBefore(k) {
+		return
+	}
+	for m := k - 3; m <= k+3; m++ {
+		if m < 0 || m == k || m >= len(toks) {
+			continue
+		}
+		if m < k && sc.sentenceBreak(m) {
+			continue
+		}
+		w := toks[m].w
+		if visaLinks[w] || (m == k-1 && visaKinds[w]) || (m == k-1 && sc.w(k-2) == "on" && (w == "a" || w == "an")) {
+			i, j := min(toks[m].i, toks[k].i), max(toks[m].j, toks[k].j)
+			sc.add(ruleImmigrationStatus, i, j)
+			return
+		}
+	}
+}
+
+// visaClasses: US and other visa classes written as codes (J-1, H-1B, F-1)
+// next to "visa", "status" or "holder".
+func (sc *scanner) visaClasses() {
+	toks := sc.toks
+	for k := 0; k+1 < len(toks); k++ {
+		w := toks[k].w
+		if len(w) != 1 || !strings.Contains("jhfolem", w) {
+			continue
+		}
+		num := toks[k+1].w
+		if num != "1" && num != "2" && num != "3" && num != "1b" && num != "2a" && num != "2b" {
+			continue
+		}
+		if b := sc.between(k); b != "-" && b != "" {
+			continue
+		}
+		end := k + 1
+		if sc.w(k+2) == "b" && sc.between(k+1) == "" {
+			end = k + 2
+		}
+		for m := max(0, k-3); m <= min(len(toks)-1, end+3); m++ {
+			if x := toks[m].w; x == "visa" || x == "visas" || x == "status" || x == "holder" || x == "holders" || x == "holding" || x == "scholar" || x == "scholars" {
+				sc.add(ruleImmigrationStatus, toks[k].i, toks[end].j)
+				break
+			}
+		}
+	}
+}
+
+// ofOrigin: "of Korean descent", "of Chinese origin" (about a person), "of
+// Iranian nationality".
+func (sc *scanner) ofOrigin(k int) {
+	toks := sc.toks
+	m := k + 1
+	if w := sc.w(m); w == "a" || w == "an" || w == "the" {
+		m++
+	}
+	start := m
+	n := sc.demonymAt(m)
+	if n == 0 && sc.w(m) != "mixed" && sc.w(m) != "foreign" && sc.w(m) != "immigrant" {
+		return
+	}
+	m += max(n, 1)
+	w := sc.w(m)
+	switch w {
+	case "descent", "ancestry", "heritage", "extraction", "parentage", "ethnicity", "ethnic":
+		sc.add(ruleEthnicity, toks[k].i, toks[m].j)
+	case "nationality", "citizenship":
+		sc.add(ruleNationality, toks[k].i, toks[m].j)
+	case "birth":
+		sc.add(ruleBirthplace, toks[k].i, toks[m].j)
+	case "origin", "background", "origins", "roots":
+		if sc.personBefore(k, 4) && !sc.goodsNear(k) {
+			sc.add(ruleNationality, toks[k].i, toks[m].j)
+		}
+	}
+	_ = start
+}
+
+// goodsNear reports whether goods or funds are named near token k.
+func (sc *scanner) goodsNear(k int) bool {
+	for m := max(0, k-6); m < len(sc.toks) && m <= k+6; m++ {
+		if goodsWords[sc.toks[m].w] {
+			return true
+		}
+	}
+	return false
+}
+
+// worship: "attends a mosque", "his church".
+func (sc *scanner) worship(k int) {
+	for m := k - 1; m >= 0 && m >= k-4; m-- {
+		if sc.sentenceBreak(m) {
+			return
+		}
+		if worshipLinks[sc.toks[m].w] {
+			if sc.negatedBefore(m) {
+				return
+			}
+			sc.add(ruleReligion, sc.toks[m].i, sc.toks[k].j)
+			return
+		}
+	}
+}
+
+// religious: "a devout Muslim", "Christian researchers", "Muslims".
+func (sc *scanner) religious(k int) {
+	toks := sc.toks
+	w := toks[k].w
+	next := sc.w(k + 1)
+	if orgNouns[next] || next == "university" {
+		return
+	}
+	// Institution names: "International Islamic University", "Aligarh
+	// Muslim University".
+	for m := k + 1; m < len(toks) && m <= k+3 && sc.upper(m); m++ {
+		if orgNouns[toks[m].w] {
+			return
+		}
+	}
+	if w == "islamic" || w == "orthodox" {
+		return // adjectives of things far more often than of people
+	}
+	prev := sc.w(k - 1)
+	switch {
+	case personNouns[next] || next == "practitioner" || next == "practitioners" || next == "faith" || next == "believer" || next == "believers":
+	case prev == "a" || prev == "an" || prev == "devout" || prev == "practising" || prev == "practicing" || prev == "observant" || prev == "is" || prev == "are" || prev == "being":
+	case strings.HasSuffix(w, "s") && w != "jews":
+	case w == "jews":
+	default:
+		return
+	}
+	if sc.negatedBefore(k) {
+		return
+	}
+	sc.add(ruleReligion, toks[k].i, toks[k].j)
+}
+
+// highRiskPerson: "high-risk researcher", "elevated risk individuals".
+func (sc *scanner) highRiskPerson(k int) {
+	if sc.w(k+1) != "risk" {
+		return
+	}
+	m := k + 2
+	for sk := 0; sk < 2 && personModifiers[sc.w(m)]; sk++ {
+		m++
+	}
+	w := sc.w(m)
+	if personNouns[w] && !orgNouns[sc.w(m+1)] {
+		sc.add(rulePersonRiskScore, sc.toks[k].i, sc.toks[m].j)
+	}
+}
+
+// personScore: a risk, suspicion or trust score near a person and a value:
+// "Risk score for Dr Chen (visiting professor): 0.8", "suspicion score of 0.7
+// for the visiting researcher", "we rated the applicant as high risk".
+func (sc *scanner) personScore(k int) {
+	toks := sc.toks
+	w := toks[k].w
+	scoreAt := -1
+	if w == "scored" || w == "rated" {
+		scoreAt = k
+	} else {
+		for m := k + 1; m <= k+2 && m < len(toks); m++ {
+			if scoreWordsEN[toks[m].w] {
+				scoreAt = m
+				break
+			}
+		}
+		if scoreAt < 0 && k > 0 && (sc.w(k-1) == "per" || sc.w(k-1) == "individual") {
+			scoreAt = k
+		}
+	}
+	if scoreAt < 0 {
+		return
+	}
+	person, value := false, false
+	for m := max(0, k-6); m < len(toks) && m <= scoreAt+8; m++ {
+		x := toks[m].w
+		if m < k && sc.sentenceBreak(m) {
+			person, value = false, false
+			continue
+		}
+		if m > scoreAt && sc.sentenceBreak(m-1) && m-1 >= scoreAt {
+			break
+		}
+		if personRefs[x] && !orgNouns[sc.w(m+1)] && !(x == "member" || x == "members") {
+			person = true
+		}
+		if x == "per" && (sc.w(m+1) == "person" || sc.w(m+1) == "individual" || sc.w(m+1) == "researcher") {
+			person = true
+		}
+		if m > scoreAt-1 && (isNumber(x) || scoreValues[x]) {
+			value = true
+		}
+	}
+	if person && value && !sc.negatedBefore(k) {
+		sc.add(rulePersonRiskScore, toks[k].i, toks[scoreAt].j)
+	}
+}
+
+// identityWords start a mention of an identity document.
+var identityWords = set(`passport passports residence zairyu id mynumber my national driver drivers
+licence license паспорт паспорта`)
+
+// idNumber: "passport number TZ1234567", "his passport (E12345678)".
+func (sc *scanner) idNumber(k int) {
+	toks := sc.toks
+	w := toks[k].w
+	switch w {
+	case "residence", "id", "my", "national", "driver", "drivers":
+		n := sc.w(k + 1)
+		if !(n == "card" || n == "number" || n == "id" || n == "licence" || n == "license" || n == "s") {
+			return
+		}
+	}
+	for m := k + 1; m < len(toks) && m <= k+6; m++ {
+		if sc.sentenceBreak(m - 1) {
+			return
+		}
+		if idLike(toks[m].w) {
+			sc.add(ruleIdentityDocument, toks[k].i, toks[m].j)
+			return
+		}
+	}
+}
+
+// idLike reports whether a word looks like a document number: six or more
+// letters and digits, at least five of them digits.
+func idLike(w string) bool {
+	if len(w) < 6 || len(w) > 16 {
+		return false
+	}
+	d := 0
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c >= '0' && c <= '9':
+			d++
+		case c >= 'a' && c <= 'z':
+		default:
+			return false
+		}
+	}
+	return d >= 5
+}
+
+// residenceCardNumbers: a Japanese residence card number (two letters, eight
+// digits, two letters) anywhere.
+func (sc *scanner) residenceCardNumbers() {
+	for _, tk := range sc.toks {
+		w := tk.w
+		if len(w) != 12 {
+			continue
+		}
+		ok := true
+		for i := 0; i < 12 && ok; i++ {
+			c := w[i]
+			if i < 2 || i >= 10 {
+				ok = c >= 'a' && c <= 'z'
+			} else {
+				ok = c >= '0' && c <= '9'
+			}
+		}
+		if ok {
+			sc.add(ruleIdentityDocument, tk.i, tk.j)
+		}
+	}
+}
+
+// attributeWords are words for a protected attribute, with the rule each
+// belongs to.
+var attributeWords = map[string]string{
+	"nationality": ruleNationality, "nationalities": ruleNationality, "citizenship": ruleNationality,
+	"ethnicity": ruleEthnicity, "race": ruleRace, "religion": ruleReligion, "faith": ruleReligion,
+	"beliefs": ruleReligion, "birthplace": ruleBirthplace, "hometown": ruleBirthplace,
+	"passport": ruleIdentityDocument,
+}
+
+// possessive: "his nationality", "the applicant's religion", "the
+// citizenship of the researcher" — unless denied ("regardless of their
+// nationality").
+func (sc *scanner) possessive(k int) {
+	toks := sc.toks
+	rule := attributeWords[toks[k].w]
+	if rule == ruleIdentityDocument {
+		return // a passport's number is what matters: idNumber
+	}
+	prev := sc.w(k - 1)
+	owner := false
+	switch {
+	case prev == "his" || prev == "her" || prev == "their" || prev == "whose":
+		owner = true
+	case prev == "s" && k >= 2 && strings.ContainsAny(sc.between(k-2), "'’") && (personNouns[sc.w(k-2)] || sc.upper(k-2)):
+		owner = true
+	case sc.w(k+1) == "of" && k+2 < len(toks):
+		m := k + 2
+		if w := sc.w(m); w == "the" || w == "a" || w == "an" || w == "this" || w == "that" || w == "these" || w == "those" || w == "each" {
+			m++
+		}
+		for sk := 0; sk < 2 && personModifiers[sc.w(m)]; sk++ {
+			m++
+		}
+		owner = personNouns[sc.w(m)] && !orgNouns[sc.w(m+1)]
+	}
+	if !owner {
+		return
+	}
+	if rule == ruleRace || toks[k].w == "faith" || toks[k].w == "beliefs" {
+		// "race" and "faith" have other senses; only with a value.
+		if !sc.valueFollows(k) {
+			return
+		}
+	}
+	if sc.negatedNear(k, k+1) {
+		return
+	}
+	i := toks[max(0, k-1)].i
+	if prev == "s" {
+		i = toks[k-2].i
+	}
+	sc.add(rule, i, toks[k].j)
+}
+
+// valueFollows reports whether a copula and a value follow token k:
+// "race was Asian".
+func (sc *scanner) valueFollows(k int) bool {
+	m := k + 1
+	if !copulas[sc.w(m)] {
+		return false
+	}
+	m++
+	if sc.w(m) == "as" {
+		m++
+	}
+	return sc.placeValue(m) || sc.upper(m)
+}
