@@ -24,7 +24,8 @@ type originSuffix struct {
 var originSuffixes = []originSuffix{
 	{"籍", ruleNationality}, {"人", ruleNationality}, {"出身", ruleBirthplace}, {"生まれ", ruleBirthplace},
 	{"で生まれ", ruleBirthplace}, {"系", ruleEthnicity}, {"인", ruleNationality}, {"출신", ruleBirthplace},
-	{"국적", ruleNationality}, {"사람", ruleNationality}, {"生", ruleBirthplace}, {"出生", ruleBirthplace},
+	{"국적", ruleNationality}, {"国籍", ruleNationality}, {"國籍", ruleNationality}, {"사람", ruleNationality},
+	{"からの", ruleNationality}, {"から来た", ruleNationality}, {"から来日した", ruleNationality}, {"生", ruleBirthplace}, {"出生", ruleBirthplace},
 }
 
 // cjkWords are refused wherever they occur, unless a denial follows.
@@ -42,7 +43,7 @@ var cjkWords = []struct {
 	{"留学ビザ", ruleImmigrationStatus, visaOfficeWork}, {"就労ビザ", ruleImmigrationStatus, visaOfficeWork},
 	{"研究ビザ", ruleImmigrationStatus, visaOfficeWork}, {"短期滞在ビザ", ruleImmigrationStatus, visaOfficeWork},
 	{"配偶者ビザ", ruleImmigrationStatus, visaOfficeWork}, {"家族滞在", ruleImmigrationStatus, visaOfficeWork},
-	{"学生ビザ", ruleImmigrationStatus, visaOfficeWork}, {"ビザで", ruleImmigrationStatus, nil},
+	{"学生ビザ", ruleImmigrationStatus, visaOfficeWork}, {"ビザで", ruleImmigrationStatus, []string{"の"}},
 	{"ビザを保有", ruleImmigrationStatus, nil}, {"ビザを保持", ruleImmigrationStatus, nil},
 	{"ビザを所持", ruleImmigrationStatus, nil}, {"ビザの期限", ruleImmigrationStatus, nil},
 	{"ビザが切れ", ruleImmigrationStatus, nil}, {"ビザ保有者", ruleImmigrationStatus, nil},
@@ -63,7 +64,7 @@ var cjkWords = []struct {
 	{"回族", ruleEthnicity, nil}, {"満州族", ruleEthnicity, nil}, {"モンゴル族", ruleEthnicity, nil},
 	{"维吾尔族", ruleEthnicity, nil}, {"汉族", ruleEthnicity, nil}, {"藏族", ruleEthnicity, nil},
 	{"在日コリアン", ruleEthnicity, nil}, {"조선족", ruleEthnicity, nil}, {"黒人", ruleRace, nil},
-	{"白人", ruleRace, nil}, {"混血", ruleRace, nil}, {"ハーフ", ruleRace, []string{"ミラー", "サイズ"}},
+	{"白人", ruleRace, nil}, {"要注意人物", rulePersonRiskScore, nil}, {"危険人物", rulePersonRiskScore, nil}, {"混血", ruleRace, nil}, {"ハーフ", ruleRace, []string{"ミラー", "サイズ"}},
 }
 
 // visaOfficeWork after a visa word makes it the visa office's work, not a
@@ -157,6 +158,11 @@ func (sc *scanner) originOK(suf, place, rest string) bool {
 		return true
 	case "국적":
 		return true
+	case "国籍", "國籍":
+		return place != "外国" && place != "他国"
+	case "からの", "から来た", "から来日した":
+		// 中国からの留学生 (origin); 中国からの資金 (funds) passes.
+		return hasAnyPrefix(rest, cjkPersonWords) && !strings.HasPrefix(rest, "人")
 	}
 	if place == "外国" && suf != "籍" {
 		return false

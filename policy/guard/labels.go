@@ -133,6 +133,20 @@ func (sc *scanner) labelRules() {
 
 func (sc *scanner) latinLabel(k, end int, l label) {
 	toks := sc.toks
+	// "listed China as (her) country of citizenship".
+	if a := k - 1; a >= 1 && !l.abbrev && !l.personOnly {
+		if w := sc.w(a); w == "his" || w == "her" || w == "their" || w == "the" {
+			a--
+		}
+		if sc.w(a) == "as" {
+			for m := a - 1; m >= 0 && m >= a-3; m-- {
+				if sc.placeValue(m) {
+					sc.add(l.rule, toks[m].i, toks[end-1].j)
+					return
+				}
+			}
+		}
+	}
 	if l.rule == ruleRace {
 		if p := sc.w(k - 1); p == "arms" || p == "data" || p == "space" || p == "rat" || p == "the" || p == "a" {
 			return
@@ -234,6 +248,11 @@ func (sc *scanner) weakLabel(k, end int, l label) {
 		}
 		return
 	}
+	quoted := strings.ContainsAny(sc.between(m-1), "'\"‘“「")
+	if l.rule == ruleImmigrationStatus && (quoted || sc.upper(m)) && m > end && !sc.negatedNear(k, m) {
+		sc.add(l.rule, sc.toks[k].i, sc.toks[m].j)
+		return
+	}
 	if sc.placeValue(m) && !sc.negatedNear(k, m) {
 		if n := sc.w(m + 1); orgNouns[n] {
 			return // "nationality Chinese university"?: not a value
@@ -250,7 +269,8 @@ type cjkLabel struct {
 
 var cjkLabelList = []cjkLabel{
 	{"国籍", ruleNationality}, {"國籍", ruleNationality}, {"市民権", ruleNationality}, {"公民身份", ruleNationality},
-	{"国籍・地域", ruleNationality}, {"국적", ruleNationality}, {"시민권", ruleNationality},
+	{"国籍・地域", ruleNationality}, {"国籍(地域)", ruleNationality}, {"ビザの種類", ruleImmigrationStatus},
+	{"在留資格の種類", ruleImmigrationStatus}, {"ビザ種類", ruleImmigrationStatus}, {"査証の種類", ruleImmigrationStatus}, {"국적", ruleNationality}, {"시민권", ruleNationality},
 	{"出身国", ruleBirthplace}, {"出身地", ruleBirthplace}, {"出生地", ruleBirthplace}, {"出生国", ruleBirthplace},
 	{"本籍", ruleBirthplace}, {"籍贯", ruleBirthplace}, {"籍貫", ruleBirthplace}, {"出身", ruleBirthplace},
 	{"출생지", ruleBirthplace}, {"출신지", ruleBirthplace}, {"출신국", ruleBirthplace}, {"고향", ruleBirthplace},
@@ -353,6 +373,8 @@ func (sc *scanner) cjkLabel(l cjkLabel, i, j int) {
 		}
 		return
 	case l.rule == ruleImmigrationStatus && hasAnyPrefix(trimmed, visaKindsJA):
+	case l.rule == ruleReligion && hasAnyPrefix(trimmed, religionsJA):
+	case l.rule == ruleEthnicity && strings.Contains(prefixRunes(trimmed, 6), "族"):
 	case cjkPlaceAt(trimmed) > 0:
 		vEnd = end + cjkPlaceAt(trimmed)
 	default:
@@ -364,6 +386,21 @@ func (sc *scanner) cjkLabel(l cjkLabel, i, j int) {
 		return
 	}
 	sc.add(l.rule, i, min(vEnd, len(s)))
+}
+
+// religionsJA are religions written as a value: 宗教はキリスト教.
+var religionsJA = []string{"キリスト教", "イスラム教", "イスラーム", "仏教", "ユダヤ教", "ヒンドゥー教", "無宗教", "カトリック",
+	"プロテスタント", "神道", "基督教", "伊斯兰教", "佛教", "기독교", "불교", "이슬람", "천주교"}
+
+// prefixRunes returns the first n characters of s.
+func prefixRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // cjkDenial reports whether a value denies: 不問, 問わない, 考慮していない.

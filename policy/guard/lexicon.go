@@ -33,7 +33,7 @@ middle_eastern latin_american east_asian south_asian southeast_asian chinese-ame
 mainland macanese dprk rok`)
 
 // ethnonyms are peoples that are not (or not only) a country's citizens.
-var ethnonyms = set(`uyghur uighur uygur tibetan kurdish kurd kurds rohingya hui manchu zhuang pashtun
+var ethnonyms = set(`uyghur uighur uygur tibetan kurdish kurd rohingya hui manchu zhuang pashtun
 tamil hmong roma romani ainu ryukyuan zainichi hazara baloch berber yazidi chechen tatar
 circassian druze bedouin sami maori aboriginal indigenous black white`)
 
@@ -62,7 +62,7 @@ migrants expat expats expatriate expatriates diaspora descendant descendants spo
 family families parents child children hire hires recruit recruits pi pis phds doctor doctors
 physicist physicists chemist chemists mathematician mathematicians technician technicians
 developer developers programmer programmers officer officers guy guys girl girls boy boys
-youth youths postgraduates alumni alumnus alumna graduate_students doctoral_students`)
+youth youths postgraduates alumni alumnus alumna male males female females`)
 
 // personModifiers may stand between a demonym and a person noun ("Chinese
 // PhD students", "Iranian visiting researchers").
@@ -81,7 +81,8 @@ entities state enterprise enterprises school schools college colleges hospital h
 military army navy party embassy consulate authorities authority law laws regulation regulations
 market markets supplier suppliers vendor vendors journal journals press media office offices
 department departments network networks organisation organisations organization organizations
-consortium partner partners team teams venue venues company's talent`)
+consortium partner partners team teams venue venues company's talent museum museums federation
+republic embassy standards standard security law language languages`)
 
 // religiousWords name a religion's followers or make a person religious.
 var religiousWords = set(`muslim muslims christian christians buddhist buddhists hindu hindus jewish
@@ -150,7 +151,7 @@ var cjkPersonWords = strings.Fields(`研究者 研究員 学生 留学生 院生
 
 // cjkNotAfterPerson: after 人, these make a word that is not a person
 // (人民, 人材, 人事 …).
-var cjkNotAfterPerson = []string{"民", "材", "事", "工", "口", "間", "権", "類", "格", "文", "道", "気", "形", "員会"}
+var cjkNotAfterPerson = []string{"民", "材", "事", "工", "口", "間", "権", "類", "格", "文", "道", "気", "形", "員会", "参", "件費", "脈", "数"}
 
 // cjkNegations after a mention make it a denial: 国籍は問わない.
 var cjkNegations = []string{"ない", "なく", "せず", "しない", "なし", "不問", "問わ", "無関係", "関係なく",

@@ -97,11 +97,14 @@ func (sc *scanner) sentenceBreak(k int) bool {
 	if strings.ContainsAny(b, "!?;\n。！？") {
 		return true
 	}
-	if strings.Contains(b, ".") && len(sc.toks[k].w) > 3 && strings.ContainsAny(b, " \t") {
+	if strings.Contains(b, ".") && strings.ContainsAny(b, " \t") && !abbreviations[sc.toks[k].w] && len(sc.toks[k].w) > 1 {
 		return true
 	}
 	return false
 }
+
+// abbreviations end with a dot that does not end a sentence.
+var abbreviations = set(`dr prof mr mrs ms mx no nos nat natl st vs etc eg ie fig approx dept univ inc ltd co corp jr sr`)
 
 // negatedBefore reports whether a negation comes before token k in its
 // sentence, within eight words, or right after it ("nationality was not").
@@ -280,10 +283,14 @@ func (sc *scanner) latinRules() {
 			if !sc.negatedBefore(k) {
 				sc.add(ruleNationality, toks[k].i, toks[k].j)
 			}
-		case w == "citizen" || w == "citizens":
-			if sc.w(k+1) == "of" && (sc.upper(k+2) || sc.placeValue(k+2)) && sc.w(k+2) != "the" {
+		case w == "citizen" || w == "citizens" || w == "nationals" || w == "national" || w == "subjects":
+			if sc.w(k+1) == "of" && (sc.upper(k+2) || sc.placeValue(k+2)) && sc.w(k+2) != "the" && (w != "national" && w != "subjects" || sc.placeValue(k+2)) {
 				sc.add(ruleNationality, toks[k].i, toks[k+2].j)
 			}
+		case w == "foreign" && sc.w(k+1) == "born" && sc.between(k) == "-":
+			sc.add(ruleBirthplace, toks[k].i, toks[k+1].j)
+		case w == "from" && k > 0:
+			sc.personFrom(k)
 		case w == "green" && sc.w(k+1) == "card" || w == "greencard":
 			if !sc.negatedBefore(k) {
 				sc.add(ruleImmigrationStatus, toks[k].i, toks[min(k+1, len(toks)-1)].j)
@@ -331,12 +338,22 @@ func (sc *scanner) latinRules() {
 		}
 		if n := sc.demonymAt(k); n > 0 {
 			sc.demonymPerson(k, n)
+			sc.parenthetical(k, n)
+		} else if peoplePlural(w) && !orgNouns[sc.w(k+1)] && sc.between(k) != "-" && !sc.negatedBefore(k) {
+			rule := ruleNationality
+			if ethnonyms[w] || ethnonyms[w[:len(w)-1]] {
+				rule = ruleEthnicity
+			}
+			sc.add(rule, toks[k].i, toks[k].j)
 		}
 		if identityWords[w] {
 			sc.idNumber(k)
 		}
 		if attributeWords[w] != "" {
 			sc.possessive(k)
+		}
+		if subjects[w] {
+			sc.copulaOrigin(k)
 		}
 	}
 	sc.visaClasses()
@@ -466,9 +483,16 @@ exchange skilled professional investor family visitor journalist diplomatic cult
 b transit`)
 )
 
+// visaOfficeWords after "visa" make it the visa office's work: "student
+// visa requirements", "visa support letters".
+var visaOfficeWords = set(`application applications requirement requirements support letter letters office
+offices procedure procedures process processing rules guidance sponsorship interview interviews documents
+paperwork advice regulation regulations policy policies service services desk team information
+invitation invitations fee fees form forms appointment appointments centre center`)
+
 func (sc *scanner) visa(k int) {
 	toks := sc.toks
-	if sc.negatedBefore(k) {
+	if sc.negatedBefore(k) || visaOfficeWords[sc.w(k+1)] {
 		return
 	}
 	for m := k - 3; m <= k+3; m++ {
@@ -507,8 +531,12 @@ func (sc *scanner) visaClasses() {
 		if sc.w(k+2) == "b" && sc.between(k+1) == "" {
 			end = k + 2
 		}
+		if p := sc.w(k - 1); p == "on" || (p == "a" || p == "an") && sc.w(k-2) == "on" {
+			sc.add(ruleImmigrationStatus, toks[k].i, toks[end].j)
+			continue
+		}
 		for m := max(0, k-3); m <= min(len(toks)-1, end+3); m++ {
-			if x := toks[m].w; x == "visa" || x == "visas" || x == "status" || x == "holder" || x == "holders" || x == "holding" || x == "scholar" || x == "scholars" {
+			if x := toks[m].w; x == "visa" || x == "visas" || x == "status" || x == "holder" || x == "holders" || x == "holding" || personNouns[x] {
 				sc.add(ruleImmigrationStatus, toks[k].i, toks[end].j)
 				break
 			}
@@ -577,7 +605,7 @@ func (sc *scanner) religious(k int) {
 	toks := sc.toks
 	w := toks[k].w
 	next := sc.w(k + 1)
-	if orgNouns[next] || next == "university" {
+	if orgNouns[next] || next == "university" || sc.between(k) == "-" {
 		return
 	}
 	// Institution names: "International Islamic University", "Aligarh
@@ -653,7 +681,7 @@ func (sc *scanner) personScore(k int) {
 		if m > scoreAt && sc.sentenceBreak(m-1) && m-1 >= scoreAt {
 			break
 		}
-		if personRefs[x] && !orgNouns[sc.w(m+1)] && !(x == "member" || x == "members") {
+		if personRefs[x] && !orgNouns[sc.w(m+1)] && !orgNouns[sc.w(m+2)] && !(x == "member" || x == "members") {
 			person = true
 		}
 		if x == "per" && (sc.w(m+1) == "person" || sc.w(m+1) == "individual" || sc.w(m+1) == "researcher") {
@@ -798,9 +826,115 @@ func (sc *scanner) valueFollows(k int) bool {
 	if !copulas[sc.w(m)] {
 		return false
 	}
-	m++
-	if sc.w(m) == "as" {
+	for copulas[sc.w(m)] {
 		m++
 	}
 	return sc.placeValue(m) || sc.upper(m)
+}
+
+// subjects make "X is/was Chinese" a statement about a person.
+var subjects = set(`he she researcher researchers student students applicant applicants scholar scholars
+postdoc postdocs professor engineer engineers candidate candidates visitor visitors scientist scientists
+employee employees staff fellow fellows investigator lecturer both two three`)
+
+// copulaOrigin: "the two researchers were Tibetan", "she is Chinese".
+func (sc *scanner) copulaOrigin(k int) {
+	m := k + 1
+	if w := sc.w(m); w != "is" && w != "was" && w != "are" && w != "were" {
+		return
+	}
+	if strings.ContainsAny(sc.between(k), ".,;:()\n") {
+		return
+	}
+	m++
+	if w := sc.w(m); w == "a" || w == "an" || w == "both" || w == "all" {
+		m++
+	}
+	n := sc.demonymAt(m)
+	if n == 0 || !sc.upper(m) && !demonyms[sc.w(m)] {
+		return
+	}
+	next := sc.w(m + n)
+	if next != "" && !strings.ContainsAny(sc.between(m+n-1), ".,;:()\n") && !nationalFollowers[next] && next != "and" {
+		return // "she was Chinese Academy …": a name follows
+	}
+	if sc.negatedNear(k, m) {
+		return
+	}
+	rule := ruleNationality
+	if ethnonyms[sc.w(m)] && !demonyms[sc.w(m)] {
+		rule = ruleEthnicity
+	}
+	sc.add(rule, sc.toks[k].i, sc.toks[m+n-1].j)
+}
+
+// personFrom: "a graduate student from Iran", "the PI is from mainland
+// China" — a person and a country, not an institution ("researchers from
+// Tsinghua University" pass).
+func (sc *scanner) personFrom(k int) {
+	toks := sc.toks
+	m := k + 1
+	if w := sc.w(m); w == "mainland" || w == "the" {
+		m++
+	}
+	n := sc.demonymAt(m)
+	if n == 0 || !countries[strings.Join(tokenWords(sc, m, n), " ")] {
+		return
+	}
+	if next := sc.w(m + n); orgNouns[next] || next == "s" || strings.HasPrefix(sc.between(m+n-1), "'") {
+		return // "from China's Academy", "from China Mobile"
+	}
+	p := k - 1
+	if w := sc.w(p); copulas[w] || w == "originally" || w == "come" || w == "came" || w == "comes" || w == "hail" || w == "hails" || w == "arrived" || w == "moved" {
+		p--
+	}
+	if p < 0 || strings.ContainsAny(sc.between(p), ".,;:()\n") {
+		return
+	}
+	if !subjects[toks[p].w] && !personNouns[toks[p].w] {
+		return
+	}
+	if sc.negatedBefore(p) {
+		return
+	}
+	sc.add(ruleNationality, toks[p].i, toks[m+n-1].j)
+}
+
+func tokenWords(sc *scanner, k, n int) []string {
+	out := make([]string, 0, n)
+	for i := k; i < k+n && i < len(sc.toks); i++ {
+		out = append(out, sc.toks[i].w)
+	}
+	return out
+}
+
+// parenthetical: "Mr. Zhang (Chinese)", "two postdocs (PRC)" — a demonym
+// alone in brackets right after a person.
+func (sc *scanner) parenthetical(k, n int) {
+	if k == 0 || !strings.HasSuffix(strings.TrimSpace(sc.between(k-1)), "(") {
+		return
+	}
+	if !strings.HasPrefix(strings.TrimSpace(sc.between(k+n-1)), ")") && !strings.HasPrefix(strings.TrimSpace(sc.between(k+n-1)), ",") {
+		return
+	}
+	for m := k - 1; m >= 0 && m >= k-3; m-- {
+		w := sc.toks[m].w
+		if personNouns[w] || subjects[w] || (m > 0 && (sc.w(m-1) == "mr" || sc.w(m-1) == "ms" || sc.w(m-1) == "dr" || sc.w(m-1) == "prof" || sc.w(m-1) == "mrs")) {
+			sc.add(ruleNationality, sc.toks[k].i, sc.toks[k+n-1].j)
+			return
+		}
+	}
+}
+
+// peoplePlural reports a plural demonym or ethnonym used as a noun:
+// "Iranians", "Uyghurs", "Kurds".
+func peoplePlural(w string) bool {
+	if len(w) < 5 || w[len(w)-1] != 's' {
+		return false
+	}
+	stem := w[:len(w)-1]
+	if w == "kurds" || w == "uyghurs" || w == "uighurs" || w == "tibetans" || w == "hazaras" {
+		return true
+	}
+	return demonyms[stem] && stem != "swiss" && stem != "arab"
 }
