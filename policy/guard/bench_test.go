@@ -28,3 +28,37 @@ func BenchmarkLint1KiB(b *testing.B) {
 		}
 	}
 }
+
+// indicator1KiB is an indicator of about 1 KiB like cmd/ursic-bench's
+// corpus: many short fields, one long summary.
+func indicator1KiB(i int) []byte {
+	const prose = "The offer arrived through an intermediary foundation and the funding agreement " +
+		"named a second company as the beneficiary of all results. The office read every annex " +
+		"before approval and screened beneficiaries as well as signatories. "
+	summary := strings.TrimSpace(strings.Repeat(prose, 3)[:1024-640])
+	return fmt.Appendf(nil, `{"kind":"indicator","title":"bench indicator %d: procurement front for dual-use photonics","indicator_type":"procurement_front",`+
+		`"subject":{"kind":"organisation","names":[{"value":"Northbridge Trading Co. %d","lang":"en","type":"legal"}],"jurisdiction":"JP"},`+
+		`"reason_category":"export_control","summary":%q,"tech_areas":["photonics"],"severity":"high","confidence":"medium",`+
+		`"valid_from":"2026-04-01","valid_until":"2099-03-31","review_due":"2099-01-31",`+
+		`"basis":{"source_type":"government_list","source_list":"METI End User List","as_of":"2026-03-15","legal_effect":"advisory"},`+
+		`"suggested_mitigation":"Screen against the End User List before any MTA, quote or purchase."}`,
+		i, i, "Requests about photonics. "+summary)
+}
+
+// BenchmarkLintIndicator1KiB lints 1 KiB indicators whose title and subject
+// name differ from record to record (so no cache helps with them).
+func BenchmarkLintIndicator1KiB(b *testing.B) {
+	bodies := make([][]byte, 1024)
+	for i := range bodies {
+		bodies[i] = indicator1KiB(i)
+	}
+	b.SetBytes(int64(len(bodies[0])))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := CheckContent("indicator", bodies[i%len(bodies)], false); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

@@ -80,47 +80,47 @@ var personWordsJA = []string{"研究者", "研究員", "教授", "准教授", "�
 var riskWordsJA = []string{"リスクスコア", "リスク評価", "リスク値", "リスク度", "リスクレベル", "危険度", "疑わしさ",
 	"要注意度", "疑惑度", "信頼度", "懸念度", "スコア", "위험 점수", "위험도", "风险评分", "风险等级", "风险分"}
 
+var (
+	originMatcher = func() *multiMatcher {
+		pats := make([]string, len(originSuffixes))
+		for i, o := range originSuffixes {
+			pats[i] = o.text
+		}
+		return newMultiMatcher(pats)
+	}()
+	cjkWordMatcher = func() *multiMatcher {
+		pats := make([]string, len(cjkWords))
+		for i, w := range cjkWords {
+			pats[i] = w.text
+		}
+		return newMultiMatcher(pats)
+	}()
+	riskMatcherJA = newMultiMatcher(riskWordsJA)
+)
+
 func (sc *scanner) cjkRules() {
 	s := sc.s
-	for _, suf := range originSuffixes {
-		for from := 0; ; {
-			i := strings.Index(s[from:], suf.text)
-			if i < 0 {
-				break
-			}
-			i += from
-			from = i + len(suf.text)
-			p := cjkPlaceBefore(s, i)
-			if p == "" {
-				continue
-			}
-			if !sc.originOK(suf.text, p, s[from:]) {
-				continue
-			}
-			rule := suf.rule
-			if p == "無国" || p == "二重国" {
-				if suf.text != "籍" {
-					continue
-				}
-			}
-			sc.add(rule, i-len(p), from)
+	originMatcher.each(s, func(pi, i int) {
+		suf := originSuffixes[pi]
+		from := i + len(suf.text)
+		p := cjkPlaceBefore(s, i)
+		if p == "" || !sc.originOK(suf.text, p, s[from:]) {
+			return
 		}
-	}
-	for _, w := range cjkWords {
-		for from := 0; ; {
-			i := strings.Index(s[from:], w.text)
-			if i < 0 {
-				break
-			}
-			i += from
-			from = i + len(w.text)
-			rest := s[from:]
-			if hasAnyPrefix(rest, w.unlessNext) || cjkDenialAfter(rest) {
-				continue
-			}
-			sc.add(w.rule, i, from)
+		if (p == "無国" || p == "二重国") && suf.text != "籍" {
+			return
 		}
-	}
+		sc.add(suf.rule, i-len(p), from)
+	})
+	cjkWordMatcher.each(s, func(pi, i int) {
+		w := cjkWords[pi]
+		from := i + len(w.text)
+		rest := s[from:]
+		if hasAnyPrefix(rest, w.unlessNext) || cjkDenialAfter(rest) {
+			return
+		}
+		sc.add(w.rule, i, from)
+	})
 	sc.cjkScores()
 }
 
@@ -195,36 +195,29 @@ func cjkDenialAfter(rest string) bool {
 // cjkScores: a score word near a person word and a value.
 func (sc *scanner) cjkScores() {
 	s := sc.s
-	for _, rw := range riskWordsJA {
-		for from := 0; ; {
-			i := strings.Index(s[from:], rw)
-			if i < 0 {
+	riskMatcherJA.each(s, func(pi, i int) {
+		from := i + len(riskWordsJA[pi])
+		lo, hi := runeWindow(s, i, from, 24)
+		win := s[lo:hi]
+		person := false
+		for _, p := range personWordsJA {
+			if strings.Contains(win, p) {
+				person = true
 				break
 			}
-			i += from
-			from = i + len(rw)
-			lo, hi := runeWindow(s, i, from, 24)
-			win := s[lo:hi]
-			person := false
-			for _, p := range personWordsJA {
-				if strings.Contains(win, p) {
-					person = true
-					break
-				}
-			}
-			if !person {
-				continue
-			}
-			after := s[from:hi]
-			if !strings.ContainsAny(after, "0123456789高中低") && !strings.Contains(after, "high") && !strings.Contains(after, "요주의") {
-				continue
-			}
-			if cjkDenialAfter(s[from:]) {
-				continue
-			}
-			sc.add(rulePersonRiskScore, i, from)
 		}
-	}
+		if !person {
+			return
+		}
+		after := s[from:hi]
+		if !strings.ContainsAny(after, "0123456789高中低") && !strings.Contains(after, "high") && !strings.Contains(after, "요주의") {
+			return
+		}
+		if cjkDenialAfter(s[from:]) {
+			return
+		}
+		sc.add(rulePersonRiskScore, i, from)
+	})
 }
 
 // runeWindow returns byte bounds n characters around s[i:j], within the

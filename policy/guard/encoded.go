@@ -155,17 +155,6 @@ func asText(b []byte) (string, bool) {
 	return s, bad*10 <= n
 }
 
-// rot13Anchors are watched words written in ROT13.
-var rot13Anchors = func() []string {
-	var out []string
-	for _, w := range []string{"nationality", "citizen", "national", "passport", "religion", "ethnic", "born in",
-		"visa", "chinese", "birth", "muslim", "green card", "refugee", "asylum", "descent", "uyghur", "iranian",
-		"korean", "russian", "citizenship", "risk score"} {
-		out = append(out, rot13(w))
-	}
-	return out
-}()
-
 // rot13 rotates ASCII letters by 13.
 func rot13(s string) string {
 	b := []byte(s)
@@ -178,14 +167,4 @@ func rot13(s string) string {
 		}
 	}
 	return string(b)
-}
-
-// maybeROT13 reports whether normalised text may be ROT13.
-func maybeROT13(norm string) bool {
-	for _, a := range rot13Anchors {
-		if strings.Contains(norm, a) {
-			return true
-		}
-	}
-	return false
 }

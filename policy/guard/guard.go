@@ -1,14 +1,13 @@
 package guard
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -248,95 +247,6 @@ type jvalue struct {
 	vals []*jvalue // jObject values, or jArray elements
 }
 
-func parseRecord(body []byte) (*jvalue, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	v, err := parseValue(dec, 0)
-	if err != nil {
-		return nil, fmt.Errorf("guard: record is not valid JSON: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("guard: record is not valid JSON: data after the first value")
-	}
-	return v, nil
-}
-
-func parseValue(dec *json.Decoder, depth int) (*jvalue, error) {
-	tok, err := dec.Token()
-	if err == io.EOF {
-		return nil, io.ErrUnexpectedEOF
-	}
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		if t != '{' && t != '[' {
-			return nil, fmt.Errorf("unexpected %q", rune(t))
-		}
-		if depth >= maxDepth {
-			return &jvalue{kind: jTooDeep}, skipContainer(dec)
-		}
-		v := &jvalue{kind: jArray}
-		if t == '{' {
-			v.kind = jObject
-		}
-		for dec.More() {
-			if v.kind == jObject {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				k, ok := kt.(string)
-				if !ok {
-					return nil, fmt.Errorf("object key is %v, not a string", kt)
-				}
-				v.keys = append(v.keys, k)
-			}
-			child, err := parseValue(dec, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			v.vals = append(v.vals, child)
-		}
-		if _, err := dec.Token(); err != nil { // the closing delimiter
-			return nil, err
-		}
-		return v, nil
-	case string:
-		return &jvalue{kind: jString, str: t}, nil
-	case json.Number:
-		return &jvalue{kind: jNumber, str: string(t)}, nil
-	case bool:
-		return &jvalue{kind: jBool}, nil
-	case nil:
-		return &jvalue{kind: jNull}, nil
-	}
-	return nil, fmt.Errorf("unexpected token %v", tok)
-}
-
-// skipContainer consumes the rest of a container whose opening delimiter was
-// just read, iteratively, so that depth costs no stack.
-func skipContainer(dec *json.Decoder) error {
-	for open := 1; open > 0; {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return io.ErrUnexpectedEOF
-		}
-		if err != nil {
-			return err
-		}
-		if d, ok := tok.(json.Delim); ok {
-			if d == '{' || d == '[' {
-				open++
-			} else {
-				open--
-			}
-		}
-	}
-	return nil
-}
-
 // ---- paths ----
 
 // pathSeg is one step of a path: an object key, or an array index (key "" and
@@ -471,78 +381,275 @@ func (w *walker) walk(v *jvalue, path []pathSeg, ctx walkCtx) {
 	}
 }
 
+// keyFacts is what the rules need to know of a field name; it depends on the
+// name alone, so it is computed once per name (names repeat in every record).
+type keyFacts struct {
+	protected                         []*attribute // attributes the name refers to
+	personal                          []*attribute // personal data the name suggests
+	origin                            bool         // a word for origin (country, origin, …)
+	risk                              bool         // a word for a score or a risk
+	kindKey                           bool         // "kind", "type", … (isKindKey without the context)
+	ownKind                           bool         // a kind key of at most two words: classifies its own object
+	subjectKey                        bool         // the name contains "subject"
+	nameKey                           bool
+	personKey                         bool
+	meansPerson, contact, compactName bool
+}
+
+var (
+	keyCache     sync.Map // string → *keyFacts
+	keyCacheSize atomic.Int32
+)
+
+// maxKeyCache bounds each cache (field names, short values), so that
+// records with random names cannot grow it without limit: a full cache is
+// emptied and fills again with what recurs.
+const maxKeyCache = 4096
+
+// remember stores v under k in cache, emptying the cache when it is full.
+// The caches only memoise pure functions, so what they hold never changes
+// an answer.
+func remember(cache *sync.Map, size *atomic.Int32, k string, v any) {
+	if size.Add(1) > maxKeyCache {
+		cache.Clear()
+		size.Store(1)
+	}
+	cache.Store(k, v)
+}
+
+func factsOf(k string) *keyFacts {
+	if v, ok := keyCache.Load(k); ok {
+		return v.(*keyFacts)
+	}
+	f := normName(k)
+	kf := &keyFacts{
+		origin:      anyToken(f.tokens, originKeys),
+		risk:        anyToken(f.tokens, riskWordSet),
+		nameKey:     isNameKey(f),
+		personKey:   isPersonKey(f),
+		meansPerson: keyMeansPerson(f),
+		subjectKey:  hasToken(f, "subject"),
+		contact:     len(f.tokens) > 0 && personNameHeads[f.tokens[len(f.tokens)-1]],
+		compactName: f.compact == "name",
+	}
+	if len(f.tokens) > 0 && kindKeys[f.tokens[len(f.tokens)-1]] {
+		kf.kindKey = true
+		kf.ownKind = len(f.tokens) <= 2
+	}
+	for _, a := range protectedAttributes {
+		if a.m.match(f) {
+			kf.protected = append(kf.protected, a)
+		}
+	}
+	for _, a := range personalDataFields {
+		if a.m.match(f) {
+			kf.personal = append(kf.personal, a)
+		}
+	}
+	remember(&keyCache, &keyCacheSize, k, kf)
+	return kf
+}
+
 func (w *walker) walkObject(v *jvalue, path []pathSeg, ctx walkCtx) {
 	inPerson := ctx.person || objectIsPerson(v)
 	for i, k := range v.keys {
 		child := v.vals[i]
 		p := append(path, pathSeg{key: k, index: -1})
-		f := normName(k)
-		quoted := quoteShort(k)
+		f := factsOf(k)
 
-		for _, a := range protectedAttributes {
-			if a.m.match(f) {
-				w.add(p, fieldFinding(a.rule, Refuse, fmt.Sprintf("the field name %s refers to %s", quoted, a.what),
-					fmt.Sprintf("フィールド名 %s は%sを表します", quoteJA(k), ruleTexts[a.rule].nounJA)))
-			}
+		for _, a := range f.protected {
+			w.add(p, fieldFinding(a.rule, Refuse, fmt.Sprintf("the field name %s refers to %s", quoteShort(k), a.what),
+				fmt.Sprintf("フィールド名 %s は%sを表します", quoteJA(k), ruleTexts[a.rule].nounJA)))
 		}
-		if inPerson && anyToken(f.tokens, originKeys) {
+		if inPerson && f.origin {
 			w.add(p, fieldFinding(ruleNationality, Refuse,
-				fmt.Sprintf("the field %s inside an object about a person gives their origin", quoted),
+				fmt.Sprintf("the field %s inside an object about a person gives their origin", quoteShort(k)),
 				fmt.Sprintf("人についてのオブジェクト内のフィールド %s は、その人の出自を示します", quoteJA(k))))
 		}
-		if inPerson && anyToken(f.tokens, riskWordSet) {
+		if inPerson && f.risk {
 			w.add(p, fieldFinding(rulePersonRiskScore, Refuse,
-				fmt.Sprintf("the field %s scores a person (it is inside an object about a person)", quoted),
+				fmt.Sprintf("the field %s scores a person (it is inside an object about a person)", quoteShort(k)),
 				fmt.Sprintf("フィールド %s は人をスコア付けしています（人についてのオブジェクト内にあります）", quoteJA(k))))
 		}
-		if isKindKey(f, ctx.parentSubject) && child.kind == jString && isPersonKind(child.str) {
+		if f.kindKey && (ctx.parentSubject || f.subjectKey) && child.kind == jString && isPersonKind(child.str) {
 			w.add(p, fieldFinding(ruleSubjectIsPerson, Refuse,
 				fmt.Sprintf("the subject's kind %s is a person", quoteShort(child.str)),
 				fmt.Sprintf("対象の種類 %s は人です", quoteJA(child.str))))
 		}
 		if nonEmpty(child) {
-			for _, a := range personalDataFields {
-				if a.m.match(f) {
-					w.add(p, fieldFinding(a.rule, Flag, fmt.Sprintf("the field name %s suggests %s", quoted, a.what),
-						fmt.Sprintf("フィールド名 %s は%sを含むようです", quoteJA(k), ruleTexts[a.rule].nounJA)))
-				}
+			for _, a := range f.personal {
+				w.add(p, fieldFinding(a.rule, Flag, fmt.Sprintf("the field name %s suggests %s", quoteShort(k), a.what),
+					fmt.Sprintf("フィールド名 %s は%sを含むようです", quoteJA(k), ruleTexts[a.rule].nounJA)))
 			}
-			if ((inPerson || ctx.contact) && isNameKey(f)) || (child.kind == jString && isPersonKey(f) && !isPersonKind(child.str)) {
+			if ((inPerson || ctx.contact) && f.nameKey) || (child.kind == jString && f.personKey && !isPersonKind(child.str)) {
 				w.add(p, fieldFinding(rulePersonalNameField, Flag,
-					fmt.Sprintf("the field %s seems to hold a person's name", quoted),
+					fmt.Sprintf("the field %s seems to hold a person's name", quoteShort(k)),
 					fmt.Sprintf("フィールド %s は個人名を含むようです", quoteJA(k))))
 			}
 		}
 		w.walk(child, p, walkCtx{
-			person:        inPerson || keyMeansPerson(f),
-			parentSubject: hasToken(f, "subject"),
-			contact:       len(f.tokens) > 0 && personNameHeads[f.tokens[len(f.tokens)-1]],
-			orgNames:      ctx.orgNames || (ctx.parentSubject && w.kind == "indicator" && f.compact == "name"),
+			person:        inPerson || f.meansPerson,
+			parentSubject: f.subjectKey,
+			contact:       f.contact,
+			orgNames:      ctx.orgNames || (ctx.parentSubject && w.kind == "indicator" && f.compactName),
 		})
 	}
 }
 
+// valueAttributes returns the protected attributes that a short value is
+// nothing but ("nationality-based", "country of birth") or, as a token,
+// names ("citizenship_check"). Values repeat (categories, tactics), so the
+// answer is kept for a bounded number of them.
+func valueAttributes(text string) []*attribute {
+	if v, ok := valueCache.Load(text); ok {
+		return v.([]*attribute)
+	}
+	var out []*attribute
+	if !mayNameAttribute(text) {
+		return nil
+	}
+	f := normName(text)
+	if n := len(f.tokens); n >= 1 && n <= 6 {
+		for _, a := range protectedAttributes {
+			if onlyAttribute(f, a) || isToken(text) && tokenNamesAttribute(f, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	remember(&valueCache, &valueCacheSize, text, out)
+	return out
+}
+
+// mayNameAttribute is a quick test before valueAttributes: a lower-case
+// ASCII value none of whose words is in the attributes' vocabulary cannot
+// name one. Other values (capitals, CJK) take the full test.
+func mayNameAttribute(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c >= 0x80 || c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	valueVocabOnce.Do(initValueVocab)
+	for i := 0; i < len(text); {
+		c := text[i]
+		if !(c >= 'a' && c <= 'z') {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && text[j] >= 'a' && text[j] <= 'z' {
+			j++
+		}
+		w := text[i:j]
+		if valueVocab[w] || valueVocab[stem(w)] {
+			return true
+		}
+		if len(w) >= 8 {
+			for _, sub := range valueSubs {
+				if strings.Contains(w, sub) {
+					return true
+				}
+			}
+		}
+		i = j
+	}
+	return false
+}
+
+var (
+	valueVocabOnce sync.Once
+	valueVocab     map[string]bool
+	valueSubs      []string
+)
+
+func initValueVocab() {
+	valueVocab = make(map[string]bool)
+	for _, a := range protectedAttributes {
+		for t := range a.vocab {
+			valueVocab[t] = true
+		}
+		for _, p := range a.m.phrases {
+			for _, t := range p {
+				valueVocab[t] = true
+			}
+		}
+		for _, sub := range a.m.subs {
+			if isASCII(sub) {
+				valueSubs = append(valueSubs, sub)
+				valueVocab[sub] = true
+			}
+		}
+	}
+}
+
+var (
+	valueCache     sync.Map // string → []*attribute
+	valueCacheSize atomic.Int32
+)
+
 func (w *walker) walkString(s string, path []pathSeg, ctx walkCtx) {
-	text := norm.NFKC.String(s)
+	for _, f := range stringFindings(s, ctx.orgNames) {
+		w.add(path, f)
+	}
+}
+
+// stringFindings returns what the rules find in one string value (without
+// its path). Short strings repeat from record to record (kinds, categories,
+// dates, tactics), so their findings are kept for a bounded number of them.
+func stringFindings(s string, orgNames bool) []Finding {
+	if len(s) > 64 || len(s) > 24 && strings.IndexByte(s, ' ') >= 0 {
+		// Prose (a title, a name) rarely repeats: not worth keeping.
+		return stringFindingsUncached(s, orgNames)
+	}
+	key := s
+	if orgNames {
+		key = "\x00" + s
+	}
+	if v, ok := stringCache.Load(key); ok {
+		return v.([]Finding)
+	}
+	fs := stringFindingsUncached(s, orgNames)
+	remember(&stringCache, &stringCacheSize, key, fs)
+	return fs
+}
+
+var (
+	stringCache     sync.Map // string → []Finding
+	stringCacheSize atomic.Int32
+)
+
+// collector gathers the findings of one string.
+type collector struct{ found []Finding }
+
+func (c *collector) add(f Finding) {
+	for _, g := range c.found {
+		if g.Rule == f.Rule && g.Offset == f.Offset {
+			return
+		}
+	}
+	c.found = append(c.found, f)
+}
+
+func stringFindingsUncached(s string, orgNames bool) []Finding {
+	c := &collector{}
+	text := s
+	if !isASCII(s) {
+		text = norm.NFKC.String(s)
+	}
 
 	// Prose, labels with any separator, disguises, other languages.
-	textRulesFound := w.textRules(s, path, "")
+	textRulesFound := c.textRules(s, "")
 	// A short value that is nothing but a protected attribute:
 	// "reason_category": "nationality", "dimension": "country of birth", or a
 	// token that names one: "citizenship_check", "prc-nationals".
-	if utf8.RuneCountInString(text) <= 80 {
-		f := normName(text)
-		if n := len(f.tokens); n >= 1 && n <= 6 {
-			for _, a := range protectedAttributes {
-				if textRulesFound[a.rule] {
-					continue
-				}
-				if onlyAttribute(f, a) || isToken(text) && tokenNamesAttribute(f, a) {
-					w.add(path, fieldFinding(a.rule, Refuse,
-						fmt.Sprintf("the value %s classifies people by %s", quoteShort(s), a.what),
-						fmt.Sprintf("値 %s は人を%sで分類しています", quoteJA(s), ruleTexts[a.rule].nounJA)))
-				}
+	if len(text) <= 320 && utf8.RuneCountInString(text) <= 80 {
+		for _, a := range valueAttributes(text) {
+			if textRulesFound[a.rule] {
+				continue
 			}
+			c.add(fieldFinding(a.rule, Refuse,
+				fmt.Sprintf("the value %s classifies people by %s", quoteShort(s), a.what),
+				fmt.Sprintf("値 %s は人を%sで分類しています", quoteJA(s), ruleTexts[a.rule].nounJA)))
 		}
 	}
 	// Labels in text: "E-mail: …", "Name: …", and any "Label: …" the text
@@ -550,27 +657,27 @@ func (w *walker) walkString(s string, path []pathSeg, ctx walkCtx) {
 	for _, label := range labelsInText(text) {
 		f := normName(label)
 		if isNameKey(f) && len(f.tokens) == 1 {
-			w.add(path, fieldFinding(rulePersonalName, Flag,
+			c.add(fieldFinding(rulePersonalName, Flag,
 				fmt.Sprintf("the text has an entry %s giving a person's name", quoteShort(label+": …")),
 				fmt.Sprintf("本文に個人名の項目 %s があります", quoteJA(label+"：…"))))
 		}
 		for _, a := range protectedAttributes {
 			if onlyAttribute(f, a) && !textRulesFound[a.textRule] && a.textRule != rulePersonRiskScore {
-				w.add(path, fieldFinding(a.textRule, Refuse,
+				c.add(fieldFinding(a.textRule, Refuse,
 					fmt.Sprintf("the text has an entry %s giving %s", quoteShort(label+": …"), a.what),
 					fmt.Sprintf("本文に%sの項目 %s があります", ruleTexts[a.textRule].nounJA, quoteJA(label+"：…"))))
 			}
 		}
 		for _, a := range personalDataFields {
 			if onlyAttribute(f, a) {
-				w.add(path, fieldFinding(a.textRule, Flag,
+				c.add(fieldFinding(a.textRule, Flag,
 					fmt.Sprintf("the text has an entry %s giving %s", quoteShort(label+": …"), a.what),
 					fmt.Sprintf("本文に%sの項目 %s があります", ruleTexts[a.textRule].nounJA, quoteJA(label+"：…"))))
 			}
 		}
 	}
 	// Personal data in free text.
-	for _, pd := range textFindings(text, !ctx.orgNames) {
+	for _, pd := range textFindings(text, !orgNames) {
 		rt := ruleTexts[pd.rule]
 		f := Finding{Rule: pd.rule, Severity: Flag, Offset: utf8.RuneCountInString(text[:pd.i]),
 			Message:   fmt.Sprintf("the text contains %s", countNoun(pd.n, textNouns[pd.rule])),
@@ -578,54 +685,58 @@ func (w *walker) walkString(s string, path []pathSeg, ctx walkCtx) {
 		if pd.n > 1 {
 			f.MessageJA = fmt.Sprintf("本文に%sが %d 件含まれています", rt.whatJA, pd.n)
 		}
-		w.add(path, f)
+		c.add(f)
 	}
 	// Encoded content.
 	for _, b := range findBlobs(s) {
 		if b.binary {
-			w.add(path, Finding{Rule: ruleEncoded, Severity: Flag, Offset: utf8.RuneCountInString(s[:b.i]),
+			c.add(Finding{Rule: ruleEncoded, Severity: Flag, Offset: utf8.RuneCountInString(s[:b.i]),
 				Message:   fmt.Sprintf("%s content %s cannot be checked: this node cannot check encoded content", b.encName, quoteShort(s[b.i:b.j])),
 				MessageJA: fmt.Sprintf("%s で符号化された内容 %s は確認できません（このノードは符号化された内容を確認できません）", b.encName, quoteJA(s[b.i:b.j])),
 				Principle: principleEncoded})
 			continue
 		}
-		w.textRulesAt(b.text, path, b.encName, s[b.i:b.j], utf8.RuneCountInString(s[:b.i]))
+		c.textRulesAt(b.text, b.encName, s[b.i:b.j], utf8.RuneCountInString(s[:b.i]))
 	}
+	return c.found
 }
 
 // textRules runs the text rules over s (and, if it may be ROT13, over its
 // ROT13), adding a refusal for each phrase found. It returns the rules found.
-func (w *walker) textRules(s string, path []pathSeg, via string) map[string]bool {
+func (c *collector) textRules(s string, via string) map[string]bool {
 	var found map[string]bool
 	t := normalizeText(s)
-	for _, h := range scanText(t) {
+	hits, maybeROT13 := scanText(t)
+	for _, h := range hits {
 		if found == nil {
 			found = map[string]bool{}
 		}
 		found[h.rule] = true
 		phrase, off := t.quote(h.i, h.j)
 		en, ja := textMessages(h.rule, phrase, via)
-		w.add(path, Finding{Rule: h.rule, Severity: Refuse, Offset: off, Phrase: phrase, Message: en, MessageJA: ja})
+		c.add(Finding{Rule: h.rule, Severity: Refuse, Offset: off, Phrase: phrase, Message: en, MessageJA: ja})
 	}
-	if via == "" && maybeROT13(t.s) {
+	if via == "" && maybeROT13 {
 		r := rot13(s)
 		rt := normalizeText(r)
-		for _, h := range scanText(rt) {
+		rhits, _ := scanText(rt)
+		for _, h := range rhits {
 			decoded, off := rt.quote(h.i, h.j)
 			phrase := rot13(decoded) // as written
 			en, ja := textMessages(h.rule, phrase, "ROT13")
-			w.add(path, Finding{Rule: h.rule, Severity: Refuse, Offset: off, Phrase: phrase, Message: en, MessageJA: ja})
+			c.add(Finding{Rule: h.rule, Severity: Refuse, Offset: off, Phrase: phrase, Message: en, MessageJA: ja})
 		}
 	}
 	return found
 }
 
 // textRulesAt reads decoded text; findings point at the encoded run.
-func (w *walker) textRulesAt(decoded string, path []pathSeg, via, encoded string, off int) {
+func (c *collector) textRulesAt(decoded string, via, encoded string, off int) {
 	t := normalizeText(decoded)
-	for _, h := range scanText(t) {
+	hits, _ := scanText(t)
+	for _, h := range hits {
 		en, ja := textMessages(h.rule, encoded, via)
-		w.add(path, Finding{Rule: h.rule, Severity: Refuse, Offset: off, Phrase: encoded, Message: en, MessageJA: ja})
+		c.add(Finding{Rule: h.rule, Severity: Refuse, Offset: off, Phrase: encoded, Message: en, MessageJA: ja})
 	}
 }
 
@@ -728,6 +839,20 @@ func isKindKey(f nameForm, parentSubject bool) bool {
 // isPersonKind reports whether a kind/type value names a person ("person",
 // "natural_person", "個人") rather than an organisation or a role pattern.
 func isPersonKind(s string) bool {
+	if v, ok := kindCache.Load(s); ok {
+		return v.(bool)
+	}
+	is := isPersonKindUncached(s)
+	remember(&kindCache, &kindCacheSize, s, is)
+	return is
+}
+
+var (
+	kindCache     sync.Map // string → bool
+	kindCacheSize atomic.Int32
+)
+
+func isPersonKindUncached(s string) bool {
 	f := normName(s)
 	if len(f.tokens) == 0 || len(f.tokens) > 4 {
 		return false
@@ -742,8 +867,7 @@ func objectIsPerson(v *jvalue) bool {
 		if v.vals[i].kind != jString {
 			continue
 		}
-		f := normName(k)
-		if len(f.tokens) == 0 || len(f.tokens) > 2 || !kindKeys[f.tokens[len(f.tokens)-1]] {
+		if !factsOf(k).ownKind {
 			continue
 		}
 		if isPersonKind(v.vals[i].str) {
@@ -863,4 +987,13 @@ func tokenNamesAttribute(f nameForm, a *attribute) bool {
 		}
 	}
 	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -126,9 +126,6 @@ func (sc *scanner) labelRules() {
 			}
 		}
 	}
-	if hasWide(sc.s) {
-		sc.cjkLabels()
-	}
 }
 
 func (sc *scanner) latinLabel(k, end int, l label) {
@@ -293,19 +290,19 @@ var visaKindsJA = []string{"留学", "就労", "研究", "家族滞在", "永住
 
 // cjkLabels finds CJK labels followed by a separator and a value.
 func (sc *scanner) cjkLabels() {
-	s := sc.s
-	for _, l := range cjkLabelList {
-		for from := 0; ; {
-			i := strings.Index(s[from:], l.text)
-			if i < 0 {
-				break
-			}
-			i += from
-			from = i + len(l.text)
-			sc.cjkLabel(l, i, from)
-		}
-	}
+	cjkLabelMatcher.each(sc.s, func(pi, i int) {
+		l := cjkLabelList[pi]
+		sc.cjkLabel(l, i, i+len(l.text))
+	})
 }
+
+var cjkLabelMatcher = func() *multiMatcher {
+	pats := make([]string, len(cjkLabelList))
+	for i, l := range cjkLabelList {
+		pats[i] = l.text
+	}
+	return newMultiMatcher(pats)
+}()
 
 func (sc *scanner) cjkLabel(l cjkLabel, i, j int) {
 	s := sc.s
@@ -379,7 +376,7 @@ func (sc *scanner) cjkLabel(l cjkLabel, i, j int) {
 		vEnd = end + cjkPlaceAt(trimmed)
 	default:
 		// A Latin country code or demonym: 国籍 CN, 国籍は Chinese.
-		if w := latinWord(trimmed); w != "" && (demonyms[w] || countries[w] || len(w) == 2 && sc.t.up[end]) {
+		if w := latinWord(trimmed); w != "" && (demonyms[w] || countries[w] || len(w) == 2 && sc.t.isUpper(end)) {
 			vEnd = end + len(w)
 			break
 		}

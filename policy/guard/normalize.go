@@ -36,6 +36,63 @@ type normText struct {
 	srcN int     // characters in the original
 }
 
+// plainASCII reports whether ASCII text has nothing for fixWords or
+// joinSpacedLetters to do: no word of three or more letters that also has a
+// digit or one of @ $ | !, and no run of four single letters separated by
+// spaces, hyphens, dots or underscores.
+func plainASCII(s string) bool {
+	letter := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+	other := func(c byte) bool { return c >= '0' && c <= '9' || c == '@' || c == '$' || c == '|' || c == '!' }
+	lone := 0 // single letters in a row, separated by one separator
+	for i := 0; i < len(s); {
+		if !letter(s[i]) && !other(s[i]) {
+			i++
+			continue
+		}
+		j, letters, others := i, 0, 0
+		for j < len(s) && (letter(s[j]) || other(s[j])) {
+			if letter(s[j]) {
+				letters++
+			} else {
+				others++
+			}
+			j++
+		}
+		if others > 0 && letters >= 3 {
+			return false
+		}
+		if j-i == 1 && letters == 1 {
+			lone++
+			if lone >= 4 {
+				return false
+			}
+			if j+1 < len(s) && strings.IndexByte(" -._*/", s[j]) >= 0 && letter(s[j+1]) {
+				i = j + 1
+				continue
+			}
+		}
+		lone = 0
+		i = j
+	}
+	return true
+}
+
+// offset returns the original character offset of byte i of t.s.
+func (t *normText) offset(i int) int32 {
+	if t.off == nil {
+		return int32(i)
+	}
+	return t.off[i]
+}
+
+// isUpper reports whether the character at byte i of t.s was upper case.
+func (t *normText) isUpper(i int) bool {
+	if t.up == nil {
+		return i < len(t.src) && t.src[i] >= 'A' && t.src[i] <= 'Z'
+	}
+	return t.up[i]
+}
+
 // nrune is one character of the text being normalised.
 type nrune struct {
 	r   rune
@@ -52,6 +109,10 @@ func normalizeText(src string) *normText {
 			ascii = false
 			break
 		}
+	}
+	if ascii && plainASCII(src) {
+		// Nothing to fold but case: the common case, kept cheap.
+		return &normText{s: strings.ToLower(src), src: src, srcN: len(src)}
 	}
 	n := int32(0)
 	if ascii {
@@ -314,13 +375,13 @@ func joinSpacedLetters(rs []nrune) []nrune {
 // quote returns the original text of normalised bytes s[i:j] and its
 // character offset, widened to whole characters.
 func (t *normText) quote(i, j int) (string, int) {
-	if i >= len(t.off) || j <= i {
+	if i >= len(t.s) || j <= i {
 		return "", 0
 	}
-	from := int(t.off[i])
+	from := int(t.offset(i))
 	to := t.srcN
-	if j < len(t.off) {
-		to = int(t.off[j])
+	if j < len(t.s) {
+		to = int(t.offset(j))
 		if to <= from {
 			to = from + 1
 		}

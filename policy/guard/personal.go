@@ -95,7 +95,9 @@ func textFindings(text string, names bool) []personalHit {
 	if strings.Contains(masked, "@") || strings.Contains(masked, "[at]") || strings.Contains(masked, "(at)") || strings.Contains(masked, "[ at ]") {
 		mask(reEmail, ruleEmail, nil)
 	}
-	if digits >= 7 {
+	// A phone number has at least ten digits, or eight after a "+" (see
+	// phoneLike); dates and versions have fewer.
+	if digits >= 10 || digits >= 8 && strings.Contains(masked, "+") {
 		for _, re := range rePhones {
 			mask(re, rulePhone, phoneLike)
 		}

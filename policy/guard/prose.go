@@ -42,15 +42,28 @@ func isWide(r rune) bool {
 }
 
 func tokenize(s string) []token {
-	var out []token
+	out := make([]token, 0, len(s)/6+1)
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !tokenRune(r) {
+		c := s[i]
+		if c < 0x80 {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(s[i:]); !tokenRune(r) {
 			i += size
 			continue
 		}
-		j := i + size
+		j := i
 		for j < len(s) {
+			c := s[j]
+			if c < 0x80 {
+				if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' {
+					j++
+					continue
+				}
+				break
+			}
 			r2, size2 := utf8.DecodeRuneInString(s[j:])
 			if !tokenRune(r2) {
 				break
@@ -141,14 +154,14 @@ func (sc *scanner) upper(k int) bool {
 	if k < 0 || k >= len(sc.toks) {
 		return false
 	}
-	return sc.t.up[sc.toks[k].i]
+	return sc.t.isUpper(sc.toks[k].i)
 }
 
 // allUpper reports whether token k was written in capitals ("CN", "PRC").
 func (sc *scanner) allUpper(k int) bool {
 	tk := sc.toks[k]
 	for p := tk.i; p < tk.j; p++ {
-		if sc.s[p] >= 'a' && sc.s[p] <= 'z' && !sc.t.up[p] {
+		if sc.s[p] >= 'a' && sc.s[p] <= 'z' && !sc.t.isUpper(p) {
 			return false
 		}
 	}
@@ -200,17 +213,23 @@ func isNumber(w string) bool {
 }
 
 // scanText runs every text rule over t.
-func scanText(t *normText) []hit {
+// It also reports whether the text may be ROT13 of a watched word.
+func scanText(t *normText) (hits []hit, maybeROT13 bool) {
 	sc := &scanner{t: t, s: t.s}
+	latin := false
 	if hasLatinOrCyrillic(t.s) {
 		sc.toks = tokenize(t.s)
-		sc.latinRules()
+		latin, maybeROT13 = triggered(sc.toks)
 	}
-	sc.labelRules()
+	if latin {
+		sc.latinRules()
+		sc.labelRules()
+	}
 	if hasWide(t.s) {
+		sc.cjkLabels()
 		sc.cjkRules()
 	}
-	return mergeHits(sc.hits)
+	return mergeHits(sc.hits), maybeROT13
 }
 
 // mergeHits sorts hits and merges those of one rule that overlap or touch
@@ -746,23 +765,29 @@ func idLike(w string) bool {
 // digits, two letters) anywhere.
 func (sc *scanner) residenceCardNumbers() {
 	for _, tk := range sc.toks {
-		w := tk.w
-		if len(w) != 12 {
-			continue
-		}
-		ok := true
-		for i := 0; i < 12 && ok; i++ {
-			c := w[i]
-			if i < 2 || i >= 10 {
-				ok = c >= 'a' && c <= 'z'
-			} else {
-				ok = c >= '0' && c <= '9'
-			}
-		}
-		if ok {
+		if residenceCardLike(tk.w) {
 			sc.add(ruleIdentityDocument, tk.i, tk.j)
 		}
 	}
+}
+
+// residenceCardLike reports whether a word has the shape of a Japanese
+// residence card number: two letters, eight digits, two letters.
+func residenceCardLike(w string) bool {
+	if len(w) != 12 {
+		return false
+	}
+	for i := 0; i < 12; i++ {
+		c := w[i]
+		if i < 2 || i >= 10 {
+			if c < 'a' || c > 'z' {
+				return false
+			}
+		} else if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // attributeWords are words for a protected attribute, with the rule each

@@ -1,0 +1,111 @@
+package guard
+
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Most text a node sees says nothing about anyone's origin. Before the rules
+// run, one pass over the words looks for any word a rule starts from; text
+// without one is not read further. This keeps the guardrails a small part of
+// the cost of publishing (docs/BENCHMARKS.md).
+
+var (
+	triggersOnce sync.Once
+	triggerSet   map[string]bool // words a Latin rule starts from
+	rot13Set     map[string]bool // the same words in ROT13
+)
+
+func initTriggers() {
+	t := make(map[string]bool)
+	addAll := func(m map[string]bool) {
+		for w := range m {
+			for _, part := range strings.Fields(w) {
+				t[part] = true
+			}
+		}
+	}
+	for _, m := range []map[string]bool{demonyms, ethnonyms, countries, religiousWords, placesOfWorship,
+		religions, riskWordsEN, identityWords} {
+		addAll(m)
+	}
+	for w := range attributeWords {
+		t[w] = true
+	}
+	for w := range latinLabels {
+		t[w] = true
+	}
+	for _, w := range strings.Fields(`born visa visas dual stateless statelessness citizen citizens nationals
+national subjects green greencard permanent asylum refugee undocumented overstay overstayed overstaying
+ethnic ethnically native hails originally grew converted foreign mixed immigrant scored rated j h f o l e m`) {
+		t[w] = true
+	}
+	triggerSet = t
+	r := make(map[string]bool)
+	for w := range t {
+		if len(w) >= 5 && isASCIIWord(w) {
+			r[rot13(w)] = true
+		}
+	}
+	rot13Set = r
+}
+
+func isASCIIWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// triggered reports whether any token may start a Latin rule, and whether
+// any token is a watched word in ROT13.
+func triggered(toks []token) (latin, rot bool) {
+	triggersOnce.Do(initTriggers)
+	for _, tk := range toks {
+		w := tk.w
+		if triggerSet[w] || strings.HasPrefix(w, "naturali") || peoplePlural(w) || residenceCardLike(w) {
+			latin = true
+		}
+		if len(w) >= 5 && rot13Set[w] {
+			rot = true
+		}
+		if latin && rot {
+			break
+		}
+	}
+	return latin, rot
+}
+
+// multiMatcher finds many fixed strings in one pass, indexed by their first
+// character.
+type multiMatcher struct {
+	pats    []string
+	byFirst map[rune][]int
+}
+
+func newMultiMatcher(pats []string) *multiMatcher {
+	m := &multiMatcher{pats: pats, byFirst: make(map[rune][]int)}
+	for i, p := range pats {
+		r, _ := utf8.DecodeRuneInString(p)
+		m.byFirst[r] = append(m.byFirst[r], i)
+	}
+	return m
+}
+
+// each calls fn(pattern index, byte offset) for every occurrence, in order
+// of position.
+func (m *multiMatcher) each(s string, fn func(pi, i int)) {
+	for i, r := range s {
+		if r < 0x80 && r != ':' {
+			continue // the CJK patterns start with a wide character
+		}
+		for _, pi := range m.byFirst[r] {
+			if strings.HasPrefix(s[i:], m.pats[pi]) {
+				fn(pi, i)
+			}
+		}
+	}
+}
