@@ -72,6 +72,8 @@ var latinLabels = func() map[string][]label {
 // citizenship of the applicants:", "Nationality (self-reported):".
 var qualifierWords = set(`of the a an for on in as per if any each all self reported declared listed
 stated iso code codes holder holders current former primary secondary applicant applicants researcher
+breakdown distribution split mix profile summary count counts data details info information field
+statistics stats by group groups
 researchers student students person persons people individual individuals scholar scholars visitor
 visitors staff member members employee employees candidate candidates pi dr prof professor mr ms
 mrs visiting his her their`)
@@ -334,11 +336,15 @@ func (sc *scanner) cjkLabel(l cjkLabel, i, j int) {
 	if !strong {
 		for _, p := range []string{"は", "が", "も", "为", "為", "是", "은", "는", "이", "가", "を"} {
 			if strings.HasPrefix(trimmed, p) {
-				trimmed = strings.TrimLeft(trimmed[len(p):], " \t、,")
+				trimmed = strings.TrimLeft(trimmed[len(p):], " \t、,「『\"'")
 				weakParticle = true
 				break
 			}
 		}
+	}
+	// An organisation's "nationality" (country of incorporation): 当該企業の国籍.
+	if hasAnySuffix(s[:i], orgBeforeLabel) {
+		return
 	}
 	if !strong && !weakParticle && !spaced {
 		// Right after the label: an identity number (パスポートTZ1234567) or,
@@ -370,6 +376,7 @@ func (sc *scanner) cjkLabel(l cjkLabel, i, j int) {
 		}
 		return
 	case l.rule == ruleImmigrationStatus && hasAnyPrefix(trimmed, visaKindsJA):
+	case l.rule == ruleImmigrationStatus && (l.text == "在留期限" || l.text == "在留期間") && trimmed[0] >= '0' && trimmed[0] <= '9':
 	case l.rule == ruleReligion && hasAnyPrefix(trimmed, religionsJA):
 	case l.rule == ruleEthnicity && strings.Contains(prefixRunes(trimmed, 6), "族"):
 	case cjkPlaceAt(trimmed) > 0:
@@ -413,6 +420,19 @@ func cjkDenial(v string) bool {
 		}
 	}
 	return strings.HasPrefix(v, "not ") || strings.HasPrefix(v, "n/a")
+}
+
+// orgBeforeLabel, right before a label, make it an organisation's:
+// 企業の国籍 is where a company is incorporated.
+var orgBeforeLabel = []string{"企業の", "会社の", "法人の", "機関の", "団体の", "大学の", "企業", "法人", "公司的", "기업의", "회사의"}
+
+func hasAnySuffix(s string, ps []string) bool {
+	for _, p := range ps {
+		if strings.HasSuffix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasAnyPrefix(s string, ps []string) bool {

@@ -87,14 +87,15 @@ republic embassy standards standard security law language languages`)
 // religiousWords name a religion's followers or make a person religious.
 var religiousWords = set(`muslim muslims christian christians buddhist buddhists hindu hindus jewish
 jew jews catholic catholics protestant protestants sikh sikhs evangelical evangelicals mormon
-mormons atheist atheists shia shiite sunni orthodox quaker falun_gong practitioner islamic`)
+mormons atheist atheists shia shiite sunni orthodox quaker falun practitioner islamic`)
 
 // placesOfWorship and the words that tie a person to one.
 var (
 	placesOfWorship = set(`mosque mosques church churches temple temples synagogue synagogues
-gurdwara shrine shrines parish congregation`)
+gurdwara shrine shrines parish congregation mass hijab crucifix turban kippah yarmulke headscarf`)
 	worshipLinks = set(`attends attended attending attend worships worship worshipping member
-members his her their goes went prays pray praying congregant regular regularly active`)
+members his her their goes went prays pray praying congregant regular regularly active wears wearing
+wore sunday friday sabbath`)
 	religions = set(`islam christianity buddhism hinduism judaism catholicism sikhism`)
 )
 

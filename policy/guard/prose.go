@@ -303,8 +303,14 @@ func (sc *scanner) latinRules() {
 				sc.add(ruleNationality, toks[k].i, toks[k].j)
 			}
 		case w == "citizen" || w == "citizens" || w == "nationals" || w == "national" || w == "subjects":
-			if sc.w(k+1) == "of" && (sc.upper(k+2) || sc.placeValue(k+2)) && sc.w(k+2) != "the" && (w != "national" && w != "subjects" || sc.placeValue(k+2)) {
-				sc.add(ruleNationality, toks[k].i, toks[k+2].j)
+			if sc.w(k+1) == "of" {
+				m := k + 2
+				if sc.w(m) == "the" {
+					m++
+				}
+				if sc.placeValue(m) || (sc.upper(m) && m == k+2 && w != "national" && w != "subjects") {
+					sc.add(ruleNationality, toks[k].i, toks[m].j)
+				}
 			}
 		case w == "foreign" && sc.w(k+1) == "born" && sc.between(k) == "-":
 			sc.add(ruleBirthplace, toks[k].i, toks[k+1].j)
@@ -371,7 +377,7 @@ func (sc *scanner) latinRules() {
 		if attributeWords[w] != "" {
 			sc.possessive(k)
 		}
-		if subjects[w] {
+		if subjects[w] || k > 0 && sc.upper(k) && honorifics[sc.w(k-1)] {
 			sc.copulaOrigin(k)
 		}
 	}
@@ -414,7 +420,7 @@ func (sc *scanner) demonymPerson(k, n int) {
 		sc.add(ruleNationality, toks[k].i, toks[m].j)
 		return
 	}
-	if toks[m].w == "ethnicity" || toks[m].w == "descent" || toks[m].w == "ancestry" || toks[m].w == "heritage" || toks[m].w == "extraction" {
+	if toks[m].w == "ethnicity" || toks[m].w == "descent" || toks[m].w == "ancestry" || toks[m].w == "heritage" || toks[m].w == "extraction" || toks[m].w == "minority" {
 		sc.add(ruleEthnicity, toks[k].i, toks[m].j)
 		return
 	}
@@ -444,7 +450,7 @@ func (sc *scanner) demonymPerson(k, n int) {
 			if sc.upper(m) && sc.upper(m+1) {
 				return
 			}
-			if !nationalFollowers[next] {
+			if !nationalFollowers[next] && !personNouns[next] && !personModifiers[next] {
 				return
 			}
 		}
@@ -514,15 +520,18 @@ func (sc *scanner) visa(k int) {
 	if sc.negatedBefore(k) || visaOfficeWords[sc.w(k+1)] {
 		return
 	}
-	for m := k - 3; m <= k+3; m++ {
+	for m := k - 5; m <= k+3; m++ {
 		if m < 0 || m == k || m >= len(toks) {
 			continue
 		}
 		if m < k && sc.sentenceBreak(m) {
 			continue
 		}
+		if m < k-3 && toks[m].w != "on" {
+			continue
+		}
 		w := toks[m].w
-		if visaLinks[w] || (m == k-1 && visaKinds[w]) || (m == k-1 && sc.w(k-2) == "on" && (w == "a" || w == "an")) {
+		if visaLinks[w] || (m == k-1 && visaKinds[w]) || (m < k && w == "on" && (sc.w(m+1) == "a" || sc.w(m+1) == "an" || sc.w(m+1) == "her" || sc.w(m+1) == "his" || sc.w(m+1) == "their")) {
 			i, j := min(toks[m].i, toks[k].i), max(toks[m].j, toks[k].j)
 			sc.add(ruleImmigrationStatus, i, j)
 			return
@@ -730,7 +739,8 @@ func (sc *scanner) idNumber(k int) {
 			return
 		}
 	}
-	for m := k + 1; m < len(toks) && m <= k+6; m++ {
+	digits, first := 0, -1
+	for m := k + 1; m < len(toks) && m <= k+8; m++ {
 		if sc.sentenceBreak(m - 1) {
 			return
 		}
@@ -738,13 +748,26 @@ func (sc *scanner) idNumber(k int) {
 			sc.add(ruleIdentityDocument, toks[k].i, toks[m].j)
 			return
 		}
+		// "E 1234 5678": a number written in groups.
+		if d := countDigits(toks[m].w); d > 0 || len(toks[m].w) <= 2 && first >= 0 {
+			if first < 0 {
+				first = m
+			}
+			digits += d
+			if digits >= 6 {
+				sc.add(ruleIdentityDocument, toks[k].i, toks[m].j)
+				return
+			}
+		} else {
+			digits, first = 0, -1
+		}
 	}
 }
 
 // idLike reports whether a word looks like a document number: six or more
 // letters and digits, at least five of them digits.
 func idLike(w string) bool {
-	if len(w) < 6 || len(w) > 16 {
+	if len(w) < 6 || len(w) > 20 {
 		return false
 	}
 	d := 0
@@ -796,7 +819,7 @@ var attributeWords = map[string]string{
 	"nationality": ruleNationality, "nationalities": ruleNationality, "citizenship": ruleNationality,
 	"ethnicity": ruleEthnicity, "race": ruleRace, "religion": ruleReligion, "faith": ruleReligion,
 	"beliefs": ruleReligion, "birthplace": ruleBirthplace, "hometown": ruleBirthplace,
-	"passport": ruleIdentityDocument,
+	"passport": ruleIdentityDocument, "residence": ruleImmigrationStatus, "zairyu": ruleImmigrationStatus,
 }
 
 // possessive: "his nationality", "the applicant's religion", "the
@@ -807,6 +830,12 @@ func (sc *scanner) possessive(k int) {
 	rule := attributeWords[toks[k].w]
 	if rule == ruleIdentityDocument {
 		return // a passport's number is what matters: idNumber
+	}
+	if toks[k].w == "residence" || toks[k].w == "zairyu" {
+		if n := sc.w(k + 1); n != "card" && n != "permit" && n != "status" {
+			return
+		}
+		rule = ruleImmigrationStatus
 	}
 	prev := sc.w(k - 1)
 	owner := false
@@ -856,6 +885,9 @@ func (sc *scanner) valueFollows(k int) bool {
 	}
 	return sc.placeValue(m) || sc.upper(m)
 }
+
+// honorifics before a capitalised word make it a person's name.
+var honorifics = set(`dr prof professor mr mrs ms mx miss`)
 
 // subjects make "X is/was Chinese" a statement about a person.
 var subjects = set(`he she researcher researchers student students applicant applicants scholar scholars

@@ -33,6 +33,9 @@ func initTriggers() {
 	for w := range attributeWords {
 		t[w] = true
 	}
+	for w := range honorifics {
+		t[w] = true
+	}
 	for w := range latinLabels {
 		t[w] = true
 	}
