@@ -330,6 +330,7 @@ func (sc *scanner) cjkLabel(l cjkLabel, i, j int) {
 		if strings.HasPrefix(trimmed, sep) {
 			trimmed = strings.TrimLeft(trimmed[len(sep):], " \t-")
 			strong = sep != "ー" || spaced
+			weakParticle = !strong
 			break
 		}
 	}
@@ -495,6 +496,9 @@ func cjkPlaceAt(s string) int {
 func cjkPlaceBefore(s string, i int) string {
 	best := ""
 	head := s[:i]
+	if strings.HasSuffix(head, " ") && i+1 < len(s) && s[i] >= 0xea {
+		head = head[:len(head)-1] // Korean spaces words: 중국 국적
+	}
 	for _, p := range cjkPlaces {
 		if len(p) > len(best) && strings.HasSuffix(head, p) {
 			best = p

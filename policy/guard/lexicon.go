@@ -62,7 +62,8 @@ migrants expat expats expatriate expatriates diaspora descendant descendants spo
 family families parents child children hire hires recruit recruits pi pis phds doctor doctors
 physicist physicists chemist chemists mathematician mathematicians technician technicians
 developer developers programmer programmers officer officers guy guys girl girls boy boys
-youth youths postgraduates alumni alumnus alumna male males female females`)
+youth youths postgraduates alumni alumnus alumna male males female females defector defectors
+dissident dissidents exile exiles refugees`)
 
 // personModifiers may stand between a demonym and a person noun ("Chinese
 // PhD students", "Iranian visiting researchers").

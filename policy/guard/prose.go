@@ -358,7 +358,7 @@ func (sc *scanner) latinRules() {
 			sc.religious(k)
 		case riskWordsEN[w] || w == "scored" || w == "rated":
 			sc.personScore(k)
-		case w == "high" || w == "elevated":
+		case w == "high" || w == "elevated" || w == "suspicious" || w == "dangerous" || w == "risky":
 			sc.highRiskPerson(k)
 		}
 		if n := sc.demonymAt(k); n > 0 {
@@ -405,6 +405,12 @@ func (sc *scanner) demonymPerson(k, n int) {
 		rule = ruleEthnicity
 	}
 	m := k + n
+	// "a Chinese", "a Han Chinese": the demonym as a noun.
+	if p := sc.w(k - 1); (p == "a" || p == "an" || p == "han" && (sc.w(k-2) == "a" || sc.w(k-2) == "an")) && demonyms[first] && n == 1 &&
+		(m >= len(toks) || strings.ContainsAny(sc.between(m-1), ".,;:()\n") || nationalFollowers[toks[m].w]) {
+		sc.add(rule, toks[k].i, toks[k].j)
+		return
+	}
 	if m >= len(toks) {
 		return
 	}
@@ -614,7 +620,7 @@ func (sc *scanner) goodsNear(k int) bool {
 
 // worship: "attends a mosque", "his church".
 func (sc *scanner) worship(k int) {
-	for m := k - 1; m >= 0 && m >= k-4; m-- {
+	for m := k - 1; m >= 0 && m >= k-8; m-- {
 		if sc.sentenceBreak(m) {
 			return
 		}
@@ -663,10 +669,13 @@ func (sc *scanner) religious(k int) {
 
 // highRiskPerson: "high-risk researcher", "elevated risk individuals".
 func (sc *scanner) highRiskPerson(k int) {
-	if sc.w(k+1) != "risk" {
+	m := k + 2
+	switch {
+	case sc.toks[k].w == "suspicious" || sc.toks[k].w == "dangerous" || sc.toks[k].w == "risky":
+		m = k + 1
+	case sc.w(k+1) != "risk":
 		return
 	}
-	m := k + 2
 	for sk := 0; sk < 2 && personModifiers[sc.w(m)]; sk++ {
 		m++
 	}
@@ -820,6 +829,7 @@ var attributeWords = map[string]string{
 	"ethnicity": ruleEthnicity, "race": ruleRace, "religion": ruleReligion, "faith": ruleReligion,
 	"beliefs": ruleReligion, "birthplace": ruleBirthplace, "hometown": ruleBirthplace,
 	"passport": ruleIdentityDocument, "residence": ruleImmigrationStatus, "zairyu": ruleImmigrationStatus,
+	"residency": ruleImmigrationStatus,
 }
 
 // possessive: "his nationality", "the applicant's religion", "the
@@ -831,7 +841,7 @@ func (sc *scanner) possessive(k int) {
 	if rule == ruleIdentityDocument {
 		return // a passport's number is what matters: idNumber
 	}
-	if toks[k].w == "residence" || toks[k].w == "zairyu" {
+	if toks[k].w == "residence" || toks[k].w == "zairyu" || toks[k].w == "residency" {
 		if n := sc.w(k + 1); n != "card" && n != "permit" && n != "status" {
 			return
 		}

@@ -41,7 +41,8 @@ func initTriggers() {
 	}
 	for _, w := range strings.Fields(`born visa visas dual stateless statelessness citizen citizens nationals
 national subjects green greencard permanent asylum refugee undocumented overstay overstayed overstaying
-ethnic ethnically native hails originally grew converted foreign mixed immigrant scored rated j h f o l e m`) {
+ethnic ethnically native hails originally grew converted foreign mixed immigrant scored rated j h f o l e m
+suspicious dangerous risky high elevated`) {
 		t[w] = true
 	}
 	triggerSet = t
