@@ -388,7 +388,7 @@ type keyFacts struct {
 	personal                          []*attribute // personal data the name suggests
 	origin                            bool         // a word for origin (country, origin, …)
 	risk                              bool         // a word for a score or a risk
-	kindKey                           bool         // "kind", "type", … (isKindKey without the context)
+	kindKey                           bool         // "kind", "type", … as its last word
 	ownKind                           bool         // a kind key of at most two words: classifies its own object
 	subjectKey                        bool         // the name contains "subject"
 	nameKey                           bool
@@ -822,19 +822,6 @@ func containsAny(s string, subs []string) bool {
 }
 
 func hasToken(f nameForm, t string) bool { return slices.Contains(f.tokens, t) }
-
-// isKindKey reports whether a key classifies a subject: "kind"/"type" directly
-// inside a subject object, or "subject_kind"/"subjectType" anywhere.
-func isKindKey(f nameForm, parentSubject bool) bool {
-	if len(f.tokens) == 0 {
-		return false
-	}
-	last := f.tokens[len(f.tokens)-1]
-	if !kindKeys[last] {
-		return false
-	}
-	return parentSubject || hasToken(f, "subject")
-}
 
 // isPersonKind reports whether a kind/type value names a person ("person",
 // "natural_person", "個人") rather than an organisation or a role pattern.
