@@ -148,10 +148,14 @@ func (sc *scanner) originOK(suf, place, rest string) bool {
 		return hasAnyPrefix(r, cjkPersonWords) || hasAnyPrefix(r, []string{"アメリカ人", "米国人", "カナダ人", "日本人", "移民"})
 	case "出身", "출신":
 		return !hasAnyPrefix(rest, []string{"大学", "校", "機関", "企業", "学部"})
+	case "生まれ", "で生まれ":
+		// 大阪生まれの技術, 京都生まれのブランド: a product's origin.
+		return !hasAnyPrefix(strings.TrimPrefix(rest, "の"), thingsBornJA)
 	case "生", "出生":
 		// 上海生 (born in Shanghai) but not 上海生物 (Shanghai biology).
 		if suf == "生" {
-			return strings.HasPrefix(rest, "まれ") || next == '、' || next == '。' || next == 'の' || next == ')' || next == ' '
+			// 上海生まれ is read by the 生まれ suffix.
+			return !strings.HasPrefix(rest, "まれ") && (next == '、' || next == '。' || next == 'の' || next == ')' || next == ' ')
 		}
 		return hasAnyPrefix(rest, []string{"の", "、", "。", "で"})
 	case "인", "사람":
@@ -169,6 +173,9 @@ func (sc *scanner) originOK(suf, place, rest string) bool {
 	}
 	return true
 }
+
+// thingsBornJA are things, not people, that are "born" somewhere.
+var thingsBornJA = []string{"技術", "製品", "企業", "会社", "ブランド", "商品", "スタートアップ", "ベンチャー", "サービス", "ソフト", "アプリ", "素材", "品種"}
 
 // cjkDenialAfter reports whether a denial follows within a few characters:
 // 永住権の有無は確認していない.

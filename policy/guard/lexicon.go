@@ -57,7 +57,7 @@ employee employees worker workers staff staffer staffers applicant applicants ca
 candidates visitor visitors man men woman women people person persons individual individuals
 graduates undergraduates academic academics lecturer lecturers fellow fellows investigator
 investigators author authors coauthor coauthors collaborator collaborators colleague colleagues
-intern interns trainee trainees residents immigrant immigrants emigrant emigrants migrant
+intern interns trainee trainees immigrant immigrants emigrant emigrants migrant
 migrants expat expats expatriate expatriates diaspora descendant descendants spouse wife husband
 family families parents child children hire hires recruit recruits pi pis phds doctor doctors
 physicist physicists chemist chemists mathematician mathematicians technician technicians

@@ -377,8 +377,14 @@ func (sc *scanner) latinRules() {
 		if attributeWords[w] != "" {
 			sc.possessive(k)
 		}
-		if subjects[w] || k > 0 && sc.upper(k) && honorifics[sc.w(k-1)] {
+		if subjects[w] || k > 0 && sc.upper(k) && honorifics[sc.w(k-1)] || w == "who" && sc.personBefore(k, 3) {
 			sc.copulaOrigin(k)
+		}
+		if attributeWords[w] != "" && attributeWords[w] != ruleIdentityDocument {
+			sc.tableCell(k)
+		}
+		if demonyms[w] || ethnonyms[w] {
+			sc.listItem(k)
 		}
 	}
 	sc.visaClasses()
@@ -448,6 +454,10 @@ func (sc *scanner) demonymPerson(k, n int) {
 		return
 	}
 	w := toks[m].w
+	// "U.S. persons", "non-US persons": the export rules' category.
+	if (first == "us" || first == "u") && (w == "person" || w == "persons") {
+		return
+	}
 	// "China National Petroleum", "a Chinese national laboratory": a name or
 	// a thing, not a person.
 	if w == "national" {
@@ -487,6 +497,9 @@ func (sc *scanner) born(k int) {
 	m := k + 1
 	if sc.w(m) == "and" && sc.w(m+1) == "raised" {
 		m += 2
+	}
+	if isNumber(sc.w(m)) && (sc.w(m+1) == "in" || sc.w(m+1) == "at") {
+		m++ // "born 1990 in Chengdu"
 	}
 	if w := sc.w(m); w != "in" && w != "at" {
 		return
@@ -655,7 +668,7 @@ func (sc *scanner) religious(k int) {
 	prev := sc.w(k - 1)
 	switch {
 	case personNouns[next] || next == "practitioner" || next == "practitioners" || next == "faith" || next == "believer" || next == "believers":
-	case prev == "a" || prev == "an" || prev == "devout" || prev == "practising" || prev == "practicing" || prev == "observant" || prev == "is" || prev == "are" || prev == "being":
+	case prev == "a" || prev == "an" || prev == "devout" || prev == "practising" || prev == "practicing" || prev == "observant" || prev == "is" || prev == "are" || prev == "being" || prev == "as" || ethnonyms[prev] || demonyms[prev]:
 	case strings.HasSuffix(w, "s") && w != "jews":
 	case w == "jews":
 	default:
@@ -829,7 +842,7 @@ var attributeWords = map[string]string{
 	"ethnicity": ruleEthnicity, "race": ruleRace, "religion": ruleReligion, "faith": ruleReligion,
 	"beliefs": ruleReligion, "birthplace": ruleBirthplace, "hometown": ruleBirthplace,
 	"passport": ruleIdentityDocument, "residence": ruleImmigrationStatus, "zairyu": ruleImmigrationStatus,
-	"residency": ruleImmigrationStatus,
+	"residency": ruleImmigrationStatus, "ancestry": ruleEthnicity, "descent": ruleEthnicity, "heritage": ruleEthnicity,
 }
 
 // possessive: "his nationality", "the applicant's religion", "the
@@ -952,7 +965,8 @@ func (sc *scanner) personFrom(k int) {
 		return // "from China's Academy", "from China Mobile"
 	}
 	p := k - 1
-	if w := sc.w(p); copulas[w] || w == "originally" || w == "come" || w == "came" || w == "comes" || w == "hail" || w == "hails" || w == "arrived" || w == "moved" {
+	if w := sc.w(p); copulas[w] || w == "originally" || w == "come" || w == "came" || w == "comes" || w == "hail" || w == "hails" || w == "arrived" || w == "moved" ||
+		w == "emigrated" || w == "immigrated" || w == "fled" || w == "escaped" || w == "defected" || w == "migrated" {
 		p--
 	}
 	if p < 0 || strings.ContainsAny(sc.between(p), ".,;:()\n") {
@@ -1004,4 +1018,44 @@ func peoplePlural(w string) bool {
 		return true
 	}
 	return demonyms[stem] && stem != "swiss" && stem != "arab"
+}
+
+// tableCell: an attribute as a column or a cell of a table written in text
+// ("name,role,nationality", "|citizenship|"): the table collects it.
+func (sc *scanner) tableCell(k int) {
+	before, after := "", ""
+	if k > 0 {
+		before = sc.between(k - 1)
+	}
+	if k+1 < len(sc.toks) {
+		after = sc.between(k)
+	}
+	cell := func(b string) bool { return b == "," || b == "\t" || b == "|" || b == ";" }
+	if !cell(before) && !cell(after) {
+		return
+	}
+	if sc.negatedNear(k, k+1) {
+		return
+	}
+	sc.add(attributeWords[sc.toks[k].w], sc.toks[k].i, sc.toks[k].j)
+}
+
+// listItem: a demonym as an item of a list about a person: "(1) PhD
+// student, Chinese; (2) postdoc, Iranian".
+func (sc *scanner) listItem(k int) {
+	if k == 0 || !strings.Contains(sc.between(k-1), ",") {
+		return
+	}
+	if k+1 < len(sc.toks) && !strings.ContainsAny(sc.between(k), ",;)\n|") {
+		return
+	}
+	for m := k - 1; m >= 0 && m >= k-3; m-- {
+		if personNouns[sc.toks[m].w] {
+			sc.add(ruleNationality, sc.toks[k].i, sc.toks[k].j)
+			return
+		}
+		if m < k-1 && strings.ContainsAny(sc.between(m), ";()\n") {
+			return
+		}
+	}
 }
