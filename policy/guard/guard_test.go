@@ -171,6 +171,14 @@ func TestStructural(t *testing.T) {
 		{"contact name", `{"contact": {"name": "Jane Roe"}}`, "contact.name", rulePersonalNameField},
 		{"national id in a person", `{"applicant": {"NationalID": "X"}}`, "applicant.NationalID", ruleIdentityDocument},
 		{"deep nationality", `{"orgs_involved": [{"members": [{"Citizenship": "X"}]}]}`, "orgs_involved[0].members[0].Citizenship", ruleNationality},
+		{"suspicion score in a sighting", `{"kind": "sighting", "ref": "b", "suspicion_score": 0.7}`, "suspicion_score", rulePersonRiskScore},
+		{"per-person score", `{"kind": "sighting", "per_person_score": 3}`, "per_person_score", rulePersonRiskScore},
+		{"role pattern named after origin", `{"kind": "indicator", "subject": {"kind": "role_pattern", "names": [{"value": "Uyghur PhD students"}]}}`, "subject.names[0].value", ruleEthnicity},
+		{"role pattern with visas", `{"kind": "indicator", "subject": {"kind": "role_pattern", "names": [{"value": "Graduate students holding J-1 visas in quantum labs"}]}}`, "subject.names[0].value", ruleImmigrationStatus},
+		{"tag", `{"tags": ["quantum", "prc-nationals"]}`, "tags[1]", ruleNationality},
+		{"reason category", `{"reason_category": "citizenship_check"}`, "reason_category", ruleNationality},
+		{"tech area", `{"tech_areas": ["nationality-screening"]}`, "tech_areas[0]", ruleNationality},
+		{"indicator type", `{"indicator_type": "ethnic_profile"}`, "indicator_type", ruleEthnicity},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

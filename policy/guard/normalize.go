@@ -207,6 +207,21 @@ var watchedStems = []string{"nation", "natl", "citizen", "ethnic", "relig", "rac
 	"korean", "russian", "prc", "asylum", "refugee", "naturali", "kokuseki", "green", "hometown",
 	"heritage", "stateless", "dual", "risk", "suspicio", "score", "race"}
 
+// watchedWords are whole words, to choose between readings of a digit.
+var watchedWords = set(`nationality nationalities national nationals citizenship citizen citizens ethnicity ethnic
+religion religious passport visa birthplace born immigration residence residency resident origin descent
+ancestry faith muslim christian buddhist jewish hindu uyghur tibetan chinese iranian korean russian asylum
+refugee naturalized naturalised stateless hometown heritage race racial risk suspicion score`)
+
+func hasRune(w []nrune, r rune) bool {
+	for _, x := range w {
+		if x.r == r {
+			return true
+		}
+	}
+	return false
+}
+
 func watched(w string) bool {
 	for _, p := range watchedStems {
 		if strings.HasPrefix(w, p) {
@@ -267,16 +282,16 @@ func rewriteWord(w []nrune, mixed bool) {
 	}
 	cand := b.String()
 	ok := watched(cand)
-	if !ok && strings.ContainsRune(cand, 'i') {
-		// "1" may stand for "l" as well as "i": "nationa1ity".
+	if hasRune(w, '1') {
+		// "1" may stand for "l" as well as "i": "nationa1ity", "c1tizen".
 		alt := []rune(cand)
 		for k, x := range w {
 			if x.r == '1' {
 				alt[k] = 'l'
 			}
 		}
-		if watched(string(alt)) {
-			cand, ok = string(alt), true
+		if a := string(alt); watchedWords[a] || !watchedWords[cand] && !ok && watched(a) {
+			cand, ok = a, true
 		}
 	}
 	if !ok && !(mixed && !hasDigit(w)) {

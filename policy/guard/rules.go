@@ -148,7 +148,9 @@ var protectedAttributes = []*attribute{
 		rule: rulePersonRiskScore, severity: Refuse, what: "a person-level risk score",
 		principle: principleNoPersonScore,
 		m: matcher{
-			phrases: phrases("personal risk", "individual risk", "person risk", "people risk"),
+			phrases: phrases("personal risk", "individual risk", "person risk", "people risk", "per person",
+				"suspicion score", "suspicion level", "suspicion rating", "suspicion", "loyalty score", "loyalty",
+				"trustworthiness"),
 			conj: [][]map[string]bool{both(
 				personWords+" personal",
 				riskWords)},
