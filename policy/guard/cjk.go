@@ -25,7 +25,8 @@ var originSuffixes = []originSuffix{
 	{"籍", ruleNationality}, {"人", ruleNationality}, {"出身", ruleBirthplace}, {"生まれ", ruleBirthplace},
 	{"で生まれ", ruleBirthplace}, {"系", ruleEthnicity}, {"인", ruleNationality}, {"출신", ruleBirthplace},
 	{"국적", ruleNationality}, {"国籍", ruleNationality}, {"國籍", ruleNationality}, {"사람", ruleNationality},
-	{"からの", ruleNationality}, {"から来た", ruleNationality}, {"から来日した", ruleNationality}, {"生", ruleBirthplace}, {"出生", ruleBirthplace},
+	{"からの", ruleNationality}, {"から来た", ruleNationality}, {"から来日した", ruleNationality},
+	{"の出身", ruleBirthplace}, {"での生まれ", ruleBirthplace}, {"生", ruleBirthplace}, {"出生", ruleBirthplace},
 }
 
 // cjkWords are refused wherever they occur, unless a denial follows.
@@ -59,6 +60,9 @@ var cjkWords = []struct {
 	{"礼拝に通", ruleReligion, nil}, {"寺院に通", ruleReligion, nil}, {"入信", ruleReligion, nil},
 	{"改宗", ruleReligion, nil}, {"穆斯林", ruleReligion, nil}, {"基督徒", ruleReligion, nil},
 	{"무슬림", ruleReligion, nil}, {"기독교인", ruleReligion, nil},
+	{"を信仰し", ruleReligion, nil}, {"を信仰する", ruleReligion, nil}, {"の在留資格で", ruleImmigrationStatus, nil},
+	{"在留資格で滞在", ruleImmigrationStatus, nil}, {"在留資格で在籍", ruleImmigrationStatus, nil},
+	{"亡命者", ruleImmigrationStatus, nil}, {"脱北者", ruleImmigrationStatus, nil}, {"亡命した", ruleImmigrationStatus, nil},
 	{"少数民族", ruleEthnicity, []string{"政策", "地域", "研究", "言語"}}, {"ウイグル族", ruleEthnicity, nil},
 	{"チベット族", ruleEthnicity, nil}, {"朝鮮族", ruleEthnicity, nil}, {"漢族", ruleEthnicity, nil},
 	{"回族", ruleEthnicity, nil}, {"満州族", ruleEthnicity, nil}, {"モンゴル族", ruleEthnicity, nil},
@@ -122,7 +126,20 @@ func (sc *scanner) cjkRules() {
 		sc.add(w.rule, i, from)
 	})
 	sc.cjkScores()
+	// Chinese "born in" before a place: 出生于上海.
+	bornBeforeMatcher.each(s, func(pi, i int) {
+		from := i + len(bornBefore[pi])
+		if n := cjkPlaceAt(s[from:]); n > 0 {
+			sc.add(ruleBirthplace, i, from+n)
+		}
+	})
 }
+
+// bornBefore, before a place, say where someone was born or is from.
+var (
+	bornBefore        = []string{"出生于", "出生在", "生于", "籍贯为", "籍贯是"}
+	bornBeforeMatcher = newMultiMatcher(bornBefore)
+)
 
 // originOK checks what is around a place + suffix match.
 func (sc *scanner) originOK(suf, place, rest string) bool {
@@ -164,6 +181,8 @@ func (sc *scanner) originOK(suf, place, rest string) bool {
 		return true
 	case "国籍", "國籍":
 		return place != "外国" && place != "他国"
+	case "の出身":
+		return true
 	case "からの", "から来た", "から来日した":
 		// 中国からの留学生 (origin); 中国からの資金 (funds) passes.
 		return hasAnyPrefix(rest, cjkPersonWords) && !strings.HasPrefix(rest, "人")

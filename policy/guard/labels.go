@@ -279,6 +279,7 @@ var cjkLabelList = []cjkLabel{
 	{"ビザ", ruleImmigrationStatus}, {"査証", ruleImmigrationStatus}, {"签证", ruleImmigrationStatus},
 	{"簽證", ruleImmigrationStatus}, {"居留", ruleImmigrationStatus}, {"비자", ruleImmigrationStatus},
 	{"체류자격", ruleImmigrationStatus}, {"체류 자격", ruleImmigrationStatus}, {"ビザ種別", ruleImmigrationStatus},
+	{"旅券の番号", ruleIdentityDocument}, {"パスポートの番号", ruleIdentityDocument}, {"在留カードの番号", ruleIdentityDocument},
 	{"旅券番号", ruleIdentityDocument}, {"旅券", ruleIdentityDocument}, {"パスポート番号", ruleIdentityDocument},
 	{"パスポート", ruleIdentityDocument}, {"在留カード番号", ruleIdentityDocument}, {"在留カード", ruleIdentityDocument},
 	{"护照号码", ruleIdentityDocument}, {"护照", ruleIdentityDocument}, {"護照", ruleIdentityDocument},

@@ -149,7 +149,8 @@ var cjkPlaces = strings.Fields(`中国 中華人民共和国 中華民国 韓国
 // cjkDemonymSuffixes, after a place, make a phrase about a person's origin.
 // (人 is checked with care: 中国人民大学 is a university.)
 var cjkPersonWords = strings.Fields(`研究者 研究員 学生 留学生 院生 大学院生 教員 職員 社員 技術者 住民 移民
-教授 准教授 講師 助教 博士 ポスドク 人 女性 男性 系米国人 出身者 二世 三世 家族 配偶者 同胞`)
+教授 准教授 講師 助教 博士 ポスドク 人 女性 男性 系米国人 出身者 二世 三世 家族 配偶者 同胞 亡命者 難民
+脱北者 申請者 応募者 技能実習生`)
 
 // cjkNotAfterPerson: after 人, these make a word that is not a person
 // (人民, 人材, 人事 …).

@@ -578,6 +578,10 @@ func (sc *scanner) visaClasses() {
 		if sc.w(k+2) == "b" && sc.between(k+1) == "" {
 			end = k + 2
 		}
+		if rest := strings.TrimLeft(sc.s[toks[end].j:], " "); hasAnyPrefix(rest, []string{"签证", "ビザ", "비자", "査証", "visa"}) {
+			sc.add(ruleImmigrationStatus, toks[k].i, toks[end].j)
+			continue
+		}
 		if p := sc.w(k - 1); p == "on" || (p == "a" || p == "an") && sc.w(k-2) == "on" {
 			sc.add(ruleImmigrationStatus, toks[k].i, toks[end].j)
 			continue
