@@ -62,3 +62,19 @@ func BenchmarkLintIndicator1KiB(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkLintJapanese1KiB lints a method record of about 1 KiB of
+// Japanese prose (the CJK rules and NFKC run on it).
+func BenchmarkLintJapanese1KiB(b *testing.B) {
+	const filler = "財団から共同研究室の設置資金の申し出があった。契約書の付属書で成果の帰属先が第三者企業とされていた。承認前にすべての付属書を読み、署名者だけでなく受益者も照合した。"
+	narrative := strings.Repeat(filler, 1024/len(filler)+1)
+	narrative = string([]rune(narrative)[:280])
+	body := fmt.Appendf(nil, `{"kind":"method","title":"共同研究室の申し出","tactic":"intermediary_funding","period":"2026-Q2","narrative":%q,"outcome":"declined"}`, narrative)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := CheckContent("method", body, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

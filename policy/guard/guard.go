@@ -633,7 +633,7 @@ func (c *collector) add(f Finding) {
 func stringFindingsUncached(s string, orgNames bool) []Finding {
 	c := &collector{}
 	text := s
-	if !isASCII(s) {
+	if !isASCII(s) && !norm.NFKC.IsNormalString(s) {
 		text = norm.NFKC.String(s)
 	}
 

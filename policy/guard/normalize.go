@@ -34,6 +34,9 @@ type normText struct {
 	up   []bool  // up[i]: the character starting at byte s[i] was upper case
 	src  string  // the original
 	srcN int     // characters in the original
+	// runeMode: s has the bytes of src (only ASCII case differs); offsets
+	// are counted from src when asked for.
+	runeMode bool
 }
 
 // plainASCII reports whether ASCII text has nothing for fixWords or
@@ -77,8 +80,47 @@ func plainASCII(s string) bool {
 	return true
 }
 
+// plainWide reports whether non-ASCII text needs nothing but ASCII case
+// folding: it is NFKC already, and has no format characters, no Latin
+// letters with diacritics, no Cyrillic or Greek look-alikes, no combining
+// marks, and its ASCII parts are plain (see plainASCII).
+func plainWide(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+		case r < 0x250, r >= 0x300 && r < 0x530:
+			return false // Latin with diacritics, soft hyphen; combining marks, Greek, Cyrillic
+		case r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2060 && r <= 0x206f,
+			r >= 0x600 && r <= 0x605, r == 0x61c, r == 0x6dd, r == 0x180e:
+			return false // format characters
+		case r >= 0xfe00 && r <= 0xfe0f, r == 0xfeff, r >= 0xff00:
+			return false // variation selectors, BOM, full- and half-width forms
+		}
+	}
+	return plainASCII(s) && norm.NFKC.IsNormalString(s)
+}
+
+// lowerASCII lower-cases ASCII letters only, keeping every byte's place.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
 // offset returns the original character offset of byte i of t.s.
 func (t *normText) offset(i int) int32 {
+	if t.runeMode {
+		return int32(utf8.RuneCountInString(t.src[:i]))
+	}
 	if t.off == nil {
 		return int32(i)
 	}
@@ -113,6 +155,11 @@ func normalizeText(src string) *normText {
 	if ascii && plainASCII(src) {
 		// Nothing to fold but case: the common case, kept cheap.
 		return &normText{s: strings.ToLower(src), src: src, srcN: len(src)}
+	}
+	if !ascii && plainWide(src) {
+		// Japanese, Chinese or Korean text already in NFKC with nothing to
+		// fold: only ASCII letters change case, so bytes keep their places.
+		return &normText{s: lowerASCII(src), src: src, srcN: utf8.RuneCountInString(src), runeMode: true}
 	}
 	n := int32(0)
 	if ascii {

@@ -26,6 +26,9 @@ type token struct {
 }
 
 func tokenRune(r rune) bool {
+	if r >= 0x3000 && r <= 0xd7af {
+		return false // CJK, kana, Hangul: read by the CJK rules
+	}
 	if r < 0x80 {
 		return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z'
 	}
@@ -260,10 +263,13 @@ func mergeHits(hs []hit) []hit {
 	return out
 }
 
+// hasLatinOrCyrillic reports whether s has a letter of a script the word
+// rules read: ASCII, or a two-byte UTF-8 character (Latin, Greek, Cyrillic,
+// Arabic …).
 func hasLatinOrCyrillic(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 0x80 {
+		if c >= 'a' && c <= 'z' || c >= 0xc2 && c <= 0xdf {
 			return true
 		}
 	}

@@ -88,6 +88,7 @@ func triggered(toks []token) (latin, rot bool) {
 type multiMatcher struct {
 	pats    []string
 	byFirst map[rune][]int
+	bits    [1 << 16 / 64]uint64 // first characters below U+10000, for a quick no
 }
 
 func newMultiMatcher(pats []string) *multiMatcher {
@@ -95,6 +96,9 @@ func newMultiMatcher(pats []string) *multiMatcher {
 	for i, p := range pats {
 		r, _ := utf8.DecodeRuneInString(p)
 		m.byFirst[r] = append(m.byFirst[r], i)
+		if r < 1<<16 {
+			m.bits[r/64] |= 1 << (r % 64)
+		}
 	}
 	return m
 }
@@ -103,8 +107,8 @@ func newMultiMatcher(pats []string) *multiMatcher {
 // of position.
 func (m *multiMatcher) each(s string, fn func(pi, i int)) {
 	for i, r := range s {
-		if r < 0x80 && r != ':' {
-			continue // the CJK patterns start with a wide character
+		if r < 0x80 || r < 1<<16 && m.bits[r/64]&(1<<(r%64)) == 0 {
+			continue
 		}
 		for _, pi := range m.byFirst[r] {
 			if strings.HasPrefix(s[i:], m.pats[pi]) {
