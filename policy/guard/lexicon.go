@@ -35,7 +35,7 @@ mainland macanese dprk rok`)
 // ethnonyms are peoples that are not (or not only) a country's citizens.
 var ethnonyms = set(`uyghur uighur uygur tibetan kurdish kurd rohingya hui manchu zhuang pashtun
 tamil hmong roma romani ainu ryukyuan zainichi hazara baloch berber yazidi chechen tatar
-circassian druze bedouin sami maori aboriginal indigenous black white`)
+circassian druze bedouin sami maori aboriginal indigenous black white han`)
 
 // countries are country and region names that can stand before a person noun
 // or after "born in", "citizen of" (lower case).
@@ -83,7 +83,8 @@ military army navy party embassy consulate authorities authority law laws regula
 market markets supplier suppliers vendor vendors journal journals press media office offices
 department departments network networks organisation organisations organization organizations
 consortium partner partners team teams venue venues company's talent museum museums federation
-republic embassy standards standard security law language languages`)
+republic embassy standards standard security law language languages startup startups brand brands
+product products technology technologies`)
 
 // religiousWords name a religion's followers or make a person religious.
 var religiousWords = set(`muslim muslims christian christians buddhist buddhists hindu hindus jewish
@@ -125,7 +126,7 @@ co-author member`)
 // riskWords and scoreWords make a score; scoreValues are its values.
 var (
 	riskWordsEN  = set(`risk suspicion suspiciousness threat trust trustworthiness loyalty danger dangerousness`)
-	scoreWordsEN = set(`score scores scored scoring rating ratings rated level levels index grade graded ranking ranked rank probability`)
+	scoreWordsEN = set(`score scores scored scoring rating ratings rated level levels index grade graded ranking ranked rank probability assessment`)
 	scoreValues  = set(`high medium low elevated critical severe moderate minimal very`)
 )
 

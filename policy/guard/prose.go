@@ -185,7 +185,7 @@ func (sc *scanner) demonymAt(k int) int {
 	}
 	w := sc.toks[k].w
 	if demonyms[w] || ethnonyms[w] || countries[w] {
-		if (w == "us" || w == "white" || w == "black") && !sc.upper(k) {
+		if (w == "us" || w == "white" || w == "black" || w == "han") && !sc.upper(k) {
 			return 0
 		}
 		return 1
@@ -418,7 +418,7 @@ func (sc *scanner) demonymPerson(k, n int) {
 	}
 	m := k + n
 	// "a Chinese", "a Han Chinese": the demonym as a noun.
-	if p := sc.w(k - 1); (p == "a" || p == "an" || p == "han" && (sc.w(k-2) == "a" || sc.w(k-2) == "an")) && demonyms[first] && n == 1 &&
+	if p := sc.w(k - 1); (p == "a" || p == "an" || numberWords[p] || isNumber(p) || p == "han" && (sc.w(k-2) == "a" || sc.w(k-2) == "an")) && demonyms[first] && n == 1 &&
 		(m >= len(toks) || strings.ContainsAny(sc.between(m-1), ".,;:()\n") || nationalFollowers[toks[m].w]) {
 		sc.add(rule, toks[k].i, toks[k].j)
 		return
@@ -426,10 +426,19 @@ func (sc *scanner) demonymPerson(k, n int) {
 	if m >= len(toks) {
 		return
 	}
-	// "Chinese-born", "China-born": birthplace.
+	// "Chinese-born", "China-born": birthplace (not "a Korean-born startup").
 	if toks[m].w == "born" && strings.TrimSpace(sc.between(m-1)) == "-" {
-		sc.add(ruleBirthplace, toks[k].i, toks[m].j)
+		if !orgNouns[sc.w(m+1)] {
+			sc.add(ruleBirthplace, toks[k].i, toks[m].j)
+		}
 		return
+	}
+	// "a Chinese background", "with Chinese roots".
+	if w := toks[m].w; (w == "background" || w == "roots" || w == "origins") && sc.w(m+1) != "check" && sc.w(m+1) != "checks" {
+		if p := sc.w(k - 1); p == "a" || p == "an" || p == "his" || p == "her" || p == "their" || p == "with" || p == "of" {
+			sc.add(ruleNationality, toks[k].i, toks[m].j)
+			return
+		}
 	}
 	if strings.ContainsAny(sc.between(m-1), ".,;:()\n|/") {
 		return
@@ -490,6 +499,9 @@ func (sc *scanner) demonymPerson(k, n int) {
 	}
 	sc.add(rule, toks[k].i, toks[m].j)
 }
+
+// numberWords count people: "one Iranian, two Chinese".
+var numberWords = set(`one two three four five six seven eight nine ten several some many`)
 
 // nationalFollowers may follow a singular "national" that is a person: "a
 // Chinese national who …", "a PRC national working at …".
@@ -727,6 +739,9 @@ func (sc *scanner) personScore(k int) {
 		if scoreAt < 0 && k > 0 && (sc.w(k-1) == "per" || sc.w(k-1) == "individual") {
 			scoreAt = k
 		}
+		if scoreAt < 0 && strongSeparator(sc.between(k)) {
+			scoreAt = k // "Risk: high (Dr. Wang)"
+		}
 	}
 	if scoreAt < 0 {
 		return
@@ -943,6 +958,9 @@ func (sc *scanner) copulaOrigin(k int) {
 	n := sc.demonymAt(m)
 	if n == 0 || !sc.upper(m) && !demonyms[sc.w(m)] {
 		return
+	}
+	if sc.between(m+n-1) == "-" && sc.demonymAt(m+n) > 0 {
+		n += sc.demonymAt(m + n) // "Chinese-American"
 	}
 	next := sc.w(m + n)
 	if next != "" && !strings.ContainsAny(sc.between(m+n-1), ".,;:()\n") && !nationalFollowers[next] && next != "and" {
