@@ -24,6 +24,8 @@ var (
 		regexp.MustCompile(`\(\d{3}\) ?\d{3}[\-. ]\d{4}`),                // (555) 123-4567
 		regexp.MustCompile(`[2-9]\d{2}[\-.]\d{3}[\-.]\d{4}`),             // 555-123-4567
 		regexp.MustCompile(`0[5789]0\d{8}`),                              // 09012345678
+		regexp.MustCompile(`\(0\d{1,4}\) ?\d{1,4}-\d{3,4}`),                // (03) 1234-5678
+		regexp.MustCompile(`(?i)(?:電話|携帯|tel|phone|fax)(?:番号)?\.? ?:? ?0\d{9,10}`), // 電話番号 0312345678
 	}
 	// Honorific + capitalised word(s): "Dr. Jane Smith", "Prof Yamada", "Ms Tanaka".
 	reHonorific = regexp.MustCompile(`\b(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame)\.?\s+(?:[A-Z]\.\s*)*[A-Z][\p{L}'’\-]+`)
@@ -163,7 +165,7 @@ func digitBounded(s string, i, j int) bool {
 func phoneLike(s string, i, j int) bool {
 	if i > 0 {
 		r, _ := utf8.DecodeLastRuneInString(s[:i])
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-./+:_", r) {
+		if unicode.IsDigit(r) || strings.ContainsRune("-./+_", r) || unicode.IsLetter(r) && !phoneLabelEnd(s[:i]) {
 			return false
 		}
 	}
@@ -188,6 +190,17 @@ func phoneLike(s string, i, j int) bool {
 		return digits >= 8 && digits <= 15
 	}
 	return digits >= 10 && digits <= 11
+}
+
+// phoneLabelEnd reports whether text ends with a phone label written without
+// a space before the number: 電話番号0312345678, Tel03-….
+func phoneLabelEnd(s string) bool {
+	for _, l := range []string{"電話", "番号", "携帯", "tel", "Tel", "TEL", "phone", "Phone", "fax", "Fax", "FAX", "は", "先"} {
+		if strings.HasSuffix(s, l) {
+			return true
+		}
+	}
+	return false
 }
 
 // cjkName decides whether a reCJKHonorific match is a name.
