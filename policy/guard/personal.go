@@ -19,12 +19,12 @@ var (
 	// digit count, so dates (2025-01-15), periods, versions, IP addresses and
 	// ORCID iDs do not match.
 	rePhones = []*regexp.Regexp{
-		regexp.MustCompile(`\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){2,5}`),     // +81-3-1234-5678, +1 (555) 123-4567
-		regexp.MustCompile(`0\d{1,4}(?:-|\(| )\d{1,4}(?:-|\)| )\d{3,4}`), // 03-1234-5678, 090-1234-5678, 03(1234)5678
-		regexp.MustCompile(`\(\d{3}\) ?\d{3}[\-. ]\d{4}`),                // (555) 123-4567
-		regexp.MustCompile(`[2-9]\d{2}[\-.]\d{3}[\-.]\d{4}`),             // 555-123-4567
-		regexp.MustCompile(`0[5789]0\d{8}`),                              // 09012345678
-		regexp.MustCompile(`\(0\d{1,4}\) ?\d{1,4}-\d{3,4}`),                // (03) 1234-5678
+		regexp.MustCompile(`\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){2,5}`),               // +81-3-1234-5678, +1 (555) 123-4567
+		regexp.MustCompile(`0\d{1,4}(?:-|\(| )\d{1,4}(?:-|\)| )\d{3,4}`),           // 03-1234-5678, 090-1234-5678, 03(1234)5678
+		regexp.MustCompile(`\(\d{3}\) ?\d{3}[\-. ]\d{4}`),                          // (555) 123-4567
+		regexp.MustCompile(`[2-9]\d{2}[\-.]\d{3}[\-.]\d{4}`),                       // 555-123-4567
+		regexp.MustCompile(`0[5789]0\d{8}`),                                        // 09012345678
+		regexp.MustCompile(`\(0\d{1,4}\) ?\d{1,4}-\d{3,4}`),                        // (03) 1234-5678
 		regexp.MustCompile(`(?i)(?:電話|携帯|tel|phone|fax)(?:番号)?\.? ?:? ?0\d{9,10}`), // 電話番号 0312345678
 	}
 	// Honorific + capitalised word(s): "Dr. Jane Smith", "Prof Yamada", "Ms Tanaka".
