@@ -64,14 +64,37 @@ func isASCIIWord(w string) bool {
 	return true
 }
 
+// partners: these trigger words start a rule only before one of these words
+// ("dual citizen", not "dual-use"; "high risk", not "high-speed").
+var partners = map[string]map[string]bool{
+	"dual":      set(`citizen citizens citizenship national nationals nationality nationalities`),
+	"high":      set(`risk`),
+	"elevated":  set(`risk`),
+	"green":     set(`card cards`),
+	"permanent": set(`resident residents residency residence`),
+	"native":    set(`of`),
+	"grew":      set(`up`),
+	"converted": set(`to`),
+	"foreign":   set(`born`),
+	"j":         set(`1 2`),
+	"h":         set(`1b 1 4 2b`),
+	"f":         set(`1 2`),
+	"o":         set(`1`),
+	"l":         set(`1 2`),
+	"e":         set(`1 2 3`),
+	"m":         set(`1`),
+}
+
 // triggered reports whether any token may start a Latin rule, and whether
 // any token is a watched word in ROT13.
 func triggered(toks []token) (latin, rot bool) {
 	triggersOnce.Do(initTriggers)
-	for _, tk := range toks {
+	for k, tk := range toks {
 		w := tk.w
 		if triggerSet[w] || strings.HasPrefix(w, "naturali") || peoplePlural(w) || residenceCardLike(w) {
-			latin = true
+			if p, ok := partners[w]; !ok || k+1 < len(toks) && p[toks[k+1].w] {
+				latin = true
+			}
 		}
 		if len(w) >= 5 && rot13Set[w] {
 			rot = true
