@@ -652,21 +652,14 @@ func stringFindingsUncached(s string, orgNames bool) []Finding {
 				fmt.Sprintf("値 %s は人を%sで分類しています", quoteJA(s), ruleTexts[a.rule].nounJA)))
 		}
 	}
-	// Labels in text: "E-mail: …", "Name: …", and any "Label: …" the text
-	// rules did not already quote.
+	// Labels of personal data in text: "E-mail: …", "Name: …", "DOB: …".
+	// (Labels of protected attributes are read by the text rules above.)
 	for _, label := range labelsInText(text) {
 		f := normName(label)
 		if isNameKey(f) && len(f.tokens) == 1 {
 			c.add(fieldFinding(rulePersonalName, Flag,
 				fmt.Sprintf("the text has an entry %s giving a person's name", quoteShort(label+": …")),
 				fmt.Sprintf("本文に個人名の項目 %s があります", quoteJA(label+"：…"))))
-		}
-		for _, a := range protectedAttributes {
-			if onlyAttribute(f, a) && !textRulesFound[a.textRule] && a.textRule != rulePersonRiskScore {
-				c.add(fieldFinding(a.textRule, Refuse,
-					fmt.Sprintf("the text has an entry %s giving %s", quoteShort(label+": …"), a.what),
-					fmt.Sprintf("本文に%sの項目 %s があります", ruleTexts[a.textRule].nounJA, quoteJA(label+"：…"))))
-			}
 		}
 		for _, a := range personalDataFields {
 			if onlyAttribute(f, a) {

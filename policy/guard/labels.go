@@ -287,6 +287,9 @@ var cjkLabelList = []cjkLabel{
 	{"マイナンバー", ruleIdentityDocument}, {"個人番号", ruleIdentityDocument},
 }
 
+// cjkQualifiers may stand between a label and its separator.
+var cjkQualifiers = []string{"別の内訳", "別内訳", "別の人数", "別人数", "の内訳", "内訳", "別", "構成", "情報", "区分", "一覧", "分布", "分布为", "构成"}
+
 // visaKindsJA are statuses of residence written as a value: 在留資格は留学.
 var visaKindsJA = []string{"留学", "就労", "研究", "家族滞在", "永住", "定住", "特定活動", "高度専門職", "技術・人文知識",
 	"教授", "短期滞在", "特別永住", "日本人の配偶者", "文化活動", "研修", "技能実習", "特定技能", "経営・管理"}
@@ -317,6 +320,13 @@ func (sc *scanner) cjkLabel(l cjkLabel, i, j int) {
 		return
 	}
 	rest := s[j:]
+	// Skip a qualifier: 国籍別の内訳：…, 国籍情報：…
+	for _, q := range cjkQualifiers {
+		if strings.HasPrefix(rest, q) {
+			rest = rest[len(q):]
+			break
+		}
+	}
 	// Skip a qualifier in brackets: 国籍（自己申告）：…
 	if strings.HasPrefix(rest, "(") {
 		if k := strings.IndexByte(rest, ')'); k > 0 && k < 40 {

@@ -115,7 +115,7 @@ func textFindings(text string, names bool) []personalHit {
 				note(rulePersonalName, loc[0])
 			}
 		}
-		if containsAny(masked, cjkHonorificHints) {
+		if !isASCII(masked) && containsAny(masked, cjkHonorificHints) {
 			for _, m := range reCJKHonorific.FindAllStringSubmatchIndex(masked, -1) {
 				if cjkName(masked, m) {
 					note(rulePersonalName, m[0])
@@ -242,6 +242,9 @@ func cjkName(s string, m []int) bool {
 // labelsInText extracts the "Label" of each "Label: value" entry in text,
 // for labels of at most 5 words (or 12 CJK characters) that a value follows.
 func labelsInText(text string) []string {
+	if !strings.ContainsAny(text, ":=：") {
+		return nil
+	}
 	var labels []string
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
