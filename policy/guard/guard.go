@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -396,30 +395,39 @@ type keyFacts struct {
 	meansPerson, contact, compactName bool
 }
 
-var (
-	keyCache     sync.Map // string → *keyFacts
-	keyCacheSize atomic.Int32
-)
-
 // maxKeyCache bounds each cache (field names, short values), so that
 // records with random names cannot grow it without limit: a full cache is
 // emptied and fills again with what recurs.
 const maxKeyCache = 4096
 
-// remember stores v under k in cache, emptying the cache when it is full.
-// The caches only memoise pure functions, so what they hold never changes
-// an answer.
-func remember(cache *sync.Map, size *atomic.Int32, k string, v any) {
-	if size.Add(1) > maxKeyCache {
-		cache.Clear()
-		size.Store(1)
-	}
-	cache.Store(k, v)
+// memo remembers the answers of a pure function of a string. What it holds
+// never changes an answer, only how fast it comes.
+type memo[V any] struct {
+	mu sync.RWMutex
+	m  map[string]V
 }
 
+func (c *memo[V]) get(k string) (V, bool) {
+	c.mu.RLock()
+	v, ok := c.m[k]
+	c.mu.RUnlock()
+	return v, ok
+}
+
+func (c *memo[V]) put(k string, v V) {
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxKeyCache {
+		c.m = make(map[string]V)
+	}
+	c.m[k] = v
+	c.mu.Unlock()
+}
+
+var keyCache memo[*keyFacts]
+
 func factsOf(k string) *keyFacts {
-	if v, ok := keyCache.Load(k); ok {
-		return v.(*keyFacts)
+	if v, ok := keyCache.get(k); ok {
+		return v
 	}
 	f := normName(k)
 	kf := &keyFacts{
@@ -446,7 +454,7 @@ func factsOf(k string) *keyFacts {
 			kf.personal = append(kf.personal, a)
 		}
 	}
-	remember(&keyCache, &keyCacheSize, k, kf)
+	keyCache.put(k, kf)
 	return kf
 }
 
@@ -501,8 +509,8 @@ func (w *walker) walkObject(v *jvalue, path []pathSeg, ctx walkCtx) {
 // names ("citizenship_check"). Values repeat (categories, tactics), so the
 // answer is kept for a bounded number of them.
 func valueAttributes(text string) []*attribute {
-	if v, ok := valueCache.Load(text); ok {
-		return v.([]*attribute)
+	if v, ok := valueCache.get(text); ok {
+		return v
 	}
 	var out []*attribute
 	if !mayNameAttribute(text) {
@@ -516,7 +524,7 @@ func valueAttributes(text string) []*attribute {
 			}
 		}
 	}
-	remember(&valueCache, &valueCacheSize, text, out)
+	valueCache.put(text, out)
 	return out
 }
 
@@ -582,10 +590,7 @@ func initValueVocab() {
 	}
 }
 
-var (
-	valueCache     sync.Map // string → []*attribute
-	valueCacheSize atomic.Int32
-)
+var valueCache memo[[]*attribute]
 
 func (w *walker) walkString(s string, path []pathSeg, ctx walkCtx) {
 	for _, f := range stringFindings(s, ctx.orgNames) {
@@ -597,26 +602,23 @@ func (w *walker) walkString(s string, path []pathSeg, ctx walkCtx) {
 // its path). Short strings repeat from record to record (kinds, categories,
 // dates, tactics), so their findings are kept for a bounded number of them.
 func stringFindings(s string, orgNames bool) []Finding {
-	if len(s) > 64 || len(s) > 24 && strings.IndexByte(s, ' ') >= 0 {
-		// Prose (a title, a name) rarely repeats: not worth keeping.
+	if len(s) > 200 {
+		// Long prose rarely repeats: not worth keeping.
 		return stringFindingsUncached(s, orgNames)
 	}
 	key := s
 	if orgNames {
 		key = "\x00" + s
 	}
-	if v, ok := stringCache.Load(key); ok {
-		return v.([]Finding)
+	if v, ok := stringCache.get(key); ok {
+		return v
 	}
 	fs := stringFindingsUncached(s, orgNames)
-	remember(&stringCache, &stringCacheSize, key, fs)
+	stringCache.put(key, fs)
 	return fs
 }
 
-var (
-	stringCache     sync.Map // string → []Finding
-	stringCacheSize atomic.Int32
-)
+var stringCache memo[[]Finding]
 
 // collector gathers the findings of one string.
 type collector struct{ found []Finding }
@@ -655,6 +657,9 @@ func stringFindingsUncached(s string, orgNames bool) []Finding {
 	// Labels of personal data in text: "E-mail: …", "Name: …", "DOB: …".
 	// (Labels of protected attributes are read by the text rules above.)
 	for _, label := range labelsInText(text) {
+		if !mayBePersonalLabel(label) {
+			continue
+		}
 		f := normName(label)
 		if isNameKey(f) && len(f.tokens) == 1 {
 			c.add(fieldFinding(rulePersonalName, Flag,
@@ -819,18 +824,15 @@ func hasToken(f nameForm, t string) bool { return slices.Contains(f.tokens, t) }
 // isPersonKind reports whether a kind/type value names a person ("person",
 // "natural_person", "個人") rather than an organisation or a role pattern.
 func isPersonKind(s string) bool {
-	if v, ok := kindCache.Load(s); ok {
-		return v.(bool)
+	if v, ok := kindCache.get(s); ok {
+		return v
 	}
 	is := isPersonKindUncached(s)
-	remember(&kindCache, &kindCacheSize, s, is)
+	kindCache.put(s, is)
 	return is
 }
 
-var (
-	kindCache     sync.Map // string → bool
-	kindCacheSize atomic.Int32
-)
+var kindCache memo[bool]
 
 func isPersonKindUncached(s string) bool {
 	f := normName(s)
@@ -976,4 +978,21 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// personalLabelNeedles are in every label of personal data the flags read
+// ("Name", "E-mail", "Tel", "ORCID", "DOB", "Address", 氏名, 電話 …).
+var personalLabelNeedles = []string{"name", "mail", "tel", "phone", "fax", "mobile", "cell", "orcid", "dob",
+	"birth", "address", "surname", "forename", "shimei", "氏", "姓", "名", "メール", "電話", "携帯", "住所", "自宅",
+	"生年月日", "誕生", "이름", "성명", "전화", "메일", "주소", "생년월일", "邮箱", "电话", "出生日期"}
+
+// mayBePersonalLabel is a quick test before the label matchers.
+func mayBePersonalLabel(label string) bool {
+	l := strings.ToLower(label)
+	for _, n := range personalLabelNeedles {
+		if strings.Contains(l, n) {
+			return true
+		}
+	}
+	return false
 }

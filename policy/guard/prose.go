@@ -3,6 +3,7 @@ package guard
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -44,8 +45,13 @@ func isWide(r rune) bool {
 		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r) || r == 'ー')
 }
 
-func tokenize(s string) []token {
-	out := make([]token, 0, len(s)/6+1)
+// tokenPool keeps token slices between texts.
+var tokenPool = sync.Pool{New: func() any { s := make([]token, 0, 256); return &s }}
+
+func tokenize(s string) []token { return tokenizeInto(make([]token, 0, len(s)/6+1), s) }
+
+// tokenizeInto appends the words of s to out.
+func tokenizeInto(out []token, s string) []token {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < 0x80 {
@@ -221,7 +227,12 @@ func scanText(t *normText) (hits []hit, maybeROT13 bool) {
 	sc := &scanner{t: t, s: t.s}
 	latin := false
 	if hasLatinOrCyrillic(t.s) {
-		sc.toks = tokenize(t.s)
+		buf := tokenPool.Get().(*[]token)
+		defer func() {
+			*buf = sc.toks[:0]
+			tokenPool.Put(buf)
+		}()
+		sc.toks = tokenizeInto((*buf)[:0], t.s)
 		latin, maybeROT13 = triggered(sc.toks)
 	}
 	if latin {
