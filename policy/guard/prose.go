@@ -632,7 +632,6 @@ func (sc *scanner) ofOrigin(k int) {
 	if w := sc.w(m); w == "a" || w == "an" || w == "the" {
 		m++
 	}
-	start := m
 	n := sc.demonymAt(m)
 	if n == 0 && sc.w(m) != "mixed" && sc.w(m) != "foreign" && sc.w(m) != "immigrant" {
 		return
@@ -651,7 +650,6 @@ func (sc *scanner) ofOrigin(k int) {
 			sc.add(ruleNationality, toks[k].i, toks[m].j)
 		}
 	}
-	_ = start
 }
 
 // goodsNear reports whether goods or funds are named near token k.

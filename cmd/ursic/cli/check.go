@@ -1,12 +1,8 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
-	"io"
-	"os"
 
-	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/node/api"
 )
 
@@ -20,29 +16,9 @@ func init() {
 }
 
 func runCheck(e *env, args []string) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	var opt node.PublishOptions
-	var aud, cav listFlag
-	fs.StringVar(&opt.TLP, "tlp", "", "")
-	fs.Var(&aud, "audience", "")
-	fs.Var(&cav, "caveat", "")
-	fs.BoolVar(&opt.ConfirmPersonalData, "confirm-personal-data", false, "")
-	pos, err := parse(fs, args)
+	data, opt, err := recordArgs(e, "check", args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return &usageError{"check takes one FILE (or - for standard input)"}
-	}
-	opt.Audience, opt.Caveats = aud, cav
-	var data []byte
-	if pos[0] == "-" {
-		data, err = io.ReadAll(e.stdin)
-	} else {
-		data, err = os.ReadFile(pos[0])
-	}
-	if err != nil {
-		return fmt.Errorf("cannot read the record file: %w", err)
 	}
 	c, err := e.client()
 	if err != nil {
