@@ -84,7 +84,8 @@ market markets supplier suppliers vendor vendors journal journals press media of
 department departments network networks organisation organisations organization organizations
 consortium partner partners team teams venue venues company's talent museum museums federation
 republic embassy standards standard security law language languages startup startups brand brands
-product products technology technologies`)
+product products technology technologies congress union unions club clubs federation league
+alliance chamber institute`)
 
 // religiousWords name a religion's followers or make a person religious.
 var religiousWords = set(`muslim muslims christian christians buddhist buddhists hindu hindus jewish

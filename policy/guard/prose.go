@@ -505,6 +505,11 @@ func (sc *scanner) demonymPerson(k, n int) {
 	if next := sc.w(m + 1); orgNouns[next] && !strings.ContainsAny(sc.between(m), ".,;:()\n") {
 		return
 	}
+	// A name in capitals that ends with an organisation word: "Chinese
+	// Students and Scholars Association", "Tibetan Youth Congress".
+	if sc.upper(k) && sc.upper(m) && sc.capitalisedOrgName(m+1) {
+		return
+	}
 	if rule == ruleNationality && religiousWords[first] {
 		rule = ruleReligion
 	}
@@ -1095,4 +1100,22 @@ func (sc *scanner) listItem(k int) {
 			return
 		}
 	}
+}
+
+// capitalisedOrgName reports whether the words from k on continue a name in
+// capitals ("and", "of", "for", "in" allowed) up to an organisation word.
+func (sc *scanner) capitalisedOrgName(k int) bool {
+	for m := k; m < len(sc.toks) && m < k+6; m++ {
+		if strings.ContainsAny(sc.between(m-1), ".,;:()\n") {
+			return false
+		}
+		w := sc.toks[m].w
+		if orgNouns[w] && sc.upper(m) {
+			return true
+		}
+		if !sc.upper(m) && w != "and" && w != "of" && w != "for" && w != "in" && w != "the" {
+			return false
+		}
+	}
+	return false
 }
