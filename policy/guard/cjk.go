@@ -81,7 +81,7 @@ var personWordsJA = []string{"研究者", "研究員", "教授", "准教授", "�
 	"研究人员", "学者", "博士生"}
 
 // riskWordsJA name a score or judgement about someone.
-var riskWordsJA = []string{"リスクスコア", "リスク評価", "リスク値", "リスク度", "リスクレベル", "危険度", "疑わしさ",
+var riskWordsJA = []string{"リスクスコア", "リスク評価", "リスク値", "リスク度", "リスクレベル", "リスク点数", "危険度", "疑わしさ",
 	"要注意度", "疑惑度", "信頼度", "懸念度", "スコア", "위험 점수", "위험도", "风险评分", "风险等级", "风险分"}
 
 var (
@@ -236,7 +236,10 @@ func (sc *scanner) cjkScores() {
 			return
 		}
 		after := s[from:hi]
-		if !strings.ContainsAny(after, "0123456789高中低") && !strings.Contains(after, "high") && !strings.Contains(after, "요주의") {
+		// A value, or a score given to each person in turn (研究者ごとに,
+		// 一人ひとりに, 個別に) makes it a person's score.
+		perPerson := strings.Contains(win, "ごとに") || strings.Contains(win, "一人ひとり") || strings.Contains(win, "一人一人") || strings.Contains(win, "個別に") || strings.Contains(win, "各研究者") || strings.Contains(win, "各学生")
+		if !perPerson && !strings.ContainsAny(after, "0123456789高中低") && !strings.Contains(after, "high") && !strings.Contains(after, "요주의") {
 			return
 		}
 		if cjkDenialAfter(s[from:]) {

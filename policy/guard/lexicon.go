@@ -63,7 +63,8 @@ family families parents child children hire hires recruit recruits pi pis phds d
 physicist physicists chemist chemists mathematician mathematicians technician technicians
 developer developers programmer programmers officer officers guy guys girl girls boy boys
 youth youths postgraduates alumni alumnus alumna male males female females defector defectors
-dissident dissidents exile exiles refugees`)
+dissident dissidents exile exiles refugees monk monks nun nuns priest priests imam imams pastor pastors
+rabbi rabbis cleric clerics`)
 
 // personModifiers may stand between a demonym and a person noun ("Chinese
 // PhD students", "Iranian visiting researchers").
@@ -98,7 +99,7 @@ var (
 gurdwara shrine shrines parish congregation mass hijab crucifix turban kippah yarmulke headscarf`)
 	worshipLinks = set(`attends attended attending attend worships worship worshipping member
 members his her their goes went prays pray praying congregant regular regularly active wears wearing
-wore sunday friday sabbath`)
+wore sunday friday sabbath belongs belonged belong joined`)
 	religions = set(`islam christianity buddhism hinduism judaism catholicism sikhism`)
 )
 

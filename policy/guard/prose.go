@@ -373,10 +373,23 @@ func (sc *scanner) latinRules() {
 			sc.worship(k)
 		case religiousWords[w]:
 			sc.religious(k)
-		case riskWordsEN[w] || w == "scored" || w == "rated":
+		case riskWordsEN[w] || w == "scored" || w == "rated" || w == "ranked":
 			sc.personScore(k)
 		case w == "high" || w == "elevated" || w == "suspicious" || w == "dangerous" || w == "risky":
 			sc.highRiskPerson(k)
+		case w == "skin" && (sc.w(k+1) == "colour" || sc.w(k+1) == "color" || sc.w(k+1) == "tone"):
+			if !sc.negatedNear(k, k+1) {
+				sc.add(ruleRace, toks[k].i, toks[k+1].j)
+			}
+		case religiousPractices[w]:
+			for m := k - 1; m >= 0 && m >= k-3; m-- {
+				if practiceVerbs[toks[m].w] && !sc.negatedBefore(m) {
+					sc.add(ruleReligion, toks[m].i, toks[k].j)
+					break
+				}
+			}
+		case w == "as" && k > 0:
+			sc.describedAs(k)
 		}
 		if n := sc.demonymAt(k); n > 0 {
 			sc.demonymPerson(k, n)
@@ -514,6 +527,41 @@ func (sc *scanner) demonymPerson(k, n int) {
 		rule = ruleReligion
 	}
 	sc.add(rule, toks[k].i, toks[m].j)
+}
+
+// religiousPractices and the verbs that make them someone's practice:
+// "observes Ramadan".
+var (
+	religiousPractices = set(`ramadan hajj umrah lent sabbath shabbat passover diwali eid kosher halal`)
+	practiceVerbs      = set(`observes observed observing observe fasts fasting fasted celebrates celebrated keeps kept performed eats eat`)
+)
+
+// describedAs: "described herself as Black British", "records the
+// researcher as \"Asian, female\"", "identifies as Uyghur".
+func (sc *scanner) describedAs(k int) {
+	m := k + 1
+	n := sc.demonymAt(m)
+	if n == 0 || !sc.upper(m) {
+		return
+	}
+	person := false
+	for p := k - 1; p >= 0 && p >= k-4; p-- {
+		w := sc.toks[p].w
+		if sc.sentenceBreak(p) {
+			break
+		}
+		if personRefs[w] || personNouns[w] || w == "herself" || w == "himself" || w == "themselves" || w == "identifies" || w == "identified" {
+			person = true
+		}
+	}
+	if !person || orgNouns[sc.w(m+n)] || sc.negatedBefore(k) {
+		return
+	}
+	rule := ruleNationality
+	if ethnonyms[sc.w(m)] && !demonyms[sc.w(m)] {
+		rule = ruleEthnicity
+	}
+	sc.add(rule, sc.toks[k].i, sc.toks[m+n-1].j)
 }
 
 // numberWords count people: "one Iranian, two Chinese".
@@ -704,7 +752,7 @@ func (sc *scanner) religious(k int) {
 	prev := sc.w(k - 1)
 	switch {
 	case personNouns[next] || next == "practitioner" || next == "practitioners" || next == "faith" || next == "believer" || next == "believers":
-	case prev == "a" || prev == "an" || prev == "devout" || prev == "practising" || prev == "practicing" || prev == "observant" || prev == "is" || prev == "are" || prev == "being" || prev == "as" || ethnonyms[prev] || demonyms[prev]:
+	case prev == "a" || prev == "an" || prev == "devout" || prev == "practising" || prev == "practicing" || prev == "observant" || prev == "ordained" || prev == "is" || prev == "are" || prev == "being" || prev == "as" || ethnonyms[prev] || demonyms[prev]:
 	case strings.HasSuffix(w, "s") && w != "jews":
 	case w == "jews":
 	default:
@@ -741,7 +789,7 @@ func (sc *scanner) personScore(k int) {
 	toks := sc.toks
 	w := toks[k].w
 	scoreAt := -1
-	if w == "scored" || w == "rated" {
+	if w == "scored" || w == "rated" || w == "ranked" {
 		scoreAt = k
 	} else {
 		for m := k + 1; m <= k+2 && m < len(toks); m++ {
@@ -761,8 +809,16 @@ func (sc *scanner) personScore(k int) {
 		return
 	}
 	person, value := false, false
+	// Judgements that only people get need no value: "a loyalty score";
+	// neither does scoring each person in turn.
+	if w == "loyalty" || w == "suspicion" || w == "suspiciousness" || w == "trustworthiness" {
+		value = true
+	}
 	for m := max(0, k-6); m < len(toks) && m <= scoreAt+8; m++ {
 		x := toks[m].w
+		if (x == "each" || x == "every") && personNouns[sc.w(m+1)] {
+			value = true
+		}
 		if m < k && sc.sentenceBreak(m) {
 			person, value = false, false
 			continue

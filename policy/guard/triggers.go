@@ -42,7 +42,8 @@ func initTriggers() {
 	for _, w := range strings.Fields(`born visa visas dual stateless statelessness citizen citizens nationals
 national subjects green greencard permanent asylum refugee undocumented overstay overstayed overstaying
 ethnic ethnically native hails originally grew converted foreign mixed immigrant scored rated j h f o l e m
-suspicious dangerous risky high elevated`) {
+suspicious dangerous risky high elevated skin as ranked ramadan hajj umrah lent sabbath shabbat passover
+diwali eid kosher halal`) {
 		t[w] = true
 	}
 	triggerSet = t
@@ -68,6 +69,8 @@ func isASCIIWord(w string) bool {
 // ("dual citizen", not "dual-use"; "high risk", not "high-speed").
 var partners = map[string]map[string]bool{
 	"dual":      set(`citizen citizens citizenship national nationals nationality nationalities`),
+	"as":        {}, // "as" + a demonym: see triggered
+	"skin":      set(`colour color tone`),
 	"high":      set(`risk`),
 	"elevated":  set(`risk`),
 	"green":     set(`card cards`),
@@ -93,6 +96,8 @@ func triggered(toks []token) (latin, rot bool) {
 		w := tk.w
 		if triggerSet[w] || strings.HasPrefix(w, "naturali") || peoplePlural(w) || residenceCardLike(w) {
 			if p, ok := partners[w]; !ok || k+1 < len(toks) && p[toks[k+1].w] {
+				latin = true
+			} else if w == "as" && k+1 < len(toks) && (demonyms[toks[k+1].w] || ethnonyms[toks[k+1].w]) {
 				latin = true
 			}
 		}
