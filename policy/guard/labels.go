@@ -42,7 +42,7 @@ var latinLabels = func() map[string][]label {
 		"staatsangehorigkeit", "staatsburgerschaft", "citoyennete", "ciudadania", "гражданство",
 		"национальность", "подданство", "الجنسية", "جنسية", "الجنسيه", "home country", "citizen of")
 	add(ruleNationality, "a", "nat", "natl", "ctzn", "cit", "nat'l", "nation")
-	add(ruleNationality, "p", "country of origin", "origin country", "origin", "country")
+	add(ruleNationality, "p", "country of origin", "origin country", "origin", "country", "place of origin")
 	add(ruleEthnicity, "", "ethnicity", "ethnicities", "ethnic origin", "ethnic group", "ethnic background",
 		"ethnic identity", "этническая принадлежность", "этничность", "الأصل العرقي", "العرقية", "ethnie", "etnia")
 	add(ruleRace, "s", "race", "racial group", "racial background", "раса", "العرق")

@@ -305,6 +305,12 @@ func (sc *scanner) latinRules() {
 		switch {
 		case w == "born":
 			sc.born(k)
+		case w == "raised" && sc.w(k+1) == "in" && sc.personBefore(k, 4):
+			sc.born(k)
+		case w == "half" && sc.between(k) == "-" && sc.demonymAt(k+1) > 0:
+			sc.add(ruleEthnicity, toks[k].i, toks[k+sc.demonymAt(k+1)].j)
+		case (w == "score" || w == "scores" || w == "rating" || w == "ratings") && (sc.w(k+1) == "per" || sc.w(k+1) == "for" && sc.w(k+2) == "each") && (personNouns[sc.w(k+2)] || personNouns[sc.w(k+3)]):
+			sc.add(rulePersonRiskScore, toks[k].i, toks[min(k+3, len(toks)-1)].j)
 		case w == "visa" || w == "visas":
 			sc.visa(k)
 		case w == "dual":
@@ -481,6 +487,10 @@ func (sc *scanner) demonymPerson(k, n int) {
 		if personNouns[w] {
 			break
 		}
+		if forceWords[w] && personNouns[sc.w(m+1)] {
+			m++ // "a Chinese army officer"
+			break
+		}
 		if !personModifiers[w] && sc.demonymAt(m) == 0 {
 			return
 		}
@@ -563,6 +573,14 @@ func (sc *scanner) describedAs(k int) {
 	}
 	sc.add(rule, sc.toks[k].i, sc.toks[m+n-1].j)
 }
+
+// motionVerbs say where someone came from: "came from", "emigrated from".
+var motionVerbs = set(`originally come came comes hail hails arrived moved emigrated immigrated fled escaped
+defected migrated`)
+
+// forceWords before a person noun make the demonym the person's: "a
+// Chinese army officer", "Russian military personnel".
+var forceWords = set(`army military navy police party`)
 
 // numberWords count people: "one Iranian, two Chinese".
 var numberWords = set(`one two three four five six seven eight nine ten several some many`)
@@ -937,7 +955,7 @@ var attributeWords = map[string]string{
 	"ethnicity": ruleEthnicity, "race": ruleRace, "religion": ruleReligion, "faith": ruleReligion,
 	"beliefs": ruleReligion, "birthplace": ruleBirthplace, "hometown": ruleBirthplace,
 	"passport": ruleIdentityDocument, "residence": ruleImmigrationStatus, "zairyu": ruleImmigrationStatus,
-	"residency": ruleImmigrationStatus, "ancestry": ruleEthnicity, "descent": ruleEthnicity, "heritage": ruleEthnicity,
+	"residency": ruleImmigrationStatus, "work": ruleImmigrationStatus, "ancestry": ruleEthnicity, "descent": ruleEthnicity, "heritage": ruleEthnicity,
 }
 
 // possessive: "his nationality", "the applicant's religion", "the
@@ -949,8 +967,8 @@ func (sc *scanner) possessive(k int) {
 	if rule == ruleIdentityDocument {
 		return // a passport's number is what matters: idNumber
 	}
-	if toks[k].w == "residence" || toks[k].w == "zairyu" || toks[k].w == "residency" {
-		if n := sc.w(k + 1); n != "card" && n != "permit" && n != "status" {
+	if toks[k].w == "residence" || toks[k].w == "zairyu" || toks[k].w == "residency" || toks[k].w == "work" {
+		if n := sc.w(k + 1); n != "card" && n != "permit" && n != "status" && n != "visa" {
 			return
 		}
 		rule = ruleImmigrationStatus
@@ -1063,9 +1081,10 @@ func (sc *scanner) personFrom(k int) {
 		return // "from China's Academy", "from China Mobile"
 	}
 	p := k - 1
-	if w := sc.w(p); copulas[w] || w == "originally" || w == "come" || w == "came" || w == "comes" || w == "hail" || w == "hails" || w == "arrived" || w == "moved" ||
-		w == "emigrated" || w == "immigrated" || w == "fled" || w == "escaped" || w == "defected" || w == "migrated" {
+	if w := sc.w(p); copulas[w] || motionVerbs[w] {
 		p--
+	} else if sc.w(p-1) == "to" && motionVerbs[sc.w(p-2)] && sc.upper(p) {
+		p -= 3 // "came to Japan from Pakistan"
 	}
 	if p < 0 || strings.ContainsAny(sc.between(p), ".,;:()\n") {
 		return

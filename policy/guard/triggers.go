@@ -43,7 +43,7 @@ func initTriggers() {
 national subjects green greencard permanent asylum refugee undocumented overstay overstayed overstaying
 ethnic ethnically native hails originally grew converted foreign mixed immigrant scored rated j h f o l e m
 suspicious dangerous risky high elevated skin as ranked ramadan hajj umrah lent sabbath shabbat passover
-diwali eid kosher halal`) {
+diwali eid kosher halal raised half score scores rating ratings work`) {
 		t[w] = true
 	}
 	triggerSet = t
@@ -71,6 +71,13 @@ var partners = map[string]map[string]bool{
 	"dual":      set(`citizen citizens citizenship national nationals nationality nationalities`),
 	"as":        {}, // "as" + a demonym: see triggered
 	"skin":      set(`colour color tone`),
+	"raised":    set(`in`),
+	"half":      {}, // "half-Chinese": any following word; the rule checks
+	"score":     set(`per for`),
+	"scores":    set(`per for`),
+	"rating":    set(`per for`),
+	"ratings":   set(`per for`),
+	"work":      set(`permit permits visa visas`),
 	"high":      set(`risk`),
 	"elevated":  set(`risk`),
 	"green":     set(`card cards`),
@@ -97,7 +104,7 @@ func triggered(toks []token) (latin, rot bool) {
 		if triggerSet[w] || strings.HasPrefix(w, "naturali") || peoplePlural(w) || residenceCardLike(w) {
 			if p, ok := partners[w]; !ok || k+1 < len(toks) && p[toks[k+1].w] {
 				latin = true
-			} else if w == "as" && k+1 < len(toks) && (demonyms[toks[k+1].w] || ethnonyms[toks[k+1].w]) {
+			} else if (w == "as" || w == "half") && k+1 < len(toks) && (demonyms[toks[k+1].w] || ethnonyms[toks[k+1].w]) {
 				latin = true
 			}
 		}
