@@ -361,7 +361,7 @@ func (sc *scanner) cjkLabel(l cjkLabel, i, j int) {
 	if !strong && !weakParticle && !spaced {
 		// Right after the label: an identity number (パスポートTZ1234567) or,
 		// for Chinese and Korean, a place (国籍中国) is still a value.
-		if !(l.rule == ruleIdentityDocument && idPrefix(trimmed) > 0) {
+		if !(l.rule == ruleIdentityDocument && idPrefix(trimmed) > 0) && !(l.rule != ruleImmigrationStatus && cjkPlaceAt(trimmed) > 0) {
 			return
 		}
 	}
