@@ -70,16 +70,16 @@ func cell(key string, byMember ...int) Cell {
 
 func TestProtect(t *testing.T) {
 	cells := []Cell{
-		cell("talent/declined", 2, 2, 1),        // 5 records, 3 members: published
-		cell("talent/accepted", 1, 1),           // k
-		cell("talent/pending", 1, 1, 1, 1),      // published, fewest: secondary
-		cell("talent/accepted-with", 3, 3, 1),   // published
-		cell("funding/declined", 5, 5),          // m
-		cell("funding/accepted", 8, 1, 1),       // dominance
-		cell("funding/pending", 1, 1, 1),        // published; line has two suppressed already
-		cell("venue/declined", 1, 1, 1),         // published
-		cell("venue/accepted", 0, 0),            // empty: dropped
-		cell("lonely/declined", 2),              // k; total suppressed too
+		cell("talent/declined", 2, 2, 1),      // 5 records, 3 members: published
+		cell("talent/accepted", 1, 1),         // k
+		cell("talent/pending", 1, 1, 1, 1),    // published, fewest: secondary
+		cell("talent/accepted-with", 3, 3, 1), // published
+		cell("funding/declined", 5, 5),        // m
+		cell("funding/accepted", 8, 1, 1),     // dominance
+		cell("funding/pending", 1, 1, 1),      // published; line has two suppressed already
+		cell("venue/declined", 1, 1, 1),       // published
+		cell("venue/accepted", 0, 0),          // empty: dropped
+		cell("lonely/declined", 2),            // k; total suppressed too
 	}
 	got, err := Protect(DefaultThresholds, cells)
 	if err != nil {
