@@ -223,7 +223,7 @@ type TrendBody struct {
 	Metrics     []TrendMetric  `json:"metrics"`
 	Suppression TrendThreshold `json:"suppression"`
 	By          []string       `json:"by,omitempty"`
-	Cells       []ReportCell   `json:"cells,omitempty"`
+	Cells       []ReportCell   `json:"table,omitempty"`
 	Totals      []ReportCell   `json:"totals,omitempty"`
 }
 

@@ -418,7 +418,7 @@ var kindSchemas = map[string]rule{
 			opt("p", uintRange(1, 70)),
 		})),
 		opt("by", array(enum(policy.Dimensions()...), 1, 4)),
-		opt("cells", array(trendCell, 0, 10000)),
+		opt("table", array(trendCell, 0, 10000)),
 		opt("totals", array(trendCell, 0, 10000)),
 	}, noSuppressedCells),
 	KindRetraction: object([]field{
@@ -508,7 +508,7 @@ func noSuppressedCells(errs *fieldErrors, path string, m map[string]any) {
 	}
 	mn, _ := s["m"].(json.Number)
 	minMembers, _ := strconv.ParseUint(string(mn), 10, 64)
-	for _, list := range []string{"cells", "totals"} {
+	for _, list := range []string{"table", "totals"} {
 		cells, _ := m[list].([]any)
 		for i, e := range cells {
 			em, _ := e.(map[string]any)
