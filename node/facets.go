@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ursic/ursic/policy"
@@ -130,7 +131,7 @@ func (n *Node) retractFacet(cid string) error {
 	if !ok {
 		return nil
 	}
-	if r, ok := n.index.Get(f.cid); !ok || r.Retracted {
+	if !n.live(f) {
 		return nil
 	}
 	_, err = n.retractOne(f.cid, facetReason)
@@ -166,11 +167,22 @@ type caseSummary struct {
 	ref         string   // a sighting's record
 	month       policy.Month
 	link        string // a facet's link
-	created     time.Time
+	created     int64 // the header's, Unix ms
+
+	// state is unknown until the index is asked (Node.live), then live; a
+	// retraction makes it retracted for good.
+	state atomic.Int32
 }
 
+// Case states.
+const (
+	caseUnknown int32 = iota
+	caseLive
+	caseRetracted
+)
+
 // summarise reads the coarse fields of a record body.
-func summarise(kind string, body []byte) caseSummary {
+func summarise(kind string, body []byte) *caseSummary {
 	var b struct {
 		ReasonCategory string   `json:"reason_category"`
 		Tactic         string   `json:"tactic"`
@@ -184,7 +196,7 @@ func summarise(kind string, body []byte) caseSummary {
 		Link           string   `json:"link"`
 	}
 	_ = json.Unmarshal(body, &b) // the body was validated when it was opened or checked
-	s := caseSummary{kind: kind, techAreas: b.TechAreas, outcome: b.Outcome, ref: b.Ref}
+	s := &caseSummary{kind: kind, techAreas: b.TechAreas, outcome: b.Outcome, ref: b.Ref}
 	switch kind {
 	case share.KindIndicator:
 		s.category = b.ReasonCategory
@@ -201,18 +213,21 @@ func summarise(kind string, body []byte) caseSummary {
 // caseTable holds the summary of every record and facet this node has
 // opened, by CID. Entries are only added: whether a record is still
 // readable (not retracted, indeed stored) is asked of the index when the
-// table is read, so the table needs no hook on the paths that retract.
+// table is read (Node.live), so the table needs no hook on the paths that
+// retract.
 type caseTable struct {
 	mu     sync.RWMutex
 	byCID  map[string]*caseSummary
 	links  map[string]*caseSummary // facets by author and link
 	strs   map[string]string       // interned categories, areas, authors
 	facets []*caseSummary
-	cases  []*caseSummary
+	byCat  map[string][]*caseSummary // indicators and methods, by category
+	sights []*caseSummary            // sightings: their category is their record's
 }
 
 func newCaseTable() *caseTable {
-	return &caseTable{byCID: map[string]*caseSummary{}, links: map[string]*caseSummary{}, strs: map[string]string{}}
+	return &caseTable{byCID: map[string]*caseSummary{}, links: map[string]*caseSummary{}, strs: map[string]string{},
+		byCat: map[string][]*caseSummary{}}
 }
 
 func (t *caseTable) intern(s string) string {
@@ -230,9 +245,9 @@ func (t *caseTable) note(cid string, h *share.Header, rec *share.Record) {
 		return
 	}
 	s := summarise(h.Kind, rec.Body)
-	s.cid, s.author, s.created = strings.Clone(cid), h.Author, time.UnixMilli(h.Created).UTC()
+	s.cid, s.author, s.created = strings.Clone(cid), h.Author, h.Created
 	if !s.facet {
-		s.month = policy.MonthOf(s.created)
+		s.month = policy.MonthOf(time.UnixMilli(h.Created))
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -246,48 +261,80 @@ func (t *caseTable) note(cid string, h *share.Header, rec *share.Record) {
 	for i, m := range s.mitigations {
 		s.mitigations[i] = t.intern(m)
 	}
-	t.byCID[s.cid] = &s
+	t.byCID[s.cid] = s
 	if s.facet {
-		t.links[s.author+"\x00"+s.link] = &s
-		t.facets = append(t.facets, &s)
+		t.links[s.author+"\x00"+s.link] = s
+		t.facets = append(t.facets, s)
+	} else if s.kind == share.KindSighting {
+		t.sights = append(t.sights, s)
 	} else {
-		t.cases = append(t.cases, &s)
+		t.byCat[s.category] = append(t.byCat[s.category], s)
 	}
 }
 
-func (t *caseTable) get(cid string) (caseSummary, bool) {
+// get returns the summary of cid. Summaries are never changed once added
+// (but for their live mark), so the caller may read it without the lock.
+func (t *caseTable) get(cid string) (*caseSummary, bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	s, ok := t.byCID[cid]
-	if !ok {
-		return caseSummary{}, false
-	}
-	return *s, true
+	return s, ok
 }
 
-func (t *caseTable) facetByLink(author, link string) (caseSummary, bool) {
+func (t *caseTable) facetByLink(author, link string) (*caseSummary, bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	s, ok := t.links[author+"\x00"+link]
-	if !ok {
-		return caseSummary{}, false
-	}
-	return *s, true
+	return s, ok
 }
 
-// snapshot returns the facets or the cases held now. The summaries are
-// never changed once added, so they are safe to read without the lock.
-func (t *caseTable) snapshot(facets bool) []*caseSummary {
+// snapshot returns the facets held now. Summaries are never changed once
+// added (but for their state), so they are safe to read without the lock.
+func (t *caseTable) snapshot() []*caseSummary {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	if facets {
-		return slices.Clip(t.facets)
-	}
-	return slices.Clip(t.cases)
+	return slices.Clip(t.facets)
 }
 
-// live reports whether the record cid is in the index and not retracted.
-func (n *Node) live(cid string) bool {
-	r, ok := n.index.Get(cid)
-	return ok && !r.Retracted
+// ofCategory returns the indicators and methods of category, and every
+// sighting.
+func (t *caseTable) ofCategory(category string) (cases, sightings []*caseSummary) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return slices.Clip(t.byCat[category]), slices.Clip(t.sights)
+}
+
+// retract marks the record cid retracted, if it is in the table. Both
+// paths that retract a record (Node.retractOne, and applyRetraction for one
+// received) call it.
+func (t *caseTable) retract(cid string) {
+	if s, ok := t.get(cid); ok {
+		s.state.Store(caseRetracted)
+	}
+}
+
+// live reports whether the record of s is in the index and not retracted.
+// A summary is noted when its envelope is opened, which may be before it is
+// stored (or when it is never stored: a publish that failed, an envelope a
+// pending retraction suppressed), so the index is asked until it lists the
+// record; from then on the summary's own state answers.
+func (n *Node) live(s *caseSummary) bool {
+	switch s.state.Load() {
+	case caseLive:
+		return true
+	case caseRetracted:
+		return false
+	}
+	r, ok := n.index.Get(s.cid)
+	if !ok {
+		return false
+	}
+	if r.Retracted {
+		s.state.Store(caseRetracted)
+		return false
+	}
+	// A retraction between Get and here has stored caseRetracted, which
+	// the swap leaves alone.
+	s.state.CompareAndSwap(caseUnknown, caseLive)
+	return s.state.Load() == caseLive
 }

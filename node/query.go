@@ -281,6 +281,7 @@ func (n *Node) retractOne(cid, reason string) (string, error) {
 	if err := n.index.Insert([]index.Row{*s.row}); err != nil {
 		return "", err
 	}
+	n.cases.retract(target.CID)
 	if err := n.index.Retract(target.CID, s.entry.CID, reason); err != nil {
 		return "", err
 	}

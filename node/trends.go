@@ -1,6 +1,7 @@
 package node
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -146,8 +147,8 @@ func (n *Node) trends(period policy.Period, by []string, th policy.Thresholds) (
 		}
 		add(f, d+1)
 	}
-	for _, f := range n.cases.snapshot(true) {
-		if f.month == 0 || !period.Contains(f.month) || !n.live(f.cid) {
+	for _, f := range n.cases.snapshot() {
+		if f.month == 0 || !period.Contains(f.month) || !n.live(f) {
 			continue
 		}
 		if lo == 0 || f.month < lo {
@@ -400,7 +401,8 @@ func (n *Node) Similar(opt SimilarOptions) (Similar, error) {
 		created int64
 	}
 	var hits []hit
-	for _, c := range n.cases.snapshot(false) {
+	cases, sightings := n.cases.ofCategory(opt.Category)
+	for _, c := range slices.Concat(cases, sightings) {
 		cat, areas := c.category, c.techAreas
 		if c.kind == share.KindSighting {
 			ref, ok := n.cases.get(c.ref)
@@ -409,7 +411,7 @@ func (n *Node) Similar(opt SimilarOptions) (Similar, error) {
 			}
 			cat, areas = ref.category, ref.techAreas
 		}
-		if cat != opt.Category || (opt.TechArea != "" && !slices.Contains(areas, opt.TechArea)) || !n.live(c.cid) {
+		if cat != opt.Category || (opt.TechArea != "" && !slices.Contains(areas, opt.TechArea)) || !n.live(c) {
 			continue
 		}
 		s.Readable.Records++
@@ -419,11 +421,11 @@ func (n *Node) Similar(opt SimilarOptions) (Similar, error) {
 		for _, m := range c.mitigations {
 			s.Readable.Mitigations[m]++
 		}
-		hits = append(hits, hit{c.cid, c.created.UnixMilli()})
+		hits = append(hits, hit{c.cid, c.created})
 	}
 	slices.SortFunc(hits, func(a, b hit) int {
-		if a.created != b.created {
-			return int(b.created - a.created)
+		if c := cmp.Compare(b.created, a.created); c != 0 {
+			return c
 		}
 		return strings.Compare(a.cid, b.cid)
 	})
