@@ -167,7 +167,7 @@ type caseSummary struct {
 	ref         string   // a sighting's record
 	month       policy.Month
 	link        string // a facet's link
-	created     int64 // the header's, Unix ms
+	created     int64  // the header's, Unix ms
 
 	// state is unknown until the index is asked (Node.live), then live; a
 	// retraction makes it retracted for good.
