@@ -1,6 +1,7 @@
 package node
 
 import (
+	"cmp"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -222,12 +223,13 @@ type caseTable struct {
 	strs   map[string]string       // interned categories, areas, authors
 	facets []*caseSummary
 	byCat  map[string][]*caseSummary // indicators and methods, by category
+	dirty  map[string]bool           // categories not in newest-first order
 	sights []*caseSummary            // sightings: their category is their record's
 }
 
 func newCaseTable() *caseTable {
 	return &caseTable{byCID: map[string]*caseSummary{}, links: map[string]*caseSummary{}, strs: map[string]string{},
-		byCat: map[string][]*caseSummary{}}
+		byCat: map[string][]*caseSummary{}, dirty: map[string]bool{}}
 }
 
 func (t *caseTable) intern(s string) string {
@@ -269,6 +271,7 @@ func (t *caseTable) note(cid string, h *share.Header, rec *share.Record) {
 		t.sights = append(t.sights, s)
 	} else {
 		t.byCat[s.category] = append(t.byCat[s.category], s)
+		t.dirty[s.category] = true
 	}
 }
 
@@ -296,12 +299,32 @@ func (t *caseTable) snapshot() []*caseSummary {
 	return slices.Clip(t.facets)
 }
 
-// ofCategory returns the indicators and methods of category, and every
-// sighting.
+// ofCategory returns the indicators and methods of category, newest first,
+// and every sighting. A category that changed is sorted once, into a new
+// slice: a query still reading the old one is not disturbed.
 func (t *caseTable) ofCategory(category string) (cases, sightings []*caseSummary) {
 	t.mu.RLock()
-	defer t.mu.RUnlock()
+	cases, sightings, dirty := slices.Clip(t.byCat[category]), slices.Clip(t.sights), t.dirty[category]
+	t.mu.RUnlock()
+	if !dirty {
+		return cases, sightings
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.dirty[category] {
+		sorted := slices.Clone(t.byCat[category])
+		slices.SortFunc(sorted, newestFirst)
+		t.byCat[category], t.dirty[category] = sorted, false
+	}
 	return slices.Clip(t.byCat[category]), slices.Clip(t.sights)
+}
+
+// newestFirst orders summaries by created time, newest first, then by CID.
+func newestFirst(a, b *caseSummary) int {
+	if c := cmp.Compare(b.created, a.created); c != 0 {
+		return c
+	}
+	return strings.Compare(a.cid, b.cid)
 }
 
 // retract marks the record cid retracted, if it is in the table. Both

@@ -1,7 +1,6 @@
 package node
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -396,24 +395,8 @@ func (n *Node) Similar(opt SimilarOptions) (Similar, error) {
 	}
 	s := Similar{Category: opt.Category, TechArea: opt.TechArea,
 		Readable: SimilarReadable{Outcomes: map[string]int{}, Mitigations: map[string]int{}, CIDs: []string{}}}
-	type hit struct {
-		cid     string
-		created int64
-	}
-	var hits []hit
 	cases, sightings := n.cases.ofCategory(opt.Category)
-	for _, c := range slices.Concat(cases, sightings) {
-		cat, areas := c.category, c.techAreas
-		if c.kind == share.KindSighting {
-			ref, ok := n.cases.get(c.ref)
-			if !ok {
-				continue
-			}
-			cat, areas = ref.category, ref.techAreas
-		}
-		if cat != opt.Category || (opt.TechArea != "" && !slices.Contains(areas, opt.TechArea)) || !n.live(c) {
-			continue
-		}
+	count := func(c *caseSummary) {
 		s.Readable.Records++
 		if c.outcome != "" {
 			s.Readable.Outcomes[c.outcome]++
@@ -421,16 +404,30 @@ func (n *Node) Similar(opt SimilarOptions) (Similar, error) {
 		for _, m := range c.mitigations {
 			s.Readable.Mitigations[m]++
 		}
-		hits = append(hits, hit{c.cid, c.created})
 	}
-	slices.SortFunc(hits, func(a, b hit) int {
-		if c := cmp.Compare(b.created, a.created); c != 0 {
-			return c
+	var hits []*caseSummary
+	for _, c := range cases { // newest first
+		if (opt.TechArea == "" || slices.Contains(c.techAreas, opt.TechArea)) && n.live(c) {
+			count(c)
+			hits = append(hits, c)
 		}
-		return strings.Compare(a.cid, b.cid)
-	})
-	for _, h := range hits {
-		s.Readable.CIDs = append(s.Readable.CIDs, h.cid)
+	}
+	// A sighting counts under the category of the record it met.
+	sorted := true
+	for _, c := range sightings {
+		ref, ok := n.cases.get(c.ref)
+		if !ok || ref.category != opt.Category || (opt.TechArea != "" && !slices.Contains(ref.techAreas, opt.TechArea)) || !n.live(c) {
+			continue
+		}
+		count(c)
+		hits, sorted = append(hits, c), false
+	}
+	if !sorted {
+		slices.SortFunc(hits, newestFirst)
+	}
+	s.Readable.CIDs = make([]string, len(hits))
+	for i, c := range hits {
+		s.Readable.CIDs[i] = c.cid
 	}
 	rep, err := n.similarReport(opt)
 	if err != nil {

@@ -14,7 +14,7 @@ func init() {
 	register(&command{
 		name: "trends",
 		usage: "[--from YYYY-MM] [--to YYYY-MM] [--by category,tech_area,period,outcome] [--k N] [--m N] [--p N] [--json]\n" +
-			"       ursic trends publish --period YYYY-Qn|YYYY-MM [--by ...] [--tlp green|amber] [--k N] [--m N] [--p N]",
+			"           ursic trends publish --period YYYY-Qn|YYYY-MM [--by ...] [--tlp green|amber] [--k N] [--m N] [--p N]",
 		summary: "secretariat: the table aggregated from the facets it holds, disclosure control applied (k records from m members, no member over p%, secondary suppression); " +
 			"a member: the trend reports it received, newest first. `trends publish` (secretariat only) publishes a report to the members and prints its CID",
 		run: runTrends,
