@@ -267,7 +267,7 @@ type Month int
 // ParseMonth reads YYYY-MM.
 func ParseMonth(s string) (Month, error) {
 	t, err := time.Parse("2006-01", s)
-	if err != nil || len(s) != 7 {
+	if err != nil || len(s) != 7 || t.Year() < 1 { // Month 0 stands for an open end
 		return 0, ruleErr(ErrBadPeriod, "bad-month", fmt.Sprintf("%q is not a month (YYYY-MM)", s), "YYYY-MM, e.g. 2026-11")
 	}
 	return MonthOf(t), nil
@@ -300,7 +300,7 @@ func ParsePeriod(s string) (Period, error) {
 	if y, q, ok := strings.Cut(s, "-Q"); ok {
 		year, err1 := strconv.Atoi(y)
 		n, err2 := strconv.Atoi(q)
-		if err1 != nil || err2 != nil || len(y) != 4 || len(q) != 1 || n < 1 || n > 4 {
+		if err1 != nil || err2 != nil || len(y) != 4 || len(q) != 1 || year < 1 || n < 1 || n > 4 || strings.ContainsAny(y+q, "+-") {
 			return Period{}, ruleErr(ErrBadPeriod, "bad-quarter", fmt.Sprintf("%q is not a quarter (YYYY-Qn, n from 1 to 4)", s), "YYYY-Qn or YYYY-MM")
 		}
 		from := Month(year*12 + (n-1)*3)
