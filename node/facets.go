@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ursic/ursic/node/store"
 	"github.com/ursic/ursic/policy"
 	"github.com/ursic/ursic/share"
 )
@@ -360,4 +361,32 @@ func (n *Node) live(s *caseSummary) bool {
 	// the swap leaves alone.
 	s.state.CompareAndSwap(caseUnknown, caseLive)
 	return s.state.Load() == caseLive
+}
+
+// repairFacets retracts the facets of this node's own retracted records
+// that are still live: a record and its facet are retracted in two
+// transactions, and a crash between them leaves the facet behind. It runs
+// once the index is complete at start.
+func (n *Node) repairFacets() error {
+	var orphans []string
+	err := n.store.Stubs(func(st store.Stub) error {
+		if st.Author != n.PeerID() {
+			return nil
+		}
+		env, err := share.Decode(st.Envelope)
+		if err != nil || !hasFacet(env.Header.Kind) {
+			return nil
+		}
+		orphans = append(orphans, st.CID)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("failed to read retracted records: %w", err)
+	}
+	for _, cid := range orphans {
+		if err := n.retractFacet(cid); err != nil {
+			return fmt.Errorf("facet of retracted record %s: %w", cid, err)
+		}
+	}
+	return nil
 }
