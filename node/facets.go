@@ -88,8 +88,10 @@ func (n *Node) facetBody(rec *share.Record, t time.Time, link []byte) ([]byte, e
 	s := summarise(rec.Kind, rec.Body)
 	if rec.Kind == share.KindSighting {
 		// A sighting's category and areas are those of the record it met,
-		// when this node can read that record.
-		if ref, ok := n.cases.get(s.ref); ok {
+		// when this node can read that record and that record's own policy
+		// allows a facet: a sighting must not tell the secretariat the
+		// category of a TLP:RED or no-facet record.
+		if ref, ok := n.cases.get(s.ref); ok && n.refAllowsFacet(s.ref) {
 			s.category, s.techAreas = ref.category, ref.techAreas
 		}
 	}
@@ -119,6 +121,20 @@ func (n *Node) facetBody(rec *share.Record, t time.Time, link []byte) ([]byte, e
 		return nil, err
 	}
 	return body, nil
+}
+
+// refAllowsFacet reports whether the record cid, as this node indexed it,
+// has a policy that allows a facet.
+func (n *Node) refAllowsFacet(cid string) bool {
+	r, ok := n.index.Get(cid)
+	if !ok || r.Retracted {
+		return false
+	}
+	level, err := policy.ParseLevel(r.TLP)
+	if err != nil {
+		return false
+	}
+	return policy.HandlingOf(policy.Policy{Level: level, Caveats: r.Caveats}).Facet
 }
 
 // retractFacet retracts this node's facet of the record cid, if it wrote

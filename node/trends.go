@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ursic/ursic/policy"
 	"github.com/ursic/ursic/share"
@@ -66,7 +67,7 @@ type TrendTable struct {
 	Totals []TrendCell `json:"totals"`
 }
 
-// options checks and completes the options.
+// resolve checks the options and fills in the defaults.
 func (o TrendOptions) resolve() (policy.Period, []string, policy.Thresholds, error) {
 	t := policy.DefaultThresholds
 	for _, s := range []struct{ dst, v *int }{{&t.K, &o.K}, {&t.M, &o.M}, {&t.P, &o.P}} {
@@ -341,7 +342,7 @@ func (n *Node) TrendReports() ([]TrendReport, error) {
 		if err != nil {
 			return nil, fmt.Errorf("trend report %s: %w", v.CID, err)
 		}
-		r := TrendReport{CID: v.CID, Author: v.Author, AuthorName: v.AuthorName, Created: v.Created.Format("2006-01-02T15:04:05Z07:00"), TLP: v.TLP}
+		r := TrendReport{CID: v.CID, Author: v.Author, AuthorName: v.AuthorName, Created: v.Created.Format(time.RFC3339), TLP: v.TLP}
 		if err := json.Unmarshal(body, &r.TrendBody); err != nil {
 			return nil, fmt.Errorf("trend report %s: %w", v.CID, err)
 		}

@@ -20,6 +20,13 @@
 // by meaning (camelCase, snake_case, full-width, Japanese, …), not by exact
 // spelling. docs/GUARDRAILS.md lists every rule.
 //
+// The third part is disclosure control for the secretariat's tables (see
+// disclosure.go): [Protect] decides which cells of an aggregated table may be
+// published (k records from m members, no member over p%, secondary
+// suppression against the published totals), [ParsePeriod] accepts only whole
+// calendar months and quarters, and [MitigationClasses] turns free-text
+// mitigations into the closed classes a facet may carry.
+//
 // The package defines the small view of membership it decides over ([Roster],
 // [Member], [Role]); the share package builds it from the signed roster
 // document. A node with no roster is a consortium of one ([RosterOfOne]).
