@@ -406,3 +406,32 @@ func (n *Node) repairFacets() error {
 	}
 	return nil
 }
+
+// afterIndexed runs once the index holds every stored record at start: it
+// repairs facets left behind by a stop (repairFacets), then asks the index
+// once, in the background, whether each summary's record is live, so that
+// the first trends or similar query after a start does not.
+func (n *Node) afterIndexed() {
+	if err := n.repairFacets(); err != nil {
+		n.log.Error("facet repair failed", "err", err)
+	}
+	go func() {
+		all := n.cases.snapshot()
+		n.cases.mu.RLock()
+		for _, cs := range n.cases.byCat {
+			all = append(all, cs...)
+		}
+		all = append(all, n.cases.sights...)
+		n.cases.mu.RUnlock()
+		for i, s := range all {
+			if i%1024 == 0 {
+				select {
+				case <-n.closing:
+					return
+				default:
+				}
+			}
+			n.live(s)
+		}
+	}()
+}

@@ -109,9 +109,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 				lg.Error("index rebuild failed", "err", err)
 				return
 			}
-			if err := n.repairFacets(); err != nil { // facets.go
-				lg.Error("facet repair failed", "err", err)
-			}
+			n.afterIndexed() // facets.go
 			lg.Info("index ready", "records", ix.Live(), "took", time.Since(n.started).Round(time.Millisecond))
 		}()
 		stored := 0
@@ -128,9 +126,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 		st.Close()
 		return nil, err
 	}
-	if err := n.repairFacets(); err != nil { // facets.go
-		lg.Error("facet repair failed", "err", err)
-	}
+	n.afterIndexed() // facets.go
 	lg.Info("node open", "peer_id", h.Identity.PeerID(), "name", h.Config.Name, "records", ix.Len(),
 		"roster_version", n.rosterVersion(), "took", time.Since(n.started).Round(time.Millisecond))
 	return n, nil
