@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -195,4 +196,16 @@ func BenchmarkSimilar100kCold(b *testing.B) {
 		i++
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/query")
+}
+
+// BenchmarkSummarise1KiB is what noting a record in the case table adds to
+// opening it (on receipt and at start): one decode of the coarse fields of
+// a 1 KiB method body. Compare with BenchmarkOpenGroupRecord9.
+func BenchmarkSummarise1KiB(b *testing.B) {
+	body := []byte(`{"kind":"method","title":"Bench","tactic":"intermediary_funding","period":"2026-Q2","narrative":"` +
+		strings.Repeat("The offer arrived through an intermediary foundation. ", 18) + `","outcome":"declined","mitigations":["Contract review"]}`)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		summarise(share.KindMethod, body)
+	}
 }
