@@ -209,3 +209,54 @@ func BenchmarkSummarise1KiB(b *testing.B) {
 		summarise(share.KindMethod, body)
 	}
 }
+
+// BenchmarkPublishFacets publishes 2,000 methods (about 1 KiB each) through
+// Node.Publish on a roster with a secretariat (every record also writes its
+// facet) and on one without (no facets), to show what facets add to
+// publishing.
+func BenchmarkPublishFacets(b *testing.B) {
+	for _, withSec := range []bool{false, true} {
+		b.Run(fmt.Sprintf("secretariat=%v", withSec), func(b *testing.B) {
+			records := make([][]byte, 2000)
+			for i := range records {
+				records[i] = fmt.Appendf(nil, `{"kind":"method","title":"Bench %d","tactic":"intermediary_funding","period":"2026-Q2","narrative":%q,"outcome":"declined"}`,
+					i, strings.Repeat("The offer arrived through an intermediary foundation. ", 18))
+			}
+			for b.Loop() {
+				b.StopTimer()
+				root := b.TempDir()
+				dir := filepath.Join(root, "a")
+				card, err := Init(dir, InitOptions{Name: "a"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				h, _ := LoadHome(dir, "")
+				g := &share.Roster{Version: 1, Threshold: 1, Created: time.Now().UTC().Truncate(time.Second),
+					Members: []share.RosterMember{share.RosterMember(*card)}, Executive: []string{card.PeerID}}
+				if withSec {
+					sec, err := Init(filepath.Join(root, "sec"), InitOptions{Name: "sec", Role: "secretariat"})
+					if err != nil {
+						b.Fatal(err)
+					}
+					g.Members = append(g.Members, share.RosterMember(*sec))
+				}
+				g.Sign(h.Identity)
+				if err := ApplyRosterOffline(dir, g); err != nil {
+					b.Fatal(err)
+				}
+				n, err := Open(h, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if err := n.Publish(context.Background(), records, PublishOptions{}, func(Published) error { return nil }); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				n.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(len(records)*b.N)/b.Elapsed().Seconds(), "records/s")
+		})
+	}
+}
