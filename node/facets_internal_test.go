@@ -30,7 +30,7 @@ func TestFacetRepairAfterCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, _ := share.ParseCID(cid)
-	facet, ok := n.cases.facetByLink(n.PeerID(), hex.EncodeToString(h.Identity.FacetLink(c.Bytes())))
+	facet, ok := n.cases.facetByLink(hex.EncodeToString(h.Identity.FacetLink(c.Bytes())))
 	if !ok || !n.live(facet) {
 		t.Fatal("no live facet after publishing")
 	}
@@ -77,12 +77,13 @@ func TestSightingFacetCategory(t *testing.T) {
 	for ref, want := range map[string]string{amber: "visible_tactic", red: "", optedOut: ""} {
 		cid := publish(`{"kind":"sighting","ref":"`+ref+`","when":"2026-11-01","outcome":"declined"}`, PublishOptions{})
 		c, _ := share.ParseCID(cid)
-		f, ok := n.cases.facetByLink(n.PeerID(), hex.EncodeToString(h.Identity.FacetLink(c.Bytes())))
+		f, ok := n.cases.facetByLink(hex.EncodeToString(h.Identity.FacetLink(c.Bytes())))
 		if !ok {
 			t.Fatalf("no facet for the sighting of %s", ref)
 		}
-		if f.category != want || (want == "") != (len(f.techAreas) == 0) {
-			t.Errorf("sighting of a record with category %q: facet category %q, areas %v", want, f.category, f.techAreas)
+		names := n.cases.names()
+		if names.category(f) != want || (want == "") != (len(names.areas(f)) == 0) {
+			t.Errorf("sighting of a record with category %q: facet category %q, areas %v", want, names.category(f), names.areas(f))
 		}
 	}
 }

@@ -88,7 +88,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 		st.Close()
 		return nil, err
 	}
-	n := &Node{home: h, store: st, index: ix, cases: newCaseTable(), keys: newSenderKeys(), log: lg, chain: chain, heads: map[string]logHead{}, started: time.Now()}
+	n := &Node{home: h, store: st, index: ix, cases: newCaseTable(h.Identity.PeerID()), keys: newSenderKeys(), log: lg, chain: chain, heads: map[string]logHead{}, started: time.Now()}
 	n.ent = receive.NewEntitlement(rosterViews{n})
 	n.cat = receive.NewCatalogue(st, n.ent, h.Identity.PeerID())
 	au, err := openAudit(h)

@@ -114,6 +114,7 @@ func (n *Node) trends(period policy.Period, by []string, th policy.Thresholds) (
 	var order []string
 	var lo, hi policy.Month
 	key := make([]string, len(by))
+	names := n.cases.names()
 	var add func(f *caseSummary, d int)
 	add = func(f *caseSummary, d int) {
 		if d == len(by) {
@@ -124,22 +125,23 @@ func (n *Node) trends(period policy.Period, by []string, th policy.Thresholds) (
 				cells[k] = c
 				order = append(order, k)
 			}
-			c.byMember[f.author]++
+			c.byMember[names.author(f)]++
 			return
 		}
 		switch by[d] {
 		case policy.DimCategory:
-			key[d] = orUnspecified(f.category)
+			key[d] = orUnspecified(names.category(f))
 		case policy.DimOutcome:
-			key[d] = orUnspecified(f.outcome)
+			key[d] = orUnspecified(outcomeOf(f))
 		case policy.DimPeriod:
-			key[d] = f.month.String()
+			key[d] = policy.Month(f.month).String()
 		case policy.DimTechArea:
-			if len(f.techAreas) == 0 {
+			areas := names.areas(f)
+			if len(areas) == 0 {
 				key[d] = Unspecified
 				break
 			}
-			for _, a := range f.techAreas {
+			for _, a := range areas {
 				key[d] = a
 				add(f, d+1)
 			}
@@ -148,13 +150,14 @@ func (n *Node) trends(period policy.Period, by []string, th policy.Thresholds) (
 		add(f, d+1)
 	}
 	for _, f := range n.cases.snapshot() {
-		if f.month == 0 || !period.Contains(f.month) || !n.live(f) {
+		m := policy.Month(f.month)
+		if m == 0 || !period.Contains(m) || !n.live(f) {
 			continue
 		}
-		if lo == 0 || f.month < lo {
-			lo = f.month
+		if lo == 0 || m < lo {
+			lo = m
 		}
-		hi = max(hi, f.month)
+		hi = max(hi, m)
 		add(f, 0)
 	}
 	slices.Sort(order)
@@ -397,31 +400,34 @@ func (n *Node) Similar(opt SimilarOptions) (Similar, error) {
 	s := Similar{Category: opt.Category, TechArea: opt.TechArea,
 		Readable: SimilarReadable{Outcomes: map[string]int{}, Mitigations: map[string]int{}, CIDs: []string{}}}
 	cases, sightings := n.cases.ofCategory(opt.Category)
+	names := n.cases.names()
 	count := func(c *caseSummary) {
 		s.Readable.Records++
-		if c.outcome != "" {
-			s.Readable.Outcomes[c.outcome]++
+		if o := outcomeOf(c); o != "" {
+			s.Readable.Outcomes[o]++
 		}
-		for _, m := range c.mitigations {
-			s.Readable.Mitigations[m]++
+		if c.mitig != 0 {
+			for _, m := range mitigationsOf(c) {
+				s.Readable.Mitigations[m]++
+			}
 		}
 	}
 	var hits []*caseSummary
 	for _, c := range cases { // newest first
-		if (opt.TechArea == "" || slices.Contains(c.techAreas, opt.TechArea)) && n.live(c) {
+		if (opt.TechArea == "" || slices.Contains(names.areas(c), opt.TechArea)) && n.live(c) {
 			count(c)
 			hits = append(hits, c)
 		}
 	}
 	// A sighting counts under the category of the record it met.
 	sorted := true
-	for _, c := range sightings {
-		ref, ok := n.cases.get(c.ref)
-		if !ok || ref.category != opt.Category || (opt.TechArea != "" && !slices.Contains(ref.techAreas, opt.TechArea)) || !n.live(c) {
+	for _, sg := range sightings {
+		ref, ok := n.cases.get(sg.ref)
+		if !ok || names.category(ref) != opt.Category || (opt.TechArea != "" && !slices.Contains(names.areas(ref), opt.TechArea)) || !n.live(sg.s) {
 			continue
 		}
-		count(c)
-		hits, sorted = append(hits, c), false
+		count(sg.s)
+		hits, sorted = append(hits, sg.s), false
 	}
 	if !sorted {
 		slices.SortFunc(hits, newestFirst)
