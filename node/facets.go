@@ -40,8 +40,11 @@ var facetPolicy = policy.Policy{Level: policy.Amber, Audience: policy.Audience{G
 // index in out of drafts[i]'s own envelope.
 func (n *Node) withFacets(b *batch, drafts []*Draft, out []sealed, last []int) ([]sealed, error) {
 	recips, err := policy.Recipients(n.roster(), facetPolicy, n.PeerID())
-	if err != nil || len(recips) < 2 {
-		return out, nil // no secretariat on the roster
+	if err != nil {
+		return nil, fmt.Errorf("the secretariat's facets: %w", err)
+	}
+	if len(recips) < 2 {
+		return out, nil // no secretariat on the roster: only this node would read them
 	}
 	now := time.Now()
 	var plans []*sealPlan
