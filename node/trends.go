@@ -328,12 +328,22 @@ type TrendReport struct {
 // TrendReports lists the trend reports this node can read that a
 // secretariat on the roster wrote, newest first.
 func (n *Node) TrendReports() ([]TrendReport, error) {
+	out := []TrendReport{}
+	err := n.trendReports(func(r TrendReport) bool {
+		out = append(out, r)
+		return true
+	})
+	return out, err
+}
+
+// trendReports calls yield with each trend report a secretariat wrote,
+// newest first, opening one at a time, until yield returns false.
+func (n *Node) trendReports(yield func(TrendReport) bool) error {
 	views, _, err := n.List(ListOptions{Kind: share.KindTrend, All: true})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	roster := n.roster()
-	out := []TrendReport{}
 	for _, v := range views {
 		if v.Retracted {
 			continue
@@ -343,15 +353,17 @@ func (n *Node) TrendReports() ([]TrendReport, error) {
 		}
 		body, err := n.bodyOf(v.CID)
 		if err != nil {
-			return nil, fmt.Errorf("trend report %s: %w", v.CID, err)
+			return fmt.Errorf("trend report %s: %w", v.CID, err)
 		}
 		r := TrendReport{CID: v.CID, Author: v.Author, AuthorName: v.AuthorName, Created: v.Created.Format(time.RFC3339), TLP: v.TLP}
 		if err := json.Unmarshal(body, &r.TrendBody); err != nil {
-			return nil, fmt.Errorf("trend report %s: %w", v.CID, err)
+			return fmt.Errorf("trend report %s: %w", v.CID, err)
 		}
-		out = append(out, r)
+		if !yield(r) {
+			return nil
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // SimilarOptions ask for the 相場感 of one category, optionally in one
@@ -453,19 +465,17 @@ func (n *Node) similarReport(opt SimilarOptions) (SimilarReport, error) {
 	for _, o := range Outcomes {
 		out.Outcomes[o] = nil
 	}
-	reports, err := n.TrendReports()
-	if err != nil {
-		return out, err
-	}
 	want := []string{policy.DimCategory, policy.DimOutcome}
 	if opt.TechArea != "" {
 		want = append(want, policy.DimTechArea)
 	}
-	for _, r := range reports {
-		by := slices.Sorted(slices.Values(r.By))
-		if !slices.Equal(by, slices.Sorted(slices.Values(want))) {
-			continue
+	slices.Sort(want)
+	found := false
+	err := n.trendReports(func(r TrendReport) bool {
+		if !slices.Equal(slices.Sorted(slices.Values(r.By)), want) {
+			return true
 		}
+		found = true
 		out.Report, out.Period = &r.CID, &r.Period
 		match := func(d map[string]string) bool {
 			return d[policy.DimCategory] == opt.Category && (opt.TechArea == "" || d[policy.DimTechArea] == opt.TechArea)
@@ -484,7 +494,10 @@ func (n *Node) similarReport(opt SimilarOptions) (SimilarReport, error) {
 				}
 			}
 		}
-		return out, nil
+		return false
+	})
+	if err != nil || found {
+		return out, err
 	}
 	if opt.TechArea != "" {
 		out.Note = "no trend report is broken down by category, tech_area and outcome"
