@@ -95,6 +95,7 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("GET /v1/inbox/{id}", true, s.inboxShow)
 	s.handle("POST /v1/inbox/{id}/accept", true, s.inboxAccept)
 	s.handle("POST /v1/inbox/{id}/reject", true, s.inboxReject)
+	s.handleTrends() // trends.go
 	s.mux.Handle("GET /metrics", s.auth(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	return s
 }
