@@ -16,7 +16,7 @@ func (s *Server) exportSTIX(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("since"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			writeError(w, &Error{Status: 400, Message: fmt.Sprintf("query parameter since=%q is not an RFC 3339 time", v), Hint: "e.g. --since 2026-11-01T00:00:00Z"})
+			writeError(w, &Error{Status: 400, Message: fmt.Sprintf("query parameter since=%q is not an RFC 3339 time", v), Hint: "e.g. since=2026-11-01T00:00:00Z (the CLI's --since)"})
 			return
 		}
 		since = t

@@ -191,7 +191,7 @@ func (s *Server) auth(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) != 1 {
-			writeError(w, &Error{Status: http.StatusUnauthorized, Message: "missing or wrong API token", Hint: "the CLI reads it from the home's api.token; check --home"})
+			writeError(w, &Error{Status: http.StatusUnauthorized, Message: "missing or wrong API token", Hint: "send Authorization: Bearer TOKEN with the token in the home's api.token (the CLI reads it from there; check --home)"})
 			return
 		}
 		h.ServeHTTP(w, r)
@@ -331,9 +331,9 @@ func recordError(err error, lang guard.Lang) *Error {
 	ja := lang == guard.Japanese
 	switch {
 	case errors.Is(err, guard.ErrNeedsConfirmation) && ja:
-		e.Hint = "個人情報を含む可能性があります（findings を参照）。必要な場合は --confirm-personal-data を付けて再実行してください"
+		e.Hint = "個人情報を含む可能性があります（findings を参照）。必要な場合は confirm_personal_data=true（CLI では --confirm-personal-data）を付けて再実行してください"
 	case errors.Is(err, guard.ErrNeedsConfirmation):
-		e.Hint = "the record may carry personal data (see findings); if it must, repeat with --confirm-personal-data"
+		e.Hint = "the record may carry personal data (see findings); if it must, repeat with confirm_personal_data=true (the CLI's --confirm-personal-data)"
 	case errors.Is(err, guard.ErrRefused) && ja:
 		e.Hint = "指摘された語句を削除または書き換えてください。この規則は確認によって解除できません"
 	case errors.Is(err, guard.ErrRefused):

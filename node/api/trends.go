@@ -114,7 +114,7 @@ func (s *Server) similar(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	res, err := s.node.Similar(node.SimilarOptions{Category: q.Get("category"), TechArea: q.Get("tech_area")})
 	if err != nil {
-		writeError(w, &Error{Status: 400, Message: err.Error(), Hint: "a category is an indicator's reason_category or a method's tactic, e.g. --category talent_recruitment"})
+		writeError(w, &Error{Status: 400, Message: err.Error(), Hint: "a category is an indicator's reason_category or a method's tactic, e.g. category=talent_recruitment (the CLI's --category)"})
 		return
 	}
 	writeJSON(w, 200, res)
@@ -135,7 +135,7 @@ func trendError(err error) *Error {
 		e.Status = http.StatusForbidden
 		e.Hint = "members read the secretariat's reports with `ursic trends`, and their own 相場感 with `ursic similar`"
 	case errors.Is(err, node.ErrReportLevel), errors.Is(err, policy.ErrUnknownLevel):
-		e.Hint = "use --tlp green or --tlp amber: a report goes to every member, and TLP:RED is for named nodes only"
+		e.Hint = "use tlp green or amber (the CLI's --tlp): a report goes to every member, and TLP:RED is for named nodes only"
 	case errors.Is(err, context.Canceled):
 		e.Status = 499
 	default:
