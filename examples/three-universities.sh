@@ -105,4 +105,24 @@ wait_for 15 at osaka show "$after"
 if at tohoku show "$after" >/dev/null 2>&1; then echo "FAIL: the removed member reads a new record" >&2; exit 1; fi
 echo "osaka reads $after; tohoku, removed, does not"
 
+step "Kyoto backs up, publishes more, loses its store and restores the backup (docs/OPERATIONS.md)"
+at kyoto backup "$DIR/kyoto-backup.tar"
+later=$(at kyoto publish --tlp amber examples/records/method-amber-strict.json)
+wait_for 15 at osaka show "$later"
+kill -INT "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+rm "$DIR/kyoto/store.db"
+at kyoto restore "$DIR/kyoto-backup.tar"
+"$URSIC" --home "$DIR/kyoto" run 2>> "$DIR/kyoto.log" &
+pids[0]=$!
+restored() { local s; s=$(at kyoto status --json) && ! grep -q '"restoring": true' <<<"$s"; }
+wait_for 60 restored
+at kyoto show "$later" >/dev/null
+echo "kyoto fetched back $later from its peers before publishing again"
+next=$(at kyoto publish --tlp amber --again examples/records/indicator-amber.json)
+wait_for 15 at osaka show "$next"
+if ! at osaka status --json | grep -q '"equivocations": 0'; then
+	echo "FAIL: osaka saw equivocation after kyoto's restore" >&2; exit 1
+fi
+echo "osaka reads $next; no equivocation"
+
 step "All steps behaved as stated. Homes are in $DIR"
