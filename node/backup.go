@@ -26,6 +26,8 @@ import (
 //	audit.log              the audit log, copied after the store (so it holds every line the
 //	                       store's anchor names, and perhaps more)
 //	genesis.pin, roster.json, rosters/vNNNNNN.json   the roster chain
+//	taxii-partners.json, taxii-added.log, inbox/ID.{json,age}   a liaison's partners, the dates its
+//	                       TAXII server first served each object, and its inbox (sealed), if any
 const (
 	backupManifest = "URSIC-BACKUP.json"
 	backupFormat   = "ursic-backup/1"
@@ -92,7 +94,7 @@ func writeBackup(w io.Writer, dir string, m manifest, st *store.Store, audit fun
 	if err := tarFile(tw, AuditFile, al); err != nil {
 		return written, err
 	}
-	files, err := rosterFiles(dir)
+	files, err := homeFiles(dir)
 	if err != nil {
 		return written, err
 	}
@@ -108,10 +110,29 @@ func writeBackup(w io.Writer, dir string, m manifest, st *store.Store, audit fun
 	return written, tw.Close()
 }
 
-// rosterFiles lists the roster chain's files in a home, slash-separated.
-func rosterFiles(dir string) ([]string, error) {
+// The liaison's files in a home (package taxii names the same files; it
+// imports node, so node cannot import it).
+const (
+	taxiiPartnersFile = "taxii-partners.json"
+	taxiiLedgerFile   = "taxii-added.log"
+)
+
+var inboxFile = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}\.(json|age)$`)
+
+// homeFiles lists the files of a home a backup holds besides the store and
+// the audit log — the roster chain and a liaison's files — slash-separated.
+func homeFiles(dir string) ([]string, error) {
 	var out []string
-	for _, name := range []string{GenesisPinFile, RosterFile} {
+	inbox, err := os.ReadDir(filepath.Join(dir, InboxDir))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	for _, e := range inbox {
+		if inboxFile.MatchString(e.Name()) {
+			out = append(out, InboxDir+"/"+e.Name())
+		}
+	}
+	for _, name := range []string{GenesisPinFile, RosterFile, taxiiPartnersFile, taxiiLedgerFile} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			out = append(out, name)
 		} else if !errors.Is(err, os.ErrNotExist) {
@@ -298,6 +319,21 @@ func Restore(h *Home, r io.Reader, opt RestoreOptions) (RestoreReport, error) {
 			}
 		}
 	}
+	for _, name := range []string{taxiiPartnersFile, taxiiLedgerFile} {
+		if contains(got, name) {
+			if err := os.Rename(filepath.Join(tmp, name), filepath.Join(dir, name)); err != nil {
+				return rep, err
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(tmp, InboxDir)); err == nil {
+		if err := os.RemoveAll(filepath.Join(dir, InboxDir)); err != nil {
+			return rep, err
+		}
+		if err := os.Rename(filepath.Join(tmp, InboxDir), filepath.Join(dir, InboxDir)); err != nil {
+			return rep, err
+		}
+	}
 	if contains(got, AuditFile) {
 		if err := os.Rename(filepath.Join(tmp, AuditFile), filepath.Join(dir, AuditFile)); err != nil {
 			return rep, err
@@ -313,11 +349,11 @@ func Restore(h *Home, r io.Reader, opt RestoreOptions) (RestoreReport, error) {
 
 func allowedBackupMember(name string) bool {
 	switch name {
-	case backupManifest, StoreFile, AuditFile, GenesisPinFile, RosterFile:
+	case backupManifest, StoreFile, AuditFile, GenesisPinFile, RosterFile, taxiiPartnersFile, taxiiLedgerFile:
 		return true
 	}
 	dir, file, ok := strings.Cut(name, "/")
-	return ok && dir == RosterDir && rosterVersionFile.MatchString(file)
+	return ok && (dir == RosterDir && rosterVersionFile.MatchString(file) || dir == InboxDir && inboxFile.MatchString(file))
 }
 
 func contains(list []string, s string) bool {

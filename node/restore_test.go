@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ursic/ursic/node"
@@ -85,5 +86,54 @@ func TestRestoreNeverEquivocates(t *testing.T) {
 	}
 	if rep, err := alpha.n.VerifyAudit(); err != nil || len(rep.Problems) > 0 {
 		t.Errorf("the restored audit log does not verify: %v %+v", err, rep)
+	}
+}
+
+// A liaison's partners, TAXII ledger and (sealed) inbox travel in a backup.
+func TestBackupHoldsLiaisonFiles(t *testing.T) {
+	tn := startNode(t, "liaison")
+	tn.mustPublish(node.PublishOptions{}, example(t, "indicator-clear.json"))
+	files := map[string]string{
+		"taxii-partners.json":  `{"version":1,"partners":[]}`,
+		"taxii-added.log":      "line\n",
+		"inbox/abc123.json":    `{"id":"abc123"}`,
+		"inbox/abc123.age":     "sealed",
+		"inbox/not allowed.sh": "ignored",
+	}
+	for name, body := range files {
+		path := filepath.Join(tn.dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var backup bytes.Buffer
+	if _, err := tn.n.Backup(&backup); err != nil {
+		t.Fatal(err)
+	}
+	tn.close()
+	for name := range files {
+		os.Remove(filepath.Join(tn.dir, filepath.FromSlash(name)))
+	}
+	h, err := node.LoadHome(tn.dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := node.Restore(h, bytes.NewReader(backup.Bytes()), node.RestoreOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range files {
+		got, err := os.ReadFile(filepath.Join(tn.dir, filepath.FromSlash(name)))
+		if strings.HasSuffix(name, ".sh") {
+			if err == nil {
+				t.Errorf("%s was backed up and restored", name)
+			}
+			continue
+		}
+		if err != nil || string(got) != body {
+			t.Errorf("%s after the restore: %q, %v", name, got, err)
+		}
 	}
 }
