@@ -89,6 +89,9 @@ func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) i
 	// (a fraction of a millisecond), which keeps a large node's index small.
 	// The index searches the title and author name besides this text.
 	row.Text = body.Text
+	if h.Kind == share.KindIndicator {
+		n.screening.note(cid, rec.Body)
+	}
 	return row
 }
 
