@@ -69,6 +69,7 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("GET /v1/roster", true, s.getRoster)
 	s.handle("POST /v1/roster", true, s.applyRoster)
 	s.handle("GET /v1/backup", true, s.backup)
+	s.handle("POST /v1/screen", true, s.screen)
 	s.mux.Handle("GET /metrics", s.auth(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	return s
 }

@@ -14,8 +14,8 @@ import (
 func init() {
 	register(&command{
 		name:    "list",
-		usage:   "[--kind KIND] [--tlp LEVEL] [--author PEERID] [--search TEXT] [--all] [--limit N] [--partial] [--json]",
-		summary: "list the records this node can read, newest first; --all includes expired indicators; just after a start it waits until every stored record is open, unless --partial",
+		usage:   "[--kind KIND] [--tlp LEVEL] [--author PEERID] [--search TEXT] [--all] [--limit N] [--partial] [--json|--csv]",
+		summary: "list the records this node can read, newest first; --all includes expired indicators; just after a start it waits until every stored record is open, unless --partial; --csv writes a report for Excel (UTF-8 with BOM, highest TLP on the first line)",
 		run:     runList,
 	})
 }
@@ -31,6 +31,7 @@ func runList(e *env, args []string) error {
 	fs.IntVar(&opt.Limit, "limit", 0, "")
 	fs.IntVar(&opt.Offset, "offset", 0, "")
 	partial := fs.Bool("partial", false, "")
+	asCSV := fs.Bool("csv", false, "")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -56,6 +57,9 @@ func runList(e *env, args []string) error {
 	}
 	if e.json {
 		return e.printJSON(res.Records)
+	}
+	if *asCSV {
+		return printListCSV(e, res.Records)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CID\tKIND\tTLP\tCREATED\tTITLE\tNOTES")
@@ -126,4 +130,15 @@ func waitIndexed(e *env, c *api.Client) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// printListCSV writes the list as a report for Excel (see writeReportCSV).
+func printListCSV(e *env, recs []node.RecordView) error {
+	tlps := make([]string, len(recs))
+	rows := make([][]string, len(recs))
+	for i, r := range recs {
+		tlps[i] = r.TLP
+		rows[i] = []string{tlpLabel(r.TLP), r.CID, r.Kind, r.Created.UTC().Format(time.RFC3339), r.AuthorName, r.Title, r.ValidUntil, r.ReviewDue, notes(r)}
+	}
+	return writeReportCSV(e.stdout, highestTLP(tlps), []string{"tlp", "cid", "kind", "created", "author", "title", "valid_until", "review_due", "notes"}, rows)
 }
