@@ -149,7 +149,9 @@ func (n *Node) screenEntry(ix *screen.Index, e screen.Entry, now time.Time, opt 
 	queries := make([]screen.Query, 0, max(1, len(e.Names)))
 	generic := 0
 	for _, name := range e.Names {
-		queries = append(queries, screen.Query{Name: name, ROR: e.ROR, Country: e.Country})
+		for _, alt := range screen.Alternatives(name) {
+			queries = append(queries, screen.Query{Name: alt, ROR: e.ROR, Country: e.Country})
+		}
 		if screen.Normalise(name).Generic() {
 			generic++
 		}

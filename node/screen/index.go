@@ -82,6 +82,7 @@ type indexedName struct {
 	value   string
 	key     string
 	core    string // core tokens joined without spaces
+	generic int    // how many of its tokens are generic words
 	cjk     bool
 }
 
@@ -104,9 +105,19 @@ func (x *Index) Len() int {
 // Add indexes a subject; a CID already indexed is left as it is (a CID
 // names its content).
 func (x *Index) Add(s Subject) {
-	norms := make([]Name, len(s.Names))
-	for i, n := range s.Names {
-		norms[i] = Normalise(n.Value)
+	// Every name, and the alternatives it holds ("X (NUDT)").
+	type named struct {
+		value string
+		norm  Name
+	}
+	var norms []named
+	for _, n := range s.Names {
+		for _, alt := range Alternatives(n.Value) {
+			nn := Normalise(alt)
+			if !slices.ContainsFunc(norms, func(o named) bool { return o.norm.Exact == nn.Exact }) {
+				norms = append(norms, named{n.Value, nn})
+			}
+		}
 	}
 	if r, err := ParseROR(s.ROR); err == nil {
 		s.ROR = r
@@ -124,12 +135,13 @@ func (x *Index) Add(s Subject) {
 	if s.ROR != "" {
 		x.ror[s.ROR] = append(x.ror[s.ROR], si)
 	}
-	for i, n := range norms {
+	for _, nd := range norms {
+		n := nd.norm
 		if n.Exact == "" {
 			continue
 		}
 		id := uint32(len(x.names))
-		x.names = append(x.names, indexedName{subject: si, value: s.Names[i].Value, key: n.Key, core: strings.Join(n.Core, ""), cjk: mostlyCJK(n.Key)})
+		x.names = append(x.names, indexedName{subject: si, value: nd.value, key: n.Key, core: strings.Join(n.Core, ""), generic: len(n.Tokens) - len(n.Core), cjk: mostlyCJK(n.Key)})
 		x.exact[n.Exact] = append(x.exact[n.Exact], id)
 		if n.Generic() {
 			continue // matched only as written
@@ -254,14 +266,37 @@ func (x *Index) matchName(n Name, hit func(id uint32, how string, score float64)
 	for _, id := range x.sorted[n.Sorted] {
 		hit(id, HowNormalised, 0.9)
 	}
+	x.matchShort(n, hit)
 	// An entry written in capitals as one word may be an acronym
 	// ("NUDT" for "National University of Defense Technology").
 	if n.Upper && len(n.Tokens) == 1 && utf8.RuneCountInString(n.Tokens[0]) >= 3 {
 		for _, id := range x.acronym[n.Tokens[0]] {
-			hit(id, HowAcronym, 0.8)
+			hit(id, HowAcronym, 0.75)
 		}
 	}
 	x.matchFuzzy(n, hit)
+}
+
+// matchShort matches a name given by its distinctive words alone with one
+// that adds only generic words to them, either way round: "Huawei" and
+// "Huawei Technologies Co., Ltd.", "华为" and "华为技术有限公司". Places are
+// not distinctive enough for this ("Beijing" does not match "Beijing
+// Institute of Technology"), nor are words under four letters.
+func (x *Index) matchShort(n Name, hit func(id uint32, how string, score float64)) {
+	qGeneric := len(n.Tokens) - len(n.Core)
+	core := strings.Join(n.Core, "")
+	if l := utf8.RuneCountInString(core); l < 2 || (l < 4 && !mostlyCJK(core)) {
+		return
+	}
+	if !slices.ContainsFunc(n.Core, func(t string) bool { return !placeWords[t] }) {
+		return
+	}
+	for _, id := range x.core[coreSig(n.Core)] {
+		nm := x.names[id]
+		if (qGeneric == 0) != (nm.generic == 0) {
+			hit(id, HowNormalised, 0.8)
+		}
+	}
 }
 
 // matchFuzzy finds names within a small edit distance of n. Candidates are
@@ -270,7 +305,10 @@ func (x *Index) matchName(n Name, hit func(id uint32, how string, score float64)
 // whole name and on its core, with bounds that grow with length.
 func (x *Index) matchFuzzy(n Name, hit func(id uint32, how string, score float64)) {
 	cjk := mostlyCJK(n.Key)
-	if utf8.RuneCountInString(strings.Join(n.Core, "")) < 2 {
+	if cjk || utf8.RuneCountInString(strings.Join(n.Core, "")) < 2 {
+		// In Chinese and Japanese one character is a word: 贵阳 and 沈阳 are
+		// two cities, 青空 and 星空 two firms. A name in those scripts
+		// matches only when it is the same once folded.
 		return
 	}
 	type variant struct {

@@ -108,7 +108,17 @@ func TestMatch(t *testing.T) {
 		{Query{Name: "Harbin Institute of Technology"}, ""},
 		{Query{Name: "Tsinghua Institute"}, ""},
 		{Query{Name: "Kyoto University"}, ""},
-		{Query{Name: "Huawei"}, ""},
+		{Query{Name: "Huawei"}, "c-huawei normalised"},
+		{Query{Name: "华为"}, "c-huawei normalised"},
+		{Query{Name: "Tsinghua"}, "c-tsinghua normalised"},
+		{Query{Name: "Sugon"}, "c-sugon normalised"},
+		{Query{Name: "Beijing"}, ""},
+		{Query{Name: "北京"}, ""},
+		{Query{Name: "Harbin"}, ""},
+		{Query{Name: "Huawei Device Co., Ltd."}, ""},
+		{Query{Name: "Northbridge GmbH & Co. KG"}, ""},
+		{Query{Name: "Northbridge Photonics Trading GmbH & Co. KG"}, "c-northbridge normalised"},
+		{Query{Name: "Northbridge Photonics Trading Coporation"}, "c-northbridge normalised"},
 		{Query{Name: "Hua Technologies"}, ""},
 		{Query{Name: "Bit"}, ""},
 		{Query{Name: "Northbridge University"}, ""},
@@ -163,5 +173,24 @@ func TestOSA(t *testing.T) {
 	}
 	if !slices.Equal(deletions("abc"), []string{"bc", "ac", "ab"}) {
 		t.Error("deletions")
+	}
+}
+
+func TestAlternatives(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"Huawei", []string{"Huawei"}},
+		{"東京大学 / The University of Tokyo", []string{"東京大学 / The University of Tokyo", "東京大学", "The University of Tokyo"}},
+		{"National University of Defense Technology (NUDT)", []string{"National University of Defense Technology (NUDT)", "National University of Defense Technology", "NUDT"}},
+		{"東京大学（The University of Tokyo）", []string{"東京大学（The University of Tokyo）", "東京大学(The University of Tokyo)", "東京大学", "The University of Tokyo"}},
+		{"Sony Corporation (Japan)", []string{"Sony Corporation (Japan)", "Sony Corporation"}},
+		{"ソニー(株)", []string{"ソニー(株)"}},
+		{"Acme (Ltd.)", []string{"Acme (Ltd.)"}},
+	} {
+		if got := Alternatives(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("Alternatives(%q) = %q; want %q", tc.in, got, tc.want)
+		}
 	}
 }

@@ -219,7 +219,11 @@ func stripCJKLegalForms(s string) string {
 func stripLegalTokens(toks []string) []string {
 	for len(toks) > 1 {
 		last := toks[len(toks)-1]
-		if legalSuffixes[last] {
+		if legalSuffixes[last] || misspeltLegalForm(last) {
+			toks = toks[:len(toks)-1]
+			continue
+		}
+		if last == "and" && len(toks) > 2 && legalSuffixes[toks[len(toks)-2]] { // "GmbH & Co. KG"
 			toks = toks[:len(toks)-1]
 			continue
 		}
@@ -248,6 +252,20 @@ func stripLegalTokens(toks []string) []string {
 		toks = toks[:len(toks)-1]
 	}
 	return toks
+}
+
+// misspeltLegalForm reports a word one edit from a long legal form
+// ("coporation", "limted"): a typo there must not make the name another.
+func misspeltLegalForm(w string) bool {
+	if len(w) < 6 {
+		return false
+	}
+	for _, f := range []string{"corporation", "incorporated", "limited", "company", "holdings"} {
+		if osa(w, f, 1) <= 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // splitCJKGeneric cuts generic words off the end of a CJK token
@@ -308,4 +326,43 @@ func acronymOf(toks []string) string {
 		return ""
 	}
 	return b.String()
+}
+
+// Alternatives are the names a list cell may hold: the cell itself, each
+// part of "東京大学 / The University of Tokyo", and for "National University
+// of Defense Technology (NUDT)" both the name before the brackets and what
+// is inside them, unless that is a legal form ("(株)") or a country.
+func Alternatives(cell string) []string {
+	out := []string{cell}
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	s := norm.NFKC.String(cell)
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '|' || r == ';' }) {
+		part = strings.TrimSpace(part)
+		add(part)
+		if !strings.HasSuffix(part, ")") {
+			continue
+		}
+		open := strings.LastIndexByte(part, '(')
+		if open <= 0 {
+			continue
+		}
+		inner := strings.TrimSpace(part[open+1 : len(part)-1])
+		legal := true
+		for _, t := range tokenise(Fold(inner)) {
+			legal = legal && legalSuffixes[t]
+		}
+		if legal || slices.Contains(cjkLegalForms, foldHan("("+inner+")")) {
+			continue
+		}
+		add(part[:open])
+		if CountryCode(inner) == "" {
+			add(inner)
+		}
+	}
+	return out
 }

@@ -69,6 +69,29 @@ var genericWords = set(
 	"科技大学", "技术大学", "师范大学", "医科大学", "国立", "国际", "国家", "中央", "研究", "开発", "开发",
 )
 
+// placeWords are places: a name whose distinctive words are only places
+// ("Beijing", "東京") is not enough to match a longer name that adds generic
+// words to them ("Beijing Institute of Technology").
+var placeWords = set(
+	"china", "japan", "korea", "taiwan", "hong", "kong", "macau", "asia", "pacific", "europe", "america", "usa", "russia",
+	"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "northern", "southern",
+	"eastern", "western",
+	"beijing", "shanghai", "tianjin", "chongqing", "shenzhen", "guangzhou", "wuhan", "nanjing", "hangzhou", "xian",
+	"chengdu", "harbin", "changsha", "hefei", "dalian", "shenyang", "jinan", "qingdao", "suzhou", "xiamen", "kunming",
+	"lanzhou", "taiyuan", "zhengzhou", "fuzhou", "nanchang", "changchun", "guiyang", "nanning", "wuxi", "ningbo",
+	"guangdong", "jiangsu", "zhejiang", "shandong", "sichuan", "hubei", "hunan", "henan", "hebei", "fujian", "anhui",
+	"shaanxi", "shanxi", "yunnan", "guizhou", "guangxi", "liaoning", "jilin", "heilongjiang", "gansu", "qinghai",
+	"xinjiang", "hainan", "ningxia", "mongolia",
+	"tokyo", "kyoto", "osaka", "nagoya", "hokkaido", "tohoku", "kyushu", "kanto", "kansai", "yokohama", "kobe",
+	"sapporo", "sendai", "fukuoka", "hiroshima", "chiba", "saitama",
+	"中国", "日本", "韩国", "台湾", "香港", "亚洲", "华南", "华北", "华东", "华中", "西北", "西南", "东北", "东南",
+	"北京", "上海", "天津", "重庆", "深圳", "广州", "武汉", "南京", "杭州", "西安", "成都", "哈尔滨", "长沙", "合肥",
+	"大连", "沈阳", "济南", "青岛", "苏州", "厦门", "昆明", "兰州", "太原", "郑州", "福州", "南昌", "长春", "贵阳",
+	"南宁", "无锡", "宁波", "广东", "江苏", "浙江", "山东", "四川", "湖北", "湖南", "河南", "河北", "福建", "安徽",
+	"陕西", "山西", "云南", "贵州", "广西", "辽宁", "吉林", "黑龙江",
+	"东京", "京都", "大阪", "名古屋", "北海道", "九州", "横浜", "神户", "札幌", "仙台", "福冈", "广岛",
+)
+
 // stopWords are dropped from a name's key.
 var stopWords = set("of", "the", "for", "and", "in", "at", "on", "de", "des", "du", "la", "le", "der", "die", "das", "fur", "und", "y", "e", "et")
 
@@ -111,6 +134,7 @@ func init() {
 		}
 	}
 	foldSet(genericWords)
+	foldSet(placeWords)
 	foldSet(cjkTrailing)
 	foldList := func(l []string) []string {
 		for i, w := range l {
@@ -192,6 +216,21 @@ var hanVariants = func() map[rune]rune {
 		"余余", "与与", "誉誉", "揺摇", "様样", "謡谣", "来来", "頼赖", "乱乱", "覧览", "竜龙", "両两",
 		"猟猎", "緑绿", "塁垒", "涙泪", "励励", "礼礼", "暦历", "歴历", "恋恋", "炉炉", "労劳", "楼楼",
 		"録录", "湾湾", "蒋蒋", "晶晶", "辨辨", "瓣瓣",
+		"無无", "錫锡", "義义", "濱滨", "貴贵", "寧宁", "廈厦", "慶庆", "爾尔", "贛赣", "晉晋", "陝陕", "廳厅",
+		"測测", "繪绘", "礦矿", "鋁铝", "銅铜", "鎳镍", "鈦钛", "釩钒", "鋰锂", "數数", "據据", "庫库", "環环",
+		"節节", "輻辐", "檢检", "認认", "標标", "準准", "監监", "審审", "專专", "動动", "熱热", "氣气", "輪轮",
+		"軌轨", "跡迹", "遙遥", "積积", "樂乐", "歡欢", "寶宝", "鑽钻", "銳锐", "緯纬", "聖圣", "師师", "範范",
+		"郵邮", "圖图", "書书", "構构", "視视", "電电", "腦脑", "創创", "術术", "彙汇", "匯汇", "鋒锋", "鏈链",
+		"傑杰", "屬属", "壽寿", "愛爱", "態态", "憑凭", "擁拥", "攝摄", "擴扩", "時时", "曉晓", "權权", "樹树",
+		"橋桥", "檔档", "歐欧", "殲歼", "氫氢", "潔洁", "濾滤", "灣湾", "燈灯", "爐炉", "獲获", "環环", "瑪玛",
+		"畫画", "盧卢", "碼码", "礎础", "穩稳", "範范", "築筑", "簡简", "糧粮", "紡纺", "線线", "編编", "縫缝",
+		"績绩", "繼继", "續续", "羅罗", "聯联", "膠胶", "艦舰", "蘊蕴", "衆众", "詮诠", "諾诺", "譜谱", "負负",
+		"貝贝", "賀贺", "賴赖", "趙赵", "車车", "軒轩", "較较", "輝辉", "農农", "鄰邻", "釣钓", "鈞钧", "鉑铂",
+		"銘铭", "鋒锋", "錢钱", "鍵键", "鎖锁", "鏈链", "閃闪", "閣阁", "闊阔", "陣阵", "陸陆", "隆隆", "雞鸡",
+		"靜静", "韓韩", "頌颂", "預预", "頤颐", "顧顾", "飲饮", "餐餐", "馳驰", "騏骐", "驗验", "鬆松", "鴻鸿",
+		"鵬鹏", "麥麦", "鼎鼎", "齡龄", "龐庞", "啟启", "啓启", "嘯啸", "圓圆", "團团", "堅坚", "場场", "塊块",
+		"壇坛", "夢梦", "奧奥", "媽妈", "嬰婴", "寫写", "將将", "對对", "層层", "嶼屿", "巖岩", "幣币", "幫帮",
+		"庫库", "廬庐", "彌弥", "徑径", "從从", "徵征", "悅悦", "惡恶", "愛爱", "憶忆", "懷怀", "戲戏", "護护",
 	}
 	m := make(map[rune]rune, len(pairs))
 	for _, p := range pairs {
