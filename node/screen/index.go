@@ -152,6 +152,9 @@ func (x *Index) Add(s Subject) {
 			x.acronym[n.Acronym] = append(x.acronym[n.Acronym], id)
 		}
 		x.core[coreSig(n.Core)] = append(x.core[coreSig(n.Core)], id)
+		if mostlyCJK(n.Key) {
+			continue // CJK names are not matched fuzzily: no vocabulary needed
+		}
 		for _, w := range n.words {
 			x.addWord(w[0], w[1])
 		}
