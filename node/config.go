@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ursic/ursic/node/digest"
 	"github.com/ursic/ursic/policy"
 )
 
@@ -23,6 +24,8 @@ type Config struct {
 	Role    string   `json:"role"`
 	Listen  []string `json:"listen"`
 	API     string   `json:"api"`
+	// Digest, if present, makes `ursic run` mail the daily digest.
+	Digest *digest.MailConfig `json:"digest,omitempty"`
 }
 
 // ErrConfig wraps every problem found in a config file.
@@ -66,6 +69,11 @@ func (c *Config) Validate() error {
 	}
 	if ip := net.ParseIP(host); ip == nil && host != "localhost" {
 		return fmt.Errorf("%w: key \"api\" host %q is not an IP address", ErrConfig, host)
+	}
+	if c.Digest != nil {
+		if err := c.Digest.Validate(); err != nil {
+			return fmt.Errorf("%w: %w", ErrConfig, err)
+		}
 	}
 	return nil
 }
