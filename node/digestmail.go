@@ -90,7 +90,9 @@ func (n *Node) Digest(since, now time.Time) (*digest.Digest, error) {
 			d.Review = append(d.Review, it)
 		}
 	}
-	byDate := func(a, b digest.Item) int { return cmp.Or(strings.Compare(a.Date, b.Date), strings.Compare(a.CID, b.CID)) }
+	byDate := func(a, b digest.Item) int {
+		return cmp.Or(strings.Compare(a.Date, b.Date), strings.Compare(a.CID, b.CID))
+	}
 	slices.SortFunc(d.Expiring, byDate)
 	slices.SortFunc(d.Review, byDate)
 	st, err := n.Status()

@@ -300,4 +300,3 @@ func TestDigestMailRefusesWrongPasswordAndNoTLS(t *testing.T) {
 		t.Fatalf("a relay without STARTTLS: %v", err)
 	}
 }
-

@@ -97,7 +97,7 @@ func screenNode(b *testing.B) (*api.Client, []screentest.Org) {
 			for k, o := range orgs[i:min(i+5000, len(orgs))] {
 				rec, _ := json.Marshal(map[string]any{
 					"kind": "indicator", "title": fmt.Sprintf("Indicator %d", i+k), "indicator_type": "procurement_front",
-					"subject": map[string]any{"kind": "organisation", "names": []any{map[string]any{"value": o.English, "lang": "en"}, map[string]any{"value": o.Local, "lang": o.Lang}}, "jurisdiction": o.Jurisdiction},
+					"subject":         map[string]any{"kind": "organisation", "names": []any{map[string]any{"value": o.English, "lang": "en"}, map[string]any{"value": o.Local, "lang": o.Lang}}, "jurisdiction": o.Jurisdiction},
 					"reason_category": "export_control", "summary": "Synthetic indicator for the screening benchmark.",
 					"severity": "medium", "confidence": "low", "suggested_mitigation": "Check before any transfer.",
 				})
