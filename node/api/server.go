@@ -70,6 +70,8 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("POST /v1/roster", true, s.applyRoster)
 	s.handle("GET /v1/backup", true, s.backup)
 	s.handle("POST /v1/screen", true, s.screen)
+	s.handle("GET /v1/digest", true, s.digest)
+	s.handle("POST /v1/digest/mail", true, s.mailDigest)
 	s.mux.Handle("GET /metrics", s.auth(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	return s
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -45,6 +46,12 @@ func runRun(e *env, args []string) error {
 	if err := n.Start(ctx); err != nil {
 		return err
 	}
+	// The daily digest mail, if config.json has a "digest" section; it ends
+	// before the node closes.
+	dctx, dcancel := context.WithCancel(ctx)
+	digestDone := make(chan struct{})
+	go func() { defer close(digestDone); n.RunDigestMail(dctx) }()
+	defer func() { dcancel(); <-digestDone }()
 	return api.Serve(ctx, api.NewServer(n, token, lg), h.Config.API, func(a net.Addr) {
 		lg.Info("local API listening", "addr", a.String())
 	})
