@@ -73,6 +73,7 @@ type Index struct {
 	sorted  map[string][]uint32 // Name.Sorted → names
 	acronym map[string][]uint32 // Name.Acronym → names
 	core    map[string][]uint32 // sorted core tokens → names
+	brand   map[string][]uint32 // sorted tokens that are neither generic nor places → names
 	deletes map[string][]string // a word with one character deleted → words
 	vocab   map[string]string   // every word of every name → the token it stands for
 }
@@ -81,8 +82,9 @@ type indexedName struct {
 	subject int32
 	value   string
 	key     string
-	core    string // core tokens joined without spaces
-	generic int    // how many of its tokens are generic words
+	core    string   // core tokens joined without spaces
+	tokens  []string // Name.Tokens
+	generic int      // how many of its tokens are generic words
 	cjk     bool
 }
 
@@ -91,7 +93,7 @@ func NewIndex() *Index {
 	return &Index{
 		byCID: map[string]int32{}, ror: map[string][]int32{}, exact: map[string][]uint32{},
 		key: map[string][]uint32{}, sorted: map[string][]uint32{}, acronym: map[string][]uint32{},
-		core: map[string][]uint32{}, deletes: map[string][]string{}, vocab: map[string]string{},
+		core: map[string][]uint32{}, brand: map[string][]uint32{}, deletes: map[string][]string{}, vocab: map[string]string{},
 	}
 }
 
@@ -141,7 +143,7 @@ func (x *Index) Add(s Subject) {
 			continue
 		}
 		id := uint32(len(x.names))
-		x.names = append(x.names, indexedName{subject: si, value: nd.value, key: n.Key, core: strings.Join(n.Core, ""), generic: len(n.Tokens) - len(n.Core), cjk: mostlyCJK(n.Key)})
+		x.names = append(x.names, indexedName{subject: si, value: nd.value, key: n.Key, core: strings.Join(n.Core, ""), tokens: n.Tokens, generic: len(n.Tokens) - len(n.Core), cjk: mostlyCJK(n.Key)})
 		x.exact[n.Exact] = append(x.exact[n.Exact], id)
 		if n.Generic() {
 			continue // matched only as written
@@ -152,6 +154,9 @@ func (x *Index) Add(s Subject) {
 			x.acronym[n.Acronym] = append(x.acronym[n.Acronym], id)
 		}
 		x.core[coreSig(n.Core)] = append(x.core[coreSig(n.Core)], id)
+		if b := brandSig(n.Tokens); b != "" {
+			x.brand[b] = append(x.brand[b], id)
+		}
 		if mostlyCJK(n.Key) {
 			continue // CJK names are not matched fuzzily: no vocabulary needed
 		}
@@ -281,25 +286,70 @@ func (x *Index) matchName(n Name, hit func(id uint32, how string, score float64)
 }
 
 // matchShort matches a name given by its distinctive words alone with one
-// that adds only generic words to them, either way round: "Huawei" and
-// "Huawei Technologies Co., Ltd.", "华为" and "华为技术有限公司". Places are
-// not distinctive enough for this ("Beijing" does not match "Beijing
-// Institute of Technology"), nor are words under four letters.
+// that adds only generic words and places to them, either way round:
+// "Huawei" and "Huawei Technologies Co., Ltd.", "Hikvision" and "Hangzhou
+// Hikvision Digital Technology Co., Ltd.", "China Mobile" and "China Mobile
+// Communications Group", "华为" and "华为技术有限公司". All the shorter
+// name's words are in the longer one, and at least one of them is neither a
+// generic word, a place nor under four letters: "Beijing" does not match
+// "Beijing Institute of Technology", nor "Beijing Institute" it.
 func (x *Index) matchShort(n Name, hit func(id uint32, how string, score float64)) {
-	qGeneric := len(n.Tokens) - len(n.Core)
-	core := strings.Join(n.Core, "")
-	if l := utf8.RuneCountInString(core); l < 2 || (l < 4 && !mostlyCJK(core)) {
+	b := brandSig(n.Tokens)
+	if b == "" {
 		return
 	}
-	if !slices.ContainsFunc(n.Core, func(t string) bool { return !placeWords[t] }) {
-		return
-	}
-	for _, id := range x.core[coreSig(n.Core)] {
+	for _, id := range x.brand[b] {
 		nm := x.names[id]
-		if (qGeneric == 0) != (nm.generic == 0) {
+		if nm.key == n.Key {
+			continue
+		}
+		if shortOf(n.Tokens, nm.tokens) || shortOf(nm.tokens, n.Tokens) {
 			hit(id, HowNormalised, 0.8)
 		}
 	}
+}
+
+// brandSig is the sorted distinctive words of a name that are not places,
+// or "" if none is long enough to identify an organisation by itself.
+func brandSig(toks []string) string {
+	var b []string
+	long := false
+	for _, t := range toks {
+		if genericWords[t] || placeWords[t] {
+			continue
+		}
+		b = append(b, t)
+		if l := utf8.RuneCountInString(t); l >= 4 || (l >= 2 && mostlyCJK(t)) {
+			long = true
+		}
+	}
+	if !long {
+		return ""
+	}
+	return coreSig(b)
+}
+
+// shortOf reports whether short names long by a subset of its words: every
+// word of short is in long, and long's other words (at least one) are
+// generic words or places.
+func shortOf(short, long []string) bool {
+	if len(short) >= len(long) {
+		return false
+	}
+	rest := slices.Clone(long)
+	for _, t := range short {
+		i := slices.Index(rest, t)
+		if i < 0 {
+			return false
+		}
+		rest = slices.Delete(rest, i, i+1)
+	}
+	for _, t := range rest {
+		if !genericWords[t] && !placeWords[t] {
+			return false
+		}
+	}
+	return true
 }
 
 // matchFuzzy finds names within a small edit distance of n. Candidates are

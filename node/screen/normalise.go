@@ -285,6 +285,18 @@ func splitCJKGeneric(toks []string) []string {
 				t = strings.TrimSuffix(t, f)
 			}
 		}
+		// A place written before the name, as Chinese firms are named
+		// (杭州海康威视 → 杭州, 海康威视).
+		var head string
+		for _, p := range cjkPlaceList {
+			if strings.HasPrefix(t, p) && len(t) > len(p) {
+				head, t = p, strings.TrimPrefix(t, p)
+				break
+			}
+		}
+		if head != "" {
+			out = append(out, head)
+		}
 		var tail []string
 		for {
 			cut := false

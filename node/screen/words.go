@@ -47,7 +47,7 @@ var cjkGenericList = []string{
 	"大学院大学", "科学技术大学", "工业大学", "理工大学", "科技大学", "技术大学", "师范大学", "医科大学",
 	"大学校", "大学", "大学院", "学院", "研究所", "研究院", "研究中心", "研究センター", "センター", "中心",
 	"科学院", "工程院", "实验室", "研究室", "技术", "科技", "科学", "工业", "工程", "机构", "学校", "学会",
-	"协会", "协议会", "财団", "病院", "医院",
+	"协会", "协议会", "财団", "病院", "医院", "数字", "贸易", "商事", "通商", "产业",
 }
 
 // genericWords are words that identify no organisation on their own. A name
@@ -62,11 +62,12 @@ var genericWords = set(
 	"normal", "global", "general", "system", "information", "electronic", "communication", "trading",
 	"trade", "service", "services", "solution", "solutions", "consulting", "network", "organization",
 	"program", "programme", "fund", "partner", "partners", "enterprise", "studies", "study", "public",
-	"private", "central", "federal", "joint", "new", "and",
+	"private", "central", "federal", "joint", "new", "and", "digital", "science and technology",
 	"大学", "学院", "研究所", "研究院", "研究中心", "研究センター", "センター", "中心", "科学院", "工程院",
 	"实验室", "研究室", "技术", "科技", "科学", "工业", "工程", "机构", "学校", "学会", "协会", "协议会",
 	"财団", "病院", "医院", "大学院", "大学校", "大学院大学", "科学技术大学", "工业大学", "理工大学",
 	"科技大学", "技术大学", "师范大学", "医科大学", "国立", "国际", "国家", "中央", "研究", "开発", "开发",
+	"数字", "贸易", "商事", "通商", "产业",
 )
 
 // placeWords are places: a name whose distinctive words are only places
@@ -91,6 +92,10 @@ var placeWords = set(
 	"陕西", "山西", "云南", "贵州", "广西", "辽宁", "吉林", "黑龙江",
 	"东京", "京都", "大阪", "名古屋", "北海道", "九州", "横浜", "神户", "札幌", "仙台", "福冈", "广岛",
 )
+
+// cjkPlaceList are the CJK places split off the front of a CJK name,
+// longest first (filled by init from placeWords).
+var cjkPlaceList []string
 
 // stopWords are dropped from a name's key.
 var stopWords = set("of", "the", "for", "and", "in", "at", "on", "de", "des", "du", "la", "le", "der", "die", "das", "fur", "und", "y", "e", "et")
@@ -149,6 +154,12 @@ func init() {
 	cjkLegalForms = foldList(cjkLegalForms)
 	cjkTrailingList = foldList(cjkTrailingList)
 	cjkGenericList = foldList(cjkGenericList)
+	for w := range placeWords {
+		if r, _ := utf8.DecodeRuneInString(w); isCJK(r) {
+			cjkPlaceList = append(cjkPlaceList, w)
+		}
+	}
+	cjkPlaceList = foldList(cjkPlaceList)
 }
 
 func foldHan(s string) string {
