@@ -123,6 +123,8 @@ func TestMatch(t *testing.T) {
 		{Query{Name: "China"}, ""},
 		{Query{Name: "Hikvision Robotics"}, ""},
 		{Query{Name: "Shanghai Hikvision Robotics"}, ""},
+		{Query{Name: "国防科学技術大学"}, "c-nudt normalised"},
+		{Query{Name: "Huawei Technologies Co., Ltd. Shenzhen Branch"}, "c-huawei normalised"},
 		{Query{Name: "Beijing"}, ""},
 		{Query{Name: "Beijing Institute"}, ""},
 		{Query{Name: "北京"}, ""},
@@ -205,4 +207,31 @@ func TestAlternatives(t *testing.T) {
 			t.Errorf("Alternatives(%q) = %q; want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// FuzzMatch runs normalisation and matching on arbitrary names, seeded from
+// the corpus list: they must not panic, and a hit is never below MinScore.
+func FuzzMatch(f *testing.F) {
+	c := loadCorpus(f)
+	for _, e := range c.list.Entries {
+		f.Add(e.Name(), e.ROR)
+	}
+	if len(c.list.Entries) == 0 {
+		f.Fatal("no seeds")
+	}
+	x := testIndex()
+	f.Fuzz(func(t *testing.T, name, ror string) {
+		for _, alt := range Alternatives(name) {
+			for _, h := range x.Match(Query{Name: alt, ROR: ror}) {
+				if h.Score < MinScore || h.Subject == nil {
+					t.Fatalf("hit %+v", h)
+				}
+			}
+		}
+		if id, err := ParseROR(ror); err == nil && id != "" {
+			if again, err := ParseROR("https://ror.org/" + id); err != nil || again != id {
+				t.Fatalf("ParseROR(%q) = %q, but the URL form gives %q, %v", ror, id, again, err)
+			}
+		}
+	})
 }

@@ -99,7 +99,7 @@ func Normalise(raw string) Name {
 	n.Upper = isUpperToken(raw)
 	// Traditional Chinese and Japanese variant characters are mapped to
 	// one form for every comparison but the exact one.
-	s := stripCJKLegalForms(foldHan(n.Exact))
+	s := stripCJKLegalForms(cjkPhrases.Replace(foldHan(n.Exact)))
 	toks := tokenise(s)
 	toks = stripLegalTokens(toks)
 	// Expand abbreviations and drop stop words; a name of stop words alone
@@ -132,6 +132,11 @@ func Normalise(raw string) Name {
 	n.Acronym = acronymOf(toks)
 	return n
 }
+
+// cjkPhrases are spellings of one word that differ between Japanese and
+// Chinese names (国防科学技術大学 in Japanese is 国防科技大学), written
+// after foldHan.
+var cjkPhrases = strings.NewReplacer("科学技术", "科技")
 
 // Generic reports whether the name has no distinctive word: "University",
 // "Institute of Technology", "大学", "研究所".
@@ -235,6 +240,16 @@ func stripLegalTokens(toks []string) []string {
 			}
 		}
 		break
+	}
+	// A legal form followed by a place ("… Co., Ltd. Shenzhen Branch",
+	// "branch" gone already) is a legal form at the end too.
+	end := len(toks)
+	for end > 1 && placeWords[foldHan(toks[end-1])] {
+		end--
+	}
+	if end < len(toks) && end > 1 && (legalSuffixes[toks[end-1]] || misspeltLegalForm(toks[end-1])) {
+		places := slices.Clone(toks[end:])
+		return append(stripLegalTokens(slices.Clone(toks[:end])), places...)
 	}
 	for len(toks) > 1 {
 		if toks[0] == "the" || toks[0] == "kk" {

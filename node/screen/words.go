@@ -15,7 +15,7 @@ var legalSuffixes = set(
 	"co", "company", "ltd", "limited", "inc", "incorporated", "corp", "corporation", "llc", "llp", "lp",
 	"plc", "gmbh", "ag", "kg", "ohg", "ug", "mbh", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "oy", "oyj", "ab",
 	"as", "asa", "aps", "pty", "pte", "pvt", "kk", "jsc", "pjsc", "ojsc", "ooo", "zao", "sdn", "bhd", "tbk",
-	"group", "holdings", "holding", "gk", "yk",
+	"group", "holdings", "holding", "gk", "yk", "branch",
 )
 
 // legalPairs are two-word legal forms, at the end (or, for the Japanese
