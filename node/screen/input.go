@@ -22,7 +22,7 @@ const (
 	// MaxRows is the most data rows one screening takes; a longer list is
 	// refused whole, never screened in part, so no row goes unscreened
 	// unnoticed.
-	MaxRows = 50_000
+	MaxRows = 50_000 // written out in tooMany's message
 	// MaxFileSize is the largest list file, in bytes.
 	MaxFileSize = 32 << 20
 	// MaxNameLen is the longest name screened, in characters; a longer
@@ -138,7 +138,7 @@ func ParseList(name string, data []byte) (*List, error) {
 }
 
 func tooMany() error {
-	return fmt.Errorf("%w: a screening takes at most %d rows; split the list into parts", ErrTooManyRows, MaxRows)
+	return fmt.Errorf("%w: a screening takes at most 50,000 rows; split the list into parts", ErrTooManyRows)
 }
 
 func readXLSX(data []byte) ([][]string, error) {

@@ -39,6 +39,9 @@ func runList(e *env, args []string) error {
 	if len(pos) > 0 {
 		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
 	}
+	if *asCSV && e.json {
+		return &usageError{"--csv and --json cannot be used together"}
+	}
 	c, err := e.client()
 	if err != nil {
 		return err

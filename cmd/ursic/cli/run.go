@@ -16,7 +16,7 @@ import (
 func init() {
 	register(&command{
 		name:    "run",
-		summary: "run the node in the foreground until SIGINT or SIGTERM",
+		summary: "run the node in the foreground until SIGINT or SIGTERM; mails the daily digest if config.json has a \"digest\" section",
 		run:     runRun,
 	})
 }
