@@ -107,6 +107,7 @@ func TestScreenBadInput(t *testing.T) {
 		{"empty.csv", "", "no names"},
 		{"cols.csv", "Country,Remarks\nJP,x\n", "no name column"},
 		{"bin.dat", "\x00\x01\x02", "encoding"},
+		{"big.csv", "name\n" + strings.Repeat("Example Trading Co., Ltd.\n", 100_000), "at most 50,000 rows"},
 	} {
 		_, err := tn.n.Screen(context.Background(), tc.file, []byte(tc.data), node.ScreenOptions{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
