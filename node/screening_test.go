@@ -119,3 +119,41 @@ func TestScreenBadInput(t *testing.T) {
 		t.Errorf("a row with neither a name nor a ROR id: %+v", res)
 	}
 }
+
+// TestScreenFederated: an indicator that reaches a node by sync is screened
+// there, and only by the nodes it may reach — a RED record screened by the
+// named member alone.
+func TestScreenFederated(t *testing.T) {
+	nodes, _ := newConsortium(t, "kyoto", "osaka", "tohoku")
+	kyoto, osaka, tohoku := nodes[0], nodes[1], nodes[2]
+	startMesh(t, nodes...)
+	rec := sampleRecord(t, "indicator-amber.json") // Northbridge Photonics Trading Co., Ltd.
+	red := edit(t, rec, func(m map[string]any) {
+		m["subject"].(map[string]any)["names"] = []any{map[string]any{"value": "Redline Avionics GmbH"}}
+	})
+	amber := kyoto.publish(rec, node.PublishOptions{})
+	redCID := kyoto.publish(red, node.PublishOptions{TLP: "red", Audience: []string{osaka.peerID()}})
+	waitFor(t, fedWait, "osaka and tohoku read the AMBER record", func() bool { return osaka.canRead(amber) && tohoku.canRead(amber) })
+	waitFor(t, fedWait, "osaka reads the RED record", func() bool { return osaka.canRead(redCID) })
+	syncAll(nodes...)
+
+	list := []byte("NORTHBRIDGE PHOTONICS TRADING LTD\nRedline Avionics\n")
+	for _, tc := range []struct {
+		p    *peerNode
+		want string
+	}{{osaka, amber + " " + redCID}, {tohoku, amber}} {
+		res, err := tc.p.n.Screen(context.Background(), "list.txt", list, node.ScreenOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range res.Rows {
+			for _, h := range r.Hits {
+				got = append(got, h.CID)
+			}
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("%s: hits %q; want %q", tc.p.name, got, tc.want)
+		}
+	}
+}
