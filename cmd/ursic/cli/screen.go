@@ -144,23 +144,21 @@ func printScreenCSV(e *env, res *node.ScreenResult) error {
 }
 
 func printScreenTable(e *env, res *node.ScreenResult) error {
+	// Names come last: a table aligns by characters, and Japanese and
+	// Chinese characters are two columns wide.
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ROW\tNAME\tHOW\tSCORE\tTLP\tSEVERITY\tCID\tMATCHED")
+	fmt.Fprintln(tw, "ROW\tHOW\tSCORE\tTLP\tSEVERITY\tCID\tNAME → MATCHED")
 	var notes []string
 	for _, r := range res.Rows {
 		if len(r.Hits) == 0 {
-			fmt.Fprintf(tw, "%d\t%s\t-\t\t\t\t\t\n", r.Row, clip(r.Name, 60))
+			fmt.Fprintf(tw, "%d\t-\t\t\t\t\t%s\n", r.Row, clip(r.Name, 60))
 		}
-		for i, h := range r.Hits {
-			row, name := strconv.Itoa(r.Row), clip(r.Name, 60)
-			if i > 0 {
-				row, name = "", ""
-			}
+		for _, h := range r.Hits {
 			sev := h.Severity
 			if h.Expired {
 				sev += " (expired)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\t%s\t%s\t%s\n", row, name, h.How, h.Score, tlpLabel(h.TLP), sev, h.CID, clip(h.Matched, 40))
+			fmt.Fprintf(tw, "%d\t%s\t%.2f\t%s\t%s\t%s\t%s → %s\n", r.Row, h.How, h.Score, tlpLabel(h.TLP), sev, h.CID, clip(r.Name, 60), clip(h.Matched, 60))
 		}
 		if r.Note != "" {
 			notes = append(notes, fmt.Sprintf("row %d: %s", r.Row, r.Note))
