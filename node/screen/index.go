@@ -67,15 +67,16 @@ type Index struct {
 	byCID    map[string]int32
 	names    []indexedName
 
-	ror     map[string][]int32  // bare ROR id → subjects
-	exact   map[string][]uint32 // Name.Exact → names
-	key     map[string][]uint32 // Name.Key → names
-	sorted  map[string][]uint32 // Name.Sorted → names
-	acronym map[string][]uint32 // Name.Acronym → names
-	core    map[string][]uint32 // sorted core tokens → names
-	brand   map[string][]uint32 // sorted tokens that are neither generic nor places → names
-	deletes map[string][]string // a word with one character deleted → words
-	vocab   map[string]string   // every word of every name → the token it stands for
+	ror     map[string][]int32 // bare ROR id → subjects
+	exact   postings[string]   // Name.Exact → names
+	key     postings[string]   // Name.Key → names
+	sorted  postings[string]   // Name.Sorted → names
+	acronym postings[string]   // Name.Acronym → names
+	core    postings[string]   // sorted core tokens → names
+	brand   postings[string]   // sorted tokens that are neither generic nor places → names
+	deletes postings[uint64]   // hash of a word with one character deleted → words
+	vocab   map[string]uint32  // every word of every name → its index in words
+	words   [][2]string        // a word and the token it stands for
 }
 
 type indexedName struct {
@@ -91,9 +92,9 @@ type indexedName struct {
 // NewIndex returns an empty index.
 func NewIndex() *Index {
 	return &Index{
-		byCID: map[string]int32{}, ror: map[string][]int32{}, exact: map[string][]uint32{},
-		key: map[string][]uint32{}, sorted: map[string][]uint32{}, acronym: map[string][]uint32{},
-		core: map[string][]uint32{}, brand: map[string][]uint32{}, deletes: map[string][]string{}, vocab: map[string]string{},
+		byCID: map[string]int32{}, ror: map[string][]int32{}, exact: newPostings[string](),
+		key: newPostings[string](), sorted: newPostings[string](), acronym: newPostings[string](),
+		core: newPostings[string](), brand: newPostings[string](), deletes: newPostings[uint64](), vocab: map[string]uint32{},
 	}
 }
 
@@ -144,18 +145,18 @@ func (x *Index) Add(s Subject) {
 		}
 		id := uint32(len(x.names))
 		x.names = append(x.names, indexedName{subject: si, value: nd.value, key: n.Key, core: strings.Join(n.Core, ""), tokens: n.Tokens, generic: len(n.Tokens) - len(n.Core), cjk: mostlyCJK(n.Key)})
-		x.exact[n.Exact] = append(x.exact[n.Exact], id)
+		x.exact.add(n.Exact, id)
 		if n.Generic() {
 			continue // matched only as written
 		}
-		x.key[n.Key] = append(x.key[n.Key], id)
-		x.sorted[n.Sorted] = append(x.sorted[n.Sorted], id)
+		x.key.add(n.Key, id)
+		x.sorted.add(n.Sorted, id)
 		if n.Acronym != "" {
-			x.acronym[n.Acronym] = append(x.acronym[n.Acronym], id)
+			x.acronym.add(n.Acronym, id)
 		}
-		x.core[coreSig(n.Core)] = append(x.core[coreSig(n.Core)], id)
+		x.core.add(coreSig(n.Core), id)
 		if b := brandSig(n.Tokens); b != "" {
-			x.brand[b] = append(x.brand[b], id)
+			x.brand.add(b, id)
 		}
 		if mostlyCJK(n.Key) {
 			continue // CJK names are not matched fuzzily: no vocabulary needed
@@ -175,9 +176,11 @@ func (x *Index) addWord(w, token string) {
 	if _, ok := x.vocab[w]; ok {
 		return
 	}
-	x.vocab[w] = token
+	id := uint32(len(x.words))
+	x.words = append(x.words, [2]string{w, token})
+	x.vocab[w] = id
 	for _, d := range deletions(w) {
-		x.deletes[d] = append(x.deletes[d], w)
+		x.deletes.add(hashOf(d), id)
 	}
 }
 
@@ -262,23 +265,23 @@ func firstName(s *Subject) string {
 
 // matchName finds the names n matches. Called with x.mu held.
 func (x *Index) matchName(n Name, hit func(id uint32, how string, score float64)) {
-	for _, id := range x.exact[n.Exact] {
+	for _, id := range x.exact.get(n.Exact) {
 		hit(id, HowExact, 1)
 	}
 	if n.Generic() {
 		return // "University" alone names nobody
 	}
-	for _, id := range x.key[n.Key] {
+	for _, id := range x.key.get(n.Key) {
 		hit(id, HowNormalised, 0.95)
 	}
-	for _, id := range x.sorted[n.Sorted] {
+	for _, id := range x.sorted.get(n.Sorted) {
 		hit(id, HowNormalised, 0.9)
 	}
 	x.matchShort(n, hit)
 	// An entry written in capitals as one word may be an acronym
 	// ("NUDT" for "National University of Defense Technology").
 	if n.Upper && len(n.Tokens) == 1 && utf8.RuneCountInString(n.Tokens[0]) >= 3 {
-		for _, id := range x.acronym[n.Tokens[0]] {
+		for _, id := range x.acronym.get(n.Tokens[0]) {
 			hit(id, HowAcronym, 0.75)
 		}
 	}
@@ -298,7 +301,7 @@ func (x *Index) matchShort(n Name, hit func(id uint32, how string, score float64
 	if b == "" {
 		return
 	}
-	for _, id := range x.brand[b] {
+	for _, id := range x.brand.get(b) {
 		nm := x.names[id]
 		if nm.key == n.Key {
 			continue
@@ -399,7 +402,7 @@ func (x *Index) matchFuzzy(n Name, hit func(id uint32, how string, score float64
 		if v.coreEdits > cb {
 			continue
 		}
-		for _, id := range x.core[coreSig(core)] {
+		for _, id := range x.core.get(coreSig(core)) {
 			if seen[id] {
 				continue
 			}
@@ -427,23 +430,22 @@ func (x *Index) matchFuzzy(n Name, hit func(id uint32, how string, score float64
 // excluded.
 func (x *Index) neighbours(t string) []string {
 	var out []string
-	add := func(w string) {
-		tok := x.vocab[w]
-		if w != t && tok != t && !slices.Contains(out, tok) {
-			out = append(out, tok)
+	add := func(id uint32) {
+		w, tok := x.words[id][0], x.words[id][1]
+		if w == t || tok == t || slices.Contains(out, tok) || osa(t, w, 1) > 1 {
+			return
 		}
+		out = append(out, tok)
 	}
-	for _, w := range x.deletes[t] {
-		add(w)
+	for _, id := range x.deletes.get(hashOf(t)) { // words with one more character
+		add(id)
 	}
 	for _, d := range deletions(t) {
-		if _, ok := x.vocab[d]; ok {
-			add(d)
+		if id, ok := x.vocab[d]; ok { // words with one less
+			add(id)
 		}
-		for _, w := range x.deletes[d] {
-			if osa(t, w, 1) <= 1 {
-				add(w)
-			}
+		for _, id := range x.deletes.get(hashOf(d)) { // one substituted or swapped
+			add(id)
 		}
 	}
 	return out
