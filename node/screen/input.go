@@ -273,14 +273,14 @@ var nameHeaders = func() map[string]bool {
 }()
 
 var countryHeaders = set("country", "countries", "country code", "country region", "country or region", "jurisdiction",
-	"nation", "国", "国名", "国・地域", "国/地域", "国・地域名", "所在国", "所在地国", "国家", "国家/地区", "国家地区", "国・地域コード")
+	"nation", "国", "国名", "国・地域", "国/地域", "国・地域名", "所在国", "所在地国", "国家", "国家/地区", "国家地区", "国・地域コード", "国地域")
 
 func classify(cell string) column {
 	f := Fold(cell)
 	if i := strings.IndexByte(f, '('); i > 0 {
 		f = strings.TrimSpace(f[:i])
 	}
-	f = strings.Join(strings.FieldsFunc(f, func(r rune) bool { return r == ' ' || r == '_' || r == '-' || r == ':' }), " ")
+	f = strings.Join(strings.FieldsFunc(f, func(r rune) bool { return r == ' ' || r == '_' || r == '-' || r == ':' || r == '/' }), " ")
 	switch {
 	case f == "":
 		return colOther
@@ -288,10 +288,57 @@ func classify(cell string) column {
 		return colROR
 	case countryHeaders[f] || countryHeaders[strings.ReplaceAll(f, " ", "")]:
 		return colCountry
-	case nameHeaders[f]:
+	case nameHeaders[f], nameHeaderWords(f), cjkNameHeader(f):
 		return colName
 	}
 	return colOther
+}
+
+// headerWords may make up an English name column's header ("Name of
+// Organisation", "Partner Institution Name (English)"); one of keyWords must
+// be among them, so a first row such as "Partner Robotics Inc." or
+// "University" is data, not a header.
+var (
+	headerWords = set("name", "names", "of", "the", "organisation", "organization", "institution", "company", "partner",
+		"entity", "counterparty", "affiliation", "collaborator", "supplier", "customer", "vendor", "english", "japanese",
+		"chinese", "local", "full", "legal", "official", "en", "ja", "jp", "zh", "in", "research", "university",
+		"institute", "collaborating", "partnering", "foreign", "overseas", "host", "receiving", "sending")
+	keyWords = set("name", "names", "organisation", "organization", "institution", "company", "partner", "entity",
+		"counterparty", "affiliation", "collaborator", "supplier", "customer", "vendor")
+)
+
+func nameHeaderWords(f string) bool {
+	words := strings.Fields(f)
+	key := false
+	for _, w := range words {
+		if !headerWords[w] {
+			return false
+		}
+		key = key || keyWords[w]
+	}
+	return key && len(words) <= 6
+}
+
+// cjkNameHeader recognises Japanese and Chinese name headers by their
+// ending: "相手機関名", "企業・団体名", "連携先", "共同研究機関名称". An
+// organisation's own name ends otherwise (国際原子力機関 is data), and
+// one with a legal form is never a header.
+func cjkNameHeader(f string) bool {
+	n := utf8.RuneCountInString(f)
+	if n < 2 || n > 12 || strings.IndexFunc(f, func(r rune) bool { return r < 0x80 && unicode.IsLetter(r) }) >= 0 {
+		return false
+	}
+	for _, l := range []string{"株式会社", "有限会社", "有限公司", "(株)", "法人"} {
+		if strings.Contains(f, l) {
+			return false
+		}
+	}
+	for _, end := range []string{"名", "名称", "名稱", "先"} {
+		if strings.HasSuffix(f, end) {
+			return true
+		}
+	}
+	return false
 }
 
 // isHeader reports whether a row is a header: it names a name, ROR or

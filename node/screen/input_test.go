@@ -189,3 +189,20 @@ func FuzzParseList(f *testing.F) {
 		}
 	})
 }
+
+func TestHeaderCells(t *testing.T) {
+	for _, tc := range []struct {
+		cell string
+		want column
+	}{
+		{"Name", colName}, {"Organisation", colName}, {"Name of Organization", colName}, {"Partner Institution Name (English)", colName},
+		{"組織名", colName}, {"組織名（英語）", colName}, {"相手機関名", colName}, {"企業・団体名", colName}, {"連携先", colName}, {"共同研究機関名称", colName},
+		{"ROR", colROR}, {"ROR ID", colROR}, {"country", colCountry}, {"国・地域", colCountry}, {"Country / Region", colCountry},
+		{"Partner Robotics Inc.", colOther}, {"University", colOther}, {"国際原子力機関", colOther}, {"株式会社東芝", colOther},
+		{"Huawei Technologies Co., Ltd.", colOther}, {"東京大学", colOther}, {"No.", colOther}, {"備考", colOther},
+	} {
+		if got := classify(tc.cell); got != tc.want {
+			t.Errorf("classify(%q) = %d; want %d", tc.cell, got, tc.want)
+		}
+	}
+}
