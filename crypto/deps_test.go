@@ -1,27 +1,24 @@
 package crypto
 
 import (
-	"os/exec"
-	"regexp"
-	"strings"
 	"testing"
+
+	"github.com/ursic/ursic/internal/deptest"
 )
 
-// TestForbiddenImports keeps the package small and auditable: no network,
-// no store, no project packages (DESIGN §2), in the manner of tailscale's deptest.
-func TestForbiddenImports(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command on PATH")
-	}
-	out, err := exec.Command(goBin, "list", "-deps", "github.com/ursic/ursic/crypto").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	forbidden := regexp.MustCompile(`go-libp2p|bbolt|go-memdb|^github\.com/ursic/ursic/(node|share|policy|cmd)(/|$)`)
-	for _, dep := range strings.Fields(string(out)) {
-		if forbidden.MatchString(dep) {
-			t.Errorf("crypto imports %s, which DESIGN §2 forbids", dep)
-		}
-	}
+// TestDeps keeps the package small and auditable: no network, no store, no
+// other project package.
+func TestDeps(t *testing.T) {
+	deptest.DepChecker{
+		Package: "github.com/ursic/ursic/crypto",
+		BadDeps: map[string]string{
+			deptest.Libp2p:        "crypto does no networking",
+			deptest.Bbolt:         "crypto keeps nothing on disk",
+			deptest.Memdb:         "crypto keeps no index",
+			deptest.Node + "/...": "crypto sits below the node",
+			deptest.Share:         "crypto sits below share",
+			deptest.Policy:        "crypto and policy are independent",
+			deptest.Cmd:           "nothing imports a command",
+		},
+	}.Check(t)
 }

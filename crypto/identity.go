@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/ed25519"
+	"crypto/hkdf"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -118,3 +120,14 @@ func (id *Identity) AgeIdentity() age.Identity { return id.age }
 // Sign signs msg with the node's Ed25519 key. Callers add their own domain
 // separation prefix to msg so a signature cannot be replayed across uses.
 func (id *Identity) Sign(msg []byte) []byte { return ed25519.Sign(id.sign, msg) }
+
+// DeriveKey returns a 32-byte key for one purpose, named by label, derived
+// from the node's signing seed with HKDF-SHA-256. Only this node can compute
+// it; a different label gives an unrelated key. It never leaves the node.
+func (id *Identity) DeriveKey(label string) []byte {
+	k, err := hkdf.Key(sha256.New, id.sign.Seed(), nil, "ursic/"+label, 32)
+	if err != nil {
+		panic(err) // only for a length HKDF cannot produce
+	}
+	return k
+}

@@ -35,8 +35,25 @@ wait_for() {
 
 step "Each university creates its node and sends its member card to the executive"
 for u in kyoto osaka tohoku; do
-	at "$u" init --name "$u university (example)" > "$DIR/$u.card"
+	at "$u" init --name "$u university (example)" > "$DIR/$u.card" 2> "$DIR/$u.init"
 done
+
+step "Kyoto announces its node by DNS name, as a university behind NAT would (docs/OPERATIONS.md)"
+# The others dial /dns4/localhost/... here; a real node announces its public name.
+tcp=$(grep -o '/ip4/127.0.0.1/tcp/[0-9]*' "$DIR/kyoto/config.json" | head -1)
+sed -i "s|\"version\": 1,|\"version\": 1,\n  \"announce\": [\"/dns4/localhost/tcp/${tcp##*/}\"],|" "$DIR/kyoto/config.json"
+at kyoto card > "$DIR/kyoto.card"
+grep -q '"/dns4/localhost/tcp/' "$DIR/kyoto.card"
+grep '/dns4/' "$DIR/kyoto.card"
+
+if command -v openssl >/dev/null; then
+	step "Osaka serves its local API over TLS (a self-signed certificate here)"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+		-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+		-keyout "$DIR/osaka/api-key.pem" -out "$DIR/osaka/api-cert.pem" 2>/dev/null
+	chmod 600 "$DIR/osaka/api-key.pem"
+	sed -i 's|"version": 1,|"version": 1,\n  "api_tls_cert": "api-cert.pem",\n  "api_tls_key": "api-key.pem",|' "$DIR/osaka/config.json"
+fi
 
 step "Kyoto writes the genesis roster (threshold 2 of 3 executives) and signs it; Osaka signs too"
 at kyoto roster genesis --threshold 2 "$DIR/osaka.card" "$DIR/tohoku.card" > "$DIR/genesis.json"
@@ -53,6 +70,10 @@ done
 connected() { [ "$(at "$1" status --json | grep -o '"peers_connected": [0-9]*' | grep -o '[0-9]*$')" = "$2" ]; }
 for u in kyoto osaka tohoku; do wait_for 30 connected "$u" 2; done
 at kyoto peers
+if [ -f "$DIR/osaka/api-cert.pem" ]; then
+	grep -q 'msg="local API listening".*tls=true' "$DIR/osaka.log"
+	echo "osaka's local API answers over TLS"
+fi
 
 step "Kyoto publishes an AMBER indicator to the members"
 amber=$(at kyoto publish --tlp amber examples/records/indicator-amber.json)

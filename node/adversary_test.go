@@ -1,6 +1,6 @@
 package node_test
 
-// Bad-peer tests (DESIGN §8, "Bad peers"): a roster member whose "node" is a
+// Bad-peer tests (the threat model's "bad peers", SECURITY.md): a roster member whose "node" is a
 // raw libp2p host with the member's real key, so the honest node admits it,
 // sends what an honest node never would. The honest node must reject each
 // message, count it, never crash, and go on syncing with an honest peer.
@@ -413,6 +413,9 @@ const (
 func (b *attackBed) flood(t *testing.T, raw []byte, counted bool) {
 	t.Helper()
 	adv, bravo := b.adv, b.bravo
+	// Settle first: bravo relays to alpha what earlier attacks left it
+	// (mallory's records to both), which must not count as the flood's.
+	syncAll(b.alpha, bravo)
 	before, alphaBefore := bravo.status(), b.alpha.status()
 	ctx, cancel := context.WithTimeout(context.Background(), fedWait)
 	defer cancel()

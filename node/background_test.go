@@ -18,7 +18,7 @@ func TestIndexInBackground(t *testing.T) {
 		lines = append(lines, example(t, "batch.jsonl")...)
 	}
 	var cids []string
-	err := tn.n.Publish(context.Background(), splitLines(lines), node.PublishOptions{}, func(p node.Published) error {
+	err := tn.n.Publish(context.Background(), splitLines(lines), node.PublishOptions{Again: true}, func(p node.Published) error {
 		cids = append(cids, p.CID)
 		return nil
 	})

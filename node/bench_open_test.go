@@ -1,6 +1,6 @@
 package node_test
 
-// Benchmarks of the reader's per-record cost (DESIGN §7 "Size
+// Benchmarks of the reader's per-record cost (docs/BENCHMARKS.md, "Size
 // independence" and the crypto floor of "Bulk sync"). They run only with
 // -bench:
 //
@@ -49,7 +49,7 @@ func benchOpenGroupRecord(b *testing.B, members int) {
 
 // BenchmarkCryptoFloor is the crypto floor of bulk sync: decode + verify +
 // open of 1 KiB group records, on one core and on all cores (GOMAXPROCS);
-// rec/s is the figure DESIGN §7 compares sync against.
+// rec/s is the figure bulk sync is compared against (docs/BENCHMARKS.md).
 func BenchmarkCryptoFloor(b *testing.B) {
 	envs, key := benchGroupEnvelopes(b, 9, 256)
 	b.Run("1core", func(b *testing.B) {

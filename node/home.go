@@ -9,19 +9,20 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/node/apiwire"
+	"github.com/ursic/ursic/node/config"
 	"github.com/ursic/ursic/policy"
 )
 
 // Files in a node's home directory. Nothing here ever holds a plaintext body:
 // the store keeps envelopes (ciphertext), the index lives in memory only.
 const (
-	ConfigFile   = "config.json"
-	IdentityFile = "identity.key" // 0600; optionally passphrase-protected (age scrypt)
-	TokenFile    = "api.token"    // 0600; bearer token for the local API
-	StoreFile    = "store.db"     // bbolt; envelopes, log index, retraction stubs
+	ConfigFile   = config.File
+	IdentityFile = "identity.key"   // 0600; optionally passphrase-protected (age scrypt)
+	TokenFile    = config.TokenFile // 0600; bearer token for the local API
+	StoreFile    = "store.db"       // bbolt; envelopes, log index, retraction stubs
 )
 
 // PassphraseEnv names the environment variable that holds the passphrase of a
@@ -29,7 +30,7 @@ const (
 const PassphraseEnv = "URSIC_PASSPHRASE"
 
 // ErrNoHome is returned when a home directory has not been initialised.
-var ErrNoHome = errors.New("no node home here")
+var ErrNoHome = config.ErrNoHome
 
 // ErrHomeExists is returned by [Init] when the home already holds a node.
 var ErrHomeExists = errors.New("a node home already exists here")
@@ -39,19 +40,14 @@ type InitOptions struct {
 	Name       string
 	Role       string   // member (default), secretariat or liaison
 	Listen     []string // libp2p multiaddrs; default: loopback TCP and QUIC on free ports
+	Announce   []string // multiaddrs the member card lists (what others dial); default: from Listen
 	API        string   // HOST:PORT; default 127.0.0.1 on a free port
 	Passphrase string   // if set, the key file is sealed with it (age scrypt)
 }
 
 // Card is a node's public member card: what others need to admit it to the
 // roster and to seal records to it.
-type Card struct {
-	Name      string   `json:"name"`
-	Role      string   `json:"role"`
-	PeerID    string   `json:"peer_id"`
-	Recipient string   `json:"recipient"`
-	Addrs     []string `json:"addrs"`
-}
+type Card = apiwire.Card
 
 // Init creates a node home in dir: config, identity and API token. It refuses
 // to overwrite an existing home.
@@ -62,7 +58,7 @@ func Init(dir string, opt InitOptions) (*Card, error) {
 	if opt.Role == "" {
 		opt.Role = string(policy.RoleMember)
 	}
-	cfg := &Config{Version: ConfigVersion, Name: opt.Name, Role: opt.Role, Listen: opt.Listen, API: opt.API}
+	cfg := &Config{Version: ConfigVersion, Name: opt.Name, Role: opt.Role, Listen: opt.Listen, Announce: opt.Announce, API: opt.API}
 	if len(cfg.Listen) == 0 {
 		tcp, err := freePort("tcp")
 		if err != nil {
@@ -108,6 +104,11 @@ func Init(dir string, opt InitOptions) (*Card, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("failed to create home: %w", err)
 	}
+	// MkdirAll leaves a directory that already exists as it was: the home
+	// holds the key and the token, so it is closed to group and others.
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("failed to make the home private (mode 0700): %w", err)
+	}
 	// The config is written last: its presence marks a complete home.
 	for _, f := range []struct {
 		name string
@@ -125,7 +126,8 @@ func Init(dir string, opt InitOptions) (*Card, error) {
 }
 
 func cardOf(cfg *Config, id *crypto.Identity) *Card {
-	return &Card{Name: cfg.Name, Role: cfg.Role, PeerID: id.PeerID(), Recipient: id.Recipient(), Addrs: append([]string{}, cfg.Listen...)}
+	addrs, _ := cfg.AnnouncedAddrs()
+	return &Card{Name: cfg.Name, Role: cfg.Role, PeerID: id.PeerID(), Recipient: id.Recipient(), Addrs: addrs}
 }
 
 // Home is an initialised home directory, read but not yet running.
@@ -139,10 +141,7 @@ type Home struct {
 // the key file is protected; a protected key without one is an error that
 // says which variable to set.
 func LoadHome(dir, passphrase string) (*Home, error) {
-	cfg, err := loadConfig(filepath.Join(dir, ConfigFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%w: %s has no %s (run `ursic init --name NAME` first)", ErrNoHome, dir, ConfigFile)
-	}
+	cfg, err := config.Load(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -165,26 +164,24 @@ func LoadHome(dir, passphrase string) (*Home, error) {
 	return &Home{Dir: dir, Config: cfg, Identity: id}, nil
 }
 
+// Exposed reports whether the home directory is open to its group or to
+// others (any of mode 0077), and its mode. `ursic init` makes it 0700.
+func (h *Home) Exposed() (bool, os.FileMode, error) {
+	fi, err := os.Stat(h.Dir)
+	if err != nil {
+		return false, 0, fmt.Errorf("failed to read the home's mode: %w", err)
+	}
+	return fi.Mode().Perm()&0o077 != 0, fi.Mode().Perm(), nil
+}
+
 // Card is this home's member card.
 func (h *Home) Card() *Card { return cardOf(h.Config, h.Identity) }
 
 // ReadToken returns the local API bearer token stored in dir.
-func ReadToken(dir string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(dir, TokenFile))
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(string(b)), nil
-}
+func ReadToken(dir string) (string, error) { return config.ReadToken(dir) }
 
-// ReadConfig returns the config stored in dir, for clients of the API.
-func ReadConfig(dir string) (*Config, error) {
-	c, err := loadConfig(filepath.Join(dir, ConfigFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%w: %s has no %s (run `ursic init --name NAME` first)", ErrNoHome, dir, ConfigFile)
-	}
-	return c, err
-}
+// ReadConfig returns the config stored in dir.
+func ReadConfig(dir string) (*Config, error) { return config.Load(dir) }
 
 func freePort(network string) (int, error) {
 	if network == "udp" {

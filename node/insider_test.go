@@ -10,6 +10,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -21,6 +23,7 @@ import (
 
 	"github.com/ursic/ursic/crypto"
 	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/api"
 	"github.com/ursic/ursic/share"
 )
 
@@ -463,4 +466,47 @@ func TestInsiderCheapChecksFirst(t *testing.T) {
 	if !strings.Contains(bravo.log.String(), "envelope rejected before") {
 		t.Errorf("bravo checked the replayed envelope again (its log has no %q line)", "envelope rejected before")
 	}
+}
+
+// The node's metrics name what an operator watches: peers, roster, index,
+// records by kind and TLP, rejections by reason, sync lag, publish latency.
+func TestMetricsAfterAttack(t *testing.T) {
+	b := newAttackBed(t)
+	bad := reencode(t, b.adv.seal(t, 1, nil, b.bravo), func(e *share.Envelope) { e.Sig[5] ^= 0x01 })
+	b.expectRejected(t, func() { b.adv.push(t, bad) }, share.CIDOf(bad).String())
+	for _, want := range []string{
+		"ursic_peers_connected 2",
+		"ursic_roster_version 1",
+		"ursic_index_ready 1",
+		`ursic_readable_records{kind="indicator",tlp="amber"}`,
+		`ursic_rejected_total{reason="bad-signature"} 1`,
+		"ursic_publish_batch_seconds_count 0",
+		"ursic_handshake_refusals 0",
+	} {
+		name, _, _ := strings.Cut(want, " ")
+		name, _, _ = strings.Cut(name, "{")
+		found := false
+		for _, line := range strings.Split(metricsText(t, b.bravo), "\n") {
+			if strings.HasPrefix(line, want) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("bravo's /metrics has no line %q (%s)", want, name)
+		}
+	}
+	if !strings.Contains(metricsText(t, b.alpha), "ursic_publish_batch_seconds_count 2") {
+		t.Errorf("alpha's publish latency histogram did not count its two publishes:\n%s", metricsText(t, b.alpha))
+	}
+}
+
+func metricsText(t *testing.T, p *peerNode) string {
+	t.Helper()
+	srv := api.NewServer(p.n, "token", nil)
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req.Host = "127.0.0.1"
+	req.Header.Set("Authorization", "Bearer token")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	return rec.Body.String()
 }

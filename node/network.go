@@ -71,6 +71,20 @@ type netStats struct {
 	equivocations      atomic.Int64
 	received           atomic.Int64
 	pushed             atomic.Int64
+
+	mu      sync.Mutex
+	reasons map[string]int64  // rejections by reason, for /metrics
+	lag     map[string]uint64 // entries each peer's last Hello offered beyond what this node held after the pull
+}
+
+// rejection counts one rejection for reason.
+func (s *netStats) rejection(reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reasons == nil {
+		s.reasons = map[string]int64{}
+	}
+	s.reasons[reason]++
 }
 
 // Start brings the node onto the network: a libp2p host on the configured
@@ -174,11 +188,14 @@ func (nw *federation) connected(p peer.ID) {
 		return
 	}
 	nw.mu.Lock()
-	if _, ok := nw.since[p]; !ok {
+	_, known := nw.since[p]
+	if !known {
 		nw.since[p] = time.Now().UTC()
 	}
 	nw.mu.Unlock()
-	nw.n.log.Info("peer connected", "peer", p.String(), "name", nw.n.memberName(p.String()))
+	if !known { // a second connection (TCP and QUIC, or both sides dialling) is not news
+		nw.n.log.Info("peer connected", "peer", p.String(), "name", nw.n.memberName(p.String()))
+	}
 	nw.startSession(p)
 }
 
@@ -277,6 +294,9 @@ func cmpString(a, b string) int {
 func (nw *federation) push(envs []*share.Envelope, raws [][]byte) {
 	self := nw.n.PeerID()
 	for _, p := range nw.host.Network().Peers() {
+		if nw.n.rosterForked(p.String()) {
+			continue
+		}
 		var out [][]byte
 		for i, env := range envs {
 			if nw.n.ent.MayRelay(&env.Header, self, p.String()) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
 	"path/filepath"
 	"runtime"
@@ -11,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ursic/ursic/crypto"
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/receive"
 	"github.com/ursic/ursic/node/store"
@@ -26,12 +28,14 @@ type Node struct {
 	index *index.Index
 	keys  *senderKeys
 	log   *slog.Logger
-	audit func(event, detail string)
+
+	auditLog *auditLog
 
 	started time.Time
 
 	rmu   sync.RWMutex
 	chain *rosterChain
+	forks rosterForks // peers on another branch of the roster chain
 
 	// pubMu serialises publishing and retracting: they extend this node's own
 	// logs, whose sequence numbers must stay gap-free.
@@ -39,6 +43,13 @@ type Node struct {
 	heads map[string]logHead // this node's own logs, by log ID
 
 	net *federation // nil until Start
+
+	restoring     atomic.Bool       // restored from a backup, own logs not yet fetched back (see backup.go)
+	restoredHeads map[string]uint64 // own logs' heads that peers named since the restore, by log ID
+	restoreMu     sync.Mutex
+
+	publishSeconds prometheus.Histogram
+	own            *ownRecords // this node's records by keyed digest, for an idempotent publish
 
 	ent *receive.Entitlement // who may hold each envelope
 	cat *receive.Catalogue   // each log's entries by class, for Hello and serving
@@ -76,6 +87,12 @@ func Open(h *Home, opt Options) (*Node, error) {
 	if lg == nil {
 		lg = slog.Default()
 	}
+	if exposed, mode, err := h.Exposed(); err != nil {
+		lg.Warn("could not check the home directory's mode", "dir", h.Dir, "err", err)
+	} else if exposed {
+		lg.Warn("the home directory is open to its group or to others: it holds the node's key and API token",
+			"dir", h.Dir, "mode", fmt.Sprintf("%04o", mode), "hint", "chmod 700 "+h.Dir)
+	}
 	chain, err := loadRosterChain(h.Dir)
 	if err != nil {
 		return nil, err
@@ -91,15 +108,23 @@ func Open(h *Home, opt Options) (*Node, error) {
 	}
 	n := &Node{home: h, store: st, index: ix, keys: newSenderKeys(), log: lg, chain: chain, heads: map[string]logHead{}, started: time.Now()}
 	n.ent = receive.NewEntitlement(rosterViews{n})
+	n.publishSeconds = newPublishSeconds()
+	n.own = newOwnRecords(h.Identity.DeriveKey(digestKeyLabel))
 	n.cat = receive.NewCatalogue(st, n.ent, h.Identity.PeerID())
-	au, err := openAudit(h)
+	au, err := openAudit(h, st, lg)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	n.audit = au.append
+	n.auditLog = au
 	n.indexDone, n.closing = make(chan struct{}), make(chan struct{})
+	if err := n.openRestored(); err != nil {
+		au.close()
+		st.Close()
+		return nil, err
+	}
 	if err := n.loadSenderKeys(); err != nil {
+		au.close()
 		st.Close()
 		return nil, err
 	}
@@ -112,10 +137,11 @@ func Open(h *Home, opt Options) (*Node, error) {
 			}
 			lg.Info("index ready", "records", ix.Live(), "took", time.Since(n.started).Round(time.Millisecond))
 		}()
-		stored := 0
-		if st, err := st.Stats(); err == nil {
-			stored = st.Records
+		stats, err := st.Stats()
+		if err != nil {
+			lg.Error("failed to read the store's counts", "err", err)
 		}
+		stored := stats.Records
 		lg.Info("node open", "peer_id", h.Identity.PeerID(), "name", h.Config.Name, "records", stored, "index", "building in the background",
 			"roster_version", n.rosterVersion(), "took", time.Since(n.started).Round(time.Millisecond))
 		return n, nil
@@ -123,6 +149,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 	err = n.indexAll()
 	close(n.indexDone)
 	if err != nil {
+		au.close()
 		st.Close()
 		return nil, err
 	}
@@ -159,7 +186,7 @@ func (n *Node) Close() error {
 	}
 	n.closeOnce.Do(func() { close(n.closing) })
 	<-n.indexDone // a background rebuild stops at its next envelope
-	return n.store.Close()
+	return errors.Join(n.auditLog.close(), n.store.Close())
 }
 
 // Home is the node's home.
@@ -178,7 +205,13 @@ var errClosing = errors.New("node is closing")
 func (n *Node) loadSenderKeys() error {
 	load := func(cid string, raw []byte) bool {
 		env, err := share.Decode(raw)
-		if err != nil || env.Header.Kind != share.KindSenderKey {
+		if err != nil {
+			// The store checked it on the way in: a stored envelope that no
+			// longer decodes is damage, not "not a sender key".
+			n.log.Error("stored envelope does not decode", "cid", cid, "err", err)
+			return false
+		}
+		if env.Header.Kind != share.KindSenderKey {
 			return false
 		}
 		if _, err := n.openEnvelope(env, cid); err != nil {
@@ -212,9 +245,11 @@ func (n *Node) loadSenderKeys() error {
 // indexAll opens every stored envelope with this node's keys and loads the
 // index, on all cores: opening is the dominant cost of a start.
 func (n *Node) indexAll() error {
-	if st, err := n.store.Stats(); err == nil {
-		n.index.Reserve(st.Records)
+	st, err := n.store.Stats()
+	if err != nil {
+		return fmt.Errorf("failed to read the store: %w", err)
 	}
+	n.index.Reserve(st.Records)
 	jobs := make(chan store.Envelope, 256)
 	rows := make(chan index.Row, 256)
 	errc := make(chan error, 1)
@@ -232,6 +267,10 @@ func (n *Node) indexAll() error {
 				if err != nil {
 					// Not ours to read (sealed to a key we do not hold): it
 					// stays in the store for relaying to those who may.
+					// Anything else is damage, and says so.
+					if !errors.Is(err, crypto.ErrNotRecipient) && !errors.Is(err, ErrNoSenderKey) {
+						n.log.Error("stored envelope does not open", "cid", e.CID, "err", err)
+					}
 					n.unreadable.Add(1)
 					continue
 				}
@@ -281,7 +320,7 @@ func (n *Node) indexAll() error {
 	// Retracted records are listed as stubs (header facts, no body), if this
 	// node was entitled to read them.
 	var stubRows []index.Row
-	err := n.store.Stubs(func(s store.Stub) error {
+	err = n.store.Stubs(func(s store.Stub) error {
 		if row, ok := n.stubRow(s); ok {
 			stubRows = append(stubRows, row)
 		}
@@ -304,6 +343,7 @@ func (n *Node) openEntry(e store.Envelope, env *share.Envelope, decodeErr error)
 	if err != nil {
 		return index.Row{}, err
 	}
+	n.noteOwn(env, e.CID, plain)
 	return n.rowOf(e.CID, env, plain)
 }
 
@@ -311,6 +351,7 @@ func (n *Node) openEntry(e store.Envelope, env *share.Envelope, decodeErr error)
 func (n *Node) stubRow(s store.Stub) (index.Row, bool) {
 	env, err := share.Decode(s.Envelope)
 	if err != nil {
+		n.log.Error("stored retraction stub does not decode", "cid", s.CID, "err", err)
 		return index.Row{}, false
 	}
 	h := env.Header

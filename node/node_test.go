@@ -83,6 +83,7 @@ func testLogger(t *testing.T) *slog.Logger {
 
 // publish publishes records and returns their CIDs in input order.
 func (tn *testNode) publish(opt node.PublishOptions, records ...[]byte) ([]string, error) {
+	opt.Again = true // tests mean a new record each time they publish a sample
 	cids := make([]string, len(records))
 	err := tn.n.Publish(context.Background(), records, opt, func(p node.Published) error {
 		cids[p.Index] = p.CID
@@ -729,5 +730,90 @@ func TestRestartReadsGroupRecords(t *testing.T) {
 		if got := tn.status().Records; got != len(cids) {
 			t.Errorf("older store %v: status records = %d, want %d", older, got, len(cids))
 		}
+	}
+}
+
+// Publishing the same body with the same policy again reports the record
+// published before and writes nothing, also after a restart; Again publishes
+// anew; a retracted record is published anew; another policy is another
+// record.
+func TestPublishIsIdempotent(t *testing.T) {
+	tn := startNode(t, "alpha")
+	rec := example(t, "indicator-amber.json")
+	pub := func(opt node.PublishOptions) node.Published {
+		t.Helper()
+		var got node.Published
+		if err := tn.n.Publish(context.Background(), [][]byte{rec}, opt, func(p node.Published) error { got = p; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	first := pub(node.PublishOptions{})
+	if first.Existing {
+		t.Fatal("the first publish is reported as existing")
+	}
+	before := tn.status().Envelopes
+	if again := pub(node.PublishOptions{}); !again.Existing || again.CID != first.CID {
+		t.Fatalf("a second publish of the same record: %+v, want existing %s", again, first.CID)
+	}
+	if tn.status().Envelopes != before {
+		t.Fatal("a second publish of the same record wrote an envelope")
+	}
+	tn.reopen()
+	if again := pub(node.PublishOptions{}); !again.Existing || again.CID != first.CID {
+		t.Fatalf("after a restart: %+v, want existing %s", again, first.CID)
+	}
+	if other := pub(node.PublishOptions{TLP: "amber+strict"}); other.Existing {
+		t.Fatal("the same body under another policy is reported as existing")
+	}
+	forced := pub(node.PublishOptions{Again: true})
+	if forced.Existing || forced.CID == first.CID {
+		t.Fatalf("Again: %+v, want a new record", forced)
+	}
+	if _, err := tn.n.Retract(first.CID, "superseded"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.n.Retract(forced.CID, "superseded"); err != nil {
+		t.Fatal(err)
+	}
+	if after := pub(node.PublishOptions{}); after.Existing {
+		t.Fatalf("after its retraction the record is reported as existing: %+v", after)
+	}
+}
+
+// A person may type a CID in upper case or abbreviate it to a unique prefix
+// of at least 12 characters; an unknown CID says why it may be missing.
+func TestShowAbbreviatedCID(t *testing.T) {
+	tn := startNode(t, "alpha")
+	cids := tn.mustPublish(node.PublishOptions{}, example(t, "indicator-amber.json"))
+	c := cids[0]
+	for _, typed := range []string{strings.ToUpper(c), c[:node.MinCIDPrefix], c[:20]} {
+		v, err := tn.n.Show(typed)
+		if err != nil || v.CID != c {
+			t.Errorf("Show(%q) = %s, %v; want %s", typed, v.CID, err, c)
+		}
+	}
+	if _, err := tn.n.Show(c[:node.MinCIDPrefix-1]); err == nil {
+		t.Errorf("a prefix shorter than %d characters was accepted", node.MinCIDPrefix)
+	}
+	_, err := tn.n.Show("bafyreiaaaaaaaaaaaaaa")
+	if !errors.Is(err, node.ErrNotFound) || !strings.Contains(err.Error(), "not be addressed to this node") {
+		t.Errorf("Show of an unknown prefix: %v", err)
+	}
+}
+
+// list's author filter takes a member's name (any case and width, or a
+// unique part) as well as a peer ID.
+func TestListByAuthorName(t *testing.T) {
+	tn := startNode(t, "Kyoto University")
+	tn.mustPublish(node.PublishOptions{}, example(t, "indicator-amber.json"))
+	for _, a := range []string{"kyoto university", "ＫＹＯＴＯ", "Kyoto", tn.n.PeerID()} {
+		recs, total, err := tn.n.List(node.ListOptions{Author: a})
+		if err != nil || total != 1 || len(recs) != 1 {
+			t.Errorf("List(author %q) = %d records (total %d), %v", a, len(recs), total, err)
+		}
+	}
+	if _, _, err := tn.n.List(node.ListOptions{Author: "Osaka"}); !errors.Is(err, node.ErrUnknownAuthor) {
+		t.Errorf("List(author Osaka) on a node that knows no Osaka: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/store"
@@ -13,12 +14,17 @@ import (
 
 // PublishOptions are the caller's choices for a publish. Flags override the
 // policy a record file carries; what neither sets defaults to TLP:AMBER to
-// the `members` group (DESIGN §10).
+// the `members` group (docs/API.md, `ursic help`).
 type PublishOptions struct {
 	TLP                 string
 	Audience            []string
 	Caveats             []string
 	ConfirmPersonalData bool
+	// Again publishes a record even if this node published the same body
+	// with the same policy before; by default that record's CID is reported
+	// (Published.Existing), so that re-running an interrupted publish
+	// publishes only what is missing.
+	Again bool
 }
 
 // Default policy when neither the flags nor the record say otherwise.
@@ -133,6 +139,7 @@ type Published struct {
 	Index    int    // position in the input, from 0
 	CID      string // the envelope's CID, base32
 	BatchEnd bool   // the last record of a committed batch: a good moment to flush output
+	Existing bool   // published before (same body and policy): CID is that record's, nothing was written
 }
 
 // Publish checks every record first and stores none unless all pass; then it
@@ -152,27 +159,67 @@ func (n *Node) Publish(ctx context.Context, records [][]byte, opt PublishOptions
 			return err
 		}
 	}
+	if !opt.Again {
+		// This node's own records are known once the index holds them all.
+		if err := n.WaitIndexed(ctx); err != nil {
+			return err
+		}
+	}
+	digests := make([]recordDigest, len(drafts))
+	for i, d := range drafts {
+		digests[i] = n.own.digest(d.Record.Kind, d.Record.Body, d.Policy.Level.String(), d.Policy.Audience.Strings(), d.Policy.Caveats)
+	}
 	for start := 0; start < len(drafts); start += publishBatch {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		end := min(start+publishBatch, len(drafts))
-		// The lock is taken per batch, so that a roster change (which takes
-		// it too) waits for one batch at most, and the batches after it are
-		// planned under the new roster.
-		n.pubMu.Lock()
-		cids, err := n.publishLocked(drafts[start:end])
-		n.pubMu.Unlock()
-		if err != nil {
+		if err := n.checkNotRestoring(); err != nil {
 			return err
 		}
-		for i, c := range cids {
-			if err := emit(Published{Index: start + i, CID: c, BatchEnd: i == len(cids)-1}); err != nil {
+		end := min(start+publishBatch, len(drafts))
+		out := make([]Published, end-start)
+		var fresh []*Draft
+		var freshAt []int
+		for i := start; i < end; i++ {
+			if c, ok := n.own.lookup(digests[i]); ok && !opt.Again && n.liveRecord(c) {
+				out[i-start] = Published{Index: i, CID: c, Existing: true}
+				continue
+			}
+			fresh, freshAt = append(fresh, drafts[i]), append(freshAt, i-start)
+		}
+		if len(fresh) > 0 {
+			// The lock is taken per batch, so that a roster change (which
+			// takes it too) waits for one batch at most, and the batches after
+			// it are planned under the new roster.
+			t0 := time.Now()
+			n.pubMu.Lock()
+			cids, err := n.publishLocked(fresh)
+			n.pubMu.Unlock()
+			if err != nil {
+				return err
+			}
+			n.observePublish(t0)
+			for j, c := range cids {
+				at := freshAt[j]
+				out[at] = Published{Index: start + at, CID: c}
+				n.own.add(digests[start+at], c)
+			}
+		}
+		out[len(out)-1].BatchEnd = true
+		for _, p := range out {
+			if err := emit(p); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// liveRecord reports whether cid is a record this node still holds, not
+// retracted: re-publishing a withdrawn record publishes it anew.
+func (n *Node) liveRecord(cid string) bool {
+	r, ok := n.index.Get(cid)
+	return ok && !r.Retracted
 }
 
 // publishLocked seals one batch, commits it in one transaction and indexes it.

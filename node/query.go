@@ -4,12 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"path/filepath"
+	"golang.org/x/text/width"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/store"
 	"github.com/ursic/ursic/policy"
@@ -17,36 +18,10 @@ import (
 )
 
 // RecordView is a record as the API and the CLI show it.
-type RecordView struct {
-	CID           string          `json:"cid"`
-	Kind          string          `json:"kind"`
-	Author        string          `json:"author"`
-	AuthorName    string          `json:"author_name,omitempty"`
-	TLP           string          `json:"tlp"`
-	Audience      []string        `json:"audience"`
-	Caveats       []string        `json:"caveats,omitempty"`
-	Created       time.Time       `json:"created"`
-	Title         string          `json:"title"`
-	Retracted     bool            `json:"retracted"`
-	RetractedBy   string          `json:"retracted_by,omitempty"`
-	RetractReason string          `json:"retract_reason,omitempty"`
-	Log           string          `json:"log"`
-	Seq           uint64          `json:"seq"`
-	RosterVersion uint64          `json:"roster_version"`
-	ValidUntil    string          `json:"valid_until,omitempty"`
-	ReviewDue     string          `json:"review_due,omitempty"`
-	Expired       bool            `json:"expired,omitempty"`
-	ReviewOverdue bool            `json:"review_overdue,omitempty"`
-	Handling      *Handling       `json:"handling,omitempty"`
-	Body          json.RawMessage `json:"body,omitempty"`
-}
+type RecordView = apiwire.RecordView
 
-// Handling says what a reader may do with a record, from its TLP (DESIGN §5).
-type Handling struct {
-	Reshare    string `json:"reshare"`
-	Exportable bool   `json:"exportable_to_partners"`
-	Facet      bool   `json:"secretariat_facet"`
-}
+// Handling says what a reader may do with a record, from its TLP.
+type Handling = apiwire.Handling
 
 // ErrNotFound is returned for a CID this node does not hold or cannot read.
 var ErrNotFound = errors.New("no such record on this node")
@@ -134,10 +109,18 @@ func (n *Node) view(r index.Row, withBody bool) RecordView {
 		v.ReviewOverdue = r.ReviewDue.Before(now)
 	}
 	if withBody {
-		if level, err := policy.ParseLevel(r.TLP); err == nil {
-			a, _ := policy.ParseAudience(r.Audience)
-			h := policy.HandlingOf(policy.Policy{Level: level, Audience: a, Caveats: r.Caveats})
-			v.Handling = &Handling{Reshare: h.Reshare, Exportable: h.Exportable, Facet: h.Facet}
+		level, err := policy.ParseLevel(r.TLP)
+		if err == nil {
+			var a policy.Audience
+			a, err = policy.ParseAudience(r.Audience)
+			if err == nil {
+				h := policy.HandlingOf(policy.Policy{Level: level, Audience: a, Caveats: r.Caveats})
+				v.Handling = &Handling{Reshare: h.Reshare, Exportable: h.Exportable, Facet: h.Facet}
+			}
+		}
+		if err != nil {
+			// Indexed rows passed these checks when they were stored.
+			n.log.Error("an indexed record has no valid policy: shown without handling rules", "cid", r.CID, "err", err)
 		}
 		if !r.Retracted {
 			body, err := n.bodyOf(r.CID)
@@ -173,6 +156,13 @@ func (n *Node) List(opt ListOptions) ([]RecordView, int, error) {
 	if opt.Limit < 0 || opt.Offset < 0 {
 		return nil, 0, errors.New("limit and offset must not be negative")
 	}
+	if opt.Author != "" {
+		a, err := n.authorOf(opt.Author)
+		if err != nil {
+			return nil, 0, err
+		}
+		opt.Author = a
+	}
 	rows, total, err := n.index.List(index.Query{
 		Kind: opt.Kind, TLP: opt.TLP, Author: opt.Author, Text: opt.Text,
 		IncludeExpired: opt.All, Now: time.Now(), Limit: opt.Limit, Offset: opt.Offset,
@@ -187,19 +177,65 @@ func (n *Node) List(opt ListOptions) ([]RecordView, int, error) {
 	return out, total, nil
 }
 
+// ErrUnknownAuthor is returned for an author filter that names no member.
+var ErrUnknownAuthor = errors.New("no member by that name or peer ID")
+
+// authorOf turns an author filter — a peer ID, or a member's name (case and
+// width insensitive, or a unique part of it) — into a peer ID.
+func (n *Node) authorOf(s string) (string, error) {
+	if policy.IsPeerID(s) {
+		return s, nil
+	}
+	r := n.Roster()
+	cands := map[string]string{n.PeerID(): n.home.Config.Name}
+	if r != nil {
+		for _, m := range r.Members {
+			cands[m.PeerID] = m.Name
+		}
+	}
+	want := foldName(s)
+	var exact, partial []string
+	for id, name := range cands {
+		switch f := foldName(name); {
+		case f == want:
+			exact = append(exact, id)
+		case strings.Contains(f, want):
+			partial = append(partial, id)
+		}
+	}
+	switch {
+	case len(exact) == 1:
+		return exact[0], nil
+	case len(exact) == 0 && len(partial) == 1:
+		return partial[0], nil
+	case len(exact)+len(partial) == 0:
+		return "", fmt.Errorf("%w: %q (see `ursic roster show`)", ErrUnknownAuthor, s)
+	}
+	return "", fmt.Errorf("%w: %q names more than one member; give more of the name or the peer ID", ErrUnknownAuthor, s)
+}
+
+// foldName folds case and full-width forms, and spaces, so that 「京都大学」,
+// "Kyoto University" and "ＫＹＯＴＯ University" compare as a person means.
+func foldName(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(width.Fold.String(s))), " ")
+}
+
 // Show returns one record with its policy and body (no body if retracted).
 func (n *Node) Show(cid string) (RecordView, error) {
-	c, err := share.ParseCID(cid)
+	full, err := n.ResolveCID(cid)
 	if err != nil {
 		return RecordView{}, err
 	}
-	r, ok := n.lookup(c.String())
+	r, ok, err := n.lookupErr(full)
+	if err != nil {
+		return RecordView{}, err
+	}
 	if !ok {
-		return RecordView{}, fmt.Errorf("%w: %s", ErrNotFound, cid)
+		return RecordView{}, fmt.Errorf("%w: %s: it may not be addressed to this node, or not synced yet", ErrNotFound, cid)
 	}
 	v := n.view(r, true)
 	if v.Body != nil {
-		n.audit("open", r.CID) // DESIGN §8: every open by a user is audited
+		n.audit("open", r.CID) // every open by a user is audited (SECURITY.md)
 	}
 	return v, nil
 }
@@ -215,7 +251,10 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	target, ok := n.lookup(c.String())
+	target, ok, err := n.lookupErr(c.String())
+	if err != nil {
+		return "", err
+	}
 	if !ok {
 		return "", fmt.Errorf("%w: %s", ErrNotFound, cid)
 	}
@@ -248,6 +287,9 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 
 	n.pubMu.Lock() // the roster stays as it is until the retraction is stored
 	defer n.pubMu.Unlock()
+	if err := n.checkNotRestoring(); err != nil {
+		return "", err
+	}
 	recips, err := policy.Recipients(n.roster(), p, n.PeerID())
 	if err != nil {
 		return "", err
@@ -296,6 +338,32 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 	return s.entry.CID, nil
 }
 
+// MinCIDPrefix is the shortest abbreviation of a CID that ResolveCID accepts.
+const MinCIDPrefix = 12
+
+// ErrAmbiguousCID is returned for an abbreviated CID that names more than one record.
+var ErrAmbiguousCID = errors.New("the abbreviated CID names more than one record")
+
+// ResolveCID turns what a person typed into a full CID: a CID in any case,
+// or a unique prefix of at least MinCIDPrefix characters of one this node
+// lists.
+func (n *Node) ResolveCID(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if c, err := share.ParseCID(s); err == nil {
+		return c.String(), nil
+	} else if len(s) < MinCIDPrefix || len(s) >= 59 {
+		return "", err
+	}
+	switch m := n.index.WithPrefix(s, 2); len(m) {
+	case 0:
+		return "", fmt.Errorf("%w: no record this node lists begins with %s: it may not be addressed to this node, or not synced yet", ErrNotFound, s)
+	case 1:
+		return m[0], nil
+	default:
+		return "", fmt.Errorf("%w: %s matches %s, %s and perhaps more; give more characters", ErrAmbiguousCID, s, m[0], m[1])
+	}
+}
+
 // Envelope returns the stored bytes of the envelope cid (ciphertext, as it
 // travels): the record's own, a retracted record's stub, or an equivocating
 // copy kept as evidence.
@@ -309,25 +377,7 @@ func (n *Node) Envelope(cid string) ([]byte, error) {
 }
 
 // Status is a summary of the node for `ursic status`.
-type Status struct {
-	PeerID         string    `json:"peer_id"`
-	Name           string    `json:"name"`
-	Role           string    `json:"role"`
-	Records        int       `json:"records"`   // records this node can read now (not retracted)
-	Envelopes      int       `json:"envelopes"` // envelopes held, including control records and those kept only for relaying
-	Retracted      int       `json:"retracted"`
-	Logs           int       `json:"logs"`
-	RosterVersion  uint64    `json:"roster_version"`
-	PeersConnected int       `json:"peers_connected"`
-	Equivocations  int       `json:"equivocations"`
-	IndexReady     bool      `json:"index_ready"`          // false while a start still opens stored records
-	Unreadable     int64     `json:"unreadable"`           // envelopes held for relaying that this node cannot open
-	Rejected       int64     `json:"rejected_from_peers"`  // envelopes and messages refused
-	RefusedPeers   int64     `json:"refused_at_handshake"` // connections refused by the roster gate
-	Addrs          []string  `json:"addrs,omitempty"`
-	Started        time.Time `json:"started"`
-	API            string    `json:"api"`
-}
+type Status = apiwire.Status
 
 // Status reports counts from the store and the index.
 func (n *Node) Status() (Status, error) {
@@ -340,7 +390,7 @@ func (n *Node) Status() (Status, error) {
 		Records: n.index.Live(), Envelopes: st.Records, Retracted: st.Stubs, Logs: st.Logs,
 		RosterVersion: n.rosterVersion(), Equivocations: st.Equivocations,
 		Started: n.started.UTC(), API: n.home.Config.API, Unreadable: n.unreadable.Load(),
-		IndexReady: n.IndexReady(),
+		IndexReady: n.IndexReady(), RosterFork: n.RosterForks(), AuditTampered: n.AuditTampered(), Restoring: n.restoring.Load(),
 	}
 	if n.net != nil {
 		s.PeersConnected = len(n.Peers())
@@ -353,25 +403,6 @@ func (n *Node) Status() (Status, error) {
 
 // errNotAuthor is returned when retracting someone else's record.
 var errNotAuthor = errors.New("only the author of a record can retract it")
-
-// Backup writes a consistent copy of the store to w while the node runs.
-func (n *Node) Backup(w io.Writer) (int64, error) {
-	written, err := n.store.Backup(w)
-	if err == nil {
-		n.audit("export", fmt.Sprintf("backup of the store, %d bytes", written))
-	}
-	return written, err
-}
-
-// BackupOffline copies the store of a home whose node is not running.
-func BackupOffline(dir string, w io.Writer) (int64, error) {
-	st, err := store.Open(filepath.Join(dir, StoreFile))
-	if err != nil {
-		return 0, err
-	}
-	defer st.Close()
-	return st.Backup(w)
-}
 
 // stored reads and decodes a stored envelope.
 func (n *Node) stored(cid string) (*share.Envelope, error) {
@@ -396,22 +427,48 @@ func (n *Node) bodyOf(cid string) (json.RawMessage, error) {
 }
 
 // lookup finds a record's index row; while the index is still being built
-// at start, it opens the record straight from the store instead.
+// at start, it opens the record straight from the store instead. A store
+// that cannot be read is logged, never taken for "no such record"; callers
+// that can report it use lookupErr.
 func (n *Node) lookup(cid string) (index.Row, bool) {
-	if r, ok := n.index.Get(cid); ok || n.IndexReady() {
-		return r, ok
+	r, ok, err := n.lookupErr(cid)
+	if err != nil {
+		n.log.Error("cannot read a record from the store", "cid", cid, "err", err)
 	}
-	if st, err := n.store.Stub(cid); err == nil && st != nil {
-		return n.stubRow(*st)
+	return r, ok
+}
+
+// lookupErr is lookup with the store's errors: ok is false with a nil error
+// only when the node holds no record under cid that it may read.
+func (n *Node) lookupErr(cid string) (index.Row, bool, error) {
+	if r, ok := n.index.Get(cid); ok || n.IndexReady() {
+		return r, ok, nil
+	}
+	st, err := n.store.Stub(cid)
+	if err != nil {
+		return index.Row{}, false, fmt.Errorf("failed to read the stub of %s: %w", cid, err)
+	}
+	if st != nil {
+		r, ok := n.stubRow(*st)
+		return r, ok, nil
 	}
 	env, err := n.stored(cid)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrRetracted) {
+		return index.Row{}, false, nil
+	}
 	if err != nil {
-		return index.Row{}, false
+		return index.Row{}, false, fmt.Errorf("failed to read %s from the store: %w", cid, err)
 	}
 	plain, err := n.openEnvelope(env, cid)
+	if errors.Is(err, crypto.ErrNotRecipient) || errors.Is(err, ErrNoSenderKey) {
+		return index.Row{}, false, nil // held for relaying, not ours to read
+	}
 	if err != nil {
-		return index.Row{}, false
+		return index.Row{}, false, fmt.Errorf("failed to open %s: %w", cid, err)
 	}
 	r, err := n.rowOf(cid, env, plain)
-	return r, err == nil
+	if err != nil {
+		return index.Row{}, false, err
+	}
+	return r, true, nil
 }

@@ -56,7 +56,8 @@ func loadRosterChain(dir string) (*rosterChain, error) {
 		if err != nil {
 			return nil, fmt.Errorf("stored roster version %d: %w", v, err)
 		}
-		if err := c.verify(r); err != nil {
+		r, err = c.verify(r)
+		if err != nil {
 			return nil, fmt.Errorf("stored roster version %d: %w", v, err)
 		}
 		c.add(r)
@@ -70,30 +71,41 @@ func loadRosterChain(dir string) (*rosterChain, error) {
 func rosterFileName(v uint64) string { return fmt.Sprintf("v%06d.json", v) }
 
 // verify checks that r may follow the chain: the pinned genesis, or the next
-// version signed by enough executives of the current one.
-func (c *rosterChain) verify(r *share.Roster) error {
+// version signed by enough executives of the current one. It returns the
+// copy of r to install: only the signatures that count, so that junk a
+// relay added is neither stored nor relayed (share/SPEC.md §7.3).
+func (c *rosterChain) verify(r *share.Roster) (*share.Roster, error) {
 	if c.current != nil && r.Version <= c.current.Version {
 		if old := c.versions[r.Version]; old != nil && old.Hash() == r.Hash() {
-			return fmt.Errorf("%w: version %d is already installed", ErrRosterNotNewer, r.Version)
+			return nil, fmt.Errorf("%w: version %d is already installed", ErrRosterNotNewer, r.Version)
 		}
-		return fmt.Errorf("%w: this node has version %d, the roster offered is version %d", ErrRosterNotNewer, c.current.Version, r.Version)
+		return nil, fmt.Errorf("%w: this node has version %d, the roster offered is version %d", ErrRosterNotNewer, c.current.Version, r.Version)
 	}
 	if r.Version == 1 {
-		if err := r.VerifyGenesis(); err != nil {
-			return err
+		v, err := r.Verify(nil)
+		if err != nil {
+			return nil, err
 		}
 		if c.pin != "" && r.Hash() != c.pin {
-			return fmt.Errorf("genesis roster %s differs from the pinned genesis %s", r.Hash(), c.pin)
+			return nil, fmt.Errorf("genesis roster %s differs from the pinned genesis %s", r.Hash(), c.pin)
 		}
-		return nil
+		return v, nil
 	}
 	if c.current == nil {
-		return fmt.Errorf("roster version %d cannot be checked: install the genesis roster (version 1) first", r.Version)
+		return nil, fmt.Errorf("roster version %d cannot be checked: install the genesis roster (version 1) first", r.Version)
 	}
 	if r.Version > c.current.Version+1 {
-		return fmt.Errorf("roster version %d skips versions: this node has %d; apply %d first (peers send the missing versions on their own)", r.Version, c.current.Version, c.current.Version+1)
+		return nil, fmt.Errorf("roster version %d skips versions: this node has %d; apply %d first (peers send the missing versions on their own)", r.Version, c.current.Version, c.current.Version+1)
 	}
-	return r.VerifyNext(c.current)
+	return r.Verify(c.current)
+}
+
+// hashAt is this chain's hash of version v, or "" if it does not hold v.
+func (c *rosterChain) hashAt(v uint64) string {
+	if r := c.versions[v]; r != nil {
+		return r.Hash()
+	}
+	return ""
 }
 
 func (c *rosterChain) add(r *share.Roster) {
@@ -136,7 +148,8 @@ func ApplyRosterOffline(dir string, r *share.Roster) error {
 	if err != nil {
 		return err
 	}
-	if err := c.verify(r); err != nil {
+	r, err = c.verify(r)
+	if err != nil {
 		return err
 	}
 	return c.save(dir, r)
@@ -174,7 +187,8 @@ func (n *Node) ApplyRoster(r *share.Roster) error {
 	n.pubMu.Lock()
 	defer n.pubMu.Unlock()
 	n.rmu.Lock()
-	if err := n.chain.verify(r); err != nil {
+	r, err := n.chain.verify(r)
+	if err != nil {
 		n.rmu.Unlock()
 		return err
 	}
@@ -195,6 +209,7 @@ func (n *Node) ApplyRoster(r *share.Roster) error {
 		}
 	}
 	n.log.Info("roster installed", "version", r.Version, "members", len(r.Members), "removed", removed)
+	n.recheckRosterForks(r)
 	n.audit("roster", fmt.Sprintf("version %d hash %s", r.Version, r.Hash()))
 	if n.net != nil {
 		n.net.rosterChanged(removed)
@@ -302,4 +317,47 @@ func (n *Node) rosterPeers() []share.RosterMember {
 		return nil
 	}
 	return slices.DeleteFunc(slices.Clone(r.Members), func(m share.RosterMember) bool { return m.PeerID == n.PeerID() })
+}
+
+// AbandonedDir, under RosterDir, keeps the versions that
+// [RewindRosterOffline] took off the chain, named by version and hash.
+const AbandonedDir = "abandoned"
+
+// RewindRosterOffline re-sets the roster chain of a home whose node is not
+// running to version keep: every later version is moved out of the chain
+// into rosters/abandoned/. It is how an operator takes a node off a roster
+// branch that the executives did not continue (docs/ROSTER-FORKS.md); the
+// operator then applies the chosen branch's versions. The pinned genesis
+// stays, so keep is at least 1 and below the current version.
+func RewindRosterOffline(dir string, keep uint64) error {
+	if _, err := ReadConfig(dir); err != nil {
+		return err
+	}
+	c, err := loadRosterChain(dir)
+	if err != nil {
+		return err
+	}
+	if c.current == nil {
+		return errors.New("no roster is installed: nothing to rewind")
+	}
+	if keep < 1 || keep >= c.current.Version {
+		return fmt.Errorf("cannot rewind to roster version %d: this node holds versions 1 to %d, and the genesis stays", keep, c.current.Version)
+	}
+	abandoned := filepath.Join(dir, RosterDir, AbandonedDir)
+	if err := os.MkdirAll(abandoned, 0o700); err != nil {
+		return err
+	}
+	// Newest first, so that an interruption leaves a gap-free chain.
+	for v := c.current.Version; v > keep; v-- {
+		name := rosterFileName(v)
+		to := filepath.Join(abandoned, strings.TrimSuffix(name, ".json")+"-"+c.versions[v].Hash()[:16]+".json")
+		if err := os.Rename(filepath.Join(dir, RosterDir, name), to); err != nil {
+			return fmt.Errorf("failed to move roster version %d out of the chain: %w", v, err)
+		}
+	}
+	data, err := c.versions[keep].Marshal()
+	if err != nil {
+		return err
+	}
+	return writeFileSync(filepath.Join(dir, RosterFile), data, 0o600)
 }

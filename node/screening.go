@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/node/screen"
 	"github.com/ursic/ursic/share"
 )
@@ -44,43 +45,14 @@ type ScreenOptions struct {
 	All bool // include expired indicators (marked expired)
 }
 
-// ScreenResult is what screening a list found.
-type ScreenResult struct {
-	File     string      `json:"file,omitempty"`
-	Format   string      `json:"format"`             // xlsx, csv or lines
-	Encoding string      `json:"encoding,omitempty"` // of a text list
-	Rows     []ScreenRow `json:"rows"`
-	Screened int         `json:"screened"` // rows that could be screened
-	Hits     int         `json:"hits"`     // hits over all rows
-	// Complete is false while the node, just started, is still opening its
-	// stored records: indicators not yet opened cannot match.
-	Complete bool `json:"complete"`
-}
+// ScreenResult is what screening a list found (apiwire.ScreenResult).
+type ScreenResult = apiwire.ScreenResult
 
-// ScreenRow is one row of the list and the indicators it matched, best
-// first.
-type ScreenRow struct {
-	Row     int         `json:"row"` // data rows from 1; a header row is not counted
-	Name    string      `json:"name"`
-	ROR     string      `json:"ror,omitempty"`
-	Country string      `json:"country,omitempty"`
-	Note    string      `json:"note,omitempty"`
-	Hits    []ScreenHit `json:"hits"`
-}
+// ScreenRow is one row of a list and its hits (apiwire.ScreenRow).
+type ScreenRow = apiwire.ScreenRow
 
-// ScreenHit is one indicator a row matched.
-type ScreenHit struct {
-	CID        string  `json:"cid"`
-	Matched    string  `json:"matched"` // the subject's name that matched
-	How        string  `json:"how"`     // ror, exact, normalised, acronym or fuzzy
-	Score      float64 `json:"score"`
-	TLP        string  `json:"tlp"`
-	Severity   string  `json:"severity"`
-	Expired    bool    `json:"expired"`
-	Title      string  `json:"title,omitempty"`
-	ValidUntil string  `json:"valid_until,omitempty"`
-	Mitigation string  `json:"suggested_mitigation,omitempty"`
-}
+// ScreenHit is one indicator a row matched (apiwire.ScreenHit).
+type ScreenHit = apiwire.ScreenHit
 
 // Screen matches a list of organisations (see screen.ParseList for the
 // formats) against the indicators this node can read. Every screening is

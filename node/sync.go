@@ -54,7 +54,7 @@ func (nw *federation) handleStream(s network.Stream) {
 	if !nw.limiter(p).Allow() {
 		// A flood: refuse the stream. Nothing honest is lost, because
 		// anti-entropy sessions fetch anything a refused push carried.
-		nw.reject(p, "stream", errRateLimited)
+		nw.reject(p, "rate-limited", errRateLimited)
 		s.Reset()
 		return
 	}
@@ -62,12 +62,16 @@ func (nw *federation) handleStream(s network.Stream) {
 	r := bufio.NewReader(s)
 	m, err := share.ReadMessage(r, share.MaxFrameSize)
 	if err != nil {
-		nw.reject(p, "unreadable message", err)
+		nw.reject(p, "malformed-message", err)
 		s.Reset()
+		return
+	}
+	if nw.refuseForked(s, p, m) {
 		return
 	}
 	switch {
 	case m.Hello != nil:
+		nw.n.noteHello(p, m.Hello)
 		if err := share.WriteMessage(s, &share.Message{Hello: nw.helloFor(p)}); err != nil {
 			return
 		}
@@ -79,7 +83,7 @@ func (nw *federation) handleStream(s network.Stream) {
 	case m.Envelopes != nil:
 		gap, err := nw.ingest(p, m.Envelopes)
 		if err != nil {
-			nw.reject(p, "pushed envelopes", err)
+			nw.n.log.Warn("rejected from peer", "peer", p.String(), "what", "pushed envelopes", "err", err)
 		}
 		if gap {
 			nw.startSession(p)
@@ -87,13 +91,14 @@ func (nw *federation) handleStream(s network.Stream) {
 	case m.GetRosters != nil:
 		nw.serveRosters(s, m.GetRosters)
 	default:
-		nw.reject(p, "unexpected message", errors.New("not a request"))
+		nw.reject(p, "unexpected-message", errors.New("not a request"))
 		s.Reset()
 	}
 }
 
 func (nw *federation) reject(p peer.ID, what string, err error) {
 	nw.stats.rejectedMessages.Add(1)
+	nw.stats.rejection(what)
 	nw.n.log.Warn("rejected from peer", "peer", p.String(), "what", what, "err", err)
 }
 
@@ -104,6 +109,9 @@ func (nw *federation) helloFor(p peer.ID) *share.Hello {
 	h := &share.Hello{RosterVersion: nw.n.rosterVersion(), Heads: []share.LogHead{}}
 	if r := nw.n.Roster(); r != nil {
 		h.RosterHash = r.Hash()
+	}
+	if nw.n.rosterForked(p.String()) {
+		return h
 	}
 	heads, err := nw.n.store.Heads()
 	if err != nil {
@@ -180,6 +188,7 @@ func (nw *federation) session(p peer.ID) error {
 	if m.Hello == nil {
 		return fmt.Errorf("peer answered Hello with something else")
 	}
+	nw.n.noteHello(p, m.Hello)
 	return nw.pull(p, m.Hello)
 }
 
@@ -228,6 +237,9 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 	mu := nw.pullLock(p)
 	mu.Lock()
 	defer mu.Unlock()
+	if nw.n.rosterForked(p.String()) {
+		return errRosterFork
+	}
 	if h.RosterVersion > nw.n.rosterVersion() {
 		if err := nw.fetchRosters(p); err != nil {
 			nw.n.log.Warn("could not take a newer roster from peer", "peer", p.String(), "err", err)
@@ -236,6 +248,14 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 	// A peer's Hello may name heads far beyond what it serves: the empty
 	// answers one pull accepts are counted across all its logs.
 	empties := maxEmptyRanges
+	var own []logHeadSeen
+	for _, lh := range h.Heads {
+		if lh.Author == nw.n.PeerID() {
+			own = append(own, logHeadSeen{lh.Log, lh.Seq})
+		}
+	}
+	pulled := false
+	defer func() { nw.n.restoreProgress(own, pulled) }()
 	for _, lh := range h.Heads {
 		if !nw.n.wasMember(lh.Author) {
 			continue // nothing of a non-member's could be stored
@@ -265,7 +285,25 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 			nw.n.log.Debug("a range answer did not extend the log", "peer", p.String(), "author", lh.Author, "log", lh.Log, "from", ours+1, "got", got)
 		}
 	}
+	pulled = true
+	nw.noteLag(p, h)
 	return nil
+}
+
+// noteLag records how far behind p's Hello this node still is after the pull.
+func (nw *federation) noteLag(p peer.ID, h *share.Hello) {
+	var lag uint64
+	for _, lh := range h.Heads {
+		if ours, _, err := nw.n.store.Head(lh.Author, lh.Log); err == nil && lh.Seq > ours {
+			lag += lh.Seq - ours
+		}
+	}
+	nw.stats.mu.Lock()
+	defer nw.stats.mu.Unlock()
+	if nw.stats.lag == nil {
+		nw.stats.lag = map[string]uint64{}
+	}
+	nw.stats.lag[p.String()] = lag
 }
 
 // pullLog fetches the entries of one log after seq ours, up to theirs, from
@@ -505,7 +543,8 @@ func perPeer[T any](mu *sync.Mutex, m *map[peer.ID]T, p peer.ID, mk func() T) T 
 func (nw *federation) serveRosters(s network.Stream, g *share.GetRosters) {
 	out := &share.Rosters{}
 	cur := nw.n.rosterVersion()
-	for v := max(g.From, 1); v <= cur && len(out.Docs) < share.MaxBatch; v++ {
+	size := 0
+	for v := max(g.From, 1); v <= cur && len(out.Docs) < share.MaxRosterDocs; v++ {
 		r := nw.n.rosterAt(v)
 		if r == nil {
 			break // versions are served in order, without gaps
@@ -515,6 +554,10 @@ func (nw *federation) serveRosters(s network.Stream, g *share.GetRosters) {
 			nw.n.log.Error("failed to encode a stored roster", "version", v, "err", err)
 			break
 		}
+		if size+len(b) > share.MaxBatchBytes {
+			break // the requester asks again from where this answer ends
+		}
+		size += len(b)
 		out.Docs = append(out.Docs, b)
 	}
 	if err := share.WriteMessage(s, &share.Message{Rosters: out}); err != nil {
@@ -541,6 +584,7 @@ func (nw *federation) fetchRosters(p peer.ID) error {
 			continue
 		}
 		if err := nw.n.ApplyRoster(r); err != nil {
+			nw.n.noteOfferedRoster(p, r)
 			return fmt.Errorf("roster version %d from %s refused: %w", r.Version, p, err)
 		}
 	}
@@ -618,6 +662,7 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 	for i, r := range recs {
 		if errs[i] != nil {
 			nw.stats.rejectedEnvelopes.Add(1)
+			nw.stats.rejection(rejectionReason(errs[i]))
 			bad = errors.Join(bad, errs[i])
 			continue
 		}
@@ -651,6 +696,7 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 			return // not for this node's keys: kept for relaying
 		}
 		r.plain = plain
+		n.noteOwn(r.Env, r.CID, plain) // this node's own, fetched back after a restore
 		if row, err := n.rowOf(r.CID, r.Env, plain); err == nil {
 			r.row = &row
 		}
@@ -738,6 +784,7 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 	kept, unconfirmed, stubErr := receive.ConfirmStubs(envs)
 	if stubErr != nil {
 		nw.stats.rejectedEnvelopes.Add(1)
+		nw.stats.rejection("stub")
 	}
 	if rangeAnswer {
 		for _, u := range unconfirmed {
@@ -771,6 +818,7 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 			if held, err := n.store.Has(e.CID); err != nil {
 				return gap, carry, err
 			} else if held {
+				next = max(next, h.Seq+1)
 				continue
 			}
 		}
@@ -797,6 +845,7 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 		// One entry breaks the log's rules (a predecessor that does not
 		// match, a CID held at another position): keep what precedes it.
 		nw.stats.rejectedEnvelopes.Add(1)
+		nw.stats.rejection("log-rule")
 		bad, cut := err, entries[ee.Index].Seq
 		entries, keep = entries[:ee.Index], keep[:ee.Index]
 		stubs = slices.DeleteFunc(stubs, func(s store.Stub) bool { return s.Seq >= cut })
@@ -815,12 +864,28 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 		n.log.Warn("EQUIVOCATION: an author signed two different envelopes for one log position; the first two are kept",
 			"author", eq.Author, "name", n.memberName(eq.Author), "log", eq.Log, "seq", eq.Seq, "cids", fmt.Sprint(eq.CIDs), "further_copies", eq.Extra)
 	}
-	for _, r := range keep {
-		n.cat.Note(r.header())
-	}
 	suppressed := map[string]bool{}
 	for _, c := range res.SuppressedCIDs {
 		suppressed[c] = true
+	}
+	if len(res.StoredCIDs) > 0 {
+		stored := make(map[string]bool, len(res.StoredCIDs))
+		for _, c := range res.StoredCIDs {
+			stored[c] = true
+		}
+		for _, r := range keep {
+			if stored[r.CID] {
+				h := r.header()
+				n.log.Info("record received", "cid", r.CID, "author", h.Author, "name", n.memberName(h.Author), "kind", h.Kind, "tlp", h.TLP, "from", p.String())
+			}
+		}
+	}
+	for _, r := range keep {
+		if r.Stub || !suppressed[r.CID] {
+			// A record suppressed on arrival (retracted before it came) has
+			// no envelope to serve: its position is a hole.
+			n.cat.Note(r.header())
+		}
 	}
 	n.indexReceived(keep, suppressed)
 	return gap, carry, stubErr

@@ -1,32 +1,24 @@
 package policy
 
 import (
-	"os/exec"
-	"regexp"
-	"strings"
 	"testing"
+
+	"github.com/ursic/ursic/internal/deptest"
 )
 
-// forbiddenDeps are what policy must never import, directly or not: it is pure
-// and sits below share and node (docs/INTERFACES.md).
-var forbiddenDeps = regexp.MustCompile(`go-libp2p|bbolt|go-memdb|^github\.com/ursic/ursic/(node|share|crypto)(/|$)`)
-
-func TestForbiddenImports(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go tool not in PATH")
-	}
-	out, err := exec.Command(goTool, "list", "-deps", "github.com/ursic/ursic/policy").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	deps := strings.Fields(string(out))
-	if len(deps) == 0 {
-		t.Fatal("go list printed no dependencies")
-	}
-	for _, dep := range deps {
-		if forbiddenDeps.MatchString(dep) {
-			t.Errorf("policy depends on %s", dep)
-		}
-	}
+// TestDeps keeps policy pure: it sits below share and the node, does no I/O
+// and knows nothing of encryption (docs/INTERFACES.md).
+func TestDeps(t *testing.T) {
+	deptest.DepChecker{
+		Package: "github.com/ursic/ursic/policy",
+		BadDeps: map[string]string{
+			deptest.Libp2p:        "policy does no networking",
+			deptest.Bbolt:         "policy reads no store",
+			deptest.Memdb:         "policy keeps no index",
+			deptest.Node + "/...": "policy sits below the node",
+			deptest.Share:         "policy sits below share",
+			deptest.Crypto:        "policy and crypto are independent",
+			deptest.Cmd:           "nothing imports a command",
+		},
+	}.Check(t)
 }

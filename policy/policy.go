@@ -15,7 +15,7 @@ type Policy struct {
 }
 
 // CaveatNoFacet is the caveat by which an author opts out of the secretariat
-// facet for a record (DESIGN §5 and §6).
+// facet for a record (share/SPEC.md §10.4).
 const CaveatNoFacet = "no-facet"
 
 // knownCaveats are the caveats this version understands. Any other caveat
@@ -23,7 +23,7 @@ const CaveatNoFacet = "no-facet"
 var knownCaveats = []string{CaveatNoFacet}
 
 // Check reports whether p is allowed over roster r, following the TLP table of
-// DESIGN §5:
+// share/SPEC.md §10.1 and §10.3:
 //
 //	level         audience                                     partners
 //	CLEAR, GREEN  any group, or any list of roster peers       allowed
@@ -199,7 +199,7 @@ type Handling struct {
 	Facet bool
 }
 
-// HandlingOf returns the handling rules of DESIGN §5 for p. An invalid level
+// HandlingOf returns the handling rules of share/SPEC.md §10.1 for p. An invalid level
 // gets the most restrictive handling.
 func HandlingOf(p Policy) Handling {
 	noFacet := slices.Contains(p.Caveats, CaveatNoFacet)

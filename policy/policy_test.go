@@ -50,7 +50,7 @@ func sorted(ids []string) []string {
 	return s
 }
 
-// TestTable covers every row of the DESIGN §5 table: each level against each
+// TestTable covers every row of the TLP table of share/SPEC.md §10.1: each level against each
 // kind of audience.
 func TestTable(t *testing.T) {
 	audiences := []struct {

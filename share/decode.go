@@ -3,6 +3,7 @@ package share
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -77,6 +78,12 @@ func Decode(b []byte) (*Envelope, error) {
 	if err := decMode.Unmarshal(hraw, &hm); err != nil {
 		return nil, cborError("header", err)
 	}
+	// null and undefined are no value of any field (SPEC.md §2.1). The
+	// typed decoding below would read them as a zero value, which would
+	// surface as another error depending on the field.
+	if err := refuseNull(top, hm); err != nil {
+		return nil, err
+	}
 	// The version first: a later version may have other keys (SPEC.md §5).
 	vraw, ok := hm["v"]
 	if !ok {
@@ -136,6 +143,67 @@ func Decode(b []byte) (*Envelope, error) {
 		return nil, fmt.Errorf("%w: the envelope does not re-encode to the same bytes (key order, integer or length form)", ErrNonCanonical)
 	}
 	return &e, nil
+}
+
+// refuseNull reports a null or undefined anywhere in the envelope: a
+// top-level value, or anywhere in the header. Bodies and signatures are
+// byte strings, so only the header needs a walk, and it is small.
+func refuseNull(top, hm map[string]cbor.RawMessage) error {
+	for k, v := range top {
+		if isNull(v) {
+			return fmt.Errorf("%w: envelope key %q is null or undefined", ErrMalformed, k)
+		}
+	}
+	for k, v := range hm {
+		if _, null := scanNull(v); null {
+			return fmt.Errorf("%w: header key %q holds null or undefined", ErrMalformed, k)
+		}
+	}
+	return nil
+}
+
+func isNull(raw []byte) bool { return len(raw) == 1 && (raw[0] == 0xf6 || raw[0] == 0xf7) }
+
+// scanNull walks one well-formed, definite-length CBOR data item (the
+// decoder has checked it) and reports its length and whether it holds a
+// null (0xf6) or undefined (0xf7). It allocates nothing.
+func scanNull(b []byte) (n int, null bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	major, info := b[0]>>5, b[0]&0x1f
+	head, arg := 1, uint64(info)
+	switch info {
+	case 24:
+		head, arg = 2, uint64(b[1])
+	case 25:
+		head, arg = 3, uint64(binary.BigEndian.Uint16(b[1:]))
+	case 26:
+		head, arg = 5, uint64(binary.BigEndian.Uint32(b[1:]))
+	case 27:
+		head, arg = 9, binary.BigEndian.Uint64(b[1:])
+	}
+	switch major {
+	case 2, 3:
+		return head + int(arg), false
+	case 4, 5:
+		items := arg
+		if major == 5 {
+			items *= 2
+		}
+		n = head
+		for i := uint64(0); i < items && n < len(b); i++ {
+			m, null := scanNull(b[n:])
+			if null {
+				return 0, true
+			}
+			n += m
+		}
+		return n, false
+	case 7:
+		return head, b[0] == 0xf6 || b[0] == 0xf7
+	}
+	return head, false
 }
 
 // cborError maps a decoding error to the package's sentinels.

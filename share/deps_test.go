@@ -1,28 +1,22 @@
 package share
 
 import (
-	"os/exec"
-	"strings"
 	"testing"
+
+	"github.com/ursic/ursic/internal/deptest"
 )
 
 // TestDeps fails when share comes to depend on the network, the store or the
-// node (DESIGN §2: cmd → node → share → {policy, crypto}).
+// node (cmd → node → share → {policy, crypto}).
 func TestDeps(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go binary")
-	}
-	out, err := exec.Command(goBin, "list", "-deps", "github.com/ursic/ursic/share").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	forbidden := []string{"github.com/libp2p/go-libp2p", "go.etcd.io/bbolt", "github.com/hashicorp/go-memdb", "github.com/ursic/ursic/node"}
-	for _, dep := range strings.Fields(string(out)) {
-		for _, f := range forbidden {
-			if dep == f || strings.HasPrefix(dep, f+"/") {
-				t.Errorf("share depends on %s", dep)
-			}
-		}
-	}
+	deptest.DepChecker{
+		Package: "github.com/ursic/ursic/share",
+		BadDeps: map[string]string{
+			deptest.Libp2p:        "share is the format, not the transport",
+			deptest.Bbolt:         "share reads no store",
+			deptest.Memdb:         "share keeps no index",
+			deptest.Node + "/...": "share sits below the node",
+			deptest.Cmd:           "nothing imports a command",
+		},
+	}.Check(t)
 }

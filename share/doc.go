@@ -10,8 +10,9 @@
 // [Envelope.Open]. [LogID] names the log an audience's records go to.
 //
 // The consortium's membership is a [Roster]: [ParseRoster], then
-// [Roster.VerifyGenesis] or [Roster.VerifyNext], and [Roster.View] for
-// policy decisions. A group's sender key travels in a [SenderKeyBody].
+// [Roster.Verify] (which returns the copy to store, with only the
+// signatures that count) or [Roster.VerifyGenesis] / [Roster.VerifyNext],
+// and [Roster.View] for policy decisions. A group's sender key travels in a [SenderKeyBody].
 // Nodes sync with the messages of /ursic/sync/1.0.0: [WriteMessage] and
 // [ReadMessage] frame a [Message] on any io.Writer and io.Reader.
 //

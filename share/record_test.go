@@ -258,3 +258,87 @@ func TestRecordFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestROR checks ROR IDs against SPEC.md §6.2: "0", six Crockford base32
+// characters, and the ISO/IEC 7064 MOD 97-10 check digits of their value.
+func TestROR(t *testing.T) {
+	for _, tt := range []struct {
+		s  string
+		ok bool
+	}{
+		{"057zh3y96", true}, // real ROR IDs
+		{"05gq02987", true},
+		{"00f54p054", true},
+		{"03vek6s52", true},
+		{"042nb2s44", true},
+		{"https://ror.org/02jx3x895", true},
+		{"000000098", true},  // n = 0
+		{"0zzzzzz02", true},  // n = 32^6 − 1
+		{"057zh3y95", false}, // wrong check digits
+		{"057zh3y69", false},
+		{"0zzzzzz00", false},
+		{"157zh3y96", false}, // does not start with 0
+		{"057ZH3Y96", false}, // upper case
+		{"057zi3y96", false}, // i, l, o, u are not Crockford base32
+		{"057zl3y96", false},
+		{"057zo3y96", false},
+		{"057zu3y96", false},
+		{"057zh3y9", false},   // too short
+		{"057zh3y960", false}, // too long
+		{"057zh3y9a", false},
+		{"http://ror.org/057zh3y96", false},
+		{"https://ror.org/", false},
+		{"ror.org/057zh3y96", false},
+	} {
+		if got := isROR(tt.s); got != tt.ok {
+			t.Errorf("isROR(%q) = %v, want %v", tt.s, got, tt.ok)
+		}
+	}
+}
+
+// TestDate checks the RFC 3339 subset of SPEC.md §6.2.
+func TestDate(t *testing.T) {
+	for _, tt := range []struct {
+		s  string
+		ok bool
+	}{
+		{"2026-11-23", true},
+		{"2028-02-29", true},
+		{"2000-02-29", true},
+		{"0000-01-01", true},
+		{"2026-11-23T09:00:00Z", true},
+		{"2026-11-23T23:59:59.123456789Z", true},
+		{"2026-11-23T09:00:00.5+09:00", true},
+		{"2026-11-23T09:00:00-00:00", true},
+		{"2026-11-23T09:00:00+23:59", true},
+		{"2026-02-29", false}, // not a leap year
+		{"1900-02-29", false},
+		{"2026-04-31", false},
+		{"2026-00-10", false},
+		{"2026-13-10", false},
+		{"2026-1-23", false},
+		{"+2026-11-23", false},
+		{"26-11-23", false},
+		{"2026-11-23t09:00:00Z", false}, // lower-case t or z
+		{"2026-11-23T09:00:00z", false},
+		{"2026-11-23 09:00:00Z", false},
+		{"2026-11-23T09:00:00", false}, // no offset
+		{"2026-11-23T09:00Z", false},
+		{"2026-11-23T9:00:00Z", false},
+		{"2026-11-23T24:00:00Z", false},
+		{"2026-11-23T09:60:00Z", false},
+		{"2026-11-23T09:00:60Z", false}, // no leap second
+		{"2026-11-23T09:00:00,5Z", false},
+		{"2026-11-23T09:00:00.Z", false},
+		{"2026-11-23T09:00:00.1234567891Z", false},
+		{"2026-11-23T09:00:00+24:00", false},
+		{"2026-11-23T09:00:00+09:60", false},
+		{"2026-11-23T09:00:00+0900", false},
+		{"2026-11-23T09:00:00+09", false},
+		{"2026-11-23Z", false},
+	} {
+		if _, got := parseDate(tt.s); got != tt.ok {
+			t.Errorf("parseDate(%q) = %v, want %v", tt.s, got, tt.ok)
+		}
+	}
+}

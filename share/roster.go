@@ -40,9 +40,9 @@ var (
 	// ErrRosterChain: the roster does not follow the one it is checked
 	// against (wrong version or wrong "prev" hash).
 	ErrRosterChain = errors.New("share: roster does not follow the previous version")
-	// ErrRosterSignatures: too few valid signatures by the executives
-	// entitled to sign, or a signature that does not verify or is by a
-	// peer not entitled to sign.
+	// ErrRosterSignatures: fewer valid signatures by the executives
+	// entitled to sign than the threshold requires. Other signatures (by
+	// anyone else, not verifying, repeated) are ignored, never this error.
 	ErrRosterSignatures = errors.New("share: roster signatures do not suffice")
 )
 
@@ -68,7 +68,7 @@ func invalidRoster(path, format string, args ...any) error {
 	return rosterErr(ErrRosterInvalid, "invalid roster: %s", msg)
 }
 
-// Roster is the consortium's signed membership list (DESIGN §3, SPEC.md §7):
+// Roster is the consortium's signed membership list (SPEC.md §7):
 // a JSON document that operators pass around as a file and sign in place.
 // Version v+1 is valid only with signatures of at least Threshold executives
 // of version v; the genesis (version 1) is signed by its own executives.
@@ -202,6 +202,13 @@ func rosterJSONError(err error) error {
 	return invalidRoster("", "%v", err)
 }
 
+// isRosterTime reports whether s has the syntax of a roster's created time
+// (SPEC.md §7.1): a date-time of §6.2. That its offset is zero is checked
+// with the other rules of the roster.
+func isRosterTime(s string) bool {
+	return len(s) > len(time.DateOnly) && dateSyntax.MatchString(s)
+}
+
 // checkRosterShape refuses members that encoding/json would accept but a
 // strict reader must not: keys in another case, unknown keys and nulls.
 func checkRosterShape(v any) error {
@@ -211,6 +218,12 @@ func checkRosterShape(v any) error {
 	}
 	if err := checkKeys("", top, rosterJSONKeys, "version", "threshold", "executive", "members", "created", "signatures"); err != nil {
 		return err
+	}
+	// encoding/json reads a time more laxly than SPEC.md §7.1 allows (a
+	// one-digit hour, "," before the fraction, more than 9 digits, which it
+	// truncates before the body is hashed), so the text is checked first.
+	if c, ok := top["created"].(string); ok && !isRosterTime(c) {
+		return invalidRoster("created", "%s is not an RFC 3339 date-time (YYYY-MM-DDThh:mm:ss[.f]Z)", quote(c))
 	}
 	for _, k := range []struct {
 		key  string
@@ -274,8 +287,9 @@ func checkKeys(path string, m map[string]any, known []string, required ...string
 // (name, role, Ed25519 peer ID, X25519 recipient, addresses) and listed
 // once; executives and group peers are members, each listed once; group
 // names follow the group-name grammar and are not built-in; created is set
-// and in UTC; signatures are 64 bytes by valid peer IDs, one per signer.
-// Errors wrap [ErrRosterInvalid] and name the field.
+// and in UTC. Signatures are not checked here: the Verify methods count
+// the ones that verify and ignore the rest. Errors wrap [ErrRosterInvalid]
+// and name the field.
 func (r *Roster) Validate() error {
 	if r.Version == 0 {
 		return invalidRoster("version", "must be at least 1 (the genesis is version 1)")
@@ -335,20 +349,9 @@ func (r *Roster) Validate() error {
 	if _, off := r.Created.Zone(); off != 0 {
 		return invalidRoster("created", "must be in UTC (end in \"Z\"), not %s", r.Created.Format(time.RFC3339))
 	}
-	signers := make(map[string]bool, len(r.Signatures))
-	for i, s := range r.Signatures {
-		path := fmt.Sprintf("signatures[%d]", i)
-		if !isPeerID(s.PeerID) {
-			return invalidRoster(path+".peer_id", "%s is not an Ed25519 peer ID", quote(s.PeerID))
-		}
-		if signers[s.PeerID] {
-			return invalidRoster(path+".peer_id", "%s signed twice; keep one signature per signer", s.PeerID)
-		}
-		signers[s.PeerID] = true
-		if len(s.Sig) != 64 {
-			return invalidRoster(path+".sig", "is %d bytes, an Ed25519 signature is 64", len(s.Sig))
-		}
-	}
+	// Signatures are not part of the structure: one that is malformed, not
+	// by an entitled executive, not verifying or repeated is ignored by the
+	// Verify methods, never a reason to refuse the document (SPEC.md §7.3).
 	return nil
 }
 
@@ -448,7 +451,12 @@ func (r *Roster) Normalize() {
 	if len(r.Groups) == 0 {
 		r.Groups = nil
 	}
-	slices.SortFunc(r.Signatures, func(a, b RosterSignature) int { return strings.Compare(a.PeerID, b.PeerID) })
+	slices.SortFunc(r.Signatures, func(a, b RosterSignature) int {
+		if c := strings.Compare(a.PeerID, b.PeerID); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.Sig, b.Sig) // a peer may appear twice in a relayed copy
+	})
 	r.Created = r.Created.UTC()
 }
 
@@ -512,17 +520,22 @@ func (r *Roster) signedMessage() []byte {
 }
 
 // Marshal returns the normalised roster as indented JSON, the form
-// operators keep on disk and sign in place.
+// operators keep on disk and sign in place. It does not change r (a node
+// serves its installed rosters concurrently), so a copy is normalised.
 func (r *Roster) Marshal() ([]byte, error) {
-	r.Normalize()
-	if err := r.Validate(); err != nil {
+	out := r.Clone()
+	out.Normalize()
+	if err := out.Validate(); err != nil {
 		return nil, err
 	}
-	out := *r
 	if out.Signatures == nil {
 		out.Signatures = []RosterSignature{}
 	}
-	out.Members = slices.Clone(r.Members)
+	for i := range out.Signatures {
+		if out.Signatures[i].Sig == nil {
+			out.Signatures[i].Sig = []byte{} // "", not null: a strict reader refuses null
+		}
+	}
 	for i := range out.Members {
 		if out.Members[i].Addrs == nil {
 			out.Members[i].Addrs = []string{}
@@ -532,7 +545,7 @@ func (r *Roster) Marshal() ([]byte, error) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(&out); err != nil {
+	if err := enc.Encode(out); err != nil {
 		return nil, fmt.Errorf("share: failed to encode roster: %w", err)
 	}
 	return buf.Bytes(), nil
@@ -584,59 +597,101 @@ func (r *Roster) signersFrom(prev *Roster) ([]string, uint64, error) {
 
 // VerifyGenesis checks a genesis roster: valid structure, version 1, no
 // prev, and at least Threshold valid signatures by its own executives.
-// Every signature must verify and be an executive's; the error names the
-// signer otherwise.
+// Signatures by anyone else, signatures that do not verify and repeated
+// signatures are ignored (SPEC.md §7.3): they neither count nor make the
+// roster invalid. It is a pure function of r.
 func (r *Roster) VerifyGenesis() error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	if r.Version != 1 || r.Prev != "" {
-		return rosterErr(ErrRosterChain, "roster version %d is not a genesis (version 1 without \"prev\")", r.Version)
-	}
-	return r.verifySignatures(r.Executive, r.Threshold, r.Version)
+	_, err := r.Verify(nil)
+	return err
 }
 
 // VerifyNext checks that r validly follows prev: valid structure, Version =
 // prev.Version+1, Prev = prev.Hash(), and at least prev.Threshold valid
-// signatures by prev's executives. Every signature must verify and be by one
-// of prev's executives; the error names the signer otherwise. prev itself is
-// trusted: the caller verified it before.
+// signatures by prev's executives. Other signatures are ignored as in
+// [Roster.VerifyGenesis]. prev itself is trusted: the caller verified it
+// before.
 func (r *Roster) VerifyNext(prev *Roster) error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
 	if prev == nil {
 		return rosterErr(ErrRosterChain, "roster version %d needs the previous version to verify against", r.Version)
 	}
-	if r.Version != prev.Version+1 {
-		return rosterErr(ErrRosterChain, "roster version %d does not follow version %d (want version %d)", r.Version, prev.Version, prev.Version+1)
-	}
-	if want := prev.Hash(); r.Prev != want {
-		return rosterErr(ErrRosterChain, "roster version %d names previous hash %s, but version %d has hash %s", r.Version, r.Prev, prev.Version, want)
-	}
-	return r.verifySignatures(prev.Executive, prev.Threshold, prev.Version)
+	_, err := r.Verify(prev)
+	return err
 }
 
-func (r *Roster) verifySignatures(signers []string, need int, by uint64) error {
-	msg := r.signedMessage()
-	valid := map[string]bool{}
-	for _, s := range r.Signatures {
-		if !slices.Contains(signers, s.PeerID) {
-			return rosterErr(ErrRosterSignatures, "roster version %d is signed by %s, which is not an executive of version %d", r.Version, s.PeerID, by)
-		}
-		if err := crypto.Verify(s.PeerID, msg, s.Sig); err != nil {
-			return rosterErr(ErrRosterSignatures, "roster version %d: the signature by %s does not verify (the document changed after it was signed)", r.Version, s.PeerID)
-		}
-		valid[s.PeerID] = true
+// Verify checks r as the genesis (prev nil) or as the version after prev,
+// like [Roster.VerifyGenesis] and [Roster.VerifyNext], and returns a copy of
+// r that holds only the signatures that count: one per entitled executive,
+// each verifying. A node stores and relays that copy, so the junk a relay
+// added to a document travels no further. r is not changed.
+func (r *Roster) Verify(prev *Roster) (*Roster, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
 	}
+	var (
+		signers []string
+		need    int
+		by      uint64
+	)
+	if prev == nil {
+		if r.Version != 1 || r.Prev != "" {
+			return nil, rosterErr(ErrRosterChain, "roster version %d is not a genesis (version 1 without \"prev\")", r.Version)
+		}
+		signers, need, by = r.Executive, r.Threshold, r.Version
+	} else {
+		if r.Version != prev.Version+1 {
+			return nil, rosterErr(ErrRosterChain, "roster version %d does not follow version %d (want version %d)", r.Version, prev.Version, prev.Version+1)
+		}
+		if want := prev.Hash(); r.Prev != want {
+			return nil, rosterErr(ErrRosterChain, "roster version %d names previous hash %s, but version %d has hash %s", r.Version, r.Prev, prev.Version, want)
+		}
+		signers, need, by = prev.Executive, prev.Threshold, prev.Version
+	}
+	valid := r.countedSignatures(signers)
 	if len(valid) < need {
 		noun := "signatures"
 		if len(valid) == 1 {
 			noun = "signature"
 		}
-		return rosterErr(ErrRosterSignatures, "roster version %d has %d valid executive %s of the %d that version %d requires", r.Version, len(valid), noun, need, by)
+		return nil, rosterErr(ErrRosterSignatures, "roster version %d has %d valid executive %s of the %d that version %d requires%s",
+			r.Version, len(valid), noun, need, by, r.ignoredNote(len(valid)))
 	}
-	return nil
+	out := r.Clone()
+	out.Signatures = valid
+	return out, nil
+}
+
+// countedSignatures returns the signatures that count towards r: for each
+// peer in signers, its first signature in r that verifies. Signatures by
+// anyone else are not even checked, so junk costs one verification per
+// entry by an entitled signer at most.
+func (r *Roster) countedSignatures(signers []string) []RosterSignature {
+	msg := r.signedMessage()
+	var valid []RosterSignature
+	counted := map[string]bool{}
+	for _, s := range r.Signatures {
+		if counted[s.PeerID] || !slices.Contains(signers, s.PeerID) {
+			continue
+		}
+		if crypto.Verify(s.PeerID, msg, s.Sig) != nil {
+			continue
+		}
+		counted[s.PeerID] = true
+		valid = append(valid, RosterSignature{PeerID: s.PeerID, Sig: slices.Clone(s.Sig)})
+	}
+	slices.SortFunc(valid, func(a, b RosterSignature) int { return strings.Compare(a.PeerID, b.PeerID) })
+	return valid
+}
+
+// ignoredNote tells an operator how many signatures were ignored, if any:
+// usually a signature made over an earlier draft, or by the wrong key.
+func (r *Roster) ignoredNote(valid int) string {
+	switch n := len(r.Signatures) - valid; {
+	case n == 1:
+		return " (1 other signature ignored: not by an executive of that version, not verifying, or repeated)"
+	case n > 1:
+		return fmt.Sprintf(" (%d other signatures ignored: not by an executive of that version, not verifying, or repeated)", n)
+	}
+	return ""
 }
 
 // View returns the membership that policy decides over: every member with

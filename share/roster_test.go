@@ -143,7 +143,8 @@ func TestRosterTestdata(t *testing.T) {
 		"invalid-syntax.json":           `invalid roster: invalid JSON at line`,
 		"invalid-trailing.json":         `more than one JSON value`,
 		"invalid-missing.json":          `invalid roster: threshold: required`,
-		"invalid-sig-length.json":       `invalid roster: signatures[0].sig: is 3 bytes`,
+		"insufficient-sig-length.json":  `verify: share: roster version 1 has 1 valid executive signature of the 2 that version 1 requires (1 other signature ignored`,
+		"valid-genesis-extra-sigs.json": "",
 		"invalid-genesis-prev.json":     `invalid roster: prev: the genesis`,
 	}
 	files, _ := filepath.Glob("testdata/rosters/*.json")
@@ -158,6 +159,10 @@ func TestRosterTestdata(t *testing.T) {
 				t.Fatal(err)
 			}
 			r, err := ParseRoster(b)
+			verifyMsg, afterParse := strings.CutPrefix(msg, "verify: ")
+			if afterParse {
+				msg = ""
+			}
 			if msg != "" {
 				if !errors.Is(err, ErrRosterInvalid) || !strings.Contains(err.Error(), msg) {
 					t.Fatalf("got %v\nwant ErrRosterInvalid containing %q", err, msg)
@@ -172,7 +177,11 @@ func TestRosterTestdata(t *testing.T) {
 			} else {
 				err = r.VerifyNext(genesis)
 			}
-			if err != nil {
+			if afterParse {
+				if !errors.Is(err, ErrRosterSignatures) || !strings.Contains(err.Error(), verifyMsg) {
+					t.Fatalf("got %v\nwant ErrRosterSignatures containing %q", err, verifyMsg)
+				}
+			} else if err != nil {
 				t.Fatal(err)
 			}
 			if again := mustMarshal(t, r); !bytes.Equal(again, b) {
@@ -227,7 +236,8 @@ func writeRosterTestdata(t *testing.T) {
 		"invalid-syntax.json":           valid[:len(valid)/2],
 		"invalid-trailing.json":         append(slices.Clone(valid), "{}\n"...),
 		"invalid-missing.json":          replace(`"threshold": 2,`, ``),
-		"invalid-sig-length.json":       replace(`"sig": "`+base64.StdEncoding.EncodeToString(g.Signatures[0].Sig)+`"`, `"sig": "AAAA"`),
+		"insufficient-sig-length.json":  replace(`"sig": "`+base64.StdEncoding.EncodeToString(g.Signatures[0].Sig)+`"`, `"sig": "AAAA"`),
+		"valid-genesis-extra-sigs.json": withExtraSignatures(t, g, outsider, stranger),
 		"invalid-genesis-prev.json":     replace(`"version": 1,`, `"version": 1, "prev": "`+strings.Repeat("ab", 32)+`",`),
 	}
 	if err := os.MkdirAll("testdata/rosters", 0o755); err != nil {
@@ -242,6 +252,20 @@ func writeRosterTestdata(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// withExtraSignatures is g with signatures that must be ignored added: the
+// outsider's (a member, not an executive), a stranger's junk, a second and
+// junk signature by the first executive, and one of the wrong length.
+func withExtraSignatures(t *testing.T, g *Roster, outsider *crypto.Identity, stranger string) []byte {
+	r := g.Clone()
+	mustSign(t, r, outsider)
+	r.Signatures = append(r.Signatures,
+		RosterSignature{PeerID: stranger, Sig: bytes.Repeat([]byte{0x5a}, 64)},
+		RosterSignature{PeerID: g.Signatures[0].PeerID, Sig: bytes.Repeat([]byte{0xa5}, 64)},
+		RosterSignature{PeerID: g.Signatures[1].PeerID, Sig: []byte{1, 2, 3}},
+	)
+	return mustMarshal(t, r)
 }
 
 func TestRosterVerify(t *testing.T) {
@@ -268,16 +292,21 @@ func TestRosterVerify(t *testing.T) {
 		{"genesis signed by 2", signed(genesis(), a, c), nil, nil, ""},
 		{"genesis signed by all 3", signed(genesis(), a, b, c), nil, nil, ""},
 		{"genesis unsigned", genesis(), nil, ErrRosterSignatures, "has 0 valid executive signatures of the 2"},
-		{"genesis signed by a non-executive", func() *Roster {
+		{"genesis signed by a non-executive too", func() *Roster {
 			r := newGenesis(1, a, b)
 			_ = r.Add(cardOf(d, "D", "member"))
 			return signed(r, a, d)
-		}(), nil, ErrRosterSignatures, "signed by " + d.PeerID() + ", which is not an executive of version 1"},
+		}(), nil, nil, ""},
+		{"genesis signed by a non-executive only", func() *Roster {
+			r := newGenesis(1, a, b)
+			_ = r.Add(cardOf(d, "D", "member"))
+			return signed(r, d)
+		}(), nil, ErrRosterSignatures, "has 0 valid executive signatures of the 1 that version 1 requires (1 other signature ignored"},
 		{"genesis with a tampered body", func() *Roster {
 			r := signed(genesis(), a, b)
 			r.Members[0].Name = "Changed"
 			return r
-		}(), nil, ErrRosterSignatures, "does not verify"},
+		}(), nil, ErrRosterSignatures, "has 0 valid executive signatures of the 2 that version 1 requires (2 other signatures ignored"},
 		{"genesis with a version 2", func() *Roster {
 			r := genesis()
 			r.Version = 2
@@ -287,12 +316,14 @@ func TestRosterVerify(t *testing.T) {
 		{"next signed by 2 executives of the previous version", signed(next(), b, c), v1, nil, ""},
 		{"next signed by 1", signed(next(), b), v1, ErrRosterSignatures,
 			"share: roster version 2 has 1 valid executive signature of the 2 that version 1 requires"},
-		{"next signed by a non-executive", signed(next(), a, d), v1, ErrRosterSignatures, "which is not an executive of version 1"},
+		{"next signed by one executive and a non-executive", signed(next(), a, d), v1, ErrRosterSignatures,
+			"has 1 valid executive signature of the 2 that version 1 requires (1 other signature ignored"},
+		{"next signed by two executives and a non-executive", signed(next(), a, b, d), v1, nil, ""},
 		{"next signed over a tampered body", func() *Roster {
 			r := signed(next(), a, b)
 			r.Threshold = 1
 			return r
-		}(), v1, ErrRosterSignatures, "does not verify"},
+		}(), v1, ErrRosterSignatures, "has 0 valid executive signatures"},
 		{"next with a wrong prev", func() *Roster {
 			r := next()
 			r.Prev = strings.Repeat("ab", 32)
@@ -322,6 +353,161 @@ func TestRosterVerify(t *testing.T) {
 			}
 			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.substr) {
 				t.Fatalf("got %v\nwant %v containing %q", err, tt.want, tt.substr)
+			}
+		})
+	}
+}
+
+// TestRosterIgnoresExtraSignatures: a roster is valid if and only if it
+// carries at least threshold valid signatures by the executives entitled to
+// sign it; every other signature (by a non-executive or a stranger, not
+// verifying, of the wrong length, repeated, by an executive added by this
+// very version) is ignored, never fatal, and Verify's copy drops it.
+func TestRosterIgnoresExtraSignatures(t *testing.T) {
+	a, b, c, d, x := newIdentity(t), newIdentity(t), newIdentity(t), newIdentity(t), newIdentity(t)
+	v1 := newGenesis(2, a, b, c)
+	mustSign(t, v1, a, b)
+	next := func() *Roster {
+		n := v1.Next()
+		if err := n.Add(cardOf(d, "D", "member")); err != nil {
+			t.Fatal(err)
+		}
+		n.Executive = append(n.Executive, d.PeerID())
+		n.Normalize()
+		return n
+	}
+	junk := func(fill byte, n int) []byte { return bytes.Repeat([]byte{fill}, n) }
+	// sigBy is id's signature of another document: valid Ed25519, wrong message.
+	sigBy := func(id *crypto.Identity) []byte {
+		other := v1.Next()
+		other.Threshold = 1
+		mustSign(t, other, id)
+		return other.Signatures[0].Sig
+	}
+	add := func(r *Roster, peerID string, sig []byte) {
+		r.Signatures = append(r.Signatures, RosterSignature{PeerID: peerID, Sig: sig})
+	}
+	tests := []struct {
+		name    string
+		build   func() *Roster // signed by entitled executives, then junk added
+		prev    *Roster
+		valid   []string // the signers that count, sorted; nil: not enough
+		ignored int
+	}{
+		{"junk signature by an executive not among the signers", func() *Roster {
+			r := next()
+			mustSign(t, r, a, b)
+			add(r, c.PeerID(), junk(1, 64))
+			return r
+		}, v1, []string{a.PeerID(), b.PeerID()}, 1},
+		{"a second, junk signature by a signer, sorted before its valid one", func() *Roster {
+			r := next()
+			mustSign(t, r, a, b)
+			add(r, a.PeerID(), junk(0, 64))
+			return r
+		}, v1, []string{a.PeerID(), b.PeerID()}, 1},
+		{"the same valid signature twice counts once", func() *Roster {
+			r := next()
+			mustSign(t, r, a)
+			add(r, a.PeerID(), slices.Clone(r.Signatures[0].Sig))
+			return r
+		}, v1, nil, 0},
+		{"a signature by a member who is not an executive", func() *Roster {
+			r := next()
+			mustSign(t, r, b, c, d) // d is an executive of version 2 only
+			return r
+		}, v1, []string{b.PeerID(), c.PeerID()}, 1},
+		{"a stranger's valid signature", func() *Roster {
+			r := next()
+			mustSign(t, r, a, c, x)
+			return r
+		}, v1, []string{a.PeerID(), c.PeerID()}, 1},
+		{"an executive's signature of another document", func() *Roster {
+			r := next()
+			mustSign(t, r, b, c)
+			add(r, a.PeerID(), sigBy(a))
+			return r
+		}, v1, []string{b.PeerID(), c.PeerID()}, 1},
+		{"signatures of the wrong length and by no peer ID", func() *Roster {
+			r := next()
+			mustSign(t, r, a, b)
+			add(r, c.PeerID(), junk(2, 3))
+			add(r, c.PeerID(), nil)
+			add(r, "12D3KooWnotapeerid", junk(3, 64))
+			add(r, "", junk(4, 65))
+			return r
+		}, v1, []string{a.PeerID(), b.PeerID()}, 4},
+		{"junk does not make up for a missing signature", func() *Roster {
+			r := next()
+			mustSign(t, r, a)
+			add(r, b.PeerID(), junk(5, 64))
+			add(r, c.PeerID(), sigBy(c))
+			add(r, d.PeerID(), junk(6, 64))
+			return r
+		}, v1, nil, 0},
+		{"genesis with junk", func() *Roster {
+			r := newGenesis(2, a, b, c)
+			mustSign(t, r, c, a, x)
+			add(r, b.PeerID(), junk(7, 64))
+			return r
+		}, nil, []string{a.PeerID(), c.PeerID()}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.build()
+			r.Normalize()
+			before := mustMarshal(t, r)
+			got, err := r.Verify(tt.prev)
+			if !bytes.Equal(mustMarshal(t, r), before) {
+				t.Fatal("Verify changed its receiver")
+			}
+			var viaOld error
+			if tt.prev == nil {
+				viaOld = r.VerifyGenesis()
+			} else {
+				viaOld = r.VerifyNext(tt.prev)
+			}
+			if (err == nil) != (viaOld == nil) {
+				t.Fatalf("Verify says %v, the Verify%s method %v", err, map[bool]string{true: "Genesis", false: "Next"}[tt.prev == nil], viaOld)
+			}
+			if tt.valid == nil {
+				if !errors.Is(err, ErrRosterSignatures) {
+					t.Fatalf("got %v, want ErrRosterSignatures", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			var signers []string
+			for _, s := range got.Signatures {
+				signers = append(signers, s.PeerID)
+			}
+			want := slices.Sorted(slices.Values(tt.valid))
+			if !slices.Equal(signers, want) {
+				t.Errorf("kept signatures by %v, want %v", signers, want)
+			}
+			if n := len(r.Signatures) - len(got.Signatures); n != tt.ignored {
+				t.Errorf("dropped %d signatures, want %d", n, tt.ignored)
+			}
+			if got.Hash() != r.Hash() {
+				t.Error("the copy has another hash")
+			}
+			// The copy verifies on its own and survives the file format.
+			p, err := ParseRoster(mustMarshal(t, got))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again, err := p.Verify(tt.prev); err != nil || len(again.Signatures) != len(got.Signatures) {
+				t.Fatalf("the copy does not verify as it is: %v", err)
+			}
+			// And so does the document with the junk, through the file format.
+			p, err = ParseRoster(before)
+			if err != nil {
+				t.Fatalf("the document with junk signatures does not parse: %v", err)
+			}
+			if _, err := p.Verify(tt.prev); err != nil {
+				t.Fatalf("the document with junk signatures does not verify after parsing: %v", err)
 			}
 		})
 	}
@@ -499,4 +685,47 @@ func FuzzParseRoster(f *testing.F) {
 			t.Fatalf("Marshal not stable:\n%s\n%s", out, out2)
 		}
 	})
+}
+
+// TestRosterCreatedSyntax checks the created time against SPEC.md §7.1: a
+// date-time of §6.2 in UTC, nothing laxer.
+func TestRosterCreatedSyntax(t *testing.T) {
+	valid, err := os.ReadFile("testdata/rosters/valid-genesis.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const orig = `"created": "2026-11-24T09:00:00Z"`
+	if !bytes.Contains(valid, []byte(orig)) {
+		t.Fatal("valid-genesis.json has another created time")
+	}
+	for _, tt := range []struct {
+		created string
+		ok      bool
+	}{
+		{"2026-11-24T09:00:00Z", true},
+		{"2026-11-24T09:00:00+00:00", true},
+		{"2026-11-24T09:00:00-00:00", true},
+		{"2026-11-24T09:00:00.000000000Z", true},
+		{"2026-11-24T09:00:00,0Z", false},
+		{"2026-11-24T9:00:00Z", false},
+		{"2026-11-24T09:00:00.0000000000Z", false},
+		{"2026-11-24t09:00:00z", false},
+		{"2026-11-24", false},
+		{"2026-11-24T18:00:00+09:00", false},
+		{"2026-11-24T09:00:00+24:00", false},
+	} {
+		doc := bytes.Replace(valid, []byte(orig), []byte(`"created": "`+tt.created+`"`), 1)
+		r, err := ParseRoster(doc)
+		if tt.ok {
+			if err != nil {
+				t.Errorf("%s: %v", tt.created, err)
+			} else if err := r.VerifyGenesis(); err != nil {
+				t.Errorf("%s: the body changed: %v", tt.created, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "created") {
+			t.Errorf("%s: got %v, want an error naming created", tt.created, err)
+		}
+	}
 }

@@ -238,7 +238,13 @@ var (
 	})
 	date = str(func(s string) string {
 		if _, ok := parseDate(s); !ok {
-			return fmt.Sprintf("%s is not a date (YYYY-MM-DD or RFC 3339)", quote(s))
+			return fmt.Sprintf("%s is not a date (YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.f]Z or ±hh:mm)", quote(s))
+		}
+		return ""
+	})
+	ror = str(func(s string) string {
+		if !isROR(s) {
+			return fmt.Sprintf("%s is not a ROR ID with valid check digits (e.g. 057zh3y96)", quote(s))
 		}
 		return ""
 	})
@@ -258,7 +264,6 @@ var (
 	quarter  = pattern(`^[0-9]{4}-Q[1-4]$`, "a quarter, YYYY-Qn (e.g. 2026-Q3)")
 	month    = pattern(`^[0-9]{4}-(0[1-9]|1[0-2])$`, "a month, YYYY-MM")
 	hex32    = pattern(`^[0-9a-f]{64}$`, "64 lower-case hex digits")
-	ror      = pattern(`^(https://ror\.org/)?0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$`, "a ROR ID (e.g. 057zh3y96)")
 	wikidata = pattern(`^Q[1-9][0-9]*$`, "a Wikidata item ID (Q…)")
 	isni     = pattern(`^[0-9]{15}[0-9X]$`, "an ISNI (16 characters, no spaces)")
 	fundref  = pattern(`^(10\.13039/)?[0-9]+$`, "a Crossref Funder ID")
@@ -330,14 +335,55 @@ func uintAtLeast(min uint64) rule {
 	}
 }
 
+// dateSyntax is the ABNF of `date` in SPEC.md §6.2: a full-date, or a
+// date-time with an upper-case "T", hours 00–23, minutes and seconds 00–59
+// (no leap second), 1–9 fractional digits after ".", and "Z" or an offset
+// ±hh:mm with hh 00–23. Go's time.Parse alone is laxer (it takes ",5",
+// more than 9 digits, a one-digit hour and offsets up to +24:59), so the
+// syntax is checked first and time.Parse only checks the calendar.
+var dateSyntax = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])` +
+	`(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$`)
+
+// parseDate parses a `date` (SPEC.md §6.2). A full-date is midnight UTC;
+// the day must exist in its month (proleptic Gregorian calendar).
 func parseDate(s string) (time.Time, bool) {
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, true
+	if !dateSyntax.MatchString(s) {
+		return time.Time{}, false
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, true
+	layout := time.RFC3339
+	if len(s) == len(time.DateOnly) {
+		layout = time.DateOnly
 	}
-	return time.Time{}, false
+	t, err := time.Parse(layout, s)
+	return t, err == nil
+}
+
+// crockford is the base32 alphabet of ROR IDs: digits and lower-case letters
+// without i, l, o and u.
+const crockford = "0123456789abcdefghjkmnpqrstvwxyz"
+
+// isROR reports whether s is a ROR ID (SPEC.md §6.2), optionally as its
+// https://ror.org/ URL: "0", six Crockford base32 characters encoding n,
+// and two decimal check digits equal to 98 − (n × 100 mod 97), the ISO/IEC
+// 7064 MOD 97-10 check of n.
+func isROR(s string) bool {
+	s = strings.TrimPrefix(s, "https://ror.org/")
+	if len(s) != 9 || s[0] != '0' {
+		return false
+	}
+	var n uint64
+	for i := 1; i < 7; i++ {
+		v := strings.IndexByte(crockford, s[i])
+		if v < 0 {
+			return false
+		}
+		n = n*32 + uint64(v)
+	}
+	if s[7] < '0' || s[7] > '9' || s[8] < '0' || s[8] > '9' {
+		return false
+	}
+	check := uint64(s[7]-'0')*10 + uint64(s[8]-'0')
+	return check == 98-(n*100)%97
 }
 
 func tokens(max int) rule { return array(token, 0, max) }
@@ -450,7 +496,7 @@ func validityOrder(errs *fieldErrors, path string, m map[string]any) {
 }
 
 // noSuppressedCells refuses a trend report that publishes a cell below its
-// own suppression threshold k (DESIGN §6).
+// own suppression threshold k (SPEC.md §6.3).
 func noSuppressedCells(errs *fieldErrors, path string, m map[string]any) {
 	s, _ := m["suppression"].(map[string]any)
 	kn, _ := s["k"].(json.Number)

@@ -60,11 +60,13 @@ func runVector(t *testing.T, v vector) string {
 			err    error
 			result string
 		}{
+			{ErrTooLarge, "too large"},
 			{ErrTruncated, "truncated"},
 			{ErrUnknownVersion, "unknown version"},
 			{ErrUnknownField, "unknown field"},
 			{ErrInvalidHeader, "invalid header"},
 			{ErrNonCanonical, "non-canonical"},
+			{ErrMalformed, "malformed"},
 		} {
 			if errors.Is(err, c.err) {
 				return c.result
@@ -137,9 +139,39 @@ func TestVectors(t *testing.T) {
 		})
 	}
 	for _, e := range []string{"success", "bad signature", "wrong cid", "truncated", "unknown version", "header tampered",
-		"body tampered", "not recipient", "non-canonical", "unknown field", "invalid header", "invalid record", "stub"} {
+		"body tampered", "not recipient", "non-canonical", "unknown field", "invalid header", "invalid record", "stub",
+		"too large", "malformed"} {
 		if !seen[e] {
 			t.Errorf("no vector expects %q", e)
+		}
+	}
+}
+
+// TestVectorsDescribed keeps SPEC.md §9 and testdata/vectors together: every
+// vector is named there (directly, or by a family such as `bad-cid-p-*`),
+// and every expectation is in its table.
+func TestVectorsDescribed(t *testing.T) {
+	b, err := os.ReadFile("SPEC.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := string(b)
+	i := strings.Index(spec, "## 9. Test vectors")
+	j := strings.Index(spec, "## 10.")
+	if i < 0 || j < i {
+		t.Fatal("SPEC.md has no §9 followed by §10")
+	}
+	s9 := spec[i:j]
+	for name, v := range loadVectors(t) {
+		named := strings.Contains(s9, "`"+name+"`")
+		if k := strings.LastIndex(name, "-"); !named && k > 0 {
+			named = strings.Contains(s9, "`"+name[:k+1]+"*`")
+		}
+		if !named {
+			t.Errorf("vector %s is not described in SPEC.md §9", name)
+		}
+		if !strings.Contains(s9, "| `"+v.Expect+"` |") {
+			t.Errorf("expectation %q (vector %s) is not in the table of SPEC.md §9", v.Expect, name)
 		}
 	}
 }

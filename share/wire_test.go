@@ -3,6 +3,8 @@ package share
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -68,6 +70,47 @@ func TestWireGolden(t *testing.T) {
 				t.Fatalf("decoded %+v, want %+v", back, m)
 			}
 			if back.Name() != name {
+				t.Fatalf("Name() = %q", back.Name())
+			}
+		})
+	}
+}
+
+// goldenEdgeMessages are the frames of testdata/golden/wire-<name>.bin that
+// show the optional and empty forms: a hello with no roster and no heads,
+// the empty envs that answers a range of a log the requester may not read
+// (or that does not exist), an envs with stub CIDs, and an err without a
+// message. Each file is named after its message type and the case.
+func goldenEdgeMessages(t testing.TB) map[string]*Message {
+	c, err := ParseCID(wireCID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := os.ReadFile("testdata/golden/envelope-v1.cbor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]*Message{
+		"hello-no-roster": {Hello: &Hello{Heads: []LogHead{}}},
+		"envs-empty":      {Envelopes: &Envelopes{Envs: [][]byte{}}},
+		"envs-stubs":      {Envelopes: &Envelopes{Envs: [][]byte{env, env}, Stubs: []StubCID{{Index: 1, CID: c.Bytes()}}}},
+		"err-code-only":   {Error: &WireError{Code: CodeRateLimited}},
+	}
+}
+
+func TestWireGoldenEdges(t *testing.T) {
+	for name, m := range goldenEdgeMessages(t) {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join("testdata/golden", "wire-"+name+".bin")
+			want := sharetest.Golden(t, file, frame(t, m), *update, "frame")
+			back, err := ReadMessage(bytes.NewReader(want), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(back, m) {
+				t.Fatalf("decoded %+v, want %+v", back, m)
+			}
+			if !strings.HasPrefix(name, back.Name()+"-") {
 				t.Fatalf("Name() = %q", back.Name())
 			}
 		})
@@ -157,6 +200,19 @@ func TestReadMessageRefuses(t *testing.T) {
 		{"getr from 0", encode(map[string]any{"getr": map[string]any{"f": 0}}), 0, ErrMalformedMessage},
 		{"error code not a token", encode(map[string]any{"err": map[string]any{"c": "Not Entitled"}}), 0, ErrMalformedMessage},
 		{"empty envelope", encode(map[string]any{"envs": map[string]any{"e": [][]byte{{}}}}), 0, ErrMalformedMessage},
+		// SPEC.md §8.1: some arrays are always written, "[]" when empty;
+		// the optional keys are absent when empty, never [], false or "".
+		{"hello heads missing", encode(map[string]any{"hello": map[string]any{"r": 0, "rh": ""}}), 0, ErrMalformedMessage},
+		{"hello heads null", encode(map[string]any{"hello": map[string]any{"r": 0, "rh": "", "h": nil}}), 0, ErrMalformedMessage},
+		{"hello hash missing", encode(map[string]any{"hello": map[string]any{"r": 0, "h": []any{}}}), 0, ErrMalformedMessage},
+		{"heads missing", encode(map[string]any{"heads": map[string]any{}}), 0, ErrMalformedMessage},
+		{"envs e missing", encode(map[string]any{"envs": map[string]any{}}), 0, ErrMalformedMessage},
+		{"envs e null", encode(map[string]any{"envs": map[string]any{"e": nil}}), 0, ErrMalformedMessage},
+		{"stubs written empty", encode(map[string]any{"envs": map[string]any{"e": [][]byte{}, "s": []any{}}}), 0, ErrMalformedMessage},
+		{"rosters d missing", encode(map[string]any{"rosters": map[string]any{}}), 0, ErrMalformedMessage},
+		{"error message written empty", encode(map[string]any{"err": map[string]any{"c": "internal", "m": ""}}), 0, ErrMalformedMessage},
+		{"upper-case key", encode(map[string]any{"getr": map[string]any{"F": 1}}), 0, ErrMalformedMessage},
+		{"getr negative", withLen([]byte{0xa1, 0x64, 'g', 'e', 't', 'r', 0xa1, 0x61, 'f', 0x20}), 0, ErrMalformedMessage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -226,6 +282,22 @@ func repeat(b []byte, n int) [][]byte {
 
 func FuzzReadMessage(f *testing.F) {
 	sharetest.AddSeeds(f, "testdata/golden/wire-*.bin")
+	files, _ := filepath.Glob("testdata/wire/*.json")
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		var v wireVector
+		if err := json.Unmarshal(b, &v); err != nil {
+			f.Fatal(err)
+		}
+		frame, err := base64.StdEncoding.DecodeString(v.Frame)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(frame)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r := bytes.NewReader(b)
 		m, err := ReadMessage(r, 0)
@@ -242,4 +314,87 @@ func FuzzReadMessage(f *testing.F) {
 			t.Fatalf("re-encodes differently:\n in %x\nout %x", read, out.Bytes())
 		}
 	})
+}
+
+// wireVector is one file of testdata/wire (SPEC.md §8.3).
+type wireVector struct {
+	Description string `json:"description"`
+	Expect      string `json:"expect"`
+	Frame       string `json:"frame"`
+}
+
+// TestWireVectors reads every frame of testdata/wire as a receiver does and
+// checks that it reaches exactly the expected result; an accepted frame must
+// re-encode to the same bytes. The golden frames are success cases too.
+func TestWireVectors(t *testing.T) {
+	files, err := filepath.Glob("testdata/wire/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no wire vectors in testdata/wire (%v)", err)
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v wireVector
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
+			seen[v.Expect] = true
+			frame, err := base64.StdEncoding.DecodeString(v.Frame)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := ReadMessage(bytes.NewReader(frame), 0)
+			got := "success"
+			switch {
+			case err == nil:
+				var again bytes.Buffer
+				if err := WriteMessage(&again, m); err != nil || !bytes.Equal(again.Bytes(), frame) {
+					t.Fatalf("accepted but does not re-encode byte for byte (%v)", err)
+				}
+			case errors.Is(err, ErrFrameTooLarge):
+				got = "frame too large"
+			case errors.Is(err, io.ErrUnexpectedEOF):
+				got = "truncated"
+			case errors.Is(err, ErrMalformedMessage):
+				got = "malformed message"
+			default:
+				got = "error: " + err.Error()
+			}
+			if got != v.Expect {
+				t.Errorf("%s: got %q (%v), want %q", v.Description, got, err, v.Expect)
+			}
+		})
+	}
+	for _, e := range []string{"success", "malformed message", "frame too large", "truncated"} {
+		if !seen[e] {
+			t.Errorf("no wire vector expects %q", e)
+		}
+	}
+}
+
+// TestWireVectorsDescribed keeps SPEC.md §8.3 and testdata/wire together.
+func TestWireVectorsDescribed(t *testing.T) {
+	b, err := os.ReadFile("SPEC.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := string(b)
+	i := strings.Index(spec, "### 8.3 Wire test vectors")
+	j := strings.Index(spec, "## 9. Test vectors")
+	if i < 0 || j < i {
+		t.Fatal("SPEC.md has no §8.3 before §9")
+	}
+	files, _ := filepath.Glob("testdata/wire/*.json")
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		if !strings.Contains(spec[i:j], "`"+name+"`") {
+			t.Errorf("wire vector %s is not described in SPEC.md §8.3", name)
+		}
+	}
 }

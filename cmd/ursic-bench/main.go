@@ -1,11 +1,11 @@
-// Command ursic-bench measures the DESIGN §7 targets with real nodes: each
+// Command ursic-bench measures the targets of docs/BENCHMARKS.md with real nodes: each
 // scenario initialises homes in a temporary directory, builds a signed
 // roster, opens the nodes and, where the scenario needs the network, starts
 // libp2p on 127.0.0.1. It prints one line per figure (value, target,
 // pass/miss) and, with -md, the table for docs/BENCHMARKS.md.
 //
 //	go run ./cmd/ursic-bench -quick            # CI-sized, about a minute
-//	go run ./cmd/ursic-bench                   # the full run (DESIGN sizes)
+//	go run ./cmd/ursic-bench                   # the full run (the targets' sizes)
 //	go run ./cmd/ursic-bench -run open,queries # some scenarios only
 package main
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
 )
 
 // runQueries serves the author's local API on a loopback port and times
@@ -26,27 +27,27 @@ func runQueries(a *peer, size, rounds int, res *results) error {
 	done := make(chan error, 1)
 	lg := slog.New(slog.NewTextHandler(io.Discard, nil))
 	go func() {
-		done <- api.Serve(ctx, api.NewServer(a.n, token, lg), "127.0.0.1:0", func(ad net.Addr) { ready <- ad })
+		done <- api.Serve(ctx, api.NewServer(a.n, token, lg), api.Listen{Addr: "127.0.0.1:0"}, func(ad net.Addr) { ready <- ad })
 	}()
-	var c *api.Client
+	var c *apiclient.Client
 	select {
 	case ad := <-ready:
-		c = api.NewClient(ad.String(), token)
+		c = apiclient.New(ad.String(), token)
 	case err := <-done:
 		return err
 	}
 	scen := "queries " + sizeName(size)
 	for _, q := range []struct {
 		name string
-		opt  node.ListOptions
+		opt  apiclient.ListOptions
 	}{
-		{"newest 50", node.ListOptions{Limit: 50}},
-		{"kind=method, newest 50", node.ListOptions{Kind: "method", Limit: 50}},
-		{"tlp=green, newest 50", node.ListOptions{TLP: "green", Limit: 50}},
-		{"text \"photonics\" (1 in 20), newest 50", node.ListOptions{Text: "photonics", Limit: 50}},
-		{"text \"lidar beneficiaries\" (2 words)", node.ListOptions{Text: "lidar beneficiaries", Limit: 50}},
-		{"kind+tlp+text, newest 50", node.ListOptions{Kind: "indicator", TLP: "amber", Text: "quantum", Limit: 50}},
-		{"newest 50 at offset 50,000", node.ListOptions{Limit: 50, Offset: size / 2}},
+		{"newest 50", apiclient.ListOptions{Limit: 50}},
+		{"kind=method, newest 50", apiclient.ListOptions{Kind: "method", Limit: 50}},
+		{"tlp=green, newest 50", apiclient.ListOptions{TLP: "green", Limit: 50}},
+		{"text \"photonics\" (1 in 20), newest 50", apiclient.ListOptions{Text: "photonics", Limit: 50}},
+		{"text \"lidar beneficiaries\" (2 words)", apiclient.ListOptions{Text: "lidar beneficiaries", Limit: 50}},
+		{"kind+tlp+text, newest 50", apiclient.ListOptions{Kind: "indicator", TLP: "amber", Text: "quantum", Limit: 50}},
+		{"newest 50 at offset 50,000", apiclient.ListOptions{Limit: 50, Offset: size / 2}},
 	} {
 		var lat []time.Duration
 		total := 0

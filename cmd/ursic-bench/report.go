@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// verdict of one figure against its DESIGN §7 target.
+// verdict of one figure against its target (docs/BENCHMARKS.md).
 const (
 	pass = "pass"
 	miss = "MISS"

@@ -7,13 +7,14 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-// DESIGN §8: nothing acknowledged is lost. These tests kill a real node
+// Nothing acknowledged is lost. These tests kill a real node
 // process with SIGKILL right after publish acknowledged records, restart it,
 // and check that every acknowledged CID is listed.
 //
@@ -176,4 +177,62 @@ func publishAndKill(t *testing.T, p *nodeProc, file string, n, killAfter int) (p
 		t.Fatalf("publish failed before the kill point: %v\n%s", err, stderr.String())
 	}
 	return printed, killed
+}
+
+// TestResumablePublish kills the node with SIGKILL at random points of a
+// large publish, restarts it and runs the same publish again, until one run
+// completes: the node then holds exactly the file's records, each once, and
+// the last run printed every CID (those published before marked as such).
+func TestResumablePublish(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills node processes")
+	}
+	n := envInt(t, "URSIC_RESUME_RECORDS", 5000)
+	cycles := envInt(t, "URSIC_CRASH_CYCLES", 3)
+	home := initHome(t, "Resume University")
+	file := t.TempDir() + "/records.jsonl"
+	if err := os.WriteFile(file, jsonLines(n, 1024, "Resumable"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for cycle := range cycles {
+		p := startNodeProc(t, home)
+		killAfter := 1 + mrand.IntN(n-1)
+		printed, killed := publishAndKill(t, p, file, n, killAfter)
+		t.Logf("cycle %d: killed after %d CIDs (killed=%v)", cycle, len(printed), killed)
+		for _, c := range printed {
+			seen[c] = true
+		}
+		if !killed {
+			p.kill()
+		}
+	}
+	p := startNodeProc(t, home)
+	defer p.kill()
+	out, errOut, err := runCLI(t, home, nil, "publish", file)
+	if err != nil {
+		t.Fatalf("the last publish: %v\n%s", err, errOut)
+	}
+	final := strings.Fields(out)
+	if len(final) != n {
+		t.Fatalf("the last publish printed %d CIDs, want %d", len(final), n)
+	}
+	if len(seen) > 0 && !strings.Contains(errOut, "already published") {
+		t.Errorf("the last publish did not say that records were already published:\n%s", errOut)
+	}
+	for c := range seen {
+		if !slices.Contains(final, c) {
+			t.Errorf("a CID printed before the crash, %s, is not among the final run's: published twice", c)
+			break
+		}
+	}
+	listed := listedCIDs(t, home)
+	if len(listed) != n {
+		t.Fatalf("the node lists %d records after the runs, want exactly %d", len(listed), n)
+	}
+	for _, c := range final {
+		if !listed[c] {
+			t.Fatalf("%s printed but not listed", c)
+		}
+	}
 }

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ursic/ursic/node"
-	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
+	"github.com/ursic/ursic/node/apiwire"
 )
 
 // This file starts real ursic processes for the crash tests and benchmarks:
@@ -148,9 +148,9 @@ func (p *nodeProc) stop() {
 }
 
 // client is a local API client for the node of home.
-func client(tb testing.TB, home string) *api.Client {
+func client(tb testing.TB, home string) *apiclient.Client {
 	tb.Helper()
-	c, err := api.ClientForHome(home)
+	c, err := apiclient.ForHome(home)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -164,10 +164,10 @@ func listedCIDs(tb testing.TB, home string) map[string]bool {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
 	defer cancel()
-	var res api.ListResult
+	var res apiwire.ListResult
 	for {
 		var err error
-		res, err = client(tb, home).List(ctx, node.ListOptions{All: true})
+		res, err = client(tb, home).List(ctx, apiclient.ListOptions{All: true})
 		if err != nil {
 			tb.Fatalf("list: %v", err)
 		}

@@ -14,7 +14,7 @@ import (
 	"github.com/ursic/ursic/node"
 )
 
-// DESIGN §8: killing a node with SIGKILL while it syncs loses nothing it had
+// Killing a node with SIGKILL while it syncs loses nothing it had
 // stored, leaves a store that opens, and the node converges after restart.
 //
 // URSIC_CRASH_CYCLES sets the number of kill/restart cycles (default 3);

@@ -1,13 +1,9 @@
 package api
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
-
-	"github.com/ursic/ursic/node/digest"
 )
 
 // digest answers GET /v1/digest?since=RFC3339: what changed since then
@@ -39,18 +35,4 @@ func (s *Server) mailDigest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, map[string]bool{"sent": true})
-}
-
-// Digest returns what changed on the node since a time.
-func (c *Client) Digest(ctx context.Context, since time.Time) (*digest.Digest, error) {
-	var d digest.Digest
-	if err := c.do(ctx, "GET", "/v1/digest?since="+url.QueryEscape(since.Format(time.RFC3339)), nil, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
-
-// MailDigest asks the node to mail the digest now.
-func (c *Client) MailDigest(ctx context.Context) error {
-	return c.do(ctx, "POST", "/v1/digest/mail", nil, nil)
 }

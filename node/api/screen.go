@@ -1,13 +1,11 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/ursic/ursic/node"
@@ -59,18 +57,4 @@ func screenError(err error) *Error {
 		e.Status = 499
 	}
 	return e
-}
-
-// Screen sends a list file to the node and returns what it matched.
-func (c *Client) Screen(ctx context.Context, name string, data []byte, opt node.ScreenOptions) (*node.ScreenResult, error) {
-	q := url.Values{}
-	q.Set("name", name)
-	if opt.All {
-		q.Set("all", "true")
-	}
-	var res node.ScreenResult
-	if err := c.do(ctx, "POST", "/v1/screen?"+q.Encode(), bytes.NewReader(data), &res); err != nil {
-		return nil, err
-	}
-	return &res, nil
 }

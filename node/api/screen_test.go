@@ -18,6 +18,7 @@ import (
 
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
 	"github.com/ursic/ursic/node/screen/screentest"
 )
 
@@ -25,10 +26,10 @@ func TestScreenEndpoint(t *testing.T) {
 	a := startAPI(t)
 	c := a.client()
 	ind := `{"kind":"indicator","title":"T","indicator_type":"x","subject":{"kind":"organisation","names":[{"value":"Kunlun Photonics Co., Ltd."},{"value":"昆仑光电有限公司"}],"jurisdiction":"CN"},"reason_category":"export_control","summary":"s","severity":"high","confidence":"low","suggested_mitigation":"Ask for an end-use statement."}`
-	if _, err := c.Publish(context.Background(), []byte(ind), node.PublishOptions{}, func(api.PublishEvent) error { return nil }); err != nil {
+	if _, err := c.Publish(context.Background(), []byte(ind), apiclient.PublishOptions{}, func(apiclient.PublishEvent) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.Screen(context.Background(), "list.txt", []byte("KUNLUN PHOTONICS LTD\n崑崙光電\nNobody Known Ltd\n"), node.ScreenOptions{})
+	res, err := c.Screen(context.Background(), "list.txt", []byte("KUNLUN PHOTONICS LTD\n崑崙光電\nNobody Known Ltd\n"), apiclient.ScreenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,12 +58,12 @@ func TestScreenEndpoint(t *testing.T) {
 // for the screening benchmarks.
 var screenBench struct {
 	once sync.Once
-	c    *api.Client
+	c    *apiclient.Client
 	orgs []screentest.Org
 	err  error
 }
 
-func screenNode(b *testing.B) (*api.Client, []screentest.Org) {
+func screenNode(b *testing.B) (*apiclient.Client, []screentest.Org) {
 	b.Helper()
 	screenBench.once.Do(func() {
 		n := 100_000
@@ -115,7 +116,7 @@ func screenNode(b *testing.B) (*api.Client, []screentest.Org) {
 			return
 		}
 		srv := httptest.NewServer(api.NewServer(nd, tok, lg)) // loopback; lives until the process ends
-		screenBench.c = api.NewClient(strings.TrimPrefix(srv.URL, "http://"), tok)
+		screenBench.c = apiclient.New(strings.TrimPrefix(srv.URL, "http://"), tok)
 		screenBench.orgs = orgs
 	})
 	if screenBench.err != nil {
@@ -136,7 +137,7 @@ func BenchmarkScreenAPIOneName(b *testing.B) {
 	c, orgs := screenNode(b)
 	names := screentest.List(3, orgs, 1000)
 	for _, n := range names[:10] { // warm up
-		if _, err := c.Screen(context.Background(), "one.txt", []byte(n), node.ScreenOptions{}); err != nil {
+		if _, err := c.Screen(context.Background(), "one.txt", []byte(n), apiclient.ScreenOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -144,7 +145,7 @@ func BenchmarkScreenAPIOneName(b *testing.B) {
 	for b.Loop() {
 		for _, n := range names {
 			start := time.Now()
-			if _, err := c.Screen(context.Background(), "one.txt", []byte(n), node.ScreenOptions{}); err != nil {
+			if _, err := c.Screen(context.Background(), "one.txt", []byte(n), apiclient.ScreenOptions{}); err != nil {
 				b.Fatal(err)
 			}
 			lat = append(lat, time.Since(start))
@@ -169,7 +170,7 @@ func BenchmarkScreenAPI10kNames(b *testing.B) {
 	list := []byte(sb.String())
 	hits := 0
 	for b.Loop() {
-		res, err := c.Screen(context.Background(), "list.csv", list, node.ScreenOptions{})
+		res, err := c.Screen(context.Background(), "list.csv", list, apiclient.ScreenOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}

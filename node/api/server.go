@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"crypto/subtle"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +21,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/apiwire"
+	"github.com/ursic/ursic/node/config"
 	"github.com/ursic/ursic/policy"
 	"github.com/ursic/ursic/share"
 )
@@ -32,6 +36,7 @@ type Server struct {
 	token string
 	log   *slog.Logger
 	mux   *http.ServeMux
+	hosts map[string]bool // Host header values (lower case, no port) answered besides loopback
 
 	published *prometheus.CounterVec
 	rejected  *prometheus.CounterVec
@@ -45,17 +50,30 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	}
 	reg := prometheus.NewRegistry()
 	s := &Server{
-		node: n, token: token, log: lg, mux: http.NewServeMux(),
+		node: n, token: token, log: lg, mux: http.NewServeMux(), hosts: allowedHosts(n.Home().Config),
 		published: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ursic_published_records_total", Help: "Records published by this node."}, []string{"kind"}),
 		rejected:  prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ursic_publish_rejected_total", Help: "Publish requests refused, by reason."}, []string{"reason"}),
 		requests:  prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "ursic_api_request_seconds", Help: "Local API latency.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"route"}),
 	}
+	reg.MustRegister(n.Metrics()...)
 	reg.MustRegister(s.published, s.rejected, s.requests, collectors.NewGoCollector(), prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ursic_records", Help: "Records stored on this node."}, func() float64 {
 		st, err := n.Status()
 		if err != nil {
 			return 0
 		}
 		return float64(st.Records)
+	}), prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ursic_roster_fork", Help: "1 while a connected peer holds another valid roster of a version this node holds (a roster fork; see ursic status), else 0."}, func() float64 {
+		if len(n.RosterForks()) > 0 {
+			return 1
+		}
+		return 0
+	}), prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ursic_roster_fork_peers", Help: "Peers on another branch of the roster chain."}, func() float64 {
+		return float64(len(n.RosterForks()))
+	}), prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ursic_audit_tampered", Help: "1 if the node found its audit log altered against the head anchored in its store."}, func() float64 {
+		if n.AuditTampered() {
+			return 1
+		}
+		return 0
 	}))
 	s.handle("GET /healthz", false, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]bool{"ok": true}) })
 	s.handle("GET /v1/status", true, s.status)
@@ -65,10 +83,11 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("GET /v1/records", true, s.list)
 	s.handle("GET /v1/records/{cid}", true, s.show)
 	s.handle("POST /v1/records/{cid}/retract", true, s.retract)
-	s.handle("GET /v1/peers", true, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, s.node.Peers()) })
+	s.handle("GET /v1/peers", true, s.peers)
 	s.handle("GET /v1/roster", true, s.getRoster)
 	s.handle("POST /v1/roster", true, s.applyRoster)
 	s.handle("GET /v1/backup", true, s.backup)
+	s.handle("GET /v1/audit/verify", true, s.verifyAudit)
 	s.handle("POST /v1/screen", true, s.screen)
 	s.handle("GET /v1/digest", true, s.digest)
 	s.handle("POST /v1/digest/mail", true, s.mailDigest)
@@ -76,7 +95,79 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	return s
 }
 
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// ServeHTTP answers a request whose Host is allowed (see [Server.AllowHost]).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.AllowHost(r.Host) {
+		writeError(w, &Error{Status: http.StatusMisdirectedRequest,
+			Message: fmt.Sprintf("this node's API does not answer to Host %q", r.Host),
+			Hint:    "reach it as localhost or 127.0.0.1; if this name is the node's own, add it to \"api_hosts\" in config.json"})
+		return
+	}
+	if h, pattern := s.mux.Handler(r); pattern == "" {
+		// The mux's own answers are plain text; the API answers JSON.
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		e := &Error{Status: rec.Code, Message: fmt.Sprintf("no API endpoint %s %s", r.Method, r.URL.Path), Hint: "docs/API.md lists the endpoints"}
+		if rec.Code == http.StatusMethodNotAllowed {
+			e.Message = fmt.Sprintf("%s does not answer %s", r.URL.Path, r.Method)
+			w.Header().Set("Allow", rec.Header().Get("Allow"))
+			e.Hint = "allowed: " + rec.Header().Get("Allow")
+		}
+		writeError(w, e)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// allowedHosts is the Host allowlist beside loopback: the host the API is
+// bound to (unless a wildcard) and the config's api_hosts.
+func allowedHosts(cfg *config.Config) map[string]bool {
+	hosts := map[string]bool{}
+	if h, _, err := net.SplitHostPort(cfg.API); err == nil {
+		if ip := net.ParseIP(h); ip == nil || !ip.IsUnspecified() {
+			hosts[strings.ToLower(h)] = true
+		}
+	}
+	for _, h := range cfg.APIHosts {
+		hosts[strings.ToLower(strings.Trim(h, "[]"))] = true
+	}
+	return hosts
+}
+
+// AllowHost reports whether the API answers a request carrying this Host
+// header. It answers loopback names and addresses (localhost, 127.0.0.0/8,
+// ::1), the address it is bound to and the config's api_hosts, and nothing
+// else: a web page that rebinds its own DNS name to 127.0.0.1 sends its own
+// name as Host and is refused.
+func (s *Server) AllowHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.Trim(host, "[]"))
+	if host == "" {
+		return false
+	}
+	return config.IsLoopback(host) || s.hosts[host]
+}
+
+func (s *Server) peers(w http.ResponseWriter, r *http.Request) {
+	ps := s.node.Peers()
+	out := make([]apiwire.PeerInfo, len(ps))
+	for i, p := range ps {
+		out[i] = apiwire.PeerInfo(p) // fails to compile if the node's type drifts from the wire type
+	}
+	writeJSON(w, 200, out)
+}
+
+func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.node.VerifyAudit()
+	if err != nil {
+		writeError(w, internal(err))
+		return
+	}
+	writeJSON(w, 200, rep)
+}
 
 func (s *Server) handle(pattern string, auth bool, h http.HandlerFunc) {
 	route := pattern
@@ -120,6 +211,13 @@ func publishOptions(r *http.Request) (node.PublishOptions, error) {
 			return opt, fmt.Errorf("query parameter confirm_personal_data=%q is not true or false", v)
 		}
 		opt.ConfirmPersonalData = b
+	}
+	if v := q.Get("again"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return opt, fmt.Errorf("query parameter again=%q is not true or false", v)
+		}
+		opt.Again = b
 	}
 	return opt, nil
 }
@@ -166,7 +264,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 			started = true
 		}
 		count++
-		if err := enc.Encode(PublishEvent{Index: p.Index, CID: p.CID}); err != nil {
+		if err := enc.Encode(PublishEvent{Index: p.Index, CID: p.CID, Existing: p.Existing}); err != nil {
 			return err
 		}
 		if flusher != nil && p.BatchEnd {
@@ -223,6 +321,9 @@ func recordError(err error) *Error {
 		e.Hint = "a record's \"kind\" is one of: " + strings.Join(share.UserKinds(), ", ")
 	case errors.Is(err, policy.ErrUnknownLevel):
 		e.Hint = "TLP levels are clear, green, amber, amber+strict and red"
+	case errors.Is(err, node.ErrRestoring):
+		e.Status = http.StatusConflict
+		e.Hint = "the node publishes again once its peers have given back its own records; /v1/status says restoring until then"
 	case errors.Is(err, context.Canceled):
 		e.Status = 499
 	}
@@ -247,15 +348,6 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, CheckResult{OK: true, Findings: findingsOf(d.Findings), Recipients: d.Recipients, TLP: d.Policy.Level.String(), Audience: d.Policy.Audience.Strings()})
-}
-
-// ListResult is the body of GET /v1/records.
-type ListResult struct {
-	Records []node.RecordView `json:"records"`
-	Total   int               `json:"total"`
-	// Complete is false while the node, just started, is still opening its
-	// stored records: the list holds those indexed so far.
-	Complete bool `json:"complete"`
 }
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
@@ -316,11 +408,14 @@ func (s *Server) retract(w http.ResponseWriter, r *http.Request) {
 	}
 	by, err := s.node.Retract(r.PathValue("cid"), req.Reason)
 	if err != nil {
-		status := 422
-		if errors.Is(err, node.ErrNotFound) {
-			status = 404
+		e := &Error{Status: 422, Message: err.Error()}
+		switch {
+		case errors.Is(err, node.ErrNotFound):
+			e.Status = 404
+		case errors.Is(err, node.ErrRestoring):
+			e = recordError(err)
 		}
-		writeError(w, &Error{Status: status, Message: err.Error()})
+		writeError(w, e)
 		return
 	}
 	writeJSON(w, 200, RetractResult{CID: r.PathValue("cid"), Retraction: by})
@@ -359,10 +454,11 @@ func (s *Server) applyRoster(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, map[string]any{"version": ro.Version, "hash": ro.Hash()})
 }
 
-// backup streams a consistent copy of the store (bbolt's online backup).
-// It holds ciphertext only; restore it with the node's home and keys.
+// backup streams a backup: a tar archive of the store (bbolt's online backup,
+// ciphertext only), the audit log and the roster chain; restore it into the
+// node's home, which holds the keys.
 func (s *Server) backup(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Type", "application/x-tar")
 	if _, err := s.node.Backup(w); err != nil {
 		s.log.Error("backup failed", "err", err)
 	}
@@ -387,19 +483,55 @@ func writeError(w http.ResponseWriter, e *Error) {
 	writeJSON(w, e.Status, e)
 }
 
-// Serve runs the API on addr until ctx ends. ready, if not nil, is called with
-// the bound address once the listener is open.
-func Serve(ctx context.Context, h http.Handler, addr string, ready func(net.Addr)) error {
-	l, err := net.Listen("tcp", addr)
+// Listen says where and how the API is served.
+type Listen struct {
+	Addr string // HOST:PORT
+	// CertFile and KeyFile, both set, make the API serve HTTPS.
+	CertFile, KeyFile string
+}
+
+// ListenOf returns how a home's config says to serve the API.
+func ListenOf(dir string, cfg *config.Config) Listen {
+	return Listen{Addr: cfg.API, CertFile: config.Path(dir, cfg.APITLSCert), KeyFile: config.Path(dir, cfg.APITLSKey)}
+}
+
+// ErrOffLoopback is returned by [Serve] for an address off loopback without
+// TLS: the bearer token would cross the network in the clear.
+var ErrOffLoopback = config.ErrAPIOffLoopback
+
+// Serve runs the API as l says until ctx ends. ready, if not nil, is called
+// with the bound address once the listener is open. It refuses an address
+// off loopback unless TLS is configured.
+func Serve(ctx context.Context, h http.Handler, l Listen, ready func(net.Addr)) error {
+	tlsOn := l.CertFile != "" && l.KeyFile != ""
+	host, _, err := net.SplitHostPort(l.Addr)
 	if err != nil {
-		return fmt.Errorf("failed to listen for the local API on %s: %w", addr, err)
+		return fmt.Errorf("local API address %q is not HOST:PORT: %w", l.Addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if !tlsOn && !config.IsLoopback(host) {
+		return fmt.Errorf("local API address %s: %w", l.Addr, ErrOffLoopback)
+	}
+	var tlsCfg *tls.Config
+	if tlsOn {
+		cert, err := tls.LoadX509KeyPair(l.CertFile, l.KeyFile)
+		if err != nil {
+			return fmt.Errorf("failed to load the local API's certificate and key (keys \"api_tls_cert\", \"api_tls_key\"): %w", err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	ln, err := net.Listen("tcp", l.Addr)
+	if err != nil {
+		return fmt.Errorf("failed to listen for the local API on %s: %w", l.Addr, err)
+	}
+	if tlsCfg != nil {
+		ln = tls.NewListener(ln, tlsCfg)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, TLSConfig: tlsCfg}
 	if ready != nil {
-		ready(l.Addr())
+		ready(ln.Addr())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
+	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case <-ctx.Done():
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

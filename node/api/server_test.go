@@ -18,6 +18,7 @@ import (
 	"github.com/ursic/ursic/examples"
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
 )
 
 // apiNode is a real node behind the real API handler on a loopback httptest
@@ -57,8 +58,8 @@ func startAPI(t *testing.T) *apiNode {
 }
 
 // client is the CLI's client, pointed at the test server.
-func (a *apiNode) client() *api.Client {
-	return api.NewClient(strings.TrimPrefix(a.srv.URL, "http://"), a.token)
+func (a *apiNode) client() *apiclient.Client {
+	return apiclient.New(strings.TrimPrefix(a.srv.URL, "http://"), a.token)
 }
 
 // do sends a request with the given token ("" for none) and returns the
@@ -176,7 +177,7 @@ func TestListParameterErrors(t *testing.T) {
 		}
 	}
 	// The client passes a bad limit on rather than dropping it.
-	_, err := a.client().List(context.Background(), node.ListOptions{Limit: -1})
+	_, err := a.client().List(context.Background(), apiclient.ListOptions{Limit: -1})
 	var ae *api.Error
 	if !errors.As(err, &ae) || ae.Status != http.StatusBadRequest || !strings.Contains(ae.Message, "limit") {
 		t.Errorf("client List with limit -1: err = %v, want a 400 naming limit", err)
@@ -221,7 +222,7 @@ func TestPublishStream(t *testing.T) {
 	if last := lines[want]; !last.Done || last.Count != want || last.CID != "" {
 		t.Errorf("last line = %+v, want done with count %d", last, want)
 	}
-	res, err := a.client().List(context.Background(), node.ListOptions{})
+	res, err := a.client().List(context.Background(), apiclient.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +234,7 @@ func TestPublishStream(t *testing.T) {
 
 	// The client sees the same stream.
 	var got []string
-	n, err := a.client().Publish(context.Background(), example(t, "indicator-green.json"), node.PublishOptions{}, func(ev api.PublishEvent) error {
+	n, err := a.client().Publish(context.Background(), example(t, "indicator-green.json"), apiclient.PublishOptions{}, func(ev api.PublishEvent) error {
 		got = append(got, ev.CID)
 		return nil
 	})
@@ -278,7 +279,7 @@ func TestPublishRefusedWithFindings(t *testing.T) {
 				t.Errorf("records %d → %d after a refused publish", before, a.records())
 			}
 			// The client returns the same structured error.
-			_, err := a.client().Publish(context.Background(), example(t, tt.file), node.PublishOptions{}, func(api.PublishEvent) error { return nil })
+			_, err := a.client().Publish(context.Background(), example(t, tt.file), apiclient.PublishOptions{}, func(api.PublishEvent) error { return nil })
 			var ae *api.Error
 			if !errors.As(err, &ae) || ae.Status != tt.status || len(ae.Findings) == 0 {
 				t.Errorf("client error = %#v, want *api.Error %d with findings", err, tt.status)
@@ -320,21 +321,21 @@ func TestCheckStoresNothing(t *testing.T) {
 		t.Errorf("check of a refused record = %+v, want not ok with a nationality finding", r)
 	}
 
-	r, err := a.client().Check(context.Background(), example(t, "indicator-green.json"), node.PublishOptions{TLP: "amber"})
+	r, err := a.client().Check(context.Background(), example(t, "indicator-green.json"), apiclient.PublishOptions{TLP: "amber"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !r.OK || r.TLP != "amber" || !slices.Equal(r.Audience, []string{"members"}) || !slices.Contains(r.Recipients, a.n.PeerID()) {
 		t.Errorf("check of a good record = %+v, want ok, amber to members, this node a recipient", r)
 	}
-	r, err = a.client().Check(context.Background(), example(t, "flagged-email.json"), node.PublishOptions{})
+	r, err = a.client().Check(context.Background(), example(t, "flagged-email.json"), apiclient.PublishOptions{})
 	if err != nil || r.OK || !slices.ContainsFunc(r.Findings, func(f api.Finding) bool { return f.Rule == "email" && f.Severity == "flag" }) {
 		t.Errorf("check of a flagged record = %+v (%v), want not ok with an email flag", r, err)
 	}
 	if a.records() != before {
 		t.Errorf("records %d → %d after /v1/check", before, a.records())
 	}
-	if res, err := a.client().List(context.Background(), node.ListOptions{All: true}); err != nil || res.Total != 0 {
+	if res, err := a.client().List(context.Background(), apiclient.ListOptions{All: true}); err != nil || res.Total != 0 {
 		t.Errorf("list after check only: total %d (%v), want 0", res.Total, err)
 	}
 }
@@ -356,7 +357,7 @@ func TestShowRetractErrors(t *testing.T) {
 	}
 
 	var cid string
-	if _, err := a.client().Publish(context.Background(), example(t, "indicator-green.json"), node.PublishOptions{}, func(ev api.PublishEvent) error {
+	if _, err := a.client().Publish(context.Background(), example(t, "indicator-green.json"), apiclient.PublishOptions{}, func(ev api.PublishEvent) error {
 		cid = ev.CID
 		return nil
 	}); err != nil {
@@ -379,7 +380,7 @@ func TestShowRetractErrors(t *testing.T) {
 
 func TestMetrics(t *testing.T) {
 	a := startAPI(t)
-	if _, err := a.client().Publish(context.Background(), example(t, "batch.jsonl"), node.PublishOptions{}, func(api.PublishEvent) error { return nil }); err != nil {
+	if _, err := a.client().Publish(context.Background(), example(t, "batch.jsonl"), apiclient.PublishOptions{}, func(api.PublishEvent) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	a.do("POST", "/v1/publish", a.token, example(t, "refused-nationality.json"))
@@ -396,6 +397,27 @@ func TestMetrics(t *testing.T) {
 	} {
 		if !bytes.Contains(body, []byte(want)) {
 			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+// Unknown paths and wrong methods answer JSON errors, like everything else.
+func TestUnknownPathsAnswerJSON(t *testing.T) {
+	a := startAPI(t)
+	for _, tc := range []struct {
+		method, path string
+		status       int
+	}{
+		{"GET", "/v1/nothing-here", 404},
+		{"DELETE", "/v1/status", 405},
+	} {
+		status, body, h := a.do(tc.method, tc.path, a.token, nil)
+		var e struct {
+			Error string `json:"error"`
+			Hint  string `json:"hint"`
+		}
+		if status != tc.status || !strings.HasPrefix(h.Get("Content-Type"), "application/json") || json.Unmarshal(body, &e) != nil || e.Error == "" {
+			t.Errorf("%s %s: %d %q %s", tc.method, tc.path, status, h.Get("Content-Type"), body)
 		}
 	}
 }

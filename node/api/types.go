@@ -1,35 +1,28 @@
 package api
 
 import (
-	"fmt"
-
+	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/policy"
 )
 
-// Error is the body of every failed API call, and the error the client returns.
-type Error struct {
-	Status   int       `json:"-"`
-	Message  string    `json:"error"`
-	Hint     string    `json:"hint,omitempty"`
-	Line     int       `json:"line,omitempty"`
-	Findings []Finding `json:"findings,omitempty"`
-}
-
-func (e *Error) Error() string {
-	if e.Line > 0 && e.Message != "" {
-		return fmt.Sprintf("line %d: %s", e.Line, e.Message)
-	}
-	return e.Message
-}
-
-// Finding is one guardrail finding, structured so a console can show it live.
-type Finding struct {
-	Path      string `json:"path"`
-	Rule      string `json:"rule"`
-	Severity  string `json:"severity"` // "refuse" or "flag"
-	Message   string `json:"message"`
-	Principle string `json:"principle"`
-}
+// The wire types live in package apiwire, so that the client needs nothing
+// from the node; these names keep the server's code short.
+type (
+	// Error is the body of every failed API call.
+	Error = apiwire.Error
+	// Finding is one guardrail finding.
+	Finding = apiwire.Finding
+	// PublishEvent is one line of the publish response stream.
+	PublishEvent = apiwire.PublishEvent
+	// CheckResult answers POST /v1/check.
+	CheckResult = apiwire.CheckResult
+	// ListResult is the body of GET /v1/records.
+	ListResult = apiwire.ListResult
+	// RetractRequest is the body of POST /v1/records/{cid}/retract.
+	RetractRequest = apiwire.RetractRequest
+	// RetractResult names the retraction record.
+	RetractResult = apiwire.RetractResult
+)
 
 func findingsOf(fs []policy.Finding) []Finding {
 	out := make([]Finding, 0, len(fs))
@@ -41,35 +34,4 @@ func findingsOf(fs []policy.Finding) []Finding {
 		out = append(out, Finding{Path: f.Path, Rule: f.Rule, Severity: sev, Message: f.Message, Principle: f.Principle})
 	}
 	return out
-}
-
-// PublishEvent is one line of the publish response stream: a durable record,
-// the final summary, or an error that stopped the stream part-way.
-type PublishEvent struct {
-	Index int    `json:"index"`
-	CID   string `json:"cid,omitempty"`
-	Done  bool   `json:"done,omitempty"`
-	Count int    `json:"count,omitempty"`
-	Error *Error `json:"error,omitempty"`
-}
-
-// CheckResult answers POST /v1/check: what publishing the record would do.
-type CheckResult struct {
-	OK         bool      `json:"ok"`
-	Error      string    `json:"error,omitempty"`
-	Findings   []Finding `json:"findings"`
-	Recipients []string  `json:"recipients,omitempty"`
-	TLP        string    `json:"tlp,omitempty"`
-	Audience   []string  `json:"audience,omitempty"`
-}
-
-// RetractRequest is the body of POST /v1/records/{cid}/retract.
-type RetractRequest struct {
-	Reason string `json:"reason"`
-}
-
-// RetractResult names the retraction record.
-type RetractResult struct {
-	CID        string `json:"cid"`
-	Retraction string `json:"retraction"`
 }

@@ -13,58 +13,24 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/ursic/ursic/node/apiwire"
 )
 
 // Horizon is how far ahead the digest looks for expiry and review dates.
 const Horizon = 30 * 24 * time.Hour
 
-// Digest is what changed on a node between Since and Until.
-type Digest struct {
-	Node  string    `json:"node"` // the node's name
-	Since time.Time `json:"since"`
-	Until time.Time `json:"until"`
-	// New counts the records created in the period, by kind and TLP.
-	New []Count `json:"new"`
-	// Records are the records created in the period, newest first
-	// (retractions and trend reports are listed apart).
-	Records     []Item `json:"records"`
-	Retractions []Item `json:"retractions"`
-	// Expiring are indicators whose valid_until falls within Horizon;
-	// Review are those whose review_due does (or has passed).
-	Expiring []Item  `json:"expiring"`
-	Review   []Item  `json:"review"`
-	Trends   []Item  `json:"trends"`
-	Alarms   []Alarm `json:"alarms"`
-	// Complete is false while the node, just started, is still opening its
-	// stored records.
-	Complete bool `json:"complete"`
-}
+// Digest is what changed on a node in a period (apiwire.Digest).
+type Digest = apiwire.Digest
 
-// Count is how many records of one kind and TLP.
-type Count struct {
-	Kind  string `json:"kind"`
-	TLP   string `json:"tlp"`
-	Count int    `json:"count"`
-}
+// Count is how many records of one kind and TLP (apiwire.DigestCount).
+type Count = apiwire.DigestCount
 
-// Item is one record as the digest names it: never its body.
-type Item struct {
-	CID     string    `json:"cid"`
-	Kind    string    `json:"kind"`
-	TLP     string    `json:"tlp"`
-	Title   string    `json:"title"`
-	Author  string    `json:"author,omitempty"` // the author's name on the roster
-	Created time.Time `json:"created"`
-	// Date is the date the item is listed for: valid_until for Expiring,
-	// review_due for Review.
-	Date string `json:"date,omitempty"`
-}
+// Item is one record as the digest names it (apiwire.DigestItem).
+type Item = apiwire.DigestItem
 
-// Alarm is something the operator must look at.
-type Alarm struct {
-	Kind    string `json:"kind"` // "equivocation", "fork"
-	Message string `json:"message"`
-}
+// Alarm is something the operator must look at (apiwire.DigestAlarm).
+type Alarm = apiwire.DigestAlarm
 
 // levels orders TLP levels, most open first.
 var levels = []string{"clear", "green", "amber", "amber+strict", "red"}
@@ -82,7 +48,7 @@ func label(tlp string) string { return "TLP:" + strings.ToUpper(tlp) }
 
 // Highest is the most restricted TLP among the records the digest names,
 // "clear" if none.
-func (d *Digest) Highest() string {
+func Highest(d *Digest) string {
 	hi := 0
 	for _, list := range [][]Item{d.Records, d.Retractions, d.Expiring, d.Review, d.Trends} {
 		for _, it := range list {
@@ -103,7 +69,7 @@ type RenderOptions struct {
 // Render writes the digest as plain text: the highest TLP of what it names
 // on the first line, then each section. It writes titles and CIDs only.
 func Render(w io.Writer, d *Digest, opt RenderOptions) error {
-	hi := d.Highest()
+	hi := Highest(d)
 	if opt.MaxTitleTLP != "" && level(hi) > level(opt.MaxTitleTLP) {
 		hi = opt.MaxTitleTLP
 	}

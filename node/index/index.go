@@ -7,7 +7,7 @@
 // for live views. All methods are safe for concurrent use: readers see consistent snapshots and
 // never see a half-applied change.
 //
-// Memory is the constraint that shapes this package (DESIGN.md §7: 1,000,000 records in 1.5 GiB):
+// Memory is the constraint that shapes this package (1,000,000 records in 1.5 GiB, docs/BENCHMARKS.md):
 // a row holds no text, repeated strings are shared (see rec.go), and words are indexed in
 // posting lists that turn into bitmaps once a word is common (see words.go).
 package index
@@ -25,7 +25,7 @@ import (
 	memdb "github.com/hashicorp/go-memdb"
 )
 
-// MaxTxnRows is the most rows Insert writes in one memdb transaction (DESIGN.md §2: larger
+// MaxTxnRows is the most rows Insert writes in one memdb transaction (larger
 // transactions overflow go-memdb's bounded cache of modified radix nodes, and Commit then walks
 // the whole tree to notify watchers). BenchmarkInsert100k with CID-shaped keys measured 5,000
 // faster than 2,000 (2.8 s against 3.4 s for 100,000 rows).
@@ -76,6 +76,8 @@ type Index struct {
 	strs      interner     // guarded by wmu
 	nextOrd   uint32       // the ordinal of the next new row, in the word index; guarded by wmu
 	view      *view        // what List reads; see view.go
+
+	live map[*tags]int64 // live (not retracted) rows by kind and policy tags; guarded by wmu
 }
 
 const table = "records"
@@ -98,7 +100,7 @@ func New() (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	return &Index{db: db, strs: newInterner(), view: newView()}, nil
+	return &Index{db: db, strs: newInterner(), view: newView(), live: map[*tags]int64{}}, nil
 }
 
 // Insert adds rows, replacing rows with the same CID. A row whose CID was retracted stays a
@@ -146,6 +148,7 @@ func (x *Index) Insert(rows []Row) error {
 				}
 			}
 			c.new = r
+			x.countLive(c.old, r)
 			pg.put(r)
 			changes = append(changes, c)
 		}
@@ -212,6 +215,7 @@ func (x *Index) Retract(cid, by, reason string) error {
 	}
 	r.retraction, r.title = &retraction{by: by, reason: reason}, ""
 	c.new = r
+	x.countLive(c.old, r)
 	pg.put(r)
 	if err := ps.store(); err != nil {
 		return fmt.Errorf("retract %s: %w", cid, err)
@@ -225,6 +229,31 @@ func (x *Index) Retract(cid, by, reason string) error {
 		x.retracted.Add(1)
 	}
 	return nil
+}
+
+// countLive moves a row's count from its old (possibly nil) to its new
+// state. Called with wmu held.
+func (x *Index) countLive(old, new *rec) {
+	if old != nil && old.retraction == nil && old.tags != nil && old.tags.kind != "" {
+		x.live[old.tags]--
+	}
+	if new.retraction == nil && new.tags != nil && new.tags.kind != "" {
+		x.live[new.tags]++
+	}
+}
+
+// CountsByKindAndTLP returns the number of live (not retracted) rows of each
+// kind and TLP level, for metrics.
+func (x *Index) CountsByKindAndTLP() map[[2]string]int64 {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	out := map[[2]string]int64{}
+	for t, n := range x.live {
+		if n != 0 {
+			out[[2]string{t.kind, t.tlp}] += n
+		}
+	}
+	return out
 }
 
 // Reserve makes room for n more rows, so that a rebuild of known size does not grow the list

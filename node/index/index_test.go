@@ -362,3 +362,32 @@ func TestScanBody(t *testing.T) {
 		t.Errorf("unterminated body gave title %q", got.Title)
 	}
 }
+
+func TestCountsByKindAndTLP(t *testing.T) {
+	ix, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []Row{
+		{CID: "a", Kind: "indicator", TLP: "amber", Title: "x"},
+		{CID: "b", Kind: "indicator", TLP: "amber", Title: "y"},
+		{CID: "c", Kind: "method", TLP: "green", Title: "z"},
+	}
+	if err := ix.Insert(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Insert(rows[:1]); err != nil { // the same row again changes nothing
+		t.Fatal(err)
+	}
+	if err := ix.Retract("b", "r", "gone"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Retract("unknown", "r", "gone"); err != nil {
+		t.Fatal(err)
+	}
+	got := ix.CountsByKindAndTLP()
+	want := map[[2]string]int64{{"indicator", "amber"}: 1, {"method", "green"}: 1}
+	if len(got) != len(want) || got[[2]string{"indicator", "amber"}] != 1 || got[[2]string{"method", "green"}] != 1 {
+		t.Errorf("counts %v, want %v", got, want)
+	}
+}

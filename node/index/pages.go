@@ -12,7 +12,7 @@ import (
 // memdb holds the rows in pages: every row whose CID hashes to the same 16 bits is in one page,
 // sorted by CID. A memdb object costs about 330 bytes of radix-tree nodes and watch channels
 // (measured: 785 bytes a row for a 160-byte row), a third of what a row may cost in all if
-// 1,000,000 records are to fit in 1.5 GiB (DESIGN.md §7); 65,536 pages cost that once per page
+// 1,000,000 records are to fit in 1.5 GiB (docs/BENCHMARKS.md); 65,536 pages cost that once per page
 // instead. A page is never changed once stored: a write copies it and stores the copy, so
 // memdb's snapshots and watch channels work as they do for rows.
 type page struct {

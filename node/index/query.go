@@ -1,6 +1,7 @@
 package index
 
 import (
+	"strings"
 	"time"
 )
 
@@ -84,4 +85,23 @@ func (x *Index) List(q Query) ([]Row, int, error) {
 		}
 	}
 	return rows, total, nil
+}
+
+// WithPrefix returns up to max CIDs of rows (retraction stubs included) that
+// begin with prefix. It scans every row: for a person's abbreviated CID, not
+// for a hot path.
+func (x *Index) WithPrefix(prefix string, max int) []string {
+	v := x.view
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	var out []string
+	for _, e := range v.entries {
+		if strings.HasPrefix(e.r.cid, prefix) {
+			out = append(out, e.r.cid)
+			if len(out) >= max {
+				break
+			}
+		}
+	}
+	return out
 }

@@ -2,10 +2,10 @@ package store
 
 // The store's file is memory-mapped by bbolt, and every envelope read or written (a start's
 // index rebuild, a peer's bulk sync) leaves pages mapped in the node's address space, where they
-// count towards its RSS: 1,000,000 records are ~2.6 GiB of file, more than DESIGN.md §7 allows
-// the whole node. The pages are clean and shared with the kernel's page cache, so the node drops
-// its mapping of them when too many are mapped; the next read of a page maps it again from the
-// page cache (a minor fault, no I/O).
+// count towards its RSS: 1,000,000 records are ~2.6 GiB of file, more than the 1.5 GiB the whole
+// node may use (docs/BENCHMARKS.md). The pages are clean and shared with the kernel's page cache,
+// so the node drops its mapping of them when too many are mapped; the next read of a page maps it
+// again from the page cache (a minor fault, no I/O).
 //
 // Dropping them too often costs: the tree's inner pages are read on every lookup and fault
 // back in after each release (at 100,000 records a bulk sync spent 10% of its time in page

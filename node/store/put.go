@@ -72,6 +72,8 @@ type PutResult struct {
 	Equivocations []Equivocation
 	// SuppressedCIDs lists the entries that Suppressed counts.
 	SuppressedCIDs []string
+	// StoredCIDs lists the entries that Stored counts.
+	StoredCIDs []string
 }
 
 // Put stores entries in one transaction, checking each against its log's rules in order (so a
@@ -240,6 +242,7 @@ func (w *writer) put(e Entry, res *PutResult) error {
 			}
 		}
 		res.Stored++
+		res.StoredCIDs = append(res.StoredCIDs, e.CID)
 		return nil
 
 	default: // e.Seq <= headSeq: the position is taken

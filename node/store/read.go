@@ -1,12 +1,14 @@
 package store
 
 import (
+	"archive/tar"
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -417,6 +419,25 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("backup %s: %w", s.path, err)
+	}
+	return n, nil
+}
+
+// BackupTar writes a consistent copy of the store file into tw as the member name, while the
+// store stays in use, and returns its size.
+func (s *Store) BackupTar(tw *tar.Writer, name string) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		size := tx.Size()
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o600, Size: size, ModTime: time.Now().UTC(), Typeflag: tar.TypeReg}); err != nil {
+			return err
+		}
+		var err error
+		n, err = tx.WriteTo(tw)
 		return err
 	})
 	if err != nil {

@@ -267,6 +267,17 @@ func (s *Store) GetMeta(key string) ([]byte, error) {
 }
 
 // PutMeta stores a setting durably under key.
+// DeleteMeta removes a setting; removing one that is not there is no error.
+func (s *Store) DeleteMeta(key string) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Delete([]byte(key))
+	})
+	if err != nil {
+		return fmt.Errorf("delete meta %q: %w", key, err)
+	}
+	return nil
+}
+
 func (s *Store) PutMeta(key string, value []byte) error {
 	if key == "" {
 		return fmt.Errorf("put meta: empty key: %w", ErrInvalidEntry)

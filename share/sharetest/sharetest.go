@@ -10,7 +10,7 @@ import (
 )
 
 // AddSeeds adds every file matching pattern to f's corpus, and fails if there is none: a fuzz
-// test without seeds would test little (DESIGN.md §8: every parser has a fuzz test seeded from
+// test without seeds would test little (every parser has a fuzz test seeded from
 // testdata/).
 func AddSeeds(f *testing.F, pattern string) {
 	f.Helper()

@@ -1,17 +1,21 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/apiwire"
 )
 
 func init() {
 	register(&command{
-		name:    "audit",
-		usage:   "verify",
-		summary: "check the local audit log: every line signed by this node and chained to the one before",
-		run:     runAudit,
+		name:  "audit",
+		usage: "verify [--json]",
+		summary: "check the local audit log: every line signed by this node and chained to the one before, " +
+			"and its last line the one anchored in the store (truncation, deletion and added or changed lines show as tampering); " +
+			"asks the running node if there is one",
+		run: runAudit,
 	})
 }
 
@@ -23,13 +27,46 @@ func runAudit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := node.VerifyAudit(e.home, h.Identity.PeerID())
+	rep, err := node.VerifyAudit(e.home, h.Identity.PeerID())
+	if errors.Is(err, node.ErrAuditLocked) {
+		// The node runs and holds the store: it checks its own log.
+		c, cerr := e.client()
+		if cerr != nil {
+			return cerr
+		}
+		rep, err = c.VerifyAudit(e.ctx)
+	}
 	if err != nil {
-		return withHint(fmt.Errorf("audit log: %w", err), "the audit log was altered, or written by another node's key")
+		return fmt.Errorf("audit log: %w", err)
 	}
 	if e.json {
-		return e.printJSON(map[string]any{"ok": true, "lines": n})
+		if err := e.printJSON(rep); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(e.stdout, "audit log intact: %d lines, each signed by %s and chained to the one before\n", n, h.Identity.PeerID())
+	if !rep.Intact() {
+		return auditTampered(e, rep)
+	}
+	if !e.json {
+		anchored := "no anchor in the store yet"
+		if rep.Anchor != nil {
+			anchored = fmt.Sprintf("line %d anchored in the store", rep.Anchor.Seq)
+		}
+		fmt.Fprintf(e.stdout, "audit log intact: %d lines, each signed by %s and chained to the one before; %s\n", rep.Lines, h.Identity.PeerID(), anchored)
+	}
 	return nil
+}
+
+// auditTampered prints each finding and returns the error that makes the exit non-zero.
+func auditTampered(e *env, rep apiwire.AuditReport) error {
+	for _, p := range rep.Problems {
+		fmt.Fprintf(e.stderr, "ursic: finding: %s\n", oneLine(p))
+	}
+	for _, r := range rep.Recorded {
+		fmt.Fprintf(e.stderr, "ursic: finding: recorded by the node at a start: %s\n", oneLine(r))
+	}
+	n := len(rep.Problems) + len(rep.Recorded)
+	return withHint(fmt.Errorf("audit log tampered: %d findings (lines removed, added or changed, or the file truncated or deleted)", n),
+		"keep the file and the store as they are for investigation: the node never rewrites an altered log",
+		"the node appends a signed audit-tampered line at its next start and reports audit_tampered in status and /metrics")
 }

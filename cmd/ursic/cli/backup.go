@@ -7,14 +7,14 @@ import (
 	"path/filepath"
 
 	"github.com/ursic/ursic/node"
-	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
 )
 
 func init() {
 	register(&command{
 		name:    "backup",
 		usage:   "FILE",
-		summary: "write a consistent copy of the store (envelopes: ciphertext only) to FILE, with or without a running node",
+		summary: "write a backup to FILE (the store: ciphertext only; the audit log; the roster chain; not the keys), with or without a running node",
 		run:     runBackup,
 	})
 }
@@ -37,8 +37,11 @@ func runBackup(e *env, args []string) error {
 		return err
 	}
 	n, err := c.Backup(e.ctx, tmp)
-	if errors.Is(err, api.ErrNodeNotRunning) {
-		n, err = node.BackupOffline(e.home, tmp)
+	if errors.Is(err, apiclient.ErrNodeNotRunning) {
+		var h *node.Home
+		if h, err = node.LoadHome(e.home, envPassphrase()); err == nil {
+			n, err = node.BackupOffline(h, tmp)
+		}
 	}
 	if err == nil {
 		err = tmp.Sync()
@@ -55,6 +58,6 @@ func runBackup(e *env, args []string) error {
 	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "ursic: wrote %d bytes to %s; keep it with the home's keys, which are not in it\n", n, dst)
+	fmt.Fprintf(e.stderr, "ursic: wrote a backup of %d store bytes with the audit log and the roster chain to %s; the home's keys are not in it: keep them apart\n", n, dst)
 	return nil
 }

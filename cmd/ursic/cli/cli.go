@@ -15,8 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ursic/ursic/node"
-	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
+	"github.com/ursic/ursic/node/config"
 )
 
 // env is what a subcommand runs with.
@@ -80,9 +80,17 @@ func RunContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		printHelp(stdout)
 		return 0
 	}
+	if rest[0] == "--version" || rest[0] == "-version" {
+		rest[0] = "version"
+	}
 	c := lookup(rest[0])
 	if c == nil {
 		return e.fail(withHint(fmt.Errorf("unknown command %q", rest[0]), "run `ursic help` for the list of commands"))
+	}
+	if asksHelp(rest[1:]) {
+		// Help never acts: `ursic backup --help` must not write a file named --help.
+		fmt.Fprintf(stdout, "usage: ursic %s %s\n\n%s\n", c.name, c.usage, c.summary)
+		return 0
 	}
 	if err := c.run(e, rest[1:]); err != nil {
 		var ue *usageError
@@ -92,6 +100,19 @@ func RunContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return e.fail(err)
 	}
 	return 0
+}
+
+// asksHelp reports whether a command's arguments ask for its help (before any "--").
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 func lookup(name string) *command {
@@ -181,9 +202,12 @@ func (l *listFlag) Set(v string) error {
 }
 
 func (e *env) fail(err error) int {
+	if e.json {
+		return e.failJSON(err)
+	}
 	msg := err.Error()
 	fmt.Fprintf(e.stderr, "ursic: error: %s\n", oneLine(msg))
-	var ae *api.Error
+	var ae *apiclient.Error
 	if errors.As(err, &ae) {
 		for _, f := range ae.Findings {
 			fmt.Fprintf(e.stderr, "ursic: finding: %s: %s (%s): %s\n", f.Path, f.Rule, f.Severity, oneLine(f.Message))
@@ -198,10 +222,14 @@ func (e *env) fail(err error) int {
 			fmt.Fprintf(e.stderr, "ursic: hint: %s\n", h)
 		}
 	}
-	if errors.Is(err, api.ErrNodeNotRunning) {
+	if errors.Is(err, apiclient.ErrNodeNotRunning) {
 		fmt.Fprintf(e.stderr, "ursic: hint: start it with `ursic run --home %s`\n", e.home)
 	}
-	if errors.Is(err, node.ErrNoHome) {
+	if errors.Is(err, config.ErrAPIOffLoopback) {
+		fmt.Fprintf(e.stderr, "ursic: hint: keep \"api\" on 127.0.0.1, or serve it over HTTPS: set \"api_tls_cert\" and \"api_tls_key\" in config.json (PEM files; paths relative to the home)\n")
+		fmt.Fprintf(e.stderr, "ursic: hint: names other than loopback that clients use for the API go in \"api_hosts\"\n")
+	}
+	if errors.Is(err, config.ErrNoHome) {
 		fmt.Fprintf(e.stderr, "ursic: hint: pass --home DIR or set URSIC_HOME to the node's home\n")
 	}
 	return 1
@@ -210,8 +238,8 @@ func (e *env) fail(err error) int {
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // client connects to the running node of e.home.
-func (e *env) client() (*api.Client, error) {
-	return api.ClientForHome(e.home)
+func (e *env) client() (*apiclient.Client, error) {
+	return apiclient.ForHome(e.home)
 }
 
 func (e *env) printJSON(v any) error {
@@ -239,4 +267,41 @@ levels are clear, green, amber, amber+strict, red (default amber, audience
 members). Records that carry nationality, ethnicity, religion, birthplace,
 visa status or person-level scores are refused; personal data (names, e-mail,
 ORCID iDs, phone numbers) is held until --confirm-personal-data.`)
+}
+
+// failJSON writes the error as one JSON object on stderr, for scripts that
+// asked for --json: {"error": …, "hint": …, "hints": […], "findings": […]}.
+func (e *env) failJSON(err error) int {
+	out := struct {
+		Error    string   `json:"error"`
+		Hint     string   `json:"hint,omitempty"`
+		Hints    []string `json:"hints,omitempty"`
+		Findings any      `json:"findings,omitempty"`
+	}{Error: oneLine(err.Error())}
+	var ae *apiclient.Error
+	if errors.As(err, &ae) {
+		if ae.Hint != "" {
+			out.Hints = append(out.Hints, ae.Hint)
+		}
+		if len(ae.Findings) > 0 {
+			out.Findings = ae.Findings
+		}
+	}
+	var he *hintError
+	if errors.As(err, &he) {
+		out.Hints = append(out.Hints, he.hints...)
+	}
+	if errors.Is(err, apiclient.ErrNodeNotRunning) {
+		out.Hints = append(out.Hints, fmt.Sprintf("start it with `ursic run --home %s`", e.home))
+	}
+	if len(out.Hints) > 0 {
+		out.Hint = out.Hints[0]
+	}
+	b, merr := json.Marshal(out)
+	if merr != nil {
+		fmt.Fprintf(e.stderr, "ursic: error: %s\n", oneLine(err.Error()))
+		return 1
+	}
+	fmt.Fprintf(e.stderr, "%s\n", b)
+	return 1
 }

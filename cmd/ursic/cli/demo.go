@@ -21,13 +21,14 @@ import (
 	"github.com/ursic/ursic/examples"
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
 	"github.com/ursic/ursic/share"
 )
 
 func init() {
 	register(&command{
 		name:    "demo",
-		usage:   "[--once] [--dir DIR]",
+		usage:   "[--once] [--dir DIR] [--keep]",
 		summary: "a whole consortium on this machine (five nodes, real libp2p on loopback) with sample data, walked through step by step; --once exits after the walkthrough (0 if every step behaved)",
 		run:     runDemo,
 	})
@@ -38,7 +39,7 @@ type demoNode struct {
 	name   string
 	home   string
 	node   *node.Node
-	client *api.Client
+	client *apiclient.Client
 	stop   context.CancelFunc
 	done   chan error
 }
@@ -67,11 +68,11 @@ func startDemoNode(ctx context.Context, home string, lg *slog.Logger, network bo
 	ready := make(chan net.Addr, 1)
 	d := &demoNode{name: h.Config.Name, home: home, node: n, stop: cancel, done: make(chan error, 1)}
 	go func() {
-		d.done <- api.Serve(ctx, api.NewServer(n, token, lg), h.Config.API, func(a net.Addr) { ready <- a })
+		d.done <- api.Serve(ctx, api.NewServer(n, token, lg), api.ListenOf(home, h.Config), func(a net.Addr) { ready <- a })
 	}()
 	select {
 	case a := <-ready:
-		d.client = api.NewClient(a.String(), token)
+		d.client = apiclient.New(a.String(), token)
 		return d, nil
 	case err := <-d.done:
 		cancel()
@@ -134,6 +135,7 @@ func runDemo(e *env, args []string) error {
 	fset := flag.NewFlagSet("demo", flag.ContinueOnError)
 	once := fset.Bool("once", false, "")
 	dir := fset.String("dir", "", "")
+	keep := fset.Bool("keep", false, "")
 	pos, err := parse(fset, args)
 	if err != nil {
 		return err
@@ -146,8 +148,13 @@ func runDemo(e *env, args []string) error {
 		if root, err = os.MkdirTemp("", "ursic-demo-"); err != nil {
 			return err
 		}
-		if *once {
-			defer os.RemoveAll(root)
+		if !*keep {
+			defer func() {
+				os.RemoveAll(root)
+				if !*once {
+					fmt.Fprintf(e.stderr, "ursic: removed the demo's homes under %s (--keep keeps them)\n", root)
+				}
+			}()
 		}
 	}
 	ctx, stopSignals := signal.NotifyContext(e.ctx, os.Interrupt, syscall.SIGTERM)
@@ -230,9 +237,9 @@ func runDemo(e *env, args []string) error {
 	kyoto, osaka, tohoku, sec, liaison := nodes["kyoto"], nodes["osaka"], nodes["tohoku"], nodes["secretariat"], nodes["liaison"]
 
 	wt.say("\nPublishing: who receives what is decided by TLP and audience")
-	publish := func(d *demoNode, file string, opt node.PublishOptions) (string, error) {
+	publish := func(d *demoNode, file string, opt apiclient.PublishOptions) (string, error) {
 		var cid string
-		_, err := d.client.Publish(ctx, sample(file), opt, func(ev api.PublishEvent) error {
+		_, err := d.client.Publish(ctx, sample(file), opt, func(ev apiclient.PublishEvent) error {
 			cid = ev.CID
 			return nil
 		})
@@ -263,35 +270,35 @@ func runDemo(e *env, args []string) error {
 		return fmt.Sprintf("%s\nreadable at: %s\nnot even the ciphertext at: %s", cid, strings.Join(readers, ", "), strings.Join(not, ", ")), nil
 	}
 	wt.step("Kyoto: TLP:AMBER indicator to `members` reaches Osaka and Tohoku only", func() (string, error) {
-		cid, err := publish(kyoto, "indicator-amber.json", node.PublishOptions{})
+		cid, err := publish(kyoto, "indicator-amber.json", apiclient.PublishOptions{})
 		if err != nil {
 			return "", err
 		}
 		return expect("kyoto", cid, []string{"osaka", "tohoku"})
 	})
 	wt.step("Kyoto: TLP:GREEN indicator to `partners` reaches the liaison node", func() (string, error) {
-		cid, err := publish(kyoto, "indicator-green.json", node.PublishOptions{TLP: "green", Audience: []string{"partners"}})
+		cid, err := publish(kyoto, "indicator-green.json", apiclient.PublishOptions{TLP: "green", Audience: []string{"partners"}})
 		if err != nil {
 			return "", err
 		}
 		return expect("kyoto", cid, []string{"liaison"})
 	})
 	wt.step("Osaka: TLP:AMBER+STRICT case write-up to `members`", func() (string, error) {
-		cid, err := publish(osaka, "method-amber-strict.json", node.PublishOptions{})
+		cid, err := publish(osaka, "method-amber-strict.json", apiclient.PublishOptions{})
 		if err != nil {
 			return "", err
 		}
 		return expect("osaka", cid, []string{"kyoto", "tohoku"})
 	})
 	wt.step("Kyoto: TLP:RED to Osaka alone — Tohoku never receives the envelope", func() (string, error) {
-		cid, err := publish(kyoto, "indicator-clear.json", node.PublishOptions{TLP: "red", Audience: []string{cards["osaka"].PeerID}})
+		cid, err := publish(kyoto, "indicator-clear.json", apiclient.PublishOptions{TLP: "red", Audience: []string{cards["osaka"].PeerID}})
 		if err != nil {
 			return "", err
 		}
 		return expect("kyoto", cid, []string{"osaka"})
 	})
 	wt.step("Kyoto: TLP:CLEAR to the secretariat, which reads only what names it", func() (string, error) {
-		cid, err := publish(kyoto, "indicator-clear.json", node.PublishOptions{TLP: "clear", Audience: []string{"secretariat"}})
+		cid, err := publish(kyoto, "indicator-clear.json", apiclient.PublishOptions{TLP: "clear", Audience: []string{"secretariat"}})
 		if err != nil {
 			return "", err
 		}
@@ -301,8 +308,8 @@ func runDemo(e *env, args []string) error {
 	wt.say("\nGuardrails: what no node will carry")
 	wt.step("a record describing a person's citizenship is refused, and nothing is stored", func() (string, error) {
 		before, _ := kyoto.node.Status()
-		_, err := publish(kyoto, "refused-nationality.json", node.PublishOptions{})
-		var ae *api.Error
+		_, err := publish(kyoto, "refused-nationality.json", apiclient.PublishOptions{})
+		var ae *apiclient.Error
 		if !errors.As(err, &ae) || len(ae.Findings) == 0 || ae.Findings[0].Severity != "refuse" {
 			return "", fmt.Errorf("expected a refusal with findings, got %v", err)
 		}
@@ -314,18 +321,18 @@ func runDemo(e *env, args []string) error {
 	})
 	var flaggedCID string
 	wt.step("a record with an e-mail address is held until the publisher confirms", func() (string, error) {
-		_, err := publish(kyoto, "flagged-email.json", node.PublishOptions{})
-		var ae *api.Error
+		_, err := publish(kyoto, "flagged-email.json", apiclient.PublishOptions{})
+		var ae *apiclient.Error
 		if !errors.As(err, &ae) || !strings.Contains(ae.Hint, "--confirm-personal-data") {
 			return "", fmt.Errorf("expected the record to be held with a hint, got %v", err)
 		}
-		if flaggedCID, err = publish(kyoto, "flagged-email.json", node.PublishOptions{ConfirmPersonalData: true}); err != nil {
+		if flaggedCID, err = publish(kyoto, "flagged-email.json", apiclient.PublishOptions{ConfirmPersonalData: true}); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("held: %s\nconfirmed with --confirm-personal-data: %s", ae.Message, flaggedCID), nil
 	})
 	wt.step("TLP:AMBER to `partners` is refused: AMBER never leaves the consortium", func() (string, error) {
-		_, err := publish(kyoto, "indicator-green.json", node.PublishOptions{TLP: "amber", Audience: []string{"partners"}})
+		_, err := publish(kyoto, "indicator-green.json", apiclient.PublishOptions{TLP: "amber", Audience: []string{"partners"}})
 		if err == nil {
 			return "", errors.New("expected a policy refusal")
 		}
@@ -375,7 +382,7 @@ func runDemo(e *env, args []string) error {
 		return "roster version 2 at kyoto, osaka, secretariat, liaison; tohoku has 0 peers", nil
 	})
 	wt.step("Kyoto publishes again (a new sender key epoch): Osaka reads it, Tohoku cannot", func() (string, error) {
-		cid, err := publish(kyoto, "indicator-green.json", node.PublishOptions{TLP: "amber"})
+		cid, err := publish(kyoto, "indicator-green.json", apiclient.PublishOptions{TLP: "amber"})
 		if err != nil {
 			return "", err
 		}
@@ -438,6 +445,7 @@ func runDemo(e *env, args []string) error {
 	wt.say("  go run ./cmd/ursic --home %s publish --tlp green examples/records/indicator-clear.json", home("kyoto"))
 	wt.say("\nPress Ctrl-C to stop.")
 	<-ctx.Done()
+	fmt.Fprintf(e.stderr, "\nursic: demo stopped (%v); closing the five nodes\n", context.Cause(ctx))
 	return nil
 }
 

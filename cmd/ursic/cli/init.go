@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 
@@ -14,7 +15,7 @@ import (
 func init() {
 	register(&command{
 		name:    "init",
-		usage:   "--name NAME [--role member|secretariat|liaison] [--listen MULTIADDR ...] [--api HOST:PORT] [--protect]",
+		usage:   "--name NAME [--role member|secretariat|liaison] [--listen MULTIADDR ...] [--announce MULTIADDR ...] [--api HOST:PORT] [--protect]",
 		summary: "create the home and print this node's member card (JSON); --protect seals the key with a passphrase ($URSIC_PASSPHRASE or asked)",
 		run:     runInit,
 	})
@@ -26,8 +27,9 @@ func runInit(e *env, args []string) error {
 	role := fs.String("role", "member", "")
 	apiAddr := fs.String("api", "", "")
 	protect := fs.Bool("protect", false, "")
-	var listen listFlag
+	var listen, announce listFlag
 	fs.Var(&listen, "listen", "")
+	fs.Var(&announce, "announce", "")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -38,7 +40,7 @@ func runInit(e *env, args []string) error {
 	if *name == "" {
 		return &usageError{"--name is required (the institution's name, e.g. \"Kyoto University\")"}
 	}
-	opt := node.InitOptions{Name: *name, Role: *role, Listen: listen, API: *apiAddr}
+	opt := node.InitOptions{Name: *name, Role: *role, Listen: listen, Announce: announce, API: *apiAddr}
 	if *protect {
 		if opt.Passphrase, err = passphrase(e); err != nil {
 			return err
@@ -52,6 +54,7 @@ func runInit(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "ursic: created node home %s\n", e.home)
+	warnAnnounce(e, card)
 	return e.printJSON(card)
 }
 
@@ -73,4 +76,21 @@ func passphrase(e *env) (string, error) {
 		return "", errors.New("empty passphrase")
 	}
 	return string(p), nil
+}
+
+// warnAnnounce says when a member card lists no address another university
+// can reach: fine for a consortium on one machine, not for a real node.
+func warnAnnounce(e *env, card *node.Card) {
+	if len(card.Addrs) == 0 {
+		fmt.Fprintf(e.stderr, "ursic: warning: this card lists no address others can dial (the node listens on a wildcard)\n")
+		fmt.Fprintf(e.stderr, "ursic: hint: give the address others reach with --announce /dns4/HOST/tcp/PORT (or \"announce\" in config.json)\n")
+		return
+	}
+	for _, a := range card.Addrs {
+		if !strings.HasPrefix(a, "/ip4/127.") && !strings.HasPrefix(a, "/ip6/::1/") {
+			return
+		}
+	}
+	fmt.Fprintf(e.stderr, "ursic: warning: this card lists loopback addresses only: right for a consortium on one machine, unreachable for other universities\n")
+	fmt.Fprintf(e.stderr, "ursic: hint: for a real node, --listen /ip4/0.0.0.0/tcp/4001 --announce /dns4/HOST/tcp/4001 (see docs/OPERATIONS.md)\n")
 }

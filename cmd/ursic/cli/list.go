@@ -7,28 +7,28 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/ursic/ursic/node"
-	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
+	"github.com/ursic/ursic/node/apiwire"
 )
 
 func init() {
 	register(&command{
 		name:    "list",
-		usage:   "[--kind KIND] [--tlp LEVEL] [--author PEERID] [--search TEXT] [--all] [--limit N] [--partial] [--json|--csv]",
-		summary: "list the records this node can read, newest first; --all includes expired indicators; just after a start it waits until every stored record is open, unless --partial; --csv writes a report for Excel (UTF-8 with BOM, highest TLP on the first line)",
+		usage:   "[--kind KIND] [--tlp LEVEL] [--author NAME|PEERID] [--search TEXT] [--all] [--limit N (default 100; 0: no limit)] [--offset N] [--partial] [--json|--csv]",
+		summary: "list the records this node can read, newest first, 100 at a time (--limit, --offset); --all includes expired indicators; retracted records stay listed with the reason; just after a start it waits until every stored record is open, unless --partial; --csv writes a report for Excel (UTF-8 with BOM, highest TLP on the first line)",
 		run:     runList,
 	})
 }
 
 func runList(e *env, args []string) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
-	var opt node.ListOptions
+	var opt apiclient.ListOptions
 	fs.StringVar(&opt.Kind, "kind", "", "")
 	fs.StringVar(&opt.TLP, "tlp", "", "")
 	fs.StringVar(&opt.Author, "author", "", "")
 	fs.StringVar(&opt.Text, "search", "", "")
 	fs.BoolVar(&opt.All, "all", false, "")
-	fs.IntVar(&opt.Limit, "limit", 0, "")
+	fs.IntVar(&opt.Limit, "limit", defaultListLimit, "")
 	fs.IntVar(&opt.Offset, "offset", 0, "")
 	partial := fs.Bool("partial", false, "")
 	asCSV := fs.Bool("csv", false, "")
@@ -65,9 +65,13 @@ func runList(e *env, args []string) error {
 		return printListCSV(e, res.Records)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CID\tKIND\tTLP\tCREATED\tTITLE\tNOTES")
+	fmt.Fprintln(tw, "CID\tKIND\tTLP\tAUTHOR\tCREATED\tTITLE\tNOTES")
 	for _, r := range res.Records {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.CID, r.Kind, "TLP:"+strings.ToUpper(r.TLP), r.Created.Local().Format(time.DateTime), clip(r.Title, 60), notes(r))
+		author := r.AuthorName
+		if author == "" {
+			author = r.Author[:min(len(r.Author), 16)] + "…"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.CID, r.Kind, "TLP:"+strings.ToUpper(r.TLP), clip(author, 30), r.Created.Local().Format(time.DateTime), clip(r.Title, 60), notes(r))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -78,10 +82,14 @@ func runList(e *env, args []string) error {
 	return nil
 }
 
-func notes(r node.RecordView) string {
+func notes(r apiwire.RecordView) string {
 	var n []string
 	if r.Retracted {
-		n = append(n, "retracted")
+		if r.RetractReason != "" {
+			n = append(n, "retracted: "+clip(r.RetractReason, 60))
+		} else {
+			n = append(n, "retracted")
+		}
 	}
 	if r.Expired {
 		n = append(n, "expired")
@@ -104,12 +112,15 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+// defaultListLimit is how many records `ursic list` shows unless told.
+const defaultListLimit = 100
+
 // indexWait bounds how long list waits for a starting node's index.
 const indexWait = 5 * time.Minute
 
 // waitIndexed waits, with progress on stderr, until a node that has just
 // started has opened every stored record, so that a list is complete.
-func waitIndexed(e *env, c *api.Client) error {
+func waitIndexed(e *env, c *apiclient.Client) error {
 	deadline := time.Now().Add(indexWait)
 	told := false
 	for {
@@ -136,7 +147,7 @@ func waitIndexed(e *env, c *api.Client) error {
 }
 
 // printListCSV writes the list as a report for Excel (see writeReportCSV).
-func printListCSV(e *env, recs []node.RecordView) error {
+func printListCSV(e *env, recs []apiwire.RecordView) error {
 	tlps := make([]string, len(recs))
 	rows := make([][]string, len(recs))
 	for i, r := range recs {

@@ -8,14 +8,13 @@ import (
 	"io"
 	"os"
 
-	"github.com/ursic/ursic/node"
-	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
 )
 
 func init() {
 	register(&command{
 		name:    "publish",
-		usage:   "[--tlp LEVEL] [--audience GROUP|PEERID ...] [--caveat C ...] [--confirm-personal-data] FILE|-",
+		usage:   "[--tlp LEVEL] [--audience GROUP|PEERID ...] [--caveat C ...] [--confirm-personal-data] [--again] FILE|-",
 		summary: "publish one JSON record or JSON Lines; prints one CID a line, each once that record is durable",
 		run:     runPublish,
 	})
@@ -26,12 +25,13 @@ const progressEvery = 1000
 
 func runPublish(e *env, args []string) error {
 	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
-	var opt node.PublishOptions
+	var opt apiclient.PublishOptions
 	var aud, cav listFlag
 	fs.StringVar(&opt.TLP, "tlp", "", "")
 	fs.Var(&aud, "audience", "")
 	fs.Var(&cav, "caveat", "")
 	fs.BoolVar(&opt.ConfirmPersonalData, "confirm-personal-data", false, "")
+	fs.BoolVar(&opt.Again, "again", false, "")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -54,11 +54,17 @@ func runPublish(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	done := 0
-	n, err := c.Publish(e.ctx, data, opt, func(ev api.PublishEvent) error {
-		if e.json {
+	done, existing := 0, 0
+	n, err := c.Publish(e.ctx, data, opt, func(ev apiclient.PublishEvent) error {
+		if ev.Existing {
+			existing++
+		}
+		switch {
+		case e.json && ev.Existing:
+			fmt.Fprintf(e.stdout, "{\"index\":%d,\"cid\":%q,\"existing\":true}\n", ev.Index, ev.CID)
+		case e.json:
 			fmt.Fprintf(e.stdout, "{\"index\":%d,\"cid\":%q}\n", ev.Index, ev.CID)
-		} else {
+		default:
 			fmt.Fprintln(e.stdout, ev.CID)
 		}
 		if done++; total >= progressEvery && done%progressEvery == 0 {
@@ -67,14 +73,17 @@ func runPublish(e *env, args []string) error {
 		return nil
 	})
 	if err != nil {
-		var ae *api.Error
+		var ae *apiclient.Error
 		if n > 0 && !errors.As(err, &ae) {
 			return withHint(err, fmt.Sprintf("the %d CIDs printed are durable; publish the rest again", n))
 		}
 		return err
 	}
+	if existing > 0 {
+		fmt.Fprintf(e.stderr, "ursic: %d of %d records were already published by this node (their CIDs are printed; nothing new was written); --again publishes them anew\n", existing, n)
+	}
 	if total >= progressEvery {
-		fmt.Fprintf(e.stderr, "ursic: published %d records\n", n)
+		fmt.Fprintf(e.stderr, "ursic: published %d records\n", n-existing)
 	}
 	return nil
 }

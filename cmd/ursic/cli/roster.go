@@ -6,13 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ursic/ursic/node"
-	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiclient"
 	"github.com/ursic/ursic/share"
 )
 
@@ -21,7 +22,7 @@ func init() {
 		name: "roster",
 		usage: `genesis --threshold M [--executive PEERID ...] CARD.json ...
          | sign ROSTER.json | propose (--add CARD.json | --remove PEERID | --group NAME=PEERID,...)
-         | apply ROSTER.json | show [--json]`,
+         | apply ROSTER.json | show [--json] | rewind --to VERSION`,
 		summary: "the consortium's signed membership: write the genesis, sign, propose the next version, install, show",
 		run:     runRoster,
 	})
@@ -29,7 +30,7 @@ func init() {
 
 func runRoster(e *env, args []string) error {
 	if len(args) == 0 {
-		return &usageError{"roster needs a subcommand: genesis, sign, propose, apply or show"}
+		return &usageError{"roster needs a subcommand: genesis, sign, propose, apply, show or rewind"}
 	}
 	switch args[0] {
 	case "genesis":
@@ -42,6 +43,8 @@ func runRoster(e *env, args []string) error {
 		return rosterApply(e, args[1:])
 	case "show":
 		return rosterShow(e, args[1:])
+	case "rewind":
+		return rosterRewind(e, args[1:])
 	}
 	return &usageError{fmt.Sprintf("unknown roster subcommand %q", args[0])}
 }
@@ -132,6 +135,10 @@ func rosterSign(e *env, args []string) error {
 	if r.Version > 1 {
 		if prev, err = node.RosterVersionAt(e.home, r.Version-1); err != nil {
 			return withHint(err, "sign with a node that has the previous version installed")
+		}
+		if r.Prev != prev.Hash() {
+			return withHint(fmt.Errorf("this proposal follows a version %d with hash %s, but this node holds version %d with hash %s: a roster fork", prev.Version, r.Prev, prev.Version, prev.Hash()),
+				"sign on a node of the branch the proposal continues, or re-set this node onto it first (docs/ROSTER-FORKS.md)")
 		}
 	}
 	if err := r.CanSign(h.Identity.PeerID(), prev); err != nil {
@@ -241,7 +248,7 @@ func rosterApply(e *env, args []string) error {
 		return err
 	}
 	err = c.ApplyRoster(e.ctx, data)
-	if errors.Is(err, api.ErrNodeNotRunning) {
+	if errors.Is(err, apiclient.ErrNodeNotRunning) {
 		err = node.ApplyRosterOffline(e.home, r)
 	}
 	if err != nil {
@@ -299,4 +306,38 @@ func readRoster(path string) ([]byte, *share.Roster, error) {
 		return nil, nil, err
 	}
 	return data, r, nil
+}
+
+// rosterRewind takes a stopped node off a roster branch the executives did
+// not continue (docs/ROSTER-FORKS.md): it keeps versions up to --to.
+func rosterRewind(e *env, args []string) error {
+	fs := flag.NewFlagSet("roster rewind", flag.ContinueOnError)
+	to := fs.Uint64("to", 0, "")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
+	}
+	if *to == 0 {
+		return &usageError{"--to VERSION is required: the last roster version both branches share (the fork's version − 1)"}
+	}
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	if _, err := c.Status(e.ctx); !errors.Is(err, apiclient.ErrNodeNotRunning) {
+		return withHint(errors.New("the node is running"), "stop it first: a running node must not lose the roster it runs under")
+	}
+	before, err := node.CurrentRoster(e.home)
+	if err != nil {
+		return err
+	}
+	if err := node.RewindRosterOffline(e.home, *to); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "ursic: rewound the roster from version %d to %d; the later versions are in %s\n", before.Version, *to, filepath.Join(e.home, node.RosterDir, node.AbandonedDir))
+	fmt.Fprintf(e.stderr, "ursic: hint: apply the chosen branch's versions in order (`ursic roster apply FILE`) before starting the node\n")
+	return nil
 }

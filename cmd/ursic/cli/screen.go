@@ -9,7 +9,8 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/apiclient"
+	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/node/screen"
 )
 
@@ -49,7 +50,7 @@ type screenJSONHit struct {
 
 func runScreen(e *env, args []string) error {
 	fs := flag.NewFlagSet("screen", flag.ContinueOnError)
-	var opt node.ScreenOptions
+	var opt apiclient.ScreenOptions
 	fs.BoolVar(&opt.All, "all", false, "")
 	asCSV := fs.Bool("csv", false, "")
 	pos, err := parse(fs, args)
@@ -111,7 +112,7 @@ func runScreen(e *env, args []string) error {
 	return nil
 }
 
-func printScreenJSON(e *env, res *node.ScreenResult) error {
+func printScreenJSON(e *env, res *apiwire.ScreenResult) error {
 	out := screenJSON{Rows: make([]screenJSONRow, len(res.Rows))}
 	for i, r := range res.Rows {
 		jr := screenJSONRow{Row: r.Row, Name: r.Name, Note: r.Note, Hits: make([]screenJSONHit, len(r.Hits))}
@@ -123,7 +124,7 @@ func printScreenJSON(e *env, res *node.ScreenResult) error {
 	return e.printJSON(out)
 }
 
-func printScreenCSV(e *env, res *node.ScreenResult) error {
+func printScreenCSV(e *env, res *apiwire.ScreenResult) error {
 	var tlps []string
 	var rows [][]string
 	for _, r := range res.Rows {
@@ -143,7 +144,7 @@ func printScreenCSV(e *env, res *node.ScreenResult) error {
 	return writeReportCSV(e.stdout, highestTLP(tlps), header, rows)
 }
 
-func printScreenTable(e *env, res *node.ScreenResult) error {
+func printScreenTable(e *env, res *apiwire.ScreenResult) error {
 	// Names come last: a table aligns by characters, and Japanese and
 	// Chinese characters are two columns wide.
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

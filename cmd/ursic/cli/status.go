@@ -29,7 +29,26 @@ func runStatus(e *env, args []string) error {
 	if e.json {
 		return e.printJSON(s)
 	}
-	fmt.Fprintf(e.stdout, "%s (%s)\npeer ID:         %s\nrecords:         %d (%d retracted)\nlogs:            %d\nroster version:  %d\npeers connected: %d\nequivocations:   %d\nup since:        %s\nlocal API:       %s\n",
-		s.Name, s.Role, s.PeerID, s.Records, s.Retracted, s.Logs, s.RosterVersion, s.PeersConnected, s.Equivocations, s.Started.Local().Format(time.RFC3339), s.API)
+	records := fmt.Sprintf("%d (%d retracted)", s.Records, s.Retracted)
+	if !s.IndexReady {
+		// Until the index is complete, the count is of what is indexed so far.
+		records = fmt.Sprintf("index being built: %d of %d stored envelopes opened so far", s.Records, s.Envelopes)
+	}
+	fmt.Fprintf(e.stdout, "%s (%s)\npeer ID:         %s\nrecords:         %s\nlogs:            %d\nroster version:  %d\npeers connected: %d\nequivocations:   %d\nup since:        %s\nlocal API:       %s\n",
+		s.Name, s.Role, s.PeerID, records, s.Logs, s.RosterVersion, s.PeersConnected, s.Equivocations, s.Started.Local().Format(time.RFC3339), s.API)
+	for _, f := range s.RosterFork {
+		name := f.Name
+		if name == "" {
+			name = f.Peer
+		}
+		fmt.Fprintf(e.stdout, "ROSTER FORK:     %s (%s) holds roster version %d with hash %s; this node's is %s. Not syncing with it since %s; see docs/ROSTER-FORKS.md\n",
+			name, f.Peer, f.Version, f.Theirs, f.Ours, f.Since.Local().Format(time.RFC3339))
+	}
+	if s.Restoring {
+		fmt.Fprintf(e.stdout, "restoring:       fetching this node's own records back from its peers after a restore; publishing waits\n")
+	}
+	if s.AuditTampered {
+		fmt.Fprintf(e.stdout, "audit log:       TAMPERED (see `ursic audit verify`)\n")
+	}
 	return nil
 }

@@ -52,7 +52,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("vectorgen: ")
 	flag.Parse()
-	for _, d := range []string{*out, *keys, *golden} {
+	for _, d := range []string{*out, *keys, *golden, *wireOut} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			log.Fatal(err)
 		}
@@ -136,6 +136,9 @@ func main() {
 		mustEncode(sealUnchecked(author, direct.Header, bad, recipients(author, reader)...)), "", readerKey, "")
 	wrongKind := sealUnchecked(author, direct.Header, retraction, recipients(author, reader)...)
 	write("kind-mismatch", "the header says sighting, the body is a retraction", "invalid record", mustEncode(wrongKind), "", readerKey, "")
+
+	addedVectors(author, reader, group, direct, retracted, write)
+	wireVectors()
 
 	writeFile(filepath.Join(*golden, "envelope-v1.cbor"), g)
 	writeFile(filepath.Join(*golden, "envelope-v1.cid"), []byte(share.CIDOf(g).String()+"\n"))

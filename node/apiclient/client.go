@@ -1,19 +1,42 @@
-package api
+// Package apiclient is the client of a node's local API, for the CLI and
+// other programs on the node's machine. It speaks only the wire types of
+// package apiwire and reads the home's config through package config; it
+// never imports the node itself (a test holds it to that).
+//
+// Start with [ForHome].
+package apiclient
 
 import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"syscall"
 
-	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/apiwire"
+	"github.com/ursic/ursic/node/config"
+)
+
+// Wire types, named here for the client's callers.
+type (
+	// Error is the body of every failed API call, and the error the client returns.
+	Error = apiwire.Error
+	// PublishEvent is one line of the publish response stream.
+	PublishEvent = apiwire.PublishEvent
+	// PublishOptions are the query parameters of a publish or a check.
+	PublishOptions = apiwire.PublishOptions
+	// ListOptions are the query parameters of a list.
+	ListOptions = apiwire.ListOptions
 )
 
 // Client talks to a node's local API.
@@ -23,22 +46,62 @@ type Client struct {
 	http  *http.Client
 }
 
-// NewClient returns a client for the API at addr (HOST:PORT) with token.
-func NewClient(addr, token string) *Client {
+// New returns a client for the plain-HTTP API at addr (HOST:PORT, on
+// loopback) with token.
+func New(addr, token string) *Client {
 	return &Client{base: "http://" + addr, token: token, http: &http.Client{}}
 }
 
-// ClientForHome reads the API address and token from a node's home.
-func ClientForHome(dir string) (*Client, error) {
-	cfg, err := node.ReadConfig(dir)
+// NewTLS returns a client for the HTTPS API at addr with token. roots, if
+// not nil, are the certificates it trusts (the node's own certificate, for a
+// self-signed one); nil trusts the system's roots.
+func NewTLS(addr, token string, roots *x509.CertPool) *Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	return &Client{base: "https://" + addr, token: token, http: &http.Client{Transport: tr}}
+}
+
+// ForHome reads the API address, TLS settings and token from a node's home.
+// With TLS configured it trusts the system's roots and the home's own
+// certificate (so a self-signed one works on the node's machine).
+func ForHome(dir string) (*Client, error) {
+	cfg, err := config.Load(dir)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := node.ReadToken(dir)
+	tok, err := config.ReadToken(dir)
 	if err != nil {
-		return nil, fmt.Errorf("failed to read the API token: %w", err)
+		return nil, err
 	}
-	return NewClient(cfg.API, tok), nil
+	if !cfg.TLS() {
+		return New(cfg.API, tok), nil
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		roots = x509.NewCertPool()
+	}
+	pem, err := os.ReadFile(config.Path(dir, cfg.APITLSCert))
+	if err != nil {
+		return nil, fmt.Errorf("failed to read the API certificate (key \"api_tls_cert\"): %w", err)
+	}
+	roots.AppendCertsFromPEM(pem)
+	return NewTLS(connectAddr(cfg.API), tok, roots), nil
+}
+
+// connectAddr is where a client on the node's machine connects for the API
+// bound at addr: a wildcard address is reached on loopback.
+func connectAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		if ip.To4() != nil {
+			return net.JoinHostPort("127.0.0.1", port)
+		}
+		return net.JoinHostPort("::1", port)
+	}
+	return addr
 }
 
 // ErrNodeNotRunning is returned when nothing answers at the API address.
@@ -85,18 +148,18 @@ func (c *Client) send(ctx context.Context, method, path string, body io.Reader) 
 }
 
 // Status returns the node's status.
-func (c *Client) Status(ctx context.Context) (node.Status, error) {
-	var s node.Status
+func (c *Client) Status(ctx context.Context) (apiwire.Status, error) {
+	var s apiwire.Status
 	return s, c.do(ctx, "GET", "/v1/status", nil, &s)
 }
 
 // Card returns the node's member card.
-func (c *Client) Card(ctx context.Context) (node.Card, error) {
-	var card node.Card
+func (c *Client) Card(ctx context.Context) (apiwire.Card, error) {
+	var card apiwire.Card
 	return card, c.do(ctx, "GET", "/v1/card", nil, &card)
 }
 
-func publishQuery(opt node.PublishOptions) string {
+func publishQuery(opt PublishOptions) string {
 	q := url.Values{}
 	if opt.TLP != "" {
 		q.Set("tlp", opt.TLP)
@@ -110,13 +173,16 @@ func publishQuery(opt node.PublishOptions) string {
 	if opt.ConfirmPersonalData {
 		q.Set("confirm_personal_data", "true")
 	}
+	if opt.Again {
+		q.Set("again", "true")
+	}
 	return q.Encode()
 }
 
 // Publish sends a record or JSON Lines and calls onCID for each record as the
 // node reports it durable. It returns the count published, and an *Error if
 // the node refused the input or stopped part-way.
-func (c *Client) Publish(ctx context.Context, data []byte, opt node.PublishOptions, onCID func(PublishEvent) error) (int, error) {
+func (c *Client) Publish(ctx context.Context, data []byte, opt PublishOptions, onCID func(PublishEvent) error) (int, error) {
 	resp, err := c.send(ctx, "POST", "/v1/publish?"+publishQuery(opt), bytes.NewReader(data))
 	if err != nil {
 		return 0, err
@@ -149,13 +215,13 @@ func (c *Client) Publish(ctx context.Context, data []byte, opt node.PublishOptio
 }
 
 // Check asks the node what publishing data would do, storing nothing.
-func (c *Client) Check(ctx context.Context, data []byte, opt node.PublishOptions) (CheckResult, error) {
-	var r CheckResult
+func (c *Client) Check(ctx context.Context, data []byte, opt PublishOptions) (apiwire.CheckResult, error) {
+	var r apiwire.CheckResult
 	return r, c.do(ctx, "POST", "/v1/check?"+publishQuery(opt), bytes.NewReader(data), &r)
 }
 
 // List returns records matching opt.
-func (c *Client) List(ctx context.Context, opt node.ListOptions) (ListResult, error) {
+func (c *Client) List(ctx context.Context, opt ListOptions) (apiwire.ListResult, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"kind": opt.Kind, "tlp": opt.TLP, "author": opt.Author, "q": opt.Text} {
 		if v != "" {
@@ -171,26 +237,26 @@ func (c *Client) List(ctx context.Context, opt node.ListOptions) (ListResult, er
 	if opt.Offset != 0 {
 		q.Set("offset", strconv.Itoa(opt.Offset))
 	}
-	var r ListResult
+	var r apiwire.ListResult
 	return r, c.do(ctx, "GET", "/v1/records?"+q.Encode(), nil, &r)
 }
 
 // Show returns one record with its body.
-func (c *Client) Show(ctx context.Context, cid string) (node.RecordView, error) {
-	var v node.RecordView
+func (c *Client) Show(ctx context.Context, cid string) (apiwire.RecordView, error) {
+	var v apiwire.RecordView
 	return v, c.do(ctx, "GET", "/v1/records/"+url.PathEscape(cid), nil, &v)
 }
 
 // Retract withdraws one of the node's own records.
-func (c *Client) Retract(ctx context.Context, cid, reason string) (RetractResult, error) {
-	body, _ := json.Marshal(RetractRequest{Reason: reason})
-	var r RetractResult
+func (c *Client) Retract(ctx context.Context, cid, reason string) (apiwire.RetractResult, error) {
+	body, _ := json.Marshal(apiwire.RetractRequest{Reason: reason})
+	var r apiwire.RetractResult
 	return r, c.do(ctx, "POST", "/v1/records/"+url.PathEscape(cid)+"/retract", bytes.NewReader(body), &r)
 }
 
 // Peers lists the peers connected now.
-func (c *Client) Peers(ctx context.Context) ([]node.PeerInfo, error) {
-	var ps []node.PeerInfo
+func (c *Client) Peers(ctx context.Context) ([]apiwire.PeerInfo, error) {
+	var ps []apiwire.PeerInfo
 	return ps, c.do(ctx, "GET", "/v1/peers", nil, &ps)
 }
 
@@ -207,4 +273,11 @@ func (c *Client) Backup(ctx context.Context, w io.Writer) (int64, error) {
 	}
 	defer resp.Body.Close()
 	return io.Copy(w, resp.Body)
+}
+
+// VerifyAudit asks the running node to check its audit log against the head
+// anchored in its store.
+func (c *Client) VerifyAudit(ctx context.Context) (apiwire.AuditReport, error) {
+	var r apiwire.AuditReport
+	return r, c.do(ctx, "GET", "/v1/audit/verify", nil, &r)
 }

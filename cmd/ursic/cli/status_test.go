@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ursic/ursic/node"
+)
+
+// TestStatusShowsRosterFork: `ursic status` prints a roster fork the node
+// reports, in the text and the JSON form.
+func TestStatusShowsRosterFork(t *testing.T) {
+	fork := node.RosterFork{
+		Peer: "12D3KooWForkedPeer", Name: "Tohoku University", Version: 2,
+		Ours: strings.Repeat("a", 64), Theirs: strings.Repeat("b", 64),
+		Since: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC),
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/status" {
+			http.NotFound(w, r)
+			return
+		}
+		json.NewEncoder(w).Encode(node.Status{Name: "Kyoto University", Role: "member", RosterVersion: 2, RosterFork: []node.RosterFork{fork}})
+	}))
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "home")
+	if _, err := node.Init(dir, node.InitOptions{Name: "Kyoto University", API: strings.TrimPrefix(srv.URL, "http://")}); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		if code := RunContext(context.Background(), append([]string{"--home", dir}, args...), nil, &out, &errOut); code != 0 {
+			t.Fatalf("ursic %v: exit %d: %s", args, code, errOut.String())
+		}
+		return out.String()
+	}
+	text := run("status")
+	for _, want := range []string{"ROSTER FORK:", "Tohoku University (12D3KooWForkedPeer) holds roster version 2 with hash " + fork.Theirs, "this node's is " + fork.Ours, "docs/ROSTER-FORKS.md"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("status text lacks %q:\n%s", want, text)
+		}
+	}
+	js := run("status", "--json")
+	var got node.Status
+	if err := json.Unmarshal([]byte(js), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.RosterFork) != 1 || got.RosterFork[0] != fork || !strings.Contains(js, `"roster_fork": [`) {
+		t.Errorf("status --json: %s", js)
+	}
+}
