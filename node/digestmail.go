@@ -99,6 +99,18 @@ func (n *Node) Digest(since, now time.Time) (*digest.Digest, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, f := range st.RosterFork {
+		who := f.Peer
+		if f.Name != "" {
+			who = f.Name + " (" + f.Peer + ")"
+		}
+		d.Alarms = append(d.Alarms, digest.Alarm{Kind: "fork", Message: fmt.Sprintf(
+			"%s holds another roster of version %d (ours %s, theirs %s) since %s: the executives must resolve it with the next version",
+			who, f.Version, f.Ours, f.Theirs, f.Since.UTC().Format(time.DateTime))})
+	}
+	if st.AuditTampered {
+		d.Alarms = append(d.Alarms, digest.Alarm{Kind: "audit", Message: "the audit log was altered against the head anchored in the store; see `ursic audit verify`"})
+	}
 	if st.Equivocations > 0 {
 		d.Alarms = append(d.Alarms, digest.Alarm{Kind: "equivocation", Message: fmt.Sprintf(
 			"%d envelopes held as evidence of equivocation (an author signed two different records at one log position); see the node log", st.Equivocations)})
