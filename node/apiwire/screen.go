@@ -86,6 +86,6 @@ type DigestItem struct {
 
 // DigestAlarm is something the operator must look at.
 type DigestAlarm struct {
-	Kind    string `json:"kind"` // "equivocation", "fork"
+	Kind    string `json:"kind"` // "fork", "audit" or "equivocation"
 	Message string `json:"message"`
 }
