@@ -68,6 +68,9 @@ func (n *Node) Screen(ctx context.Context, file string, data []byte, opt ScreenO
 	if file == "" || file == "-" {
 		res.File = ""
 	}
+	if list.Preamble > 0 {
+		res.Note = fmt.Sprintf("%d row(s) above the header row were taken for a title and skipped", list.Preamble)
+	}
 	ix := n.screening.index()
 	now := time.Now()
 	var next sync.Mutex

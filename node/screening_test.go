@@ -114,6 +114,10 @@ func TestScreenBadInput(t *testing.T) {
 			t.Errorf("%s: err %v; want %q", tc.file, err, tc.want)
 		}
 	}
+	titled := tn.screen("t.csv", "相手先一覧,\n\n機関名,国\nAcme GmbH,DE\n", node.ScreenOptions{})
+	if len(titled.Rows) != 1 || titled.Rows[0].Name != "Acme GmbH" || !strings.Contains(titled.Note, "1 row(s) above the header") {
+		t.Errorf("a title above the header: %+v", titled)
+	}
 	res := tn.screen("x.csv", "name,ror\n,bad\n", node.ScreenOptions{})
 	if res.Screened != 0 || !strings.Contains(res.Rows[0].Note, "not screened") {
 		t.Errorf("a row with neither a name nor a ROR id: %+v", res)

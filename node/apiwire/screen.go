@@ -6,9 +6,12 @@ import "time"
 
 // ScreenResult is what screening a list found.
 type ScreenResult struct {
-	File     string      `json:"file,omitempty"`
-	Format   string      `json:"format"`             // xlsx, csv or lines
-	Encoding string      `json:"encoding,omitempty"` // of a text list
+	File     string `json:"file,omitempty"`
+	Format   string `json:"format"`             // xlsx, csv or lines
+	Encoding string `json:"encoding,omitempty"` // of a text list
+	// Note says what was read other than rows, such as a title above the
+	// header row that was skipped.
+	Note     string      `json:"note,omitempty"`
 	Rows     []ScreenRow `json:"rows"`
 	Screened int         `json:"screened"` // rows that could be screened
 	Hits     int         `json:"hits"`     // hits over all rows

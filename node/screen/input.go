@@ -56,8 +56,15 @@ type List struct {
 	Entries  []Entry
 	Format   string // "xlsx", "csv" or "lines"
 	Encoding string // "utf-8", "utf-8 with BOM", "utf-16", "shift_jis", "euc-jp" (empty for xlsx)
-	Header   bool   // the first row was a header
+	Header   bool   // the list has a header row
+	// Preamble is how many rows above the header row were skipped: a
+	// title such as "共同研究相手先一覧 (2026年度)" over the table.
+	Preamble int
 }
+
+// maxPreamble is how many non-blank rows above a header row are taken for
+// a title and skipped; a header lower than that is not looked for.
+const maxPreamble = 5
 
 // ParseList reads a list to screen: an Excel workbook (.xlsx; its first
 // sheet with data), CSV or TSV (UTF-8 with or without a BOM, UTF-16 as
@@ -367,10 +374,22 @@ func fromRecords(rows [][]string, l *List, columns bool) (*List, error) {
 	if start == len(rows) {
 		return nil, ErrEmpty
 	}
+	// The header may sit below a title of a few rows.
+	if columns {
+		for i, seen := start, 0; i < len(rows) && seen <= maxPreamble; i++ {
+			if blank(rows[i]) {
+				continue
+			}
+			if isHeader(rows[i]) {
+				l.Header, l.Preamble, start = true, seen, i
+				break
+			}
+			seen++
+		}
+	}
 	var names []int
 	ror, country := -1, -1
-	if columns && isHeader(rows[start]) {
-		l.Header = true
+	if l.Header {
 		var seen []string
 		for i, c := range rows[start] {
 			switch classify(c) {
@@ -396,7 +415,7 @@ func fromRecords(rows [][]string, l *List, columns bool) (*List, error) {
 		}
 		start++
 	} else {
-		names = []int{0}
+		names = []int{nameColumn(rows[start:])}
 	}
 	cell := func(r []string, i int) string {
 		if i < 0 || i >= len(r) {
@@ -426,7 +445,10 @@ func fromRecords(rows [][]string, l *List, columns bool) (*List, error) {
 		if !l.Header && columns {
 			// No header: the first column is the name; a later cell that is a
 			// ROR id or a country code is read as one.
-			for _, c := range r[1:] {
+			for i, c := range r {
+				if i == names[0] {
+					continue
+				}
 				c = strings.TrimSpace(c)
 				if id, err := ParseROR(c); err == nil && id != "" && rorCell == "" {
 					rorCell = c
@@ -453,6 +475,39 @@ func fromRecords(rows [][]string, l *List, columns bool) (*List, error) {
 		return nil, ErrEmpty
 	}
 	return l, nil
+}
+
+// nameColumn picks the name column of a list without a header: the first
+// column whose cells are mostly words — not numbers ("No."), ROR ids or
+// country codes.
+func nameColumn(rows [][]string) int {
+	width := 0
+	for _, r := range rows[:min(len(rows), 50)] {
+		width = max(width, len(r))
+	}
+	for col := range width {
+		words, filled := 0, 0
+		for _, r := range rows[:min(len(rows), 50)] {
+			if col >= len(r) || strings.TrimSpace(r[col]) == "" {
+				continue
+			}
+			c := strings.TrimSpace(r[col])
+			filled++
+			if id, err := ParseROR(c); err == nil && id != "" {
+				continue
+			}
+			if len(c) == 2 && CountryCode(c) != "" {
+				continue
+			}
+			if strings.IndexFunc(c, unicode.IsLetter) >= 0 {
+				words++
+			}
+		}
+		if filled > 0 && 2*words > filled {
+			return col
+		}
+	}
+	return 0
 }
 
 func blank(r []string) bool {

@@ -206,3 +206,28 @@ func TestHeaderCells(t *testing.T) {
 		}
 	}
 }
+
+func TestParseListTitleAndNumbers(t *testing.T) {
+	// A title above the table, as Japanese offices lay out a sheet.
+	l, err := ParseList("x.csv", []byte("共同研究相手先一覧（2026年度）,,\n作成：研究推進部,,\n,,\nNo.,機関名,国\n1,華為技術有限公司,中国\n2,Kitahashi Optics K.K.,JP\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "1|華為技術有限公司||中国|\n2|Kitahashi Optics K.K.||JP|\n"; summary(l) != want || !l.Header || l.Preamble != 2 {
+		t.Errorf("title rows: header %v preamble %d\n%s\nwant\n%s", l.Header, l.Preamble, summary(l), want)
+	}
+	// No header, numbers first: the names are the first column of words.
+	l, err = ParseList("x.csv", []byte("1,Huawei Technologies Co. Ltd,CN\n2,Kitahashi Optics K.K.,JP\n3,057zh3y96 University,JP\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "1|Huawei Technologies Co. Ltd||CN|\n2|Kitahashi Optics K.K.||JP|\n3|057zh3y96 University||JP|\n"; summary(l) != want || l.Header {
+		t.Errorf("a number column first:\n%s\nwant\n%s", summary(l), want)
+	}
+	// Too many rows above a header: not a header any more, and the name
+	// column of words is read as data.
+	l, err = ParseList("x.csv", []byte("a\nb\nc\nd\ne\nf\nname\nAcme GmbH\n"))
+	if err != nil || l.Header || len(l.Entries) != 8 {
+		t.Errorf("a header below six rows: %v %v %d", err, l.Header, len(l.Entries))
+	}
+}

@@ -84,6 +84,9 @@ func runScreen(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if res.Note != "" {
+		fmt.Fprintf(e.stderr, "ursic: note: %s\n", res.Note)
+	}
 	if !res.Complete {
 		fmt.Fprintln(e.stderr, "ursic: note: the node is still opening its stored records; indicators not yet opened were not matched")
 	}
