@@ -76,6 +76,7 @@ type Index struct {
 	brand   postings[string]   // sorted tokens that are neither generic nor places → names
 	deletes postings[uint64]   // hash of a word with one character deleted → words
 	vocab   map[string]uint32  // every word of every name → its index in words
+	strs    map[string]string  // interned strings that repeat across subjects
 	words   [][2]string        // a word and the token it stands for
 }
 
@@ -94,7 +95,7 @@ func NewIndex() *Index {
 	return &Index{
 		byCID: map[string]int32{}, ror: map[string][]int32{}, exact: newPostings[string](),
 		key: newPostings[string](), sorted: newPostings[string](), acronym: newPostings[string](),
-		core: newPostings[string](), brand: newPostings[string](), deletes: newPostings[uint64](), vocab: map[string]uint32{},
+		core: newPostings[string](), brand: newPostings[string](), deletes: newPostings[uint64](), vocab: map[string]uint32{}, strs: map[string]string{},
 	}
 }
 
@@ -133,6 +134,9 @@ func (x *Index) Add(s Subject) {
 		return
 	}
 	si := int32(len(x.subjects))
+	// Severities, jurisdictions and mitigations repeat from indicator to
+	// indicator: keep one copy of each.
+	s.Severity, s.Jurisdiction, s.Mitigation = x.intern(s.Severity), x.intern(s.Jurisdiction), x.intern(s.Mitigation)
 	x.subjects = append(x.subjects, &s)
 	x.byCID[s.CID] = si
 	if s.ROR != "" {
@@ -168,6 +172,15 @@ func (x *Index) Add(s Subject) {
 			x.addWord(t, t)
 		}
 	}
+}
+
+// intern returns the one copy of s the index keeps. Called with x.mu held.
+func (x *Index) intern(s string) string {
+	if v, ok := x.strs[s]; ok {
+		return v
+	}
+	x.strs[s] = s
+	return s
 }
 
 // addWord puts a word, the token it stands for, and its one-deletion
