@@ -62,3 +62,27 @@ func matchAll(x *Index, names []string) int {
 	wg.Wait()
 	return hits
 }
+
+// BenchmarkNoteIndicator is what the node adds to opening one indicator:
+// reading its subject from a ~1 KiB body (SubjectOf) and indexing it (Add).
+// Compare with the cost of opening it (BenchmarkOpenGroupRecord in node).
+//
+//	go test ./node/screen -run '^$' -bench NoteIndicator -benchtime 20000x
+func BenchmarkNoteIndicator(b *testing.B) {
+	orgs := screentest.Orgs(5, 100_000)
+	bodies := make([][]byte, len(orgs))
+	for i, o := range orgs {
+		bodies[i] = fmt.Appendf(nil, `{"basis":{"as_of":"2026-03-15","legal_effect":"advisory","source_list":"METI End User List","source_type":"government_list"},"confidence":"medium","indicator_type":"procurement_front","kind":"indicator","reason_category":"export_control","review_due":"2027-01-31","severity":"high","subject":{"jurisdiction":"%s","kind":"organisation","names":[{"lang":"en","type":"legal","value":%q},{"lang":"zh-Hans","type":"legal","value":%q}]},"suggested_mitigation":"Screen against the End User List before any MTA, quote or purchase.","summary":"Requested quotes for femtosecond lasers from three members' labs within a month, using a shared e-mail template. Appears on a government end-user list, and its address matches an intermediary named in an earlier case.","tech_areas":["photonics","quantum"],"title":"Procurement front for dual-use photonics (synthetic %d)","valid_from":"2026-04-01","valid_until":"2027-03-31"}`,
+			o.Jurisdiction, o.English, o.Local, i)
+	}
+	x := NewIndex()
+	i := 0
+	for b.Loop() {
+		s, err := SubjectOf(fmt.Sprintf("c%07d", i), bodies[i%len(bodies)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		x.Add(s)
+		i++
+	}
+}
