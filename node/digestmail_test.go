@@ -163,6 +163,7 @@ func configureDigest(t *testing.T, tn *testNode, s *smtpServer, pass string, max
 		p = p*10 + int(c-'0')
 	}
 	cfg.Digest = &digest.MailConfig{
+		Version: 1,
 		SMTP: digest.SMTPConfig{Host: host, Port: p, Username: "ursic", PasswordFile: "smtp.password", CAFile: "relay-ca.pem"},
 		From: "URSIC node <ursic@example.ac.jp>", To: []string{"rso@example.ac.jp", "compliance@example.ac.jp"}, MaxTitleTLP: maxTitle,
 	}
@@ -288,7 +289,7 @@ func TestDigestMailRefusesWrongPasswordAndNoTLS(t *testing.T) {
 		}
 	}()
 	host, port, _ := net.SplitHostPort(l.Addr().String())
-	cfg := &digest.MailConfig{SMTP: digest.SMTPConfig{Host: host}, From: "a@example.ac.jp", To: []string{"b@example.ac.jp"}}
+	cfg := &digest.MailConfig{Version: 1, SMTP: digest.SMTPConfig{Host: host}, From: "a@example.ac.jp", To: []string{"b@example.ac.jp"}}
 	for _, c := range port {
 		cfg.SMTP.Port = cfg.SMTP.Port*10 + int(c-'0')
 	}

@@ -56,6 +56,8 @@ type Node struct {
 
 	unreadable atomic.Int64 // envelopes held (for relaying) that this node cannot open
 
+	inboxMu sync.Mutex // serialises changes to the liaison inbox (inbox.go)
+
 	indexDone chan struct{} // closed when the index holds every stored record
 	closing   chan struct{} // closed by Close, to stop a background rebuild
 	closeOnce sync.Once

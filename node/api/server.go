@@ -88,6 +88,12 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("POST /v1/roster", true, s.applyRoster)
 	s.handle("GET /v1/backup", true, s.backup)
 	s.handle("GET /v1/audit/verify", true, s.verifyAudit)
+	s.handle("GET /v1/export/stix", true, s.exportSTIX)
+	s.handle("POST /v1/import/stix", true, s.importSTIX)
+	s.handle("GET /v1/inbox", true, s.inboxList)
+	s.handle("GET /v1/inbox/{id}", true, s.inboxShow)
+	s.handle("POST /v1/inbox/{id}/accept", true, s.inboxAccept)
+	s.handle("POST /v1/inbox/{id}/reject", true, s.inboxReject)
 	s.handle("POST /v1/screen", true, s.screen)
 	s.handle("GET /v1/digest", true, s.digest)
 	s.handle("POST /v1/digest/mail", true, s.mailDigest)
@@ -287,7 +293,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		w.WriteHeader(http.StatusOK)
 	}
-	enc.Encode(PublishEvent{Done: true, Count: count})
+	enc.Encode(PublishEvent{Index: count, Done: true, Count: count})
 }
 
 func rejectReason(err error) string {

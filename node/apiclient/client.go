@@ -37,6 +37,8 @@ type (
 	PublishOptions = apiwire.PublishOptions
 	// ListOptions are the query parameters of a list.
 	ListOptions = apiwire.ListOptions
+	// ImportOptions are the options of a STIX import or an inbox accept.
+	ImportOptions = apiwire.ImportOptions
 )
 
 // Client talks to a node's local API.

@@ -213,3 +213,62 @@ type AuditReport struct {
 
 // Intact reports whether the log shows no alteration, now or recorded.
 func (r AuditReport) Intact() bool { return len(r.Problems) == 0 && len(r.Recorded) == 0 }
+
+// ImportOptions are the query parameters of POST /v1/import/stix and
+// POST /v1/inbox/{id}/accept.
+type ImportOptions struct {
+	// Partner names who sent the bundle (provenance); if empty, the name of
+	// the identity that created its objects.
+	Partner string
+	// DryRun checks every object on the publish path and stores nothing.
+	DryRun              bool
+	ConfirmPersonalData bool
+}
+
+// Import outcomes, one per object of a bundle.
+const (
+	ImportPublished    = "published"
+	ImportWouldPublish = "would-publish"
+	ImportRefused      = "refused"
+	ImportSkipped      = "skipped"
+)
+
+// ImportResult is what became of one object of a partner's bundle.
+type ImportResult struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Outcome string `json:"outcome"`
+	CID     string `json:"cid,omitempty"`
+	TLP     string `json:"tlp,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// ImportResults is the body answering an import or an inbox accept.
+type ImportResults struct {
+	Results []ImportResult `json:"results"`
+}
+
+// InboxObject is one STIX object a partner posted to the inbox.
+type InboxObject struct {
+	ID        string    `json:"id"`
+	Type      string    `json:"type"`
+	Version   string    `json:"version"` // modified, else created (STIX timestamp)
+	DateAdded time.Time `json:"date_added"`
+}
+
+// InboxItem is one accepted POST of a partner.
+type InboxItem struct {
+	ID       string         `json:"id"`
+	Partner  string         `json:"partner"`
+	Received time.Time      `json:"received"`
+	State    string         `json:"state"`
+	Objects  []InboxObject  `json:"objects"`
+	Decided  time.Time      `json:"decided,omitzero"`
+	Results  []ImportResult `json:"results,omitempty"`
+}
+
+// InboxShowResult is the body of GET /v1/inbox/{id}.
+type InboxShowResult struct {
+	Item    InboxItem         `json:"item"`
+	Objects []json.RawMessage `json:"objects,omitempty"`
+}

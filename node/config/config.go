@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/ursic/ursic/policy"
@@ -54,10 +55,49 @@ type Config struct {
 	// is bound to. Any other Host is refused, against DNS rebinding.
 	APIHosts []string `json:"api_hosts,omitempty"`
 
+	// ROR is this member's ROR ID, optional; exports name it on the
+	// member's STIX identity.
+	ROR string `json:"ror,omitempty"`
+	// TAXII, if present, makes `ursic run` serve TAXII 2.1 to partners.
+	TAXII *TAXII `json:"taxii,omitempty"`
 	// Digest, if present, makes `ursic run` mail the daily digest (see
 	// DigestMail).
 	Digest *DigestMail `json:"digest,omitempty"`
 }
+
+// TAXIIVersion is the only version of the config's taxii section this node
+// understands.
+const TAXIIVersion = 1
+
+// TAXII is the taxii section of config.json: where the TAXII 2.1 server
+// listens, and its TLS certificate and key. TLS is required unless the
+// address is loopback.
+type TAXII struct {
+	Version int    `json:"version"`
+	Listen  string `json:"listen"`
+	Cert    string `json:"cert,omitempty"`
+	Key     string `json:"key,omitempty"`
+}
+
+// Validate checks the section and names the key that is wrong.
+func (c *TAXII) Validate() error {
+	if c.Version != TAXIIVersion {
+		return fmt.Errorf("%w: key \"taxii.version\" is %d, this node understands %d", ErrConfig, c.Version, TAXIIVersion)
+	}
+	host, port, err := net.SplitHostPort(c.Listen)
+	if err != nil || port == "" {
+		return fmt.Errorf("%w: key \"taxii.listen\" = %q is not HOST:PORT", ErrConfig, c.Listen)
+	}
+	if (c.Cert == "") != (c.Key == "") {
+		return fmt.Errorf("%w: keys \"taxii.cert\" and \"taxii.key\" go together", ErrConfig)
+	}
+	if c.Cert == "" && !IsLoopback(host) {
+		return fmt.Errorf("%w: key \"taxii.listen\" = %q is not loopback, so \"taxii.cert\" and \"taxii.key\" are required (TLS)", ErrConfig, c.Listen)
+	}
+	return nil
+}
+
+var rorPattern = regexp.MustCompile(`^0[a-hj-km-np-tv-z0-9]{6}[0-9]{2}$`)
 
 // Errors callers branch on with errors.Is.
 var (
@@ -119,6 +159,14 @@ func (c *Config) Validate() error {
 	}
 	if !c.TLS() && !IsLoopback(host) {
 		return fmt.Errorf("%w: key \"api\" = %q is not a loopback address and no TLS is configured: %w", ErrConfig, c.API, ErrAPIOffLoopback)
+	}
+	if c.ROR != "" && !rorPattern.MatchString(c.ROR) {
+		return fmt.Errorf("%w: key \"ror\" = %q is not a ROR ID (e.g. 057zh3y96)", ErrConfig, c.ROR)
+	}
+	if c.TAXII != nil {
+		if err := c.TAXII.Validate(); err != nil {
+			return err
+		}
 	}
 	for i, h := range c.APIHosts {
 		if h == "" || strings.ContainsAny(h, " /:@") && net.ParseIP(h) == nil {

@@ -15,6 +15,7 @@ import (
 // run` mails the digest. Every key is checked by [DigestMail.Validate].
 //
 //	"digest": {
+//	  "version": 1,
 //	  "smtp": {"host": "smtp.example.ac.jp", "port": 587, "username": "ursic",
 //	           "password_file": "smtp.password"},
 //	  "from": "ursic@example.ac.jp",
@@ -22,9 +23,11 @@ import (
 //	  "at": "08:00"
 //	}
 type DigestMail struct {
-	SMTP SMTP     `json:"smtp"`
-	From string   `json:"from"`
-	To   []string `json:"to"`
+	// Version is the version of this section's format: DigestVersion.
+	Version int      `json:"version"`
+	SMTP    SMTP     `json:"smtp"`
+	From    string   `json:"from"`
+	To      []string `json:"to"`
 	// At is the local time of day the digest is mailed, "HH:MM" (default
 	// 08:00); each mail covers the time since the one before.
 	At string `json:"at,omitempty"`
@@ -51,6 +54,10 @@ type SMTP struct {
 	CAFile string `json:"ca_file,omitempty"`
 }
 
+// DigestVersion is the only version of the config's digest section this
+// node understands.
+const DigestVersion = 1
+
 // ErrDigestMail wraps every problem in the digest mail settings.
 var ErrDigestMail = errors.New("invalid digest mail config")
 
@@ -61,6 +68,9 @@ var timeOfDay = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 func (c *DigestMail) Validate() error {
 	bad := func(key, format string, a ...any) error {
 		return fmt.Errorf("%w: key \"digest.%s\": %s", ErrDigestMail, key, fmt.Sprintf(format, a...))
+	}
+	if c.Version != DigestVersion {
+		return bad("version", "%d, this node understands %d", c.Version, DigestVersion)
 	}
 	if strings.TrimSpace(c.SMTP.Host) == "" {
 		return bad("smtp.host", "the relay's host name is required")

@@ -34,7 +34,7 @@ func TestParseSince(t *testing.T) {
 
 func TestMailConfigValidate(t *testing.T) {
 	good := func() MailConfig {
-		return MailConfig{SMTP: SMTPConfig{Host: "smtp.example.ac.jp", Port: 587, Username: "u", PasswordFile: "p"}, From: "a@example.ac.jp", To: []string{"b@example.ac.jp"}}
+		return MailConfig{Version: 1, SMTP: SMTPConfig{Host: "smtp.example.ac.jp", Port: 587, Username: "u", PasswordFile: "p"}, From: "a@example.ac.jp", To: []string{"b@example.ac.jp"}}
 	}
 	c := good()
 	if err := c.Validate(); err != nil {
@@ -44,6 +44,7 @@ func TestMailConfigValidate(t *testing.T) {
 		change func(*MailConfig)
 		key    string
 	}{
+		{func(c *MailConfig) { c.Version = 2 }, "digest.version"},
 		{func(c *MailConfig) { c.SMTP.Host = "" }, "digest.smtp.host"},
 		{func(c *MailConfig) { c.SMTP.Port = 70000 }, "digest.smtp.port"},
 		{func(c *MailConfig) { c.SMTP.TLS = "none" }, "digest.smtp.tls"},

@@ -427,7 +427,12 @@ func runDemo(e *env, args []string) error {
 		return fmt.Sprintf("%d records before and after", len(after)), nil
 	})
 	_ = sec
-	_ = liaison
+	var curl string
+	wt.step("Liaison: serves TAXII 2.1 to a partner — the TLP:GREEN indicator, nothing AMBER or RED", func() (string, error) {
+		var err error
+		curl, err = demoTAXII(ctx, liaison, lg, "Talent programme with undisclosed exclusivity terms", []string{"Procurement front for dual-use photonics", "marking-definition--55d920b0", "marking-definition--e828b379"})
+		return curl, err
+	})
 
 	if wt.failed > 0 {
 		return fmt.Errorf("demo: %d step(s) did not behave as stated", wt.failed)
@@ -443,6 +448,9 @@ func runDemo(e *env, args []string) error {
 	wt.say("  go run ./cmd/ursic --home %s list", home("osaka"))
 	wt.say("  go run ./cmd/ursic --home %s peers", home("kyoto"))
 	wt.say("  go run ./cmd/ursic --home %s publish --tlp green examples/records/indicator-clear.json", home("kyoto"))
+	if curl != "" {
+		wt.say("  %s   # the liaison's TAXII collection", curl)
+	}
 	wt.say("\nPress Ctrl-C to stop.")
 	<-ctx.Done()
 	fmt.Fprintf(e.stderr, "\nursic: demo stopped (%v); closing the five nodes\n", context.Cause(ctx))

@@ -66,9 +66,16 @@ func runRun(e *env, args []string) error {
 	go func() { defer close(digestDone); n.RunDigestMail(dctx) }()
 	defer func() { dcancel(); <-digestDone }()
 	listen := api.ListenOf(e.home, h.Config)
-	err = api.Serve(ctx, api.NewServer(n, token, lg), listen, func(a net.Addr) {
-		lg.Info("local API listening", "addr", a.String(), "tls", listen.CertFile != "")
-	})
+	serveAPI := func(ctx context.Context) error {
+		return api.Serve(ctx, api.NewServer(n, token, lg), listen, func(a net.Addr) {
+			lg.Info("local API listening", "addr", a.String(), "tls", listen.CertFile != "")
+		})
+	}
+	if h.Config.TAXII != nil {
+		err = serveWithTAXII(ctx, n, lg, serveAPI)
+	} else {
+		err = serveAPI(ctx)
+	}
 	reason := "signal"
 	if err != nil {
 		reason = err.Error()
