@@ -164,8 +164,8 @@ func configureDigest(t *testing.T, tn *testNode, s *smtpServer, pass string, max
 	}
 	cfg.Digest = &digest.MailConfig{
 		Version: 1,
-		SMTP: digest.SMTPConfig{Host: host, Port: p, Username: "ursic", PasswordFile: "smtp.password", CAFile: "relay-ca.pem"},
-		From: "URSIC node <ursic@example.ac.jp>", To: []string{"rso@example.ac.jp", "compliance@example.ac.jp"}, MaxTitleTLP: maxTitle,
+		SMTP:    digest.SMTPConfig{Host: host, Port: p, Username: "ursic", PasswordFile: "smtp.password", CAFile: "relay-ca.pem"},
+		From:    "URSIC node <ursic@example.ac.jp>", To: []string{"rso@example.ac.jp", "compliance@example.ac.jp"}, MaxTitleTLP: maxTitle,
 	}
 	b, err := json.MarshalIndent(cfg, "", "  ")
 	if err != nil {

@@ -1,11 +1,11 @@
 package node
 
 import (
-	"github.com/ursic/ursic/node/apiwire"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ursic/ursic/node/apiwire"
 	"strings"
 
 	"github.com/ursic/ursic/node/index"

@@ -1,13 +1,13 @@
 package node
 
 import (
-	"github.com/ursic/ursic/node/apiwire"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ursic/ursic/node/apiwire"
 	"os"
 	"path/filepath"
 	"slices"

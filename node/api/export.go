@@ -30,4 +30,3 @@ func (s *Server) exportSTIX(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(200)
 	w.Write(b)
 }
-

@@ -50,4 +50,3 @@ func (s *Server) importSTIX(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, 200, ImportResult{Results: res})
 }
-

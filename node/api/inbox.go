@@ -73,7 +73,3 @@ func (s *Server) inboxReject(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, 200, map[string]bool{"ok": true})
 }
-
-
-
-
