@@ -10,7 +10,7 @@ import (
 
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/liaison"
-	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/policy/guard"
 )
 
 // ImportOptions are the operator's choices for a STIX import.
@@ -26,13 +26,13 @@ const (
 
 // ImportResult is what happened to one object of a partner's bundle.
 type ImportResult struct {
-	ID       string           `json:"id"`
-	Type     string           `json:"type"`
-	Outcome  string           `json:"outcome"`
-	CID      string           `json:"cid,omitempty"`
-	TLP      string           `json:"tlp,omitempty"`
-	Reason   string           `json:"reason,omitempty"`
-	Findings []policy.Finding `json:"-"`
+	ID       string          `json:"id"`
+	Type     string          `json:"type"`
+	Outcome  string          `json:"outcome"`
+	CID      string          `json:"cid,omitempty"`
+	TLP      string          `json:"tlp,omitempty"`
+	Reason   string          `json:"reason,omitempty"`
+	Findings []guard.Finding `json:"-"`
 }
 
 // ImportSTIX turns a partner's STIX bundle into records of this node: each
@@ -109,7 +109,7 @@ func (n *Node) importedAs(id string) string {
 	return ""
 }
 
-func findingsOf(err error) []policy.Finding {
+func findingsOf(err error) []guard.Finding {
 	var re *RecordError
 	if errors.As(err, &re) {
 		return re.Findings

@@ -20,6 +20,7 @@ import (
 	"github.com/ursic/ursic/examples"
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/policy/guard"
 	"github.com/ursic/ursic/share"
 )
 
@@ -353,16 +354,16 @@ func TestCheckRefusesAndStoresNothing(t *testing.T) {
 		{name: "malformed JSON", records: [][]byte{[]byte(`{"kind": "indicator", "title": `)}, contains: "JSON at line 1, column"},
 		{name: "unknown kind", records: [][]byte{[]byte(`{"kind": "person", "title": "x"}`)}, is: share.ErrUnknownKind, contains: "indicator"},
 		{name: "node-only kind", records: [][]byte{[]byte(`{"kind": "retraction", "target": "x", "reason": "y"}`)}},
-		{name: "nationality refused", records: [][]byte{example(t, "refused-nationality.json")}, is: policy.ErrRefused, rule: "nationality"},
-		{name: "refused even when confirmed", records: [][]byte{example(t, "refused-nationality.json")}, opt: node.PublishOptions{ConfirmPersonalData: true}, is: policy.ErrRefused, rule: "nationality"},
-		{name: "e-mail held without confirmation", records: [][]byte{example(t, "flagged-email.json")}, is: policy.ErrNeedsConfirmation, rule: "email"},
+		{name: "nationality refused", records: [][]byte{example(t, "refused-nationality.json")}, is: guard.ErrRefused, rule: "nationality"},
+		{name: "refused even when confirmed", records: [][]byte{example(t, "refused-nationality.json")}, opt: node.PublishOptions{ConfirmPersonalData: true}, is: guard.ErrRefused, rule: "nationality"},
+		{name: "e-mail held without confirmation", records: [][]byte{example(t, "flagged-email.json")}, is: guard.ErrNeedsConfirmation, rule: "email"},
 		{name: "unknown TLP level", records: [][]byte{good}, opt: node.PublishOptions{TLP: "purple"}, is: policy.ErrUnknownLevel, contains: "amber"},
 		{name: "RED to a group", records: [][]byte{good}, opt: node.PublishOptions{TLP: "red"}, contains: "RED"},
 		{name: "AMBER to partners", records: [][]byte{good}, opt: node.PublishOptions{TLP: "amber", Audience: []string{"partners"}}, contains: "partners"},
 		{name: "unknown peer", records: [][]byte{good}, opt: node.PublishOptions{TLP: "red", Audience: []string{"12D3KooWNotARealPeerIDAtAll"}}},
 		{name: "invalid field", records: [][]byte{edit(t, good, func(m map[string]any) { m["severity"] = "apocalyptic" })}, contains: "severity"},
 		// One bad line in JSON Lines stores none of the good ones before it.
-		{name: "bad last line of a batch", records: append(slices.Clone(goodLines), example(t, "refused-nationality.json")), is: policy.ErrRefused, line: len(goodLines) + 1},
+		{name: "bad last line of a batch", records: append(slices.Clone(goodLines), example(t, "refused-nationality.json")), is: guard.ErrRefused, line: len(goodLines) + 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -391,7 +392,7 @@ func TestCheckRefusesAndStoresNothing(t *testing.T) {
 			if re.Line != tt.line {
 				t.Errorf("line = %d, want %d", re.Line, tt.line)
 			}
-			if tt.rule != "" && !slices.ContainsFunc(re.Findings, func(f policy.Finding) bool { return f.Rule == tt.rule && f.Path != "" }) {
+			if tt.rule != "" && !slices.ContainsFunc(re.Findings, func(f guard.Finding) bool { return f.Rule == tt.rule && f.Path != "" }) {
 				t.Errorf("findings = %+v, want one with rule %q and a path", re.Findings, tt.rule)
 			}
 
@@ -413,7 +414,7 @@ func TestFlaggedPublishesWithConfirmation(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Check with confirmation: %v", err)
 	}
-	if !slices.ContainsFunc(d.Findings, func(f policy.Finding) bool { return f.Rule == "email" }) {
+	if !slices.ContainsFunc(d.Findings, func(f guard.Finding) bool { return f.Rule == "email" }) {
 		t.Errorf("confirmed draft findings = %+v, want the email flag kept for the audit trail", d.Findings)
 	}
 	cids := tn.mustPublish(node.PublishOptions{ConfirmPersonalData: true}, rec)

@@ -9,6 +9,7 @@ import (
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/store"
 	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/policy/guard"
 	"github.com/ursic/ursic/share"
 )
 
@@ -43,7 +44,7 @@ const publishBatch = 256
 type RecordError struct {
 	Line     int // 1-based line of the input; 0 for a single record
 	Err      error
-	Findings []policy.Finding
+	Findings []guard.Finding
 }
 
 func (e *RecordError) Error() string {
@@ -64,7 +65,7 @@ type Draft struct {
 	Record     *share.Record
 	Policy     policy.Policy
 	Recipients []string
-	Findings   []policy.Finding // flags the user confirmed, kept for the audit trail
+	Findings   []guard.Finding // flags the user confirmed, kept for the audit trail
 }
 
 // Check parses and checks one record without storing anything: the JSON, the
@@ -89,7 +90,7 @@ func (n *Node) Check(data []byte, opt PublishOptions) (*Draft, error) {
 	if err := p.Check(roster); err != nil {
 		return nil, &RecordError{Err: err}
 	}
-	findings, err := policy.CheckContent(rec.Kind, rec.Body, opt.ConfirmPersonalData)
+	findings, err := guard.CheckContent(rec.Kind, rec.Body, opt.ConfirmPersonalData)
 	if err != nil {
 		return nil, &RecordError{Err: err, Findings: findings}
 	}

@@ -11,14 +11,8 @@
 // nodes, not the group \"members\""), and [HandlingOf] says what recipients may
 // do with the record (re-share, export to partners, secretariat facet).
 //
-// The other half is the content guardrails. Before sealing, the node calls
-// [CheckContent] (or [Lint] for the findings alone) on the record's JSON. It
-// refuses nationality, citizenship, ethnicity, race, religion, birthplace, visa
-// or residence status, identity-document numbers, person-level risk scores and
-// indicators about a person; it flags e-mail addresses, ORCID iDs, phone
-// numbers and personal names for the user to confirm. Field names are matched
-// by meaning (camelCase, snake_case, full-width, Japanese, …), not by exact
-// spelling. docs/GUARDRAILS.md lists every rule.
+// What a record may carry is decided apart, by the content guardrails in
+// package [github.com/ursic/ursic/policy/guard].
 //
 // The package defines the small view of membership it decides over ([Roster],
 // [Member], [Role]); the share package builds it from the signed roster

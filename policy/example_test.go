@@ -47,27 +47,6 @@ func Example() {
 	// true
 }
 
-func ExampleCheckContent() {
-	record := []byte(`{
-		"kind": "method",
-		"title": "Visiting appointment",
-		"orgs_involved": [{"role": "host", "members": [{"Citizenship": "XX"}]}],
-		"narrative": "Reported by office@example.ac.jp."
-	}`)
-	findings, err := policy.CheckContent("method", record, false)
-	for _, f := range findings {
-		fmt.Println(f.Severity, f.Rule, f.Path)
-	}
-	fmt.Println(errors.Is(err, policy.ErrRefused))
-	fmt.Println(err)
-
-	// Output:
-	// flag email narrative
-	// refuse nationality orgs_involved[0].members[0].Citizenship
-	// true
-	// policy: field orgs_involved[0].members[0].Citizenship: refused (nationality): URSIC assesses organisations, programmes and methods, never people's origin (consortium principle of non-discrimination; APPI Art. 19). (and 1 more finding)
-}
-
 func ExampleExpired() {
 	fmt.Println(policy.Expired("2025-03-31", mustParse("2025-04-01T00:00:00+09:00")))
 	fmt.Println(policy.Expired("", mustParse("2099-01-01T00:00:00Z")))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/ursic/ursic/share/sharetest"
@@ -69,6 +70,41 @@ func FuzzParseRecord(f *testing.F) {
 		}
 		if err := checkBody(r.Kind, r.Body); err != nil {
 			t.Fatalf("body of a valid record is not a valid body: %v", err)
+		}
+	})
+}
+
+// FuzzPeekHeader: PeekHeader never panics, and on every envelope Decode
+// accepts it reads the same entitlement fields.
+func FuzzPeekHeader(f *testing.F) {
+	seeds := 0
+	for _, v := range loadVectors(f) {
+		b, err := base64.StdEncoding.DecodeString(v.Envelope)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if len(b) > 64<<10 {
+			continue
+		}
+		f.Add(b)
+		seeds++
+	}
+	if seeds == 0 {
+		f.Fatal("no seeds in testdata")
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, perr := PeekHeader(b)
+		e, err := Decode(b)
+		if err != nil {
+			return
+		}
+		if perr != nil {
+			t.Fatalf("Decode accepts what PeekHeader refuses: %v", perr)
+		}
+		h := e.Header
+		if p.Kind != h.Kind || p.Author != h.Author || p.Log != h.Log || p.Seq != h.Seq || p.RosterVersion != h.RosterVersion ||
+			p.TLP != h.TLP || strings.Join(p.Audience, ",") != strings.Join(h.Audience, ",") || strings.Join(p.Caveats, ",") != strings.Join(h.Caveats, ",") {
+			t.Fatalf("PeekHeader read %+v, Decode %+v", p, h)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -16,9 +17,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-smtp"
+
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/node/api"
 	"github.com/ursic/ursic/node/apiclient"
+	"github.com/ursic/ursic/node/config"
 	"github.com/ursic/ursic/node/screen/screentest"
 )
 
@@ -183,3 +187,68 @@ func BenchmarkScreenAPI10kNames(b *testing.B) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// startAPIWithRelay starts a node behind the API whose config.json mails the
+// digest to an SMTP server (github.com/emersion/go-smtp) on 127.0.0.1 that
+// accepts every message; "tls": "none" is allowed only for such a relay.
+func startAPIWithRelay(t *testing.T) *apiNode {
+	t.Helper()
+	srv := smtp.NewServer(acceptAll{})
+	srv.Domain = "127.0.0.1"
+	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	dir := filepath.Join(t.TempDir(), "home")
+	if _, err := node.Init(dir, node.InitOptions{Name: "Digest Test University"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := node.ReadConfig(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Digest = &config.DigestMail{Version: config.DigestVersion, SMTP: config.SMTP{Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port, TLS: "none"},
+		From: "ursic@example.ac.jp", To: []string{"rso@example.ac.jp"}}
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, node.ConfigFile), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h, err := node.LoadHome(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg := slog.New(slog.NewTextHandler(t.Output(), nil))
+	n, err := node.Open(h, node.Options{Logger: lg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := node.ReadToken(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(api.NewServer(n, tok, lg))
+	t.Cleanup(func() {
+		hs.Close()
+		n.Close()
+	})
+	return &apiNode{t: t, n: n, srv: hs, token: tok}
+}
+
+// acceptAll is an SMTP backend that takes every message.
+type acceptAll struct{}
+
+func (acceptAll) NewSession(*smtp.Conn) (smtp.Session, error) { return acceptSession{}, nil }
+
+type acceptSession struct{}
+
+func (acceptSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (acceptSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (acceptSession) Data(r io.Reader) error               { _, err := io.Copy(io.Discard, r); return err }
+func (acceptSession) Reset()                               {}
+func (acceptSession) Logout() error                        { return nil }

@@ -24,6 +24,7 @@ import (
 	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/node/config"
 	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/policy/guard"
 	"github.com/ursic/ursic/share"
 )
 
@@ -256,7 +257,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 	records, err := node.SplitRecords(data)
 	if err != nil {
 		s.rejected.WithLabelValues("parse").Inc()
-		writeError(w, recordError(err))
+		writeError(w, recordError(err, requestLang(r)))
 		return
 	}
 	enc := json.NewEncoder(w)
@@ -279,7 +280,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		e := recordError(err)
+		e := recordError(err, requestLang(r))
 		s.rejected.WithLabelValues(rejectReason(err)).Inc()
 		if !started {
 			writeError(w, e)
@@ -298,9 +299,9 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 
 func rejectReason(err error) string {
 	switch {
-	case errors.Is(err, policy.ErrRefused):
+	case errors.Is(err, guard.ErrRefused):
 		return "guardrail_refused"
-	case errors.Is(err, policy.ErrNeedsConfirmation):
+	case errors.Is(err, guard.ErrNeedsConfirmation):
 		return "needs_confirmation"
 	case errors.Is(err, share.ErrUnknownKind):
 		return "unknown_kind"
@@ -309,20 +310,36 @@ func rejectReason(err error) string {
 	}
 }
 
-// recordError turns a node error into an API error with a hint a user can act on.
-func recordError(err error) *Error {
+// requestLang is the language a request asks messages in: Japanese when
+// Accept-Language names Japanese first, English otherwise.
+func requestLang(r *http.Request) guard.Lang {
+	return guard.ParseLang(r.Header.Get("Accept-Language"))
+}
+
+// recordError turns a node error into an API error with a hint a user can
+// act on. A guardrail error's message is its first finding in full, in lang.
+func recordError(err error, lang guard.Lang) *Error {
 	e := &Error{Status: http.StatusUnprocessableEntity, Message: err.Error()}
 	var re *node.RecordError
 	if errors.As(err, &re) {
 		e.Line = re.Line
 		e.Message = re.Err.Error()
-		e.Findings = findingsOf(re.Findings)
+		e.Findings = findingsOf(re.Findings, lang)
 	}
+	var ge *guard.GuardrailError
+	if errors.As(err, &ge) {
+		e.Message = ge.Text(lang)
+	}
+	ja := lang == guard.Japanese
 	switch {
-	case errors.Is(err, policy.ErrNeedsConfirmation):
+	case errors.Is(err, guard.ErrNeedsConfirmation) && ja:
+		e.Hint = "個人情報を含む可能性があります（findings を参照）。必要な場合は --confirm-personal-data を付けて再実行してください"
+	case errors.Is(err, guard.ErrNeedsConfirmation):
 		e.Hint = "the record may carry personal data (see findings); if it must, repeat with --confirm-personal-data"
-	case errors.Is(err, policy.ErrRefused):
-		e.Hint = "remove the field or value named above; this rule cannot be overridden"
+	case errors.Is(err, guard.ErrRefused) && ja:
+		e.Hint = "指摘された語句を削除または書き換えてください。この規則は確認によって解除できません"
+	case errors.Is(err, guard.ErrRefused):
+		e.Hint = "remove or rewrite the phrase named above; this rule cannot be overridden"
 	case errors.Is(err, share.ErrUnknownKind):
 		e.Hint = "a record's \"kind\" is one of: " + strings.Join(share.UserKinds(), ", ")
 	case errors.Is(err, policy.ErrUnknownLevel):
@@ -349,11 +366,11 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := s.node.Check(data, opt)
 	if err != nil {
-		e := recordError(err)
+		e := recordError(err, requestLang(r))
 		writeJSON(w, 200, CheckResult{OK: false, Error: e.Message, Findings: e.Findings})
 		return
 	}
-	writeJSON(w, 200, CheckResult{OK: true, Findings: findingsOf(d.Findings), Recipients: d.Recipients, TLP: d.Policy.Level.String(), Audience: d.Policy.Audience.Strings()})
+	writeJSON(w, 200, CheckResult{OK: true, Findings: findingsOf(d.Findings, requestLang(r)), Recipients: d.Recipients, TLP: d.Policy.Level.String(), Audience: d.Policy.Audience.Strings()})
 }
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
@@ -419,7 +436,7 @@ func (s *Server) retract(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, node.ErrNotFound):
 			e.Status = 404
 		case errors.Is(err, node.ErrRestoring):
-			e = recordError(err)
+			e = recordError(err, requestLang(r))
 		}
 		writeError(w, e)
 		return

@@ -421,3 +421,36 @@ func TestUnknownPathsAnswerJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckLanguage: the one-line error is the first finding in full (where,
+// the phrase, the principle, what to do), in the language Accept-Language
+// asks for, with the phrase's offset in the finding.
+func TestCheckLanguage(t *testing.T) {
+	a := startAPI(t)
+	record := []byte(`{"kind": "method", "title": "Visiting appointment", "tactic": "intermediary_funding", "period": "2026-Q2", "narrative": "The researcher is a Chinese national."}`)
+	for _, tt := range []struct {
+		lang string
+		want []string
+	}{
+		{"", []string{`field narrative, character 21: "Chinese national"`, "never people's origin", "describe the organisation or the method"}},
+		{"en-GB,en;q=0.9", []string{`"Chinese national"`, "What to do instead"}},
+		{"ja,en;q=0.5", []string{"フィールド narrative の 21 文字目", "「Chinese national」", "人の出自ではなく"}},
+	} {
+		t.Run(tt.lang, func(t *testing.T) {
+			c := a.client()
+			c.SetLanguage(tt.lang)
+			r, err := c.Check(context.Background(), record, apiclient.PublishOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.Error, w) {
+					t.Errorf("error %q does not contain %q", r.Error, w)
+				}
+			}
+			if len(r.Findings) == 0 || r.Findings[0].Offset == nil || *r.Findings[0].Offset != 20 || r.Findings[0].Phrase != "Chinese national" {
+				t.Errorf("findings %+v, want the phrase at offset 20", r.Findings)
+			}
+		})
+	}
+}

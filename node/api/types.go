@@ -2,7 +2,7 @@ package api
 
 import (
 	"github.com/ursic/ursic/node/apiwire"
-	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/policy/guard"
 )
 
 // The wire types live in package apiwire, so that the client needs nothing
@@ -24,14 +24,23 @@ type (
 	RetractResult = apiwire.RetractResult
 )
 
-func findingsOf(fs []policy.Finding) []Finding {
+func findingsOf(fs []guard.Finding, lang guard.Lang) []Finding {
 	out := make([]Finding, 0, len(fs))
 	for _, f := range fs {
 		sev := "flag"
-		if f.Severity == policy.Refuse {
+		if f.Severity == guard.Refuse {
 			sev = "refuse"
 		}
-		out = append(out, Finding{Path: f.Path, Rule: f.Rule, Severity: sev, Message: f.Message, Principle: f.Principle})
+		af := Finding{Path: f.Path, Rule: f.Rule, Severity: sev, Message: f.Message, Principle: f.Principle,
+			Phrase: f.Phrase, Advice: f.Advice, Text: f.Text(lang)}
+		if lang == guard.Japanese && f.MessageJA != "" {
+			af.Message, af.Principle, af.Advice = f.MessageJA, f.PrincipleJA, f.AdviceJA
+		}
+		if f.Offset >= 0 {
+			off := f.Offset
+			af.Offset = &off
+		}
+		out = append(out, af)
 	}
 	return out
 }

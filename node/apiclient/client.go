@@ -46,7 +46,12 @@ type Client struct {
 	base  string
 	token string
 	http  *http.Client
+	lang  string // Accept-Language for messages ("en", "ja"); "" = the server's default
 }
+
+// SetLanguage asks the node for messages in lang ("en" or "ja"): guardrail
+// findings and errors are written in it.
+func (c *Client) SetLanguage(lang string) { c.lang = lang }
 
 // New returns a client for the plain-HTTP API at addr (HOST:PORT, on
 // loopback) with token.
@@ -130,6 +135,9 @@ func (c *Client) send(ctx context.Context, method, path string, body io.Reader) 
 		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if errors.Is(err, syscall.ECONNREFUSED) {

@@ -36,6 +36,13 @@ type Finding struct {
 	Severity  string `json:"severity"` // "refuse" or "flag"
 	Message   string `json:"message"`
 	Principle string `json:"principle"`
+	// Offset is the character offset (from 0) of Phrase in the string at
+	// Path; absent when the finding is about a field's name or a whole value.
+	Offset *int   `json:"offset,omitempty"`
+	Phrase string `json:"phrase,omitempty"`
+	Advice string `json:"advice,omitempty"`
+	// Text is the whole finding as one line, in the language asked for.
+	Text string `json:"text,omitempty"`
 }
 
 // PublishEvent is one line of the publish response stream: a durable record,

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -509,4 +510,59 @@ func bytesOf(batch []Entry) int {
 		n += len(e.Envelope)
 	}
 	return n
+}
+
+// LogHeads calls fn with the sequence number and the stored bytes of every position of one log
+// (the envelope, or a retraction stub's envelope; positions with neither are skipped), in order.
+// raw is valid only during the call: fn must copy what it keeps. fn runs inside a read
+// transaction of at most chunkEntries positions, so it must be quick and must not use the store.
+// It exists so that reading every header of a long log costs no copy of the envelopes.
+func (s *Store) LogHeads(author, log string, fn func(seq uint64, raw []byte) error) error {
+	next := logKey(author, log, 1)
+	end := logKey(author, log, math.MaxUint64)
+	for next != nil {
+		err := s.db.View(func(tx *bolt.Tx) error {
+			bodies, stubs := tx.Bucket(bucketBodies), tx.Bucket(bucketStubs)
+			c := tx.Bucket(bucketLogs).Cursor()
+			n := 0
+			for k, v := c.Seek(next); k != nil; k, v = c.Next() {
+				if bytes.Compare(k, end) > 0 {
+					next = nil
+					return nil
+				}
+				if n == chunkEntries {
+					next = bytes.Clone(k)
+					return nil
+				}
+				n++
+				pk, ok := parseLogKey(k)
+				if !ok {
+					return fmt.Errorf("malformed log key %x: store is corrupt", k)
+				}
+				raw := bodies.Get(k)
+				if raw == nil {
+					if st := stubs.Get(v); st != nil {
+						stub, err := decodeStub(st)
+						if err != nil {
+							return err
+						}
+						raw = stub.Envelope
+					}
+				}
+				if raw == nil {
+					continue
+				}
+				s.unreleased.Add(int64(len(raw)))
+				if err := fn(pk.seq, raw); err != nil {
+					return err
+				}
+			}
+			next = nil
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read log %s/%s: %w", author, log, err)
+		}
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ursic/ursic/node/apiclient"
 	"github.com/ursic/ursic/node/config"
+	"github.com/ursic/ursic/policy/guard"
 )
 
 // env is what a subcommand runs with.
@@ -24,6 +25,7 @@ type env struct {
 	ctx    context.Context
 	home   string
 	json   bool
+	lang   string // --lang, else from LC_ALL / LC_MESSAGES / LANG: "en" or "ja"
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
@@ -65,7 +67,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // RunContext is [Run] with a context that, when done, stops long commands.
 func RunContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, home: defaultHome()}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, home: defaultHome(), lang: defaultLang()}
 	rest, err := e.globalFlags(args)
 	if err != nil {
 		return e.fail(err)
@@ -124,6 +126,17 @@ func lookup(name string) *command {
 	return nil
 }
 
+// defaultLang is the language of the user's locale: LC_ALL, then
+// LC_MESSAGES, then LANG ("ja_JP.UTF-8" → "ja"); English otherwise.
+func defaultLang() string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if l := os.Getenv(v); l != "" {
+			return string(guard.ParseLang(l))
+		}
+	}
+	return "en"
+}
+
 func defaultHome() string {
 	if h := os.Getenv("URSIC_HOME"); h != "" {
 		return h
@@ -161,6 +174,18 @@ func (e *env) globalFlags(args []string) ([]string, error) {
 			e.home = val
 		case "json":
 			e.json = !hasVal || val == "true"
+		case "lang":
+			if !hasVal {
+				if i+1 >= len(args) {
+					return nil, &usageError{"--lang needs ja or en"}
+				}
+				i++
+				val = args[i]
+			}
+			if val != "ja" && val != "en" {
+				return nil, &usageError{fmt.Sprintf("--lang %s: messages are in ja or en", val)}
+			}
+			e.lang = val
 		default:
 			rest = append(rest, a)
 		}
@@ -239,7 +264,12 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // client connects to the running node of e.home.
 func (e *env) client() (*apiclient.Client, error) {
-	return apiclient.ForHome(e.home)
+	c, err := apiclient.ForHome(e.home)
+	if err != nil {
+		return nil, err
+	}
+	c.SetLanguage(e.lang)
+	return c, nil
 }
 
 func (e *env) printJSON(v any) error {
@@ -251,9 +281,10 @@ func (e *env) printJSON(v any) error {
 func printHelp(w io.Writer) {
 	fmt.Fprintln(w, `ursic — a node of the University Research Security and Integrity Consortium.
 
-usage: ursic [--home DIR] [--json] COMMAND [ARGS]
+usage: ursic [--home DIR] [--json] [--lang ja|en] COMMAND [ARGS]
 
 --home defaults to $URSIC_HOME, else ~/.ursic. --json makes output machine-readable.
+--lang chooses the language of guardrail messages (default: from LC_ALL or LANG).
 Exit status is 0 on success; on failure one line "ursic: error: …" (and "ursic: hint: …").
 
 commands:`)

@@ -14,7 +14,7 @@ import (
 func init() {
 	register(&command{
 		name:    "publish",
-		usage:   "[--tlp LEVEL] [--audience GROUP|PEERID ...] [--caveat C ...] [--confirm-personal-data] [--again] FILE|-",
+		usage:   "[--tlp LEVEL] [--audience GROUP|PEERID ...] [--caveat C ...] [--confirm-personal-data] [--again] [--lang ja|en] FILE|-",
 		summary: "publish one JSON record or JSON Lines; prints one CID a line, each once that record is durable",
 		run:     runPublish,
 	})
@@ -23,21 +23,25 @@ func init() {
 // progressEvery is how often a long publish reports progress on stderr.
 const progressEvery = 1000
 
-func runPublish(e *env, args []string) error {
-	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
+// recordArgs parses the flags and the FILE argument that publish and check
+// share, and reads the file (or standard input for "-").
+func recordArgs(e *env, name string, args []string) ([]byte, apiclient.PublishOptions, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	var opt apiclient.PublishOptions
 	var aud, cav listFlag
 	fs.StringVar(&opt.TLP, "tlp", "", "")
 	fs.Var(&aud, "audience", "")
 	fs.Var(&cav, "caveat", "")
 	fs.BoolVar(&opt.ConfirmPersonalData, "confirm-personal-data", false, "")
-	fs.BoolVar(&opt.Again, "again", false, "")
+	if name == "publish" {
+		fs.BoolVar(&opt.Again, "again", false, "")
+	}
 	pos, err := parse(fs, args)
 	if err != nil {
-		return err
+		return nil, opt, err
 	}
 	if len(pos) != 1 {
-		return &usageError{"publish takes one FILE (or - for standard input)"}
+		return nil, opt, &usageError{name + " takes one FILE (or - for standard input)"}
 	}
 	opt.Audience, opt.Caveats = aud, cav
 	var data []byte
@@ -47,7 +51,15 @@ func runPublish(e *env, args []string) error {
 		data, err = os.ReadFile(pos[0])
 	}
 	if err != nil {
-		return fmt.Errorf("cannot read the record file: %w", err)
+		return nil, opt, fmt.Errorf("cannot read the record file: %w", err)
+	}
+	return data, opt, nil
+}
+
+func runPublish(e *env, args []string) error {
+	data, opt, err := recordArgs(e, "publish", args)
+	if err != nil {
+		return err
 	}
 	total := bytes.Count(bytes.TrimSpace(data), []byte("\n")) + 1
 	c, err := e.client()

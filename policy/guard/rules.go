@@ -1,4 +1,4 @@
-package policy
+package guard
 
 // The guardrail rules: what each one matches and the principle it serves.
 // docs/GUARDRAILS.md lists them for people; a test checks that every rule ID
@@ -26,6 +26,7 @@ const (
 	rulePersonRiskScore   = "person-risk-score"
 	ruleSubjectIsPerson   = "subject-is-person"
 	ruleTooDeep           = "too-deep"
+	ruleEncoded           = "encoded-content"
 
 	ruleEmail             = "email"
 	ruleORCID             = "orcid"
@@ -60,12 +61,12 @@ var protectedAttributes = []*attribute{
 		principle: principleNonDiscrimination,
 		m: matcher{
 			phrases: phrases("nationality", "citizenship", "citizen", "national origin",
-				"nation of origin", "country of origin", "origin country", "home country",
+				"nation of origin", "home country",
 				"foreign national", "foreigner", "non japanese", "gaikokujin", "kokuseki",
 				"nationalite", "nacionalidad", "nazionalita", "nationalitat", "citoyennete",
 				"ciudadania", "staatsangehorigkeit", "staatsangehoerigkeit", "staatsburgerschaft"),
 			subs: subs("nationality", "citizenship", "staatsangehorigkeit", "staatsangehoerigkeit",
-				"nacionalidad", "nationalite", "countryoforigin", "nationoforigin", "nationalorigin",
+				"nacionalidad", "nationalite", "nationoforigin", "nationalorigin",
 				"foreignnational", "国籍", "國籍", "市民権", "公民身份", "外国人", "국적", "시민권", "외국인"),
 			unless: phrases("citizen science", "citizen scientist", "citizen engagement"),
 		},
@@ -147,7 +148,9 @@ var protectedAttributes = []*attribute{
 		rule: rulePersonRiskScore, severity: Refuse, what: "a person-level risk score",
 		principle: principleNoPersonScore,
 		m: matcher{
-			phrases: phrases("personal risk", "individual risk", "person risk", "people risk"),
+			phrases: phrases("personal risk", "individual risk", "person risk", "people risk", "per person",
+				"suspicion score", "suspicion level", "suspicion rating", "suspicion", "loyalty score", "loyalty",
+				"trustworthiness"),
 			conj: [][]map[string]bool{both(
 				personWords+" personal",
 				riskWords)},
@@ -291,6 +294,7 @@ var ruleCatalogue = []struct {
 	{rulePersonRiskScore, Refuse, principleNoPersonScore},
 	{ruleSubjectIsPerson, Refuse, principleSubject},
 	{ruleTooDeep, Refuse, principleFailClosed},
+	{ruleEncoded, Flag, principleEncoded},
 	{ruleEmail, Flag, principlePersonalData},
 	{ruleORCID, Flag, principlePersonalData},
 	{rulePhone, Flag, principlePersonalData},

@@ -1,4 +1,4 @@
-package policy
+package guard
 
 import (
 	"encoding/json"
@@ -41,7 +41,7 @@ func TestRefusedFieldNames(t *testing.T) {
 		{"nationality", ruleNationality}, {"Nationality", ruleNationality}, {"NATIONALITY", ruleNationality},
 		{"nationalities", ruleNationality}, {"national_origin", ruleNationality}, {"nationOfOrigin", ruleNationality},
 		{"citizenship", ruleNationality}, {"Citizenship", ruleNationality}, {"citizenshipStatus", ruleNationality},
-		{"citizen_of", ruleNationality}, {"country_of_citizenship", ruleNationality}, {"countryOfOrigin", ruleNationality},
+		{"citizen_of", ruleNationality}, {"country_of_citizenship", ruleNationality},
 		{"home_country", ruleNationality}, {"isForeignNational", ruleNationality}, {"nationalityCode", ruleNationality},
 		{"researcher.nationality", ruleNationality}, {"nationality-iso", ruleNationality}, {"Nationality (ISO)", ruleNationality},
 		{"ｎａｔｉｏｎａｌｉｔｙ", ruleNationality}, {"Staatsangehörigkeit", ruleNationality}, {"nationalité", ruleNationality},
@@ -164,12 +164,21 @@ func TestStructural(t *testing.T) {
 		{"researcher as a string", `{"researcher": "Jane Roe"}`, "researcher", rulePersonalNameField},
 		{"contact person", `{"contact_person": "Jane Roe"}`, "contact_person", rulePersonalNameField},
 		{"country of a person", `{"applicant": {"country": "XX"}}`, "applicant.country", ruleNationality},
+		{"country of origin of a person", `{"researcher": {"countryOfOrigin": "XX"}}`, "researcher.countryOfOrigin", ruleNationality},
 		{"origin of a typed person", `{"entities": [{"type": "person", "origin": "XX"}]}`, "entities[0].origin", ruleNationality},
 		{"founder risk", `{"founder": {"risk": "high"}}`, "founder.risk", rulePersonRiskScore},
 		{"director score", `{"board": {"director": {"score": 3}}}`, "board.director.score", rulePersonRiskScore},
 		{"contact name", `{"contact": {"name": "Jane Roe"}}`, "contact.name", rulePersonalNameField},
 		{"national id in a person", `{"applicant": {"NationalID": "X"}}`, "applicant.NationalID", ruleIdentityDocument},
 		{"deep nationality", `{"orgs_involved": [{"members": [{"Citizenship": "X"}]}]}`, "orgs_involved[0].members[0].Citizenship", ruleNationality},
+		{"suspicion score in a sighting", `{"kind": "sighting", "ref": "b", "suspicion_score": 0.7}`, "suspicion_score", rulePersonRiskScore},
+		{"per-person score", `{"kind": "sighting", "per_person_score": 3}`, "per_person_score", rulePersonRiskScore},
+		{"role pattern named after origin", `{"kind": "indicator", "subject": {"kind": "role_pattern", "names": [{"value": "Uyghur PhD students"}]}}`, "subject.names[0].value", ruleEthnicity},
+		{"role pattern with visas", `{"kind": "indicator", "subject": {"kind": "role_pattern", "names": [{"value": "Graduate students holding J-1 visas in quantum labs"}]}}`, "subject.names[0].value", ruleImmigrationStatus},
+		{"tag", `{"tags": ["quantum", "prc-nationals"]}`, "tags[1]", ruleNationality},
+		{"reason category", `{"reason_category": "citizenship_check"}`, "reason_category", ruleNationality},
+		{"tech area", `{"tech_areas": ["nationality-screening"]}`, "tech_areas[0]", ruleNationality},
+		{"indicator type", `{"indicator_type": "ethnic_profile"}`, "indicator_type", ruleEthnicity},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -506,12 +515,13 @@ func TestCheckContent(t *testing.T) {
 		})
 	}
 	_, err := CheckContent("method", refused, true)
-	want := "policy: field orgs_involved[0].members[0].Citizenship: refused (nationality): " + principleNonDiscrimination + " (and 1 more finding)"
+	want := "field orgs_involved[0].members[0].Citizenship: the field name \"Citizenship\" refers to nationality or citizenship. " +
+		principleNonDiscrimination + " What to do instead: describe the organisation or the method, not the person's origin. (and 1 more finding)"
 	if err.Error() != want {
 		t.Errorf("Error() = %q\nwant      %q", err, want)
 	}
 	_, err = CheckContent("method", flagged, false)
-	if !strings.HasPrefix(err.Error(), "policy: field narrative: flagged (email): ") || !strings.Contains(err.Error(), "--confirm-personal-data") {
+	if !strings.HasPrefix(err.Error(), "field narrative, character 1: the text contains an e-mail address.") || !strings.Contains(err.Error(), "--confirm-personal-data") {
 		t.Errorf("Error() = %q", err)
 	}
 	if _, err := CheckContent("method", []byte("{"), true); err == nil || errors.Is(err, ErrRefused) {
@@ -533,11 +543,11 @@ func TestSeverityText(t *testing.T) {
 	}
 }
 
-// TestTestdata runs every record in testdata/guardrails through Lint. Files
+// TestTestdata runs every record in testdata/records through Lint. Files
 // named refused-*.json must have a refusal, flagged-*.json flags and no
 // refusal, clean-*.json nothing.
 func TestTestdata(t *testing.T) {
-	files, err := filepath.Glob("testdata/guardrails/*.json")
+	files, err := filepath.Glob("testdata/records/*.json")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no testdata: %v", err)
 	}
@@ -575,7 +585,7 @@ func TestTestdata(t *testing.T) {
 // TestGuardrailsDoc: every rule appears in docs/GUARDRAILS.md with its
 // severity.
 func TestGuardrailsDoc(t *testing.T) {
-	doc, err := os.ReadFile("../docs/GUARDRAILS.md")
+	doc, err := os.ReadFile("../../docs/GUARDRAILS.md")
 	if err != nil {
 		t.Skipf("docs not present: %v", err)
 	}

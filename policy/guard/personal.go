@@ -1,4 +1,4 @@
-package policy
+package guard
 
 import (
 	"regexp"
@@ -19,11 +19,13 @@ var (
 	// digit count, so dates (2025-01-15), periods, versions, IP addresses and
 	// ORCID iDs do not match.
 	rePhones = []*regexp.Regexp{
-		regexp.MustCompile(`\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){2,5}`),     // +81-3-1234-5678, +1 (555) 123-4567
-		regexp.MustCompile(`0\d{1,4}(?:-|\(| )\d{1,4}(?:-|\)| )\d{3,4}`), // 03-1234-5678, 090-1234-5678, 03(1234)5678
-		regexp.MustCompile(`\(\d{3}\) ?\d{3}[\-. ]\d{4}`),                // (555) 123-4567
-		regexp.MustCompile(`[2-9]\d{2}[\-.]\d{3}[\-.]\d{4}`),             // 555-123-4567
-		regexp.MustCompile(`0[5789]0\d{8}`),                              // 09012345678
+		regexp.MustCompile(`\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){2,5}`),               // +81-3-1234-5678, +1 (555) 123-4567
+		regexp.MustCompile(`0\d{1,4}(?:-|\(| )\d{1,4}(?:-|\)| )\d{3,4}`),           // 03-1234-5678, 090-1234-5678, 03(1234)5678
+		regexp.MustCompile(`\(\d{3}\) ?\d{3}[\-. ]\d{4}`),                          // (555) 123-4567
+		regexp.MustCompile(`[2-9]\d{2}[\-.]\d{3}[\-.]\d{4}`),                       // 555-123-4567
+		regexp.MustCompile(`0[5789]0\d{8}`),                                        // 09012345678
+		regexp.MustCompile(`\(0\d{1,4}\) ?\d{1,4}-\d{3,4}`),                        // (03) 1234-5678
+		regexp.MustCompile(`(?i)(?:電話|携帯|tel|phone|fax)(?:番号)?\.? ?:? ?0\d{9,10}`), // 電話番号 0312345678
 	}
 	// Honorific + capitalised word(s): "Dr. Jane Smith", "Prof Yamada", "Ms Tanaka".
 	reHonorific = regexp.MustCompile(`\b(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame)\.?\s+(?:[A-Z]\.\s*)*[A-Z][\p{L}'’\-]+`)
@@ -41,13 +43,33 @@ var notNameBefore = []string{"客員", "特任", "名誉", "准", "副", "招聘
 	"指導", "大学", "学部", "研究科", "研究所", "同", "当該", "各", "某", "両", "諸", "本", "上記", "前記",
 	"学", "外国人", "海外", "国内", "研究", "若手", "教", "元", "現", "前", "旧"}
 
-// textFindings returns the personal-data rules found in text, with how many
-// times each occurs. names=false skips personal-name detection (for fields that
-// hold organisation names).
-func textFindings(text string, names bool) map[string]int {
-	found := map[string]int{}
+// personalHit is personal data of one kind found in text: how many, and
+// where the first is (a byte of text).
+type personalHit struct {
+	rule string
+	i, n int
+}
+
+// ranksBeforeTitle are ranks written between a name and 教授 or 講師.
+var ranksBeforeTitle = []string{"准", "特任", "客員", "名誉", "副", "招聘", "非常勤", "兼任", "主任", "特命"}
+
+// textFindings returns the personal data found in text, one entry a rule in
+// the order e-mail, ORCID, phone, name. names=false skips personal-name
+// detection (for fields that hold organisation names).
+func textFindings(text string, names bool) []personalHit {
+	var found []personalHit
+	note := func(rule string, i int) {
+		for k := range found {
+			if found[k].rule == rule {
+				found[k].n++
+				found[k].i = min(found[k].i, i)
+				return
+			}
+		}
+		found = append(found, personalHit{rule, i, 1})
+	}
 	masked := text
-	// mask counts the matches of re and blanks them out, so that a later
+	// mask notes the matches of re and blanks them out, so that a later
 	// detector does not see them again (an ORCID iD is not a phone number).
 	mask := func(re *regexp.Regexp, rule string, ok func(s string, i, j int) bool) {
 		var b strings.Builder
@@ -56,7 +78,7 @@ func textFindings(text string, names bool) map[string]int {
 			if ok != nil && !ok(masked, loc[0], loc[1]) {
 				continue
 			}
-			found[rule]++
+			note(rule, loc[0])
 			b.WriteString(masked[last:loc[0]])
 			b.WriteString(strings.Repeat("x", loc[1]-loc[0]))
 			last = loc[1]
@@ -72,32 +94,33 @@ func textFindings(text string, names bool) map[string]int {
 	if digits >= 15 {
 		mask(reORCID, ruleORCID, digitBounded)
 	}
-	if strings.Contains(masked, "@") || strings.ContainsAny(masked, "[(") {
+	if strings.Contains(masked, "@") || strings.Contains(masked, "[at]") || strings.Contains(masked, "(at)") || strings.Contains(masked, "[ at ]") {
 		mask(reEmail, ruleEmail, nil)
 	}
-	if digits >= 7 {
+	// A phone number has at least ten digits, or eight after a "+" (see
+	// phoneLike); dates and versions have fewer.
+	if digits >= 10 || digits >= 8 && strings.Contains(masked, "+") {
 		for _, re := range rePhones {
 			mask(re, rulePhone, phoneLike)
 		}
 	}
 	if names {
 		if containsAny(masked, honorificHints) {
-			found[rulePersonalName] += len(reHonorific.FindAllString(masked, -1))
-		}
-		if strings.Contains(masked, "-") {
-			found[rulePersonalName] += len(reRomajiHonorific.FindAllString(masked, -1))
-		}
-		if containsAny(masked, cjkHonorificHints) {
-			for _, m := range reCJKHonorific.FindAllStringSubmatchIndex(masked, -1) {
-				if cjkName(masked, m) {
-					found[rulePersonalName]++
-				}
+			for _, loc := range reHonorific.FindAllStringIndex(masked, -1) {
+				note(rulePersonalName, loc[0])
 			}
 		}
-	}
-	for k, v := range found {
-		if v == 0 {
-			delete(found, k)
+		if strings.Contains(masked, "-") {
+			for _, loc := range reRomajiHonorific.FindAllStringIndex(masked, -1) {
+				note(rulePersonalName, loc[0])
+			}
+		}
+		if !isASCII(masked) && containsAny(masked, cjkHonorificHints) {
+			for _, m := range reCJKHonorific.FindAllStringSubmatchIndex(masked, -1) {
+				if cjkName(masked, m) {
+					note(rulePersonalName, m[0])
+				}
+			}
 		}
 	}
 	return found
@@ -142,7 +165,7 @@ func digitBounded(s string, i, j int) bool {
 func phoneLike(s string, i, j int) bool {
 	if i > 0 {
 		r, _ := utf8.DecodeLastRuneInString(s[:i])
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-./+:_", r) {
+		if unicode.IsDigit(r) || strings.ContainsRune("-./+_", r) || unicode.IsLetter(r) && !phoneLabelEnd(s[:i]) {
 			return false
 		}
 	}
@@ -169,6 +192,17 @@ func phoneLike(s string, i, j int) bool {
 	return digits >= 10 && digits <= 11
 }
 
+// phoneLabelEnd reports whether text ends with a phone label written without
+// a space before the number: 電話番号0312345678, Tel03-….
+func phoneLabelEnd(s string) bool {
+	for _, l := range []string{"電話", "番号", "携帯", "tel", "Tel", "TEL", "phone", "Phone", "fax", "Fax", "FAX", "は", "先"} {
+		if strings.HasSuffix(s, l) {
+			return true
+		}
+	}
+	return false
+}
+
 // cjkName decides whether a reCJKHonorific match is a name.
 func cjkName(s string, m []int) bool {
 	if m[2] < 0 { // Hangul alternative
@@ -176,6 +210,16 @@ func cjkName(s string, m []int) bool {
 	}
 	run := s[m[2]:m[3]]
 	honorific := s[m[4]:m[5]]
+	// A rank between the name and the title: 鈴木准教授, 田中特任准教授,
+	// 佐藤客員教授. Without a name before it (客員教授) it is a role.
+	for stripped := true; stripped; {
+		stripped = false
+		for _, rank := range ranksBeforeTitle {
+			if r := strings.TrimSuffix(run, rank); r != run && r != "" {
+				run, stripped = r, true
+			}
+		}
+	}
 	for _, w := range notNameBefore {
 		if strings.HasSuffix(run, w) {
 			return false
@@ -198,6 +242,9 @@ func cjkName(s string, m []int) bool {
 // labelsInText extracts the "Label" of each "Label: value" entry in text,
 // for labels of at most 5 words (or 12 CJK characters) that a value follows.
 func labelsInText(text string) []string {
+	if !strings.ContainsAny(text, ":=：") {
+		return nil
+	}
 	var labels []string
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/ursic/ursic/node/api"
+)
+
+func init() {
+	register(&command{
+		name:    "check",
+		usage:   "[--tlp LEVEL] [--audience GROUP|PEERID ...] [--caveat C ...] [--confirm-personal-data] [--lang ja|en] FILE|-",
+		summary: "check one JSON record as publish would, without publishing it: the guardrails' findings, the policy and the recipients",
+		run:     runCheck,
+	})
+}
+
+func runCheck(e *env, args []string) error {
+	data, opt, err := recordArgs(e, "check", args)
+	if err != nil {
+		return err
+	}
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	res, err := c.Check(e.ctx, data, opt)
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.printJSON(res)
+	}
+	if !res.OK {
+		return &api.Error{Message: res.Error, Findings: res.Findings, Hint: checkHint(res)}
+	}
+	for _, f := range res.Findings {
+		fmt.Fprintf(e.stdout, "confirmed: %s\n", oneLine(f.Text))
+	}
+	fmt.Fprintf(e.stdout, "ok: TLP:%s to %v, %d recipients\n", res.TLP, res.Audience, len(res.Recipients))
+	return nil
+}
+
+// checkHint says what to do about a failed check.
+func checkHint(res api.CheckResult) string {
+	for _, f := range res.Findings {
+		if f.Severity == "refuse" {
+			return "rewrite the phrases named above; a refusal cannot be confirmed away"
+		}
+	}
+	if len(res.Findings) > 0 {
+		return "if the personal data is necessary, repeat with --confirm-personal-data"
+	}
+	return ""
+}

@@ -1,0 +1,272 @@
+package guard
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Japanese, Chinese and Korean prose without labels: a place from the
+// gazetteer followed by 籍, 人, 系, 出身, 生まれ (中国籍の研究員, 上海生まれ,
+// 中国系米国人), and the everyday words for a status (永住権を保有,
+// 留学ビザで在籍, 帰化, 二重国籍), a religion (ムスリム, 教会に通う) or a
+// person's score (鈴木准教授のリスク評価: 高).
+//
+// A place must end right where the suffix starts, so an organisation's name
+// in between breaks the match: 北京大学出身 (an alumnus of a university) and
+// 中国人民大学 (a university) are not about origin, 北京出身 is.
+
+// originSuffix is a suffix that, after a place, states a person's origin.
+type originSuffix struct {
+	text string
+	rule string
+}
+
+var originSuffixes = []originSuffix{
+	{"籍", ruleNationality}, {"人", ruleNationality}, {"出身", ruleBirthplace}, {"生まれ", ruleBirthplace},
+	{"で生まれ", ruleBirthplace}, {"系", ruleEthnicity}, {"인", ruleNationality}, {"출신", ruleBirthplace},
+	{"국적", ruleNationality}, {"国籍", ruleNationality}, {"國籍", ruleNationality}, {"사람", ruleNationality},
+	{"からの", ruleNationality}, {"から来た", ruleNationality}, {"から来日した", ruleNationality},
+	{"の出身", ruleBirthplace}, {"での生まれ", ruleBirthplace}, {"生", ruleBirthplace}, {"出生", ruleBirthplace},
+}
+
+// cjkWords are refused wherever they occur, unless a denial follows.
+var cjkWords = []struct {
+	text string
+	rule string
+	// unlessNext: an office doing its job (ビザ申請の支援) or a thing, not a
+	// person (帰化植物).
+	unlessNext []string
+}{
+	{"永住権", ruleImmigrationStatus, nil}, {"永住者", ruleImmigrationStatus, nil},
+	{"特別永住", ruleImmigrationStatus, nil}, {"帰化", ruleNationality, []string{"植物", "種", "生物"}},
+	{"二重国籍", ruleNationality, nil}, {"無国籍", ruleNationality, nil}, {"難民認定", ruleImmigrationStatus, nil},
+	{"難民申請", ruleImmigrationStatus, nil}, {"難民として", ruleImmigrationStatus, nil},
+	{"留学ビザ", ruleImmigrationStatus, visaOfficeWork}, {"就労ビザ", ruleImmigrationStatus, visaOfficeWork},
+	{"研究ビザ", ruleImmigrationStatus, visaOfficeWork}, {"短期滞在ビザ", ruleImmigrationStatus, visaOfficeWork},
+	{"配偶者ビザ", ruleImmigrationStatus, visaOfficeWork}, {"家族滞在", ruleImmigrationStatus, visaOfficeWork},
+	{"学生ビザ", ruleImmigrationStatus, visaOfficeWork}, {"ビザで", ruleImmigrationStatus, []string{"の"}},
+	{"ビザを保有", ruleImmigrationStatus, nil}, {"ビザを保持", ruleImmigrationStatus, nil},
+	{"ビザを所持", ruleImmigrationStatus, nil}, {"ビザの期限", ruleImmigrationStatus, nil},
+	{"ビザが切れ", ruleImmigrationStatus, nil}, {"ビザ保有者", ruleImmigrationStatus, nil},
+	{"ビザ保持者", ruleImmigrationStatus, nil}, {"在留期限が", ruleImmigrationStatus, nil},
+	{"オーバーステイ", ruleImmigrationStatus, nil}, {"不法滞在", ruleImmigrationStatus, nil},
+	{"签证持有", ruleImmigrationStatus, nil}, {"持有签证", ruleImmigrationStatus, nil},
+	{"永久居留", ruleImmigrationStatus, nil}, {"绿卡", ruleImmigrationStatus, nil},
+	{"グリーンカード", ruleImmigrationStatus, nil}, {"영주권", ruleImmigrationStatus, nil},
+	{"ムスリム", ruleReligion, []string{"フレンドリー", "対応", "向け"}}, {"イスラム教徒", ruleReligion, nil},
+	{"キリスト教徒", ruleReligion, nil}, {"仏教徒", ruleReligion, nil}, {"ヒンドゥー教徒", ruleReligion, nil},
+	{"ユダヤ教徒", ruleReligion, nil}, {"創価学会員", ruleReligion, nil}, {"信者", ruleReligion, nil},
+	{"信徒", ruleReligion, nil}, {"教会に通", ruleReligion, nil}, {"モスクに通", ruleReligion, nil},
+	{"礼拝に通", ruleReligion, nil}, {"寺院に通", ruleReligion, nil}, {"入信", ruleReligion, nil},
+	{"改宗", ruleReligion, nil}, {"穆斯林", ruleReligion, nil}, {"基督徒", ruleReligion, nil},
+	{"무슬림", ruleReligion, nil}, {"기독교인", ruleReligion, nil},
+	{"を信仰し", ruleReligion, nil}, {"を信仰する", ruleReligion, nil}, {"の在留資格で", ruleImmigrationStatus, nil},
+	{"在留資格で滞在", ruleImmigrationStatus, nil}, {"在留資格で在籍", ruleImmigrationStatus, nil},
+	{"亡命者", ruleImmigrationStatus, nil}, {"脱北者", ruleImmigrationStatus, nil}, {"亡命した", ruleImmigrationStatus, nil},
+	{"少数民族", ruleEthnicity, []string{"政策", "地域", "研究", "言語"}}, {"ウイグル族", ruleEthnicity, nil},
+	{"チベット族", ruleEthnicity, nil}, {"朝鮮族", ruleEthnicity, nil}, {"漢族", ruleEthnicity, nil},
+	{"回族", ruleEthnicity, nil}, {"満州族", ruleEthnicity, nil}, {"モンゴル族", ruleEthnicity, nil},
+	{"维吾尔族", ruleEthnicity, nil}, {"汉族", ruleEthnicity, nil}, {"藏族", ruleEthnicity, nil},
+	{"在日コリアン", ruleEthnicity, nil}, {"조선족", ruleEthnicity, nil}, {"黒人", ruleRace, nil},
+	{"白人", ruleRace, nil}, {"要注意人物", rulePersonRiskScore, nil}, {"危険人物", rulePersonRiskScore, nil}, {"混血", ruleRace, nil}, {"ハーフ", ruleRace, []string{"ミラー", "サイズ"}},
+}
+
+// visaOfficeWork after a visa word makes it the visa office's work, not a
+// person's status: 留学ビザの申請書類の確認.
+var visaOfficeWork = []string{"申請", "手続", "の申請", "の手続", "支援", "の支援", "書類", "窓口", "事務", "の要件", "要件", "取得支援", "の案内", "案内"}
+
+// personWordsJA make a nearby score a person's.
+var personWordsJA = []string{"研究者", "研究員", "教授", "准教授", "講師", "助教", "氏", "先生", "学生", "留学生",
+	"さん", "人物", "個人", "本人", "彼女", "彼", "ポスドク", "院生", "申請者", "연구자", "교수", "학생", "씨",
+	"研究人员", "学者", "博士生"}
+
+// riskWordsJA name a score or judgement about someone.
+var riskWordsJA = []string{"リスクスコア", "リスク評価", "リスク値", "リスク度", "リスクレベル", "リスク点数", "危険度", "疑わしさ",
+	"要注意度", "疑惑度", "信頼度", "懸念度", "スコア", "위험 점수", "위험도", "风险评分", "风险等级", "风险分"}
+
+var (
+	originMatcher = func() *multiMatcher {
+		pats := make([]string, len(originSuffixes))
+		for i, o := range originSuffixes {
+			pats[i] = o.text
+		}
+		return newMultiMatcher(pats)
+	}()
+	cjkWordMatcher = func() *multiMatcher {
+		pats := make([]string, len(cjkWords))
+		for i, w := range cjkWords {
+			pats[i] = w.text
+		}
+		return newMultiMatcher(pats)
+	}()
+	riskMatcherJA = newMultiMatcher(riskWordsJA)
+)
+
+func (sc *scanner) cjkRules() {
+	s := sc.s
+	originMatcher.each(s, func(pi, i int) {
+		suf := originSuffixes[pi]
+		from := i + len(suf.text)
+		p := cjkPlaceBefore(s, i)
+		if p == "" || !sc.originOK(suf.text, p, s[from:]) {
+			return
+		}
+		if (p == "無国" || p == "二重国") && suf.text != "籍" {
+			return
+		}
+		sc.add(suf.rule, i-len(p), from)
+	})
+	cjkWordMatcher.each(s, func(pi, i int) {
+		w := cjkWords[pi]
+		from := i + len(w.text)
+		rest := s[from:]
+		if hasAnyPrefix(rest, w.unlessNext) || cjkDenialAfter(rest) {
+			return
+		}
+		sc.add(w.rule, i, from)
+	})
+	sc.cjkScores()
+	// Chinese "born in" before a place: 出生于上海.
+	bornBeforeMatcher.each(s, func(pi, i int) {
+		from := i + len(bornBefore[pi])
+		if n := cjkPlaceAt(s[from:]); n > 0 {
+			sc.add(ruleBirthplace, i, from+n)
+		}
+	})
+}
+
+// bornBefore, before a place, say where someone was born or is from.
+var (
+	bornBefore        = []string{"出生于", "出生在", "生于", "籍贯为", "籍贯是"}
+	bornBeforeMatcher = newMultiMatcher(bornBefore)
+)
+
+// originOK checks what is around a place + suffix match.
+func (sc *scanner) originOK(suf, place, rest string) bool {
+	next, _ := utf8.DecodeRuneInString(rest)
+	switch suf {
+	case "人":
+		// 外国人 is the generic "foreign person" of export rules; 日本人 is
+		// the home population; 中国人民大学, 人材, 人事 are not persons.
+		if place == "外国" || place == "他国" || place == "日本" || place == "無国" || place == "二重国" {
+			return false
+		}
+		for _, n := range cjkNotAfterPerson {
+			if strings.HasPrefix(rest, n) {
+				return false
+			}
+		}
+	case "籍":
+		// 書籍, 学籍: only after a place; 国籍 itself is a label.
+		return true
+	case "系":
+		// 日系企業, 中国系銀行: organisations; 中国系米国人, 韓国系の研究者: people.
+		r := strings.TrimPrefix(rest, "の")
+		return hasAnyPrefix(r, cjkPersonWords) || hasAnyPrefix(r, []string{"アメリカ人", "米国人", "カナダ人", "日本人", "移民"})
+	case "出身", "출신":
+		return !hasAnyPrefix(rest, []string{"大学", "校", "機関", "企業", "学部"})
+	case "生まれ", "で生まれ":
+		// 大阪生まれの技術, 京都生まれのブランド: a product's origin.
+		return !hasAnyPrefix(strings.TrimPrefix(rest, "の"), thingsBornJA)
+	case "生", "出生":
+		// 上海生 (born in Shanghai) but not 上海生物 (Shanghai biology).
+		if suf == "生" {
+			// 上海生まれ is read by the 生まれ suffix.
+			return !strings.HasPrefix(rest, "まれ") && (next == '、' || next == '。' || next == 'の' || next == ')' || next == ' ')
+		}
+		return hasAnyPrefix(rest, []string{"の", "、", "。", "で"})
+	case "인", "사람":
+		return true
+	case "국적":
+		return true
+	case "国籍", "國籍":
+		return place != "外国" && place != "他国"
+	case "の出身":
+		return true
+	case "からの", "から来た", "から来日した":
+		// 中国からの留学生 (origin); 中国からの資金 (funds) passes.
+		return hasAnyPrefix(rest, cjkPersonWords) && !strings.HasPrefix(rest, "人")
+	}
+	if place == "外国" && suf != "籍" {
+		return false
+	}
+	return true
+}
+
+// thingsBornJA are things, not people, that are "born" somewhere.
+var thingsBornJA = []string{"技術", "製品", "企業", "会社", "ブランド", "商品", "スタートアップ", "ベンチャー", "サービス", "ソフト", "アプリ", "素材", "品種"}
+
+// cjkDenialAfter reports whether a denial follows within a few characters:
+// 永住権の有無は確認していない.
+func cjkDenialAfter(rest string) bool {
+	n := 0
+	end := 0
+	for end < len(rest) && n < 14 {
+		r, size := utf8.DecodeRuneInString(rest[end:])
+		if r == '。' || r == '\n' {
+			break
+		}
+		end += size
+		n++
+	}
+	head := rest[:end]
+	for _, neg := range []string{"ない", "なく", "せず", "しない", "なし", "不問", "問わ", "無関係", "関係なく", "않", "없"} {
+		if strings.Contains(head, neg) {
+			return true
+		}
+	}
+	return false
+}
+
+// cjkScores: a score word near a person word and a value.
+func (sc *scanner) cjkScores() {
+	s := sc.s
+	riskMatcherJA.each(s, func(pi, i int) {
+		from := i + len(riskWordsJA[pi])
+		lo, hi := runeWindow(s, i, from, 24)
+		win := s[lo:hi]
+		person := false
+		for _, p := range personWordsJA {
+			if strings.Contains(win, p) {
+				person = true
+				break
+			}
+		}
+		if !person {
+			return
+		}
+		after := s[from:hi]
+		// A value, or a score given to each person in turn (研究者ごとに,
+		// 一人ひとりに, 個別に) makes it a person's score.
+		perPerson := strings.Contains(win, "ごとに") || strings.Contains(win, "一人ひとり") || strings.Contains(win, "一人一人") || strings.Contains(win, "個別に") || strings.Contains(win, "各研究者") || strings.Contains(win, "各学生")
+		if !perPerson && !strings.ContainsAny(after, "0123456789高中低") && !strings.Contains(after, "high") && !strings.Contains(after, "요주의") {
+			return
+		}
+		if cjkDenialAfter(s[from:]) {
+			return
+		}
+		sc.add(rulePersonRiskScore, i, from)
+	})
+}
+
+// runeWindow returns byte bounds n characters around s[i:j], within the
+// same sentence.
+func runeWindow(s string, i, j, n int) (int, int) {
+	lo := i
+	for c := 0; c < n && lo > 0; c++ {
+		r, size := utf8.DecodeLastRuneInString(s[:lo])
+		if r == '。' || r == '\n' {
+			break
+		}
+		lo -= size
+	}
+	hi := j
+	for c := 0; c < n && hi < len(s); c++ {
+		r, size := utf8.DecodeRuneInString(s[hi:])
+		if r == '。' || r == '\n' {
+			break
+		}
+		hi += size
+	}
+	return lo, hi
+}

@@ -1,0 +1,115 @@
+package guard
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/ursic/ursic/share/sharetest"
+)
+
+// addCorpusLines adds every line of testdata/corpus/*.jsonl as a seed.
+func addCorpusLines(f *testing.F, each func(line []byte)) {
+	f.Helper()
+	files, _ := filepath.Glob("testdata/corpus/*.jsonl")
+	if len(files) == 0 {
+		f.Fatal("no seeds in testdata/corpus")
+	}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			if line := bytes.TrimSpace(sc.Bytes()); len(line) > 0 {
+				each(bytes.Clone(line))
+			}
+		}
+	}
+}
+
+// FuzzLint feeds arbitrary bytes to Lint, seeded from testdata/records and
+// every record of testdata/corpus. Lint must not panic, must fail exactly on
+// invalid JSON (content nested too deep to read is refused, not an error),
+// must be deterministic, and must return well-formed findings whose phrase
+// is what the record says at the offset given.
+func FuzzLint(f *testing.F) {
+	sharetest.AddSeeds(f, "testdata/records/*.json")
+	addCorpusLines(f, func(line []byte) { f.Add(line) })
+	f.Fuzz(func(t *testing.T, body []byte) {
+		findings, err := Lint("", body)
+		if err != nil {
+			if findings != nil {
+				t.Fatalf("findings with an error: %v", err)
+			}
+			if json.Valid(body) {
+				t.Fatalf("valid JSON refused as invalid: %v", err)
+			}
+			return
+		}
+		if !json.Valid(body) && !slices.ContainsFunc(findings, func(f Finding) bool { return f.Rule == ruleTooDeep }) {
+			t.Fatalf("invalid JSON read without an error")
+		}
+		again, err := Lint("", body)
+		if err != nil || !slices.Equal(findings, again) {
+			t.Fatalf("not deterministic: %v", err)
+		}
+		for _, fd := range findings {
+			if fd.Rule == "" || fd.Message == "" || fd.Principle == "" || fd.MessageJA == "" || (fd.Severity != Flag && fd.Severity != Refuse) {
+				t.Fatalf("malformed finding %+v", fd)
+			}
+			if fd.Offset < -1 {
+				t.Fatalf("offset %d", fd.Offset)
+			}
+		}
+		if _, err := CheckContent("", body, false); (err == nil) != (len(findings) == 0) {
+			t.Fatalf("CheckContent disagrees with Lint: %v, %d findings", err, len(findings))
+		}
+	})
+}
+
+// FuzzScanText feeds arbitrary text to the normaliser and the text rules,
+// seeded from the corpus's strings. They must not panic, every hit must lie
+// inside the normalised text, and every quoted phrase must be a piece of the
+// original at the offset reported.
+func FuzzScanText(f *testing.F) {
+	addCorpusLines(f, func(line []byte) {
+		var m map[string]any
+		if json.Unmarshal(line, &m) != nil {
+			return
+		}
+		for _, k := range []string{"narrative", "summary", "note", "title"} {
+			if s, ok := m[k].(string); ok {
+				f.Add(s)
+			}
+		}
+	})
+	f.Fuzz(func(t *testing.T, s string) {
+		nt := normalizeText(s)
+		if nt.off != nil && len(nt.off) != len(nt.s) {
+			t.Fatalf("offset map of %d bytes for %d", len(nt.off), len(nt.s))
+		}
+		hits, _ := scanText(nt)
+		runes := []rune(strings.ToValidUTF8(s, "\uFFFD"))
+		for _, h := range hits {
+			if h.i < 0 || h.j > len(nt.s) || h.i >= h.j {
+				t.Fatalf("hit %+v outside %d bytes", h, len(nt.s))
+			}
+			phrase, off := nt.quote(h.i, h.j)
+			if off < 0 || off > utf8.RuneCountInString(s) {
+				t.Fatalf("offset %d outside the text", off)
+			}
+			if utf8.ValidString(s) && !strings.Contains(string(runes[off:]), phrase) {
+				t.Fatalf("phrase %q not at offset %d of %q", phrase, off, s)
+			}
+		}
+	})
+}
