@@ -26,6 +26,7 @@ type Node struct {
 	home  *Home
 	store *store.Store
 	index *index.Index
+	cases *caseTable // coarse summaries of readable records and facets (facets.go)
 	keys  *senderKeys
 	log   *slog.Logger
 
@@ -108,7 +109,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 		st.Close()
 		return nil, err
 	}
-	n := &Node{home: h, store: st, index: ix, keys: newSenderKeys(), log: lg, chain: chain, heads: map[string]logHead{}, started: time.Now()}
+	n := &Node{home: h, store: st, index: ix, cases: newCaseTable(h.Identity.PeerID()), keys: newSenderKeys(), log: lg, chain: chain, heads: map[string]logHead{}, started: time.Now()}
 	n.ent = receive.NewEntitlement(rosterViews{n})
 	n.publishSeconds = newPublishSeconds()
 	n.own = newOwnRecords(h.Identity.DeriveKey(digestKeyLabel))
@@ -137,6 +138,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 				lg.Error("index rebuild failed", "err", err)
 				return
 			}
+			n.afterIndexed() // facets.go
 			lg.Info("index ready", "records", ix.Live(), "took", time.Since(n.started).Round(time.Millisecond))
 		}()
 		stats, err := st.Stats()
@@ -155,6 +157,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 		st.Close()
 		return nil, err
 	}
+	n.afterIndexed() // facets.go
 	lg.Info("node open", "peer_id", h.Identity.PeerID(), "name", h.Config.Name, "records", ix.Len(),
 		"roster_version", n.rosterVersion(), "took", time.Since(n.started).Round(time.Millisecond))
 	return n, nil

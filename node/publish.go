@@ -251,6 +251,9 @@ func (n *Node) publishLocked(drafts []*Draft) ([]string, error) {
 	}
 	out, err := b.seal(plans)
 	if err == nil {
+		out, err = n.withFacets(b, drafts, out, last) // in the same transaction
+	}
+	if err == nil {
 		err = n.commit(out, b.heads)
 	}
 	if err != nil {

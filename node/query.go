@@ -64,6 +64,7 @@ func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) i
 	// (a fraction of a millisecond), which keeps a large node's index small.
 	// The index searches the title and author name besides this text.
 	row.Text = body.Text
+	n.cases.note(cid, &h, rec)
 	if h.Kind == share.KindIndicator {
 		n.screening.note(cid, rec.Body)
 	}
@@ -240,10 +241,8 @@ func (n *Node) Show(cid string) (RecordView, error) {
 	return v, nil
 }
 
-// Retract withdraws one of this node's own records: a signed retraction goes
-// into the same log (so it reaches exactly the same readers), the envelope is
-// deleted from the store and a stub is kept so it cannot come back.
-func (n *Node) Retract(cid, reason string) (string, error) {
+// retractOne withdraws one of this node's own records (see [Node.Retract]).
+func (n *Node) retractOne(cid, reason string) (string, error) {
 	if strings.TrimSpace(reason) == "" {
 		return "", errors.New("a retraction needs a reason (--reason TEXT)")
 	}
@@ -327,6 +326,7 @@ func (n *Node) Retract(cid, reason string) (string, error) {
 	if err := n.index.Insert([]index.Row{*s.row}); err != nil {
 		return "", err
 	}
+	n.cases.retract(target.CID)
 	if err := n.index.Retract(target.CID, s.entry.CID, reason); err != nil {
 		return "", err
 	}

@@ -37,6 +37,9 @@ type sealPlan struct {
 	epoch  *ownEpoch // the epoch a group record uses, or a senderkey record hands out
 	recips []age.Recipient
 	body   []byte // sealed
+	// created, if not 0, is the header's created time (Unix ms) instead of
+	// now: a facet's is coarsened to its month.
+	created int64
 }
 
 // sealed is an envelope made but not yet stored.
@@ -188,6 +191,9 @@ func (b *batch) envelope(pl *sealPlan, key share.KeyRef) (sealed, error) {
 		Audience:      pl.hp.audience,
 		Caveats:       pl.hp.caveats,
 		Key:           key,
+	}
+	if pl.created != 0 {
+		h.Created = pl.created
 	}
 	if head.cid != "" {
 		prev, err := share.ParseCID(head.cid)

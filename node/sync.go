@@ -955,6 +955,7 @@ func (n *Node) applyRetraction(r *received) {
 		n.log.Error("failed to apply a retraction", "target", body.Target, "err", err)
 		return
 	}
+	n.cases.retract(body.Target) // facets.go
 	if _, ok := n.index.Get(body.Target); ok {
 		n.index.Retract(body.Target, r.CID, body.Reason)
 	}

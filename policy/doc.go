@@ -14,6 +14,13 @@
 // What a record may carry is decided apart, by the content guardrails in
 // package [github.com/ursic/ursic/policy/guard].
 //
+// The third part is disclosure control for the secretariat's tables (see
+// disclosure.go): [Protect] decides which cells of an aggregated table may be
+// published (k records from m members, no member over p%, secondary
+// suppression against the published totals), [ParsePeriod] accepts only whole
+// calendar months and quarters, and [MitigationClasses] turns free-text
+// mitigations into the closed classes a facet may carry.
+//
 // The package defines the small view of membership it decides over ([Roster],
 // [Member], [Role]); the share package builds it from the signed roster
 // document. A node with no roster is a consortium of one ([RosterOfOne]).

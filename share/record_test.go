@@ -78,6 +78,14 @@ func TestValidate(t *testing.T) {
 		{"trend k below 3", strings.Replace(minimal[KindTrend], `"k":3`, `"k":2`, 1), "suppression.k"},
 		{"trend no suppression", strings.Replace(minimal[KindTrend], `,"suppression":{"k":3,"m":5}`, ``, 1), "suppression"},
 		{"trend period", strings.Replace(minimal[KindTrend], `"2026-01"`, `"2026"`, 1), "period"},
+		{"trend table", with(KindTrend, `"by":["category","outcome"],"table":[{"dims":{"category":"c","outcome":"declined"},"records":3,"members":5}],"totals":[{"dims":{"category":"c"},"records":7,"members":5}]`), ""},
+		{"trend p", strings.Replace(minimal[KindTrend], `"m":5`, `"m":5,"p":70`, 1), ""},
+		{"trend p weak", strings.Replace(minimal[KindTrend], `"m":5`, `"m":5,"p":71`, 1), "suppression.p"},
+		{"trend unknown dimension", with(KindTrend, `"by":["nationality"]`), "by[0]"},
+		{"trend cell below k", with(KindTrend, `"table":[{"dims":{"category":"c"},"records":2,"members":5}]`), "table[0].records"},
+		{"trend cell below m", with(KindTrend, `"table":[{"dims":{"category":"c"},"records":9,"members":4}]`), "table[0].members"},
+		{"trend total below k", with(KindTrend, `"totals":[{"dims":{},"records":1,"members":5}]`), "totals[0].records"},
+		{"trend cell unknown dim", with(KindTrend, `"table":[{"dims":{"title":"x"},"records":9,"members":5}]`), "table[0].dims.title"},
 
 		{"retraction minimal", minimal[KindRetraction], ""},
 		{"retraction superseded", with(KindRetraction, `"superseded_by":"`+testCID2+`"`), ""},
@@ -90,6 +98,8 @@ func TestValidate(t *testing.T) {
 		{"facet quarter", strings.Replace(minimal[KindFacet], `"period":"2026-01"`, `"period":"2026-Q1"`, 1), "period"},
 		{"facet link upper", strings.Replace(minimal[KindFacet], testLink, strings.ToUpper(testLink), 1), "link"},
 		{"facet names record", with(KindFacet, `"ref":"`+testCID+`"`), "ref"},
+		{"facet mitigations", with(KindFacet, `"mitigations":["contract","other"]`), ""},
+		{"facet mitigation text", with(KindFacet, `"mitigations":["Read every annex"]`), "mitigations[0]"},
 
 		{"policy", with(KindSighting, `"policy":{"tlp":"TLP:Amber+Strict","audience":["`+testPeer+`"],"caveats":["no-export"]}`), ""},
 		{"policy tlp", with(KindSighting, `"policy":{"tlp":"white"}`), "policy.tlp"},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -460,7 +461,11 @@ var kindSchemas = map[string]rule{
 		req("suppression", object([]field{
 			req("k", uintAtLeast(3)),
 			req("m", uintAtLeast(3)),
+			opt("p", uintRange(1, 70)),
 		})),
+		opt("by", array(enum(policy.Dimensions()...), 1, 4)),
+		opt("table", array(trendCell, 0, 10000)),
+		opt("totals", array(trendCell, 0, 10000)),
 	}, noSuppressedCells),
 	KindRetraction: object([]field{
 		req("kind", str(func(string) string { return "" })),
@@ -475,8 +480,50 @@ var kindSchemas = map[string]rule{
 		opt("tech_areas", tokens(64)),
 		req("period", month),
 		opt("outcome", outcome),
+		opt("mitigations", array(enum(policy.MitigationClassList()...), 0, 8)),
 		req("link", hex32),
 	}),
+}
+
+// trendCell is one published cell or total of a trend report: its value
+// for each dimension, and its counts.
+var trendCell = object([]field{
+	req("dims", dimsObject),
+	req("records", uintAtLeast(0)),
+	req("members", uintAtLeast(0)),
+})
+
+// dimsObject is a cell's key: each member a dimension, each value short text.
+func dimsObject(errs *fieldErrors, path string, v any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		errs.add(path, "must be an object, not "+jsonType(v))
+		return
+	}
+	dims := policy.Dimensions()
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !slices.Contains(dims, k) {
+			errs.add(joinPath(path, k), "unknown dimension (valid: "+strings.Join(dims, ", ")+")")
+			continue
+		}
+		shortText(errs, joinPath(path, k), m[k])
+	}
+}
+
+func uintRange(lo, hi uint64) rule {
+	return func(errs *fieldErrors, path string, v any) {
+		uintAtLeast(lo)(errs, path, v)
+		if n, ok := v.(json.Number); ok {
+			if u, err := strconv.ParseUint(string(n), 10, 64); err == nil && u > hi {
+				errs.add(path, fmt.Sprintf("must be at most %d", hi))
+			}
+		}
+	}
 }
 
 func jurisdictionForOrganisations(errs *fieldErrors, path string, m map[string]any) {
@@ -496,13 +543,30 @@ func validityOrder(errs *fieldErrors, path string, m map[string]any) {
 }
 
 // noSuppressedCells refuses a trend report that publishes a cell below its
-// own suppression threshold k (SPEC.md §6.3).
+// own suppression thresholds: fewer than k records, or (for cells and
+// totals) fewer than m members.
 func noSuppressedCells(errs *fieldErrors, path string, m map[string]any) {
 	s, _ := m["suppression"].(map[string]any)
 	kn, _ := s["k"].(json.Number)
 	k, err := strconv.ParseUint(string(kn), 10, 64)
 	if err != nil {
 		return
+	}
+	mn, _ := s["m"].(json.Number)
+	minMembers, _ := strconv.ParseUint(string(mn), 10, 64)
+	for _, list := range []string{"table", "totals"} {
+		cells, _ := m[list].([]any)
+		for i, e := range cells {
+			em, _ := e.(map[string]any)
+			rn, _ := em["records"].(json.Number)
+			if c, err := strconv.ParseUint(string(rn), 10, 64); err == nil && c < k {
+				errs.add(fmt.Sprintf("%s[%d].records", joinPath(path, list), i), fmt.Sprintf("%d is below the suppression threshold k = %d; suppressed cells are left out", c, k))
+			}
+			nn, _ := em["members"].(json.Number)
+			if c, err := strconv.ParseUint(string(nn), 10, 64); err == nil && c < minMembers {
+				errs.add(fmt.Sprintf("%s[%d].members", joinPath(path, list), i), fmt.Sprintf("%d is below the suppression threshold m = %d; suppressed cells are left out", c, minMembers))
+			}
+		}
 	}
 	metrics, _ := m["metrics"].([]any)
 	for i, e := range metrics {

@@ -114,6 +114,12 @@ func connectAddr(addr string) string {
 // ErrNodeNotRunning is returned when nothing answers at the API address.
 var ErrNodeNotRunning = errors.New("the node is not running")
 
+// Do sends one request and decodes its JSON answer into out (nil: none). It
+// is for the node's own packages whose types the client cannot import.
+func (c *Client) Do(ctx context.Context, method, path string, body io.Reader, out any) error {
+	return c.do(ctx, method, path, body, out)
+}
+
 func (c *Client) do(ctx context.Context, method, path string, body io.Reader, out any) error {
 	resp, err := c.send(ctx, method, path, body)
 	if err != nil {

@@ -297,7 +297,15 @@ A record file holds one JSON record or JSON Lines; a record may carry its own
 levels are clear, green, amber, amber+strict, red (default amber, audience
 members). Records that carry nationality, ethnicity, religion, birthplace,
 visa status or person-level scores are refused; personal data (names, e-mail,
-ORCID iDs, phone numbers) is held until --confirm-personal-data.`)
+ORCID iDs, phone numbers) is held until --confirm-personal-data.
+
+Publishing an indicator, method or sighting also writes its facet for the
+secretariat (kind, category, technology areas, month, outcome, mitigation
+classes; never text or names), except at TLP:RED or with the caveat
+no-facet. The secretariat aggregates facets (ursic trends) and publishes
+reports to members only for cells of at least 3 records from 3 members with
+no member over 70% (ursic trends publish); members compare their own cases
+with the consortium's (ursic similar, 相場感).`)
 }
 
 // failJSON writes the error as one JSON object on stderr, for scripts that

@@ -343,6 +343,8 @@ func runDemo(e *env, args []string) error {
 		return "", assertNotOnDisk(root, unique)
 	})
 
+	demoTrends(ctx, wt, nodes) // demo_trends.go
+
 	wt.say("\nMembership changes: removing Tohoku")
 	var next *share.Roster
 	wt.step("Kyoto proposes roster version 2 without Tohoku; Kyoto and Osaka sign it", func() (string, error) {
@@ -447,6 +449,8 @@ func runDemo(e *env, args []string) error {
 	}
 	wt.say("  go run ./cmd/ursic --home %s list", home("osaka"))
 	wt.say("  go run ./cmd/ursic --home %s peers", home("kyoto"))
+	wt.say("  go run ./cmd/ursic --home %s trends", home("secretariat"))
+	wt.say("  go run ./cmd/ursic --home %s similar --category talent_recruitment", home("osaka"))
 	wt.say("  go run ./cmd/ursic --home %s publish --tlp green examples/records/indicator-clear.json", home("kyoto"))
 	if curl != "" {
 		wt.say("  %s   # the liaison's TAXII collection", curl)

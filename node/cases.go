@@ -1,0 +1,336 @@
+package node
+
+import (
+	"cmp"
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/share"
+)
+
+// The case table: what the secretariat's tables and the 相場感 view need of
+// every readable indicator, method, sighting and facet — coarse fields only,
+// no text — so that a query does not open envelopes. Every opened record is
+// noted (rowOfRecord), on publish, on receipt and at start. A node may hold
+// a million records, so a summary is kept small: its CID, two times, and
+// small numbers that index tables of the categories, authors and sets of
+// technology areas met so far (about 150 bytes a record with the map).
+
+// Case states.
+const (
+	caseUnknown int32 = iota
+	caseLive
+	caseRetracted
+)
+
+// Record kinds a summary can stand for.
+const (
+	caseIndicator uint8 = iota + 1
+	caseMethod
+	caseSighting
+)
+
+var caseKinds = []string{"", share.KindIndicator, share.KindMethod, share.KindSighting}
+
+// caseSummary is one record or facet in the case table.
+type caseSummary struct {
+	cid     string
+	created int64 // the header's, Unix ms
+	// state is unknown until the index is asked (Node.live), then live; a
+	// retraction makes it retracted for good.
+	state    atomic.Int32
+	month    int32  // a facet's period, a record's month of publishing (policy.Month)
+	author   uint32 // index in caseTable.strs
+	category uint32 // index in caseTable.strs; 0 is none
+	areas    uint32 // index in caseTable.areaSets; 0 is none
+	kind     uint8  // caseIndicator, caseMethod, caseSighting (for a facet, the kind it summarises)
+	facet    bool
+	outcome  uint8 // index+1 in Outcomes; 0 is none
+	mitig    uint8 // bit i set: policy.MitigationClassList()[i]
+}
+
+// parsedCase is the coarse fields of a record body, as text.
+type parsedCase struct {
+	facet       bool
+	kind        string
+	category    string
+	techAreas   []string
+	outcome     string
+	mitigations []string // classes
+	ref         string   // a sighting's record
+	month       policy.Month
+	link        string // a facet's
+}
+
+// summarise reads the coarse fields of a record body.
+func summarise(kind string, body []byte) parsedCase {
+	var b struct {
+		ReasonCategory string   `json:"reason_category"`
+		Tactic         string   `json:"tactic"`
+		Category       string   `json:"category"`
+		TechAreas      []string `json:"tech_areas"`
+		Outcome        string   `json:"outcome"`
+		Mitigations    []string `json:"mitigations"`
+		Ref            string   `json:"ref"`
+		RecordKind     string   `json:"record_kind"`
+		Period         string   `json:"period"`
+		Link           string   `json:"link"`
+	}
+	_ = json.Unmarshal(body, &b) // the body was validated when it was opened or checked
+	p := parsedCase{kind: kind, techAreas: b.TechAreas, outcome: b.Outcome, ref: b.Ref}
+	switch kind {
+	case share.KindIndicator:
+		p.category = b.ReasonCategory
+	case share.KindMethod:
+		p.category = b.Tactic
+		p.mitigations = policy.MitigationClasses(b.Mitigations)
+	case share.KindFacet:
+		p.facet, p.kind, p.category, p.mitigations, p.link = true, b.RecordKind, b.Category, b.Mitigations, b.Link
+		p.month, _ = policy.ParseMonth(b.Period)
+	}
+	return p
+}
+
+// sighting is a sighting and the record it met: its category is that
+// record's, looked up when it is read.
+type sighting struct {
+	s   *caseSummary
+	ref string
+}
+
+// caseTable holds the summary of every record and facet this node has
+// opened. Entries are only added; whether a record is live is kept in its
+// state (Node.live).
+type caseTable struct {
+	self string // this node: only its own facets' links are kept
+
+	mu       sync.RWMutex
+	byCID    map[string]*caseSummary
+	links    map[string]*caseSummary // this node's own facets, by link
+	strs     []string                // categories and authors; strs[0] = ""
+	strIdx   map[string]uint32
+	areaSets [][]string // sets of technology areas; areaSets[0] = none
+	areaIdx  map[string]uint32
+	facets   []*caseSummary
+	byCat    map[uint32][]*caseSummary // indicators and methods, by category
+	dirty    map[uint32]bool           // categories not in newest-first order
+	sights   []sighting
+}
+
+func newCaseTable(self string) *caseTable {
+	return &caseTable{self: self, byCID: map[string]*caseSummary{}, links: map[string]*caseSummary{},
+		strs: []string{""}, strIdx: map[string]uint32{"": 0}, areaSets: [][]string{nil}, areaIdx: map[string]uint32{"": 0},
+		byCat: map[uint32][]*caseSummary{}, dirty: map[uint32]bool{}}
+}
+
+// str returns the index of s in strs, adding it. The caller holds mu.
+func (t *caseTable) str(s string) uint32 {
+	if i, ok := t.strIdx[s]; ok {
+		return i
+	}
+	s = strings.Clone(s)
+	t.strs = append(t.strs, s)
+	t.strIdx[s] = uint32(len(t.strs) - 1)
+	return uint32(len(t.strs) - 1)
+}
+
+// areaSet returns the index of a set of areas in areaSets, adding it. The
+// caller holds mu.
+func (t *caseTable) areaSet(areas []string) uint32 {
+	k := strings.Join(areas, "\x00")
+	if i, ok := t.areaIdx[k]; ok {
+		return i
+	}
+	set := make([]string, len(areas))
+	for i, a := range areas {
+		set[i] = t.strs[t.str(a)]
+	}
+	t.areaSets = append(t.areaSets, set)
+	t.areaIdx[k] = uint32(len(t.areaSets) - 1)
+	return uint32(len(t.areaSets) - 1)
+}
+
+// note adds the summary of an opened record.
+func (t *caseTable) note(cid string, h *share.Header, rec *share.Record) {
+	if !hasFacet(h.Kind) && h.Kind != share.KindFacet {
+		return
+	}
+	p := summarise(h.Kind, rec.Body)
+	kind := uint8(slices.Index(caseKinds, p.kind))
+	if kind == 0 || kind == 255 {
+		return
+	}
+	s := &caseSummary{created: h.Created, kind: kind, facet: p.facet,
+		outcome: uint8(slices.Index(Outcomes, p.outcome) + 1)}
+	s.month = int32(p.month)
+	if !p.facet {
+		s.month = int32(policy.MonthOf(time.UnixMilli(h.Created)))
+	}
+	classes := policy.MitigationClassList()
+	for _, m := range p.mitigations {
+		if i := slices.Index(classes, m); i >= 0 {
+			s.mitig |= 1 << i
+		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.byCID[cid]; ok {
+		return
+	}
+	s.cid = strings.Clone(cid) // cid may be a slice of a larger buffer
+	s.author, s.category, s.areas = t.str(h.Author), t.str(p.category), t.areaSet(p.techAreas)
+	t.byCID[s.cid] = s
+	switch {
+	case p.facet:
+		if h.Author == t.self {
+			t.links[p.link] = s
+		}
+		t.facets = append(t.facets, s)
+	case kind == caseSighting:
+		t.sights = append(t.sights, sighting{s, strings.Clone(p.ref)})
+	default:
+		t.byCat[s.category] = append(t.byCat[s.category], s)
+		t.dirty[s.category] = true
+	}
+}
+
+// get returns the summary of cid. Summaries are never changed once added
+// (but for their state), so the caller may read one without the lock.
+func (t *caseTable) get(cid string) (*caseSummary, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	s, ok := t.byCID[cid]
+	return s, ok
+}
+
+// facetByLink returns this node's own facet with the given link.
+func (t *caseTable) facetByLink(link string) (*caseSummary, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	s, ok := t.links[link]
+	return s, ok
+}
+
+// retract marks the record cid retracted, if it is in the table. Both
+// paths that retract a record (Node.retractOne, and applyRetraction for one
+// received) call it.
+func (t *caseTable) retract(cid string) {
+	if s, ok := t.get(cid); ok {
+		s.state.Store(caseRetracted)
+	}
+}
+
+// caseNames reads a summary's numbers back as text. The tables it holds
+// are only ever appended to, so a copy taken under the lock stays valid.
+type caseNames struct {
+	strs     []string
+	areaSets [][]string
+}
+
+func (t *caseTable) names() caseNames {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return caseNames{t.strs, t.areaSets}
+}
+
+func (c caseNames) category(s *caseSummary) string { return c.strs[s.category] }
+func (c caseNames) author(s *caseSummary) string   { return c.strs[s.author] }
+func (c caseNames) areas(s *caseSummary) []string  { return c.areaSets[s.areas] }
+
+func outcomeOf(s *caseSummary) string {
+	if s.outcome == 0 {
+		return ""
+	}
+	return Outcomes[s.outcome-1]
+}
+
+func mitigationsOf(s *caseSummary) []string {
+	var out []string
+	for i, c := range policy.MitigationClassList() {
+		if s.mitig&(1<<i) != 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// snapshot returns the facets held now.
+func (t *caseTable) snapshot() []*caseSummary {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return slices.Clip(t.facets)
+}
+
+// all returns every summary held now.
+func (t *caseTable) all() []*caseSummary {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	out := make([]*caseSummary, 0, len(t.byCID))
+	for _, s := range t.byCID {
+		out = append(out, s)
+	}
+	return out
+}
+
+// ofCategory returns the indicators and methods of category, newest first,
+// and every sighting. A category that changed is sorted once, into a new
+// slice: a query still reading the old one is not disturbed.
+func (t *caseTable) ofCategory(category string) (cases []*caseSummary, sightings []sighting) {
+	t.mu.RLock()
+	ci, known := t.strIdx[category]
+	cases, sightings, dirty := slices.Clip(t.byCat[ci]), slices.Clip(t.sights), t.dirty[ci]
+	t.mu.RUnlock()
+	if !known {
+		return nil, sightings
+	}
+	if !dirty {
+		return cases, sightings
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.dirty[ci] {
+		sorted := slices.Clone(t.byCat[ci])
+		slices.SortFunc(sorted, newestFirst)
+		t.byCat[ci], t.dirty[ci] = sorted, false
+	}
+	return slices.Clip(t.byCat[ci]), slices.Clip(t.sights)
+}
+
+// newestFirst orders summaries by created time, newest first, then by CID.
+func newestFirst(a, b *caseSummary) int {
+	if c := cmp.Compare(b.created, a.created); c != 0 {
+		return c
+	}
+	return strings.Compare(a.cid, b.cid)
+}
+
+// live reports whether the record of s is in the index and not retracted.
+// A summary is noted when its envelope is opened, which may be before it is
+// stored (or when it is never stored: a publish that failed, an envelope a
+// pending retraction suppressed), so the index is asked until it lists the
+// record; from then on the summary's own state answers.
+func (n *Node) live(s *caseSummary) bool {
+	switch s.state.Load() {
+	case caseLive:
+		return true
+	case caseRetracted:
+		return false
+	}
+	r, ok := n.index.Get(s.cid)
+	if !ok {
+		return false
+	}
+	if r.Retracted {
+		s.state.Store(caseRetracted)
+		return false
+	}
+	// A retraction between Get and here has stored caseRetracted, which
+	// the swap leaves alone.
+	s.state.CompareAndSwap(caseUnknown, caseLive)
+	return s.state.Load() == caseLive
+}
