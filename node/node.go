@@ -62,6 +62,8 @@ type Node struct {
 	indexDone chan struct{} // closed when the index holds every stored record
 	closing   chan struct{} // closed by Close, to stop a background rebuild
 	closeOnce sync.Once
+
+	screening screening // the names of readable indicators' subjects, for Screen
 }
 
 type logHead struct {

@@ -65,6 +65,9 @@ func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) i
 	// The index searches the title and author name besides this text.
 	row.Text = body.Text
 	n.cases.note(cid, &h, rec)
+	if h.Kind == share.KindIndicator {
+		n.screening.note(cid, rec.Body)
+	}
 	return row
 }
 

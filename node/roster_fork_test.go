@@ -24,6 +24,7 @@ import (
 
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/node/api"
+	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/share"
 )
 
@@ -248,6 +249,9 @@ func TestRosterFork(t *testing.T) {
 				if f.Version != 2 || f.Ours != side.ours || f.Theirs != side.theirs || f.Since.IsZero() {
 					t.Errorf("%s reports fork %+v; want version 2, ours %s, theirs %s", p.name, f, side.ours, side.theirs)
 				}
+			}
+			if d, err := p.n.Digest(time.Now().Add(-time.Hour), time.Now()); err != nil || !slices.ContainsFunc(d.Alarms, func(a apiwire.DigestAlarm) bool { return a.Kind == "fork" }) {
+				t.Errorf("%s: the digest lists no fork alarm during the fork (%v)", p.name, err)
 			}
 			if line := metric(t, p, "ursic_roster_fork"); line != "ursic_roster_fork 1" {
 				t.Errorf("%s: /metrics says %q during the fork", p.name, line)

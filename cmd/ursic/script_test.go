@@ -34,7 +34,9 @@ func TestScripts(t *testing.T) {
 		RequireUniqueNames:  true,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("URSIC_HOME", filepath.Join(e.WorkDir, "home"))
-			return nil
+			lists, err := filepath.Abs(filepath.Join("..", "..", "node", "screen", "testdata", "lists"))
+			e.Setenv("LISTS", lists) // sample lists to screen, in several encodings
+			return err
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"waitnode": cmdWaitNode,

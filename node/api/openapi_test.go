@@ -688,6 +688,18 @@ func TestOpenAPIConformance(t *testing.T) {
 	c.want(200, "GET", "/v1/similar", "/v1/similar?category=talent_recruitment", nil)
 	c.want(403, "POST", "/v1/trends/publish", "/v1/trends/publish", []byte(`{"period":"2026-Q4"}`))
 
+	// Screening and the digest (docs/SCREENING.md).
+	c.want(200, "POST", "/v1/screen", "/v1/screen?name=partners.txt", []byte("Northbridge Photonics Trading Ltd\nUniversity\n"))
+	c.want(200, "POST", "/v1/screen", "/v1/screen?name=partners.csv&all=true", []byte("組織名,ROR\n北橋光学貿易(株),https://ror.org/057zh3y96\n,0zzzzzz00\n"))
+	c.want(422, "POST", "/v1/screen", "/v1/screen?name=x.csv", []byte("Country\nJP\n"))
+	c.want(400, "POST", "/v1/screen", "/v1/screen?all=maybe", []byte("x\n"))
+	c.want(200, "GET", "/v1/digest", "/v1/digest", nil)
+	c.want(200, "GET", "/v1/digest", "/v1/digest?since="+url.QueryEscape(time.Now().AddDate(0, 0, -7).UTC().Format(time.RFC3339)), nil)
+	c.want(400, "GET", "/v1/digest", "/v1/digest?since=yesterday", nil)
+	c.want(502, "POST", "/v1/digest/mail", "/v1/digest/mail", nil) // no relay configured
+	mailer := &oaClient{t: t, a: startAPIWithRelay(t), spec: spec, ok: c.ok}
+	mailer.want(200, "POST", "/v1/digest/mail", "/v1/digest/mail", nil)
+
 	// Every documented operation that is served answered 2xx at least once.
 	routes := registeredRoutes(t)
 	registered := map[string]bool{}

@@ -96,6 +96,9 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("POST /v1/inbox/{id}/accept", true, s.inboxAccept)
 	s.handle("POST /v1/inbox/{id}/reject", true, s.inboxReject)
 	s.handleTrends() // trends.go
+	s.handle("POST /v1/screen", true, s.screen)
+	s.handle("GET /v1/digest", true, s.digest)
+	s.handle("POST /v1/digest/mail", true, s.mailDigest)
 	s.mux.Handle("GET /metrics", s.auth(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	return s
 }

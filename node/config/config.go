@@ -60,6 +60,9 @@ type Config struct {
 	ROR string `json:"ror,omitempty"`
 	// TAXII, if present, makes `ursic run` serve TAXII 2.1 to partners.
 	TAXII *TAXII `json:"taxii,omitempty"`
+	// Digest, if present, makes `ursic run` mail the daily digest (see
+	// DigestMail).
+	Digest *DigestMail `json:"digest,omitempty"`
 }
 
 // TAXIIVersion is the only version of the config's taxii section this node
@@ -168,6 +171,11 @@ func (c *Config) Validate() error {
 	for i, h := range c.APIHosts {
 		if h == "" || strings.ContainsAny(h, " /:@") && net.ParseIP(h) == nil {
 			return fmt.Errorf("%w: key \"api_hosts\"[%d] = %q is not a host name or IP address (no port)", ErrConfig, i, h)
+		}
+	}
+	if c.Digest != nil {
+		if err := c.Digest.Validate(); err != nil {
+			return fmt.Errorf("%w: %w", ErrConfig, err)
 		}
 	}
 	return nil

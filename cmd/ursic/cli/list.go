@@ -14,8 +14,8 @@ import (
 func init() {
 	register(&command{
 		name:    "list",
-		usage:   "[--kind KIND] [--tlp LEVEL] [--author NAME|PEERID] [--search TEXT] [--all] [--limit N (default 100; 0: no limit)] [--offset N] [--partial] [--json]",
-		summary: "list the records this node can read, newest first, 100 at a time (--limit, --offset); --all includes expired indicators; retracted records stay listed with the reason; just after a start it waits until every stored record is open, unless --partial",
+		usage:   "[--kind KIND] [--tlp LEVEL] [--author NAME|PEERID] [--search TEXT] [--all] [--limit N (default 100; 0: no limit)] [--offset N] [--partial] [--json|--csv]",
+		summary: "list the records this node can read, newest first, 100 at a time (--limit, --offset); --all includes expired indicators; retracted records stay listed with the reason; just after a start it waits until every stored record is open, unless --partial; --csv writes a report for Excel (UTF-8 with BOM, highest TLP on the first line)",
 		run:     runList,
 	})
 }
@@ -31,12 +31,16 @@ func runList(e *env, args []string) error {
 	fs.IntVar(&opt.Limit, "limit", defaultListLimit, "")
 	fs.IntVar(&opt.Offset, "offset", 0, "")
 	partial := fs.Bool("partial", false, "")
+	asCSV := fs.Bool("csv", false, "")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
+	}
+	if *asCSV && e.json {
+		return &usageError{"--csv and --json cannot be used together"}
 	}
 	c, err := e.client()
 	if err != nil {
@@ -56,6 +60,9 @@ func runList(e *env, args []string) error {
 	}
 	if e.json {
 		return e.printJSON(res.Records)
+	}
+	if *asCSV {
+		return printListCSV(e, res.Records)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CID\tKIND\tTLP\tAUTHOR\tCREATED\tTITLE\tNOTES")
@@ -137,4 +144,15 @@ func waitIndexed(e *env, c *apiclient.Client) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// printListCSV writes the list as a report for Excel (see writeReportCSV).
+func printListCSV(e *env, recs []apiwire.RecordView) error {
+	tlps := make([]string, len(recs))
+	rows := make([][]string, len(recs))
+	for i, r := range recs {
+		tlps[i] = r.TLP
+		rows[i] = []string{tlpLabel(r.TLP), r.CID, r.Kind, r.Created.UTC().Format(time.RFC3339), r.AuthorName, r.Title, r.ValidUntil, r.ReviewDue, notes(r)}
+	}
+	return writeReportCSV(e.stdout, highestTLP(tlps), []string{"tlp", "cid", "kind", "created", "author", "title", "valid_until", "review_due", "notes"}, rows)
 }

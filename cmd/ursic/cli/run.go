@@ -19,7 +19,7 @@ func init() {
 	register(&command{
 		name:    "run",
 		usage:   "[--log-format text|json] [--log-level debug|info|warn|error]",
-		summary: "run the node in the foreground until SIGINT or SIGTERM; logs go to stderr (one line per record received, per peer connected, and at shutdown)",
+		summary: "run the node in the foreground until SIGINT or SIGTERM; logs go to stderr (one line per record received, per peer connected, and at shutdown); mails the daily digest if config.json has a \"digest\" section",
 		run:     runRun,
 	})
 }
@@ -59,6 +59,12 @@ func runRun(e *env, args []string) error {
 	if err := n.Start(ctx); err != nil {
 		return err
 	}
+	// The daily digest mail, if config.json has a "digest" section; it ends
+	// before the node closes.
+	dctx, dcancel := context.WithCancel(ctx)
+	digestDone := make(chan struct{})
+	go func() { defer close(digestDone); n.RunDigestMail(dctx) }()
+	defer func() { dcancel(); <-digestDone }()
 	listen := api.ListenOf(e.home, h.Config)
 	serveAPI := func(ctx context.Context) error {
 		return api.Serve(ctx, api.NewServer(n, token, lg), listen, func(a net.Addr) {
