@@ -23,6 +23,7 @@ import (
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/node/config"
+	"github.com/ursic/ursic/node/console"
 	"github.com/ursic/ursic/policy"
 	"github.com/ursic/ursic/share"
 )
@@ -37,6 +38,8 @@ type Server struct {
 	log   *slog.Logger
 	mux   *http.ServeMux
 	hosts map[string]bool // Host header values (lower case, no port) answered besides loopback
+	// console is the web console under /console/ (package console).
+	console *console.Console
 
 	published *prometheus.CounterVec
 	rejected  *prometheus.CounterVec
@@ -95,6 +98,10 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("POST /v1/inbox/{id}/accept", true, s.inboxAccept)
 	s.handle("POST /v1/inbox/{id}/reject", true, s.inboxReject)
 	s.mux.Handle("GET /metrics", s.auth(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	s.console = console.New(console.Options{API: s, Token: token, Log: lg})
+	s.mux.Handle(console.Prefix, s.console)
+	s.handle("POST /v1/console/signin", true, s.consoleSignIn)
+	s.handle("GET /v1/audit/recent", true, s.recentAudit)
 	return s
 }
 
