@@ -196,14 +196,14 @@ type option struct {
 type findingView struct {
 	Severity string `json:"severity"` // refuse or flag
 	Path     string `json:"path"`
-	Field    string `json:"field"`       // the form input, for highlighting
-	Label    string `json:"label"`       // the input's label
-	Message  string `json:"message"`     // in the page's language when the node gave one
-	Phrase   string `json:"phrase"`      // the offending phrase, if the node names it
-	Before   string `json:"before"`      // text just before the phrase
-	After    string `json:"after"`       // text just after it
-	Rule     string `json:"rule"`        // the rule's ID
-	RuleName string `json:"rule_name"`   // the rule in the page's language
+	Field    string `json:"field"`     // the form input, for highlighting
+	Label    string `json:"label"`     // the input's label
+	Message  string `json:"message"`   // in the page's language when the node gave one
+	Phrase   string `json:"phrase"`    // the offending phrase, if the node names it
+	Before   string `json:"before"`    // text just before the phrase
+	After    string `json:"after"`     // text just after it
+	Rule     string `json:"rule"`      // the rule's ID
+	RuleName string `json:"rule_name"` // the rule in the page's language
 }
 
 // checkView answers POST /console/check, and is shown on the form after a
