@@ -291,6 +291,7 @@ func fieldsOf(lang string, body json.RawMessage) []fieldView {
 		return []fieldView{{Label: "?", Text: string(body), Long: true}}
 	}
 	delete(m, "kind")
+	delete(m, "title") // the page's heading
 	return objectFields(lang, m)
 }
 
