@@ -123,9 +123,10 @@ func TestBrowser(t *testing.T) {
 	b.run("filter",
 		chromedp.SendKeys(`#f-q`, "photonics", chromedp.ByQuery),
 		chromedp.Click(`#f-submit`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#inbox`, chromedp.ByQuery),
+		// The value attribute is the server's: the filtered page has loaded.
+		chromedp.WaitVisible(`#f-q[value="photonics"]`, chromedp.ByQuery),
 		chromedp.Reload(),
-		chromedp.WaitVisible(`#inbox`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#f-q[value="photonics"]`, chromedp.ByQuery),
 		chromedp.Value(`#f-q`, &q, chromedp.ByQuery),
 		chromedp.Location(&loc),
 	)
