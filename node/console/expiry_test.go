@@ -157,3 +157,50 @@ func TestEveryTextTranslated(t *testing.T) {
 		}
 	}
 }
+
+// TestFindingPhraseAndLanguage: a node that names the offending phrase (and
+// answers in Japanese) gets it highlighted in the page's language, with the
+// text around it; the field it came from is marked.
+func TestFindingPhraseAndLanguage(t *testing.T) {
+	var gotLang string
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/v1/check":
+			gotLang = r.Header.Get("Accept-Language")
+			w.Write([]byte(`{"ok":false,"error":"x","findings":[{"path":"narrative","rule":"nationality","severity":"refuse","message":"国籍に関する記述は共有できません","principle":"p","phrase":"国籍：某国","offset":6}]}`))
+		case "/v1/roster":
+			w.WriteHeader(404)
+			w.Write([]byte(`{"error":"no roster"}`))
+		default:
+			w.Write([]byte(`{}`))
+		}
+	})
+	clk := &clock{t: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)}
+	c := New(Options{API: api, Token: "t", Now: clk.now})
+	tok, _ := c.MintSignIn()
+	ck := sessionOf(t, open(t, c, "/console/signin?token="+tok))
+	var csrf string
+	for _, s := range c.sessions {
+		csrf = s.csrf
+	}
+	form := "csrf=" + csrf + "&kind=method&title=t&narrative=" + "経緯：不明。国籍：某国。以上"
+	req := httptest.NewRequest("POST", "/console/publish", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", "ja")
+	req.AddCookie(ck)
+	rec := httptest.NewRecorder()
+	c.ServeHTTP(rec, req)
+	page := rec.Body.String()
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("refused publish: status %d", rec.Code)
+	}
+	if gotLang != "ja" {
+		t.Errorf("the check asked the node in %q, want ja", gotLang)
+	}
+	for _, want := range []string{"<mark>国籍：某国</mark>", "経緯：不明。", "。以上", "国籍に関する記述は共有できません", "国籍・出身国に関する記述", `class="field has-refuse" id="field-narrative"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the refused form lacks %q", want)
+		}
+	}
+}
