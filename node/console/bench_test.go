@@ -62,4 +62,3 @@ func BenchmarkInbox(b *testing.B) {
 		})
 	}
 }
-

@@ -211,6 +211,7 @@ type findingView struct {
 type checkView struct {
 	OK            bool          `json:"ok"`
 	Problem       string        `json:"problem,omitempty"` // the record is not ready (a field error)
+	Missing       []string      `json:"missing,omitempty"` // labels of required fields left empty
 	Findings      []findingView `json:"findings"`
 	NeedsConfirm  bool          `json:"needs_confirm"`
 	Refused       bool          `json:"refused"`
@@ -340,7 +341,7 @@ func (c *Console) runCheck(r *http.Request, lang, kind string, f url.Values) (*c
 		v.Findings = append(v.Findings, fv)
 	}
 	if !res.OK && len(res.Findings) == 0 {
-		v.Problem = res.Error
+		v.Missing, v.Problem = problemsOf(lang, res.Error)
 	}
 	if res.OK {
 		c.recipientNames(r, lang, res.Recipients, v)
@@ -488,4 +489,25 @@ func (c *Console) publish(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 	}
 	again(http.StatusInternalServerError, check, &apiwire.Error{Message: "the node published nothing"})
+}
+
+// problemsOf splits the node's field errors into the labels of required
+// fields left empty, and the rest as the node wrote them.
+func problemsOf(lang, errText string) (missing []string, rest string) {
+	var other []string
+	seen := map[string]bool{}
+	for _, line := range strings.Split(errText, "\n") {
+		line = strings.TrimPrefix(strings.TrimSpace(line), "share: ")
+		if path, ok := strings.CutSuffix(line, ": required"); ok {
+			if l := fieldLabel(lang, formFieldOf(path)); !seen[l] {
+				seen[l] = true
+				missing = append(missing, l)
+			}
+			continue
+		}
+		if line != "" {
+			other = append(other, line)
+		}
+	}
+	return missing, strings.Join(other, "; ")
 }

@@ -29,6 +29,7 @@
   function show(res) {
     out.textContent = "";
     if (res.error) { out.appendChild(el("p", "incomplete", res.error)); return; }
+    if (res.missing && res.missing.length) { out.appendChild(el("p", "incomplete", t("missing") + " " + res.missing.join(", "))); }
     if (res.problem) { out.appendChild(el("p", "incomplete", t("incomplete") + " " + res.problem)); }
     if (res.refused) { out.appendChild(el("p", "refused-lead", t("refused"))); }
     else if (res.needs_confirm) { out.appendChild(el("p", "flag-lead", t("flagged"))); }
