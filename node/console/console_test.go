@@ -10,8 +10,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/node/api"
@@ -430,5 +433,60 @@ func TestStaticAssetsEmbedded(t *testing.T) {
 	_, body, h := get(t, http.DefaultClient, cn.srv.URL+"/console/inbox")
 	if !strings.Contains(h.Get("Content-Security-Policy"), "default-src 'none'") || bytes.Contains([]byte(body), []byte("https://")) {
 		t.Fatal("no CSP, or a page loads something from elsewhere")
+	}
+}
+
+func TestNewSinceLastVisit(t *testing.T) {
+	cn := startNode(t, "Console Test University")
+	cn.publish(indicator("Seen before"))
+	b := cn.signIn()
+	if _, page, _ := get(t, b, cn.srv.URL+"/console/inbox"); strings.Contains(page, "badge-new") {
+		t.Fatal("a first visit marks records new")
+	}
+	// Created times are in milliseconds: let the clock pass the view's.
+	u, _ := url.Parse(cn.srv.URL + "/console/")
+	var seen int64
+	for _, ck := range b.Jar.Cookies(u) {
+		if ck.Name == "ursic_seen" {
+			seen, _ = strconv.ParseInt(ck.Value, 10, 64)
+		}
+	}
+	if seen == 0 {
+		t.Fatal("the inbox set no last-visit cookie")
+	}
+	for time.Now().UnixMilli() <= seen {
+		runtime.Gosched()
+	}
+	cn.publish(indicator("Arrived later"))
+	// A new session in the same browser: the record that came after the
+	// last inbox view is new, the other is not, and a reload keeps the mark.
+	if code, _, _ := get(t, b, signInURL(t, cn.srv.URL, cn.token)); code != 200 {
+		t.Fatal("second sign-in failed")
+	}
+	for range 2 {
+		_, page, _ := get(t, b, cn.srv.URL+"/console/inbox")
+		if !strings.Contains(page, "1 new since your last visit") || strings.Count(page, `class="badge-new"`) != 1 {
+			t.Fatal("the record that arrived since the last visit is not marked new, alone")
+		}
+	}
+}
+
+func TestPersonalDataNeedsConfirmation(t *testing.T) {
+	cn := startNode(t, "Console Test University")
+	b := cn.signIn()
+	_, page, _ := get(t, b, cn.srv.URL+"/console/publish?kind=sighting")
+	ref := cn.publish(indicator("Something met"))
+	form := url.Values{"csrf": {csrf(t, page)}, "kind": {"sighting"}, "ref": {ref}, "when": {"2026-11-01"}, "outcome": {"declined"},
+		"note": {"Contact the office at research-office@example.ac.jp for the file."}, "tlp": {"amber"}, "audience": {"members"}}
+	code, page, _ := post(t, b, cn.srv.URL+"/console/publish", form)
+	if code != 422 || !strings.Contains(page, `id="field-note"`) || strings.Contains(page, `id="confirm-box" hidden`) {
+		t.Fatalf("flagged e-mail: status %d, or no confirmation box shown", code)
+	}
+	if st, _ := cn.n.Status(); st.Records != 1 {
+		t.Fatalf("an unconfirmed record was stored (%d records)", st.Records)
+	}
+	form.Set("confirm_personal_data", "1")
+	if code, _, h := post(t, b, cn.srv.URL+"/console/publish", form); code != 303 {
+		t.Fatalf("confirmed publish: status %d (%s)", code, h.Get("Location"))
 	}
 }
