@@ -316,7 +316,7 @@ func TestRecordPage(t *testing.T) {
 	cid := cn.publish(indicator("Procurement front for photonics"))
 	b := cn.signIn()
 	_, page, _ := get(t, b, cn.srv.URL+"/console/records/"+cid, "Accept-Language", "ja")
-	for _, want := range []string{`class="tlp tlp-green"`, "TLP:GREEN", "受信者はコミュニティ内", "Example Trading Co., Ltd.", "深刻度", "高", "この記録を撤回する", "すでに読まれた内容を取り消すことはできません"} {
+	for _, want := range []string{`class="tlp tlp-green"`, "TLP:GREEN", "受信者はコミュニティ内", "Example Trading Co., Ltd.", "深刻度", "高", "この記録を撤回する", "すでに読まれた内容を取り消すことはできません", "受信者", "このノードのみ"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("record page lacks %q", want)
 		}

@@ -29,6 +29,7 @@ type inboxData struct {
 	Total, From, To, NewCount  int
 	PrevURL, NextURL, ClearURL string
 	Complete                   bool
+	Authors                    []string // member names, suggested for the author filter
 }
 
 func (c *Console) inbox(w http.ResponseWriter, r *http.Request, s *session) {
@@ -57,6 +58,12 @@ func (c *Console) inbox(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	d.Total, d.Complete = res.Total, res.Complete
+	if ro, err := c.roster(r, p.Lang); err == nil && ro != nil {
+		for _, m := range ro.Members {
+			d.Authors = append(d.Authors, m.Name)
+		}
+		sort.Strings(d.Authors)
+	}
 	for _, rv := range res.Records {
 		row := inboxRow{RecordView: rv, New: !s.prevVisit.IsZero() && rv.Created.After(s.prevVisit)}
 		if row.New {
@@ -97,6 +104,7 @@ type recordData struct {
 	Handling string
 	Mine     bool
 	Reason   string
+	Received receivedBy
 }
 
 // self returns this node's status (its peer ID and name).
@@ -139,6 +147,7 @@ func (c *Console) showRecord(w http.ResponseWriter, r *http.Request, p *page, st
 	if len(v.Body) > 0 {
 		d.Fields = fieldsOf(p.Lang, v.Body)
 	}
+	d.Received = c.receivedBy(r, p.Lang, v)
 	c.renderPage(w, status, c.withData(p, d))
 }
 
