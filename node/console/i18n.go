@@ -89,6 +89,8 @@ var messages = map[string][2]string{
 	"pub.checking":        {"Checking…", "確認中…"},
 	"pub.ok":              {"No findings: this record may be published.", "指摘はありません。この記録は共有できます。"},
 	"pub.incomplete":      {"Not ready yet:", "まだ共有できません："},
+	"pub.choose":          {"Choose…", "選択してください"},
+	"pub.self":            {"this node", "このノード"},
 	"pub.missing":         {"Still to fill in:", "未入力の必須項目："},
 	"pub.refused":         {"Refused — this rule cannot be overridden. Remove the phrase:", "拒否 — この規則は例外にできません。該当箇所を削除してください："},
 	"pub.flagged":         {"Flagged — personal data; publish only if it is necessary and you confirm:", "要確認 — 個人データの可能性があります。必要な場合のみ、確認のうえ共有してください："},

@@ -255,8 +255,12 @@ func (c *Console) publishData(r *http.Request, lang, kind string, f url.Values, 
 	for _, ff := range forms[kind] {
 		in := fieldInput{formField: ff, Label: fieldLabel(lang, ff.Name), Value: f.Get(ff.Name), Finding: marked[ff.Name]}
 		if ff.Type == "select" {
-			if !ff.Required {
+			switch {
+			case !ff.Required:
 				in.Options = append(in.Options, option{Value: "", Label: "—"})
+			case ff.Name != "subject_kind":
+				// The officer chooses severity, confidence and outcome: no default.
+				in.Options = append(in.Options, option{Value: "", Label: msg(lang, "pub.choose")})
 			}
 			for _, ch := range ff.Choices {
 				in.Options = append(in.Options, option{Value: ch, Label: valueLabel(lang, ch), Selected: ch == in.Value})
@@ -407,7 +411,7 @@ func (c *Console) recipientNames(r *http.Request, lang string, ids []string, v *
 	for _, m := range ro.Members {
 		name := m.Name
 		if m.PeerID == st.PeerID {
-			name += " (" + msg(lang, "peers.node") + ")"
+			name += " (" + msg(lang, "pub.self") + ")"
 		}
 		if will[m.PeerID] || m.PeerID == st.PeerID {
 			v.Recipients = append(v.Recipients, name)
