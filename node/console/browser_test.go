@@ -3,6 +3,8 @@ package console_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -184,6 +186,23 @@ func TestBrowser(t *testing.T) {
 	}
 	b.run("japanese inbox", chromedp.Navigate(cn.srv.URL+"/console/inbox"), chromedp.WaitVisible(`#inbox`, chromedp.ByQuery))
 	b.shot("inbox-ja")
+
+	// A page elsewhere on this machine posts the publish form with the
+	// session's cookie (another port of 127.0.0.1 is the same site) but
+	// without its CSRF token: refused, nothing stored.
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<!doctype html><form id="f" method="post" action="%s/console/publish">
+<input name="kind" value="method"><input name="title" value="Forged"><input name="tactic" value="x"><input name="period" value="2026-Q1">
+<input name="narrative" value="forged"><input name="tlp" value="green"><input name="audience" value="members"></form>
+<script>document.getElementById("f").submit()</script>`, cn.srv.URL)
+	}))
+	defer evil.Close()
+	before, _ := cn.n.Status()
+	var refused string
+	b.run("csrf", chromedp.Navigate(evil.URL), chromedp.WaitVisible(`.error`, chromedp.ByQuery), chromedp.Text(`.error`, &refused, chromedp.ByQuery))
+	if after, _ := cn.n.Status(); after.Records != before.Records || !strings.Contains(refused, "セキュリティトークン") {
+		t.Fatalf("a forged publish: %q, records %d → %d", refused, before.Records, after.Records)
+	}
 
 	// The link was used once: it opens nothing now.
 	var body string
