@@ -116,6 +116,7 @@ var messages = map[string][2]string{
 	"peers.since":         {"Connected since", "接続開始"},
 	"peers.roster":        {"Roster", "名簿"},
 	"peers.noroster":      {"This node has no roster: it is a consortium of one.", "このノードには名簿がありません（単独構成）。"},
+	"peers.rosterversion": {"Roster version", "名簿の版"},
 	"peers.version":       {"Version", "版"},
 	"peers.threshold":     {"Signatures needed for a change", "変更に必要な署名数"},
 	"peers.name":          {"Name", "名称"},
