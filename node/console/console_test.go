@@ -490,3 +490,18 @@ func TestPersonalDataNeedsConfirmation(t *testing.T) {
 		t.Fatalf("confirmed publish: status %d (%s)", code, h.Get("Location"))
 	}
 }
+
+func TestInboxShowExpired(t *testing.T) {
+	cn := startNode(t, "Console Test University")
+	cn.publish(strings.Replace(indicator("Old front company"), `"severity"`, `"valid_until":"2020-03-31","severity"`, 1))
+	cn.publish(indicator("Current front company"))
+	b := cn.signIn()
+	_, page, _ := get(t, b, cn.srv.URL+"/console/inbox")
+	if strings.Contains(page, "Old front company") || !strings.Contains(page, "Current front company") {
+		t.Fatal("the inbox shows an expired indicator by default, or hides a valid one")
+	}
+	_, page, _ = get(t, b, cn.srv.URL+"/console/inbox?expired=1")
+	if !strings.Contains(page, "Old front company") || !strings.Contains(page, `class="tag expired"`) || !strings.Contains(page, `id="f-expired" checked`) {
+		t.Fatal("show expired: the expired indicator is missing, unmarked, or the box unticked")
+	}
+}
