@@ -29,6 +29,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -189,7 +190,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	id := randomToken()
 	s := &session{csrf: randomToken(), lastSeen: c.now()}
-	if ck, err := r.Cookie(seenCookie); err == nil {
+	if ck, err := r.Cookie(cookieName(r, seenCookie)); err == nil {
 		s.prevVisit = parseMillis(ck.Value)
 	}
 	c.mu.Lock()
@@ -200,7 +201,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	c.sessions[id] = s
 	c.mu.Unlock()
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: Prefix, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: cookieName(r, sessionCookie), Value: id, Path: Prefix, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 	c.log.Info("console session started")
 	// A page, not a redirect: a SameSite=Strict cookie set while following a
 	// link from another site (a terminal, a mail client) is not sent on the
@@ -210,7 +211,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 
 // session returns the request's live session and marks it used.
 func (c *Console) session(r *http.Request) *session {
-	ck, err := r.Cookie(sessionCookie)
+	ck, err := r.Cookie(cookieName(r, sessionCookie))
 	if err != nil {
 		return nil
 	}
@@ -260,12 +261,12 @@ func (c *Console) authedPost(h handler) http.HandlerFunc {
 }
 
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request, s *session) {
-	if ck, err := r.Cookie(sessionCookie); err == nil {
+	if ck, err := r.Cookie(cookieName(r, sessionCookie)); err == nil {
 		c.mu.Lock()
 		delete(c.sessions, ck.Value)
 		c.mu.Unlock()
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: Prefix, MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: cookieName(r, sessionCookie), Value: "", Path: Prefix, MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 	c.render(w, r, http.StatusOK, "signedout", nil, nil)
 }
 
@@ -352,6 +353,16 @@ func apiError(err error) *apiwire.Error {
 		return e
 	}
 	return &apiwire.Error{Status: http.StatusInternalServerError, Message: err.Error()}
+}
+
+// cookieName gives a node's cookies its port: browsers do not tell ports
+// apart in cookies, and an officer may run several nodes on one machine (the
+// demo runs five), each with its own sessions.
+func cookieName(r *http.Request, base string) string {
+	if _, port, err := net.SplitHostPort(r.Host); err == nil && port != "" {
+		return base + "_" + port
+	}
+	return base
 }
 
 func parseMillis(s string) time.Time {

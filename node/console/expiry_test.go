@@ -53,7 +53,7 @@ func open(t *testing.T, c *Console, path string, cookies ...*http.Cookie) *httpt
 func sessionOf(t *testing.T, rec *httptest.ResponseRecorder) *http.Cookie {
 	t.Helper()
 	for _, ck := range rec.Result().Cookies() {
-		if ck.Name == sessionCookie {
+		if strings.HasPrefix(ck.Name, sessionCookie) {
 			return ck
 		}
 	}

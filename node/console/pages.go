@@ -94,7 +94,7 @@ func (c *Console) inbox(w http.ResponseWriter, r *http.Request, s *session) {
 		d.NextURL = pageURL(offset + PageSize)
 	}
 	d.ClearURL = "/console/inbox"
-	http.SetCookie(w, &http.Cookie{Name: seenCookie, Value: strconv.FormatInt(c.now().UnixMilli(), 10), Path: Prefix, MaxAge: 400 * 24 * 3600, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: cookieName(r, seenCookie), Value: strconv.FormatInt(c.now().UnixMilli(), 10), Path: Prefix, MaxAge: 400 * 24 * 3600, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 	c.renderPage(w, http.StatusOK, c.withData(p, d))
 }
 
