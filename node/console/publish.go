@@ -75,7 +75,10 @@ var forms = map[string][]formField{
 	},
 }
 
-var splitList = regexp.MustCompile(`[,、，\s]+`)
+var (
+	splitList  = regexp.MustCompile(`[,、，\s]+`)
+	arrayIndex = regexp.MustCompile(`\[[0-9]+\]`)
+)
 
 // buildRecord makes the record JSON the form describes. Empty optional
 // fields are left out; empty required ones too, so that the node names them.
@@ -159,7 +162,7 @@ func buildRecord(kind string, f url.Values) ([]byte, error) {
 
 // formFieldOf is the form input a record path comes from, "" if none.
 func formFieldOf(path string) string {
-	path = regexp.MustCompile(`\[[0-9]+\]`).ReplaceAllString(path, "")
+	path = arrayIndex.ReplaceAllString(path, "")
 	switch {
 	case path == "subject.kind":
 		return "subject_kind"
