@@ -103,8 +103,8 @@ func (c *Console) newPage(r *http.Request, s *session, name string) *page {
 	return p
 }
 
-// render writes a page. s may be nil (signed out); err, if not nil, is shown
-// above the content.
+// render writes the page name with data; s is nil for a page shown signed
+// out.
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, name string, s *session, data any) {
 	c.renderPage(w, status, c.withData(c.newPage(r, s, name), data))
 }
