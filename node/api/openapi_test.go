@@ -688,6 +688,13 @@ func TestOpenAPIConformance(t *testing.T) {
 	c.want(200, "GET", "/v1/similar", "/v1/similar?category=talent_recruitment", nil)
 	c.want(403, "POST", "/v1/trends/publish", "/v1/trends/publish", []byte(`{"period":"2026-Q4"}`))
 
+	// The console's sign-in link, the audit log's last lines, and this file.
+	c.want(200, "POST", "/v1/console/signin", "/v1/console/signin", nil)
+	c.want(200, "GET", "/v1/audit/recent", "/v1/audit/recent?limit=5", nil)
+	if ans := c.want(200, "GET", "/v1/openapi.yaml", "/v1/openapi.yaml", nil); !bytes.Equal(ans.body, docs.OpenAPI) {
+		t.Errorf("GET /v1/openapi.yaml is not docs/openapi.yaml")
+	}
+
 	// Screening and the digest (docs/SCREENING.md).
 	c.want(200, "POST", "/v1/screen", "/v1/screen?name=partners.txt", []byte("Northbridge Photonics Trading Ltd\nUniversity\n"))
 	c.want(200, "POST", "/v1/screen", "/v1/screen?name=partners.csv&all=true", []byte("組織名,ROR\n北橋光学貿易(株),https://ror.org/057zh3y96\n,0zzzzzz00\n"))

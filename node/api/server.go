@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ursic/ursic/docs"
 	"io"
 	"log/slog"
 	"net"
@@ -23,6 +24,7 @@ import (
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/node/apiwire"
 	"github.com/ursic/ursic/node/config"
+	"github.com/ursic/ursic/node/console"
 	"github.com/ursic/ursic/policy"
 	"github.com/ursic/ursic/policy/guard"
 	"github.com/ursic/ursic/share"
@@ -38,6 +40,8 @@ type Server struct {
 	log   *slog.Logger
 	mux   *http.ServeMux
 	hosts map[string]bool // Host header values (lower case, no port) answered besides loopback
+	// console is the web console under /console/ (package console).
+	console *console.Console
 
 	published *prometheus.CounterVec
 	rejected  *prometheus.CounterVec
@@ -89,6 +93,10 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("POST /v1/roster", true, s.applyRoster)
 	s.handle("GET /v1/backup", true, s.backup)
 	s.handle("GET /v1/audit/verify", true, s.verifyAudit)
+	s.handle("GET /v1/openapi.yaml", true, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		w.Write(docs.OpenAPI)
+	})
 	s.handle("GET /v1/export/stix", true, s.exportSTIX)
 	s.handle("POST /v1/import/stix", true, s.importSTIX)
 	s.handle("GET /v1/inbox", true, s.inboxList)
@@ -100,6 +108,10 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("GET /v1/digest", true, s.digest)
 	s.handle("POST /v1/digest/mail", true, s.mailDigest)
 	s.mux.Handle("GET /metrics", s.auth(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	s.console = console.New(console.Options{API: s, Token: token, Log: lg})
+	s.mux.Handle(console.Prefix, s.console)
+	s.handle("POST /v1/console/signin", true, s.consoleSignIn)
+	s.handle("GET /v1/audit/recent", true, s.recentAudit)
 	return s
 }
 

@@ -279,3 +279,10 @@ type InboxShowResult struct {
 	Item    InboxItem         `json:"item"`
 	Objects []json.RawMessage `json:"objects,omitempty"`
 }
+
+// ConsoleSignIn answers POST /v1/console/signin: a one-time link that opens
+// a web console session (single use, valid until Expires).
+type ConsoleSignIn struct {
+	URL     string    `json:"url"`
+	Expires time.Time `json:"expires"`
+}

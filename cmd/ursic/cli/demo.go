@@ -455,6 +455,19 @@ func runDemo(e *env, args []string) error {
 	if curl != "" {
 		wt.say("  %s   # the liaison's TAXII collection", curl)
 	}
+	wt.say("\nEach node's web console (a link works once, within 2 minutes; `console` prints a new one):\n")
+	for _, m := range demoMembers {
+		d := nodes[m.key]
+		if d == nil {
+			continue
+		}
+		if s, err := d.client.ConsoleSignIn(ctx); err != nil {
+			wt.say("  %-10s no sign-in link: %v", m.key, err)
+		} else {
+			wt.say("  %-10s %s", m.key, s.URL)
+		}
+		wt.say("  %-10s go run ./cmd/ursic --home %s console", "", home(m.key))
+	}
 	wt.say("\nPress Ctrl-C to stop.")
 	<-ctx.Done()
 	fmt.Fprintf(e.stderr, "\nursic: demo stopped (%v); closing the five nodes\n", context.Cause(ctx))

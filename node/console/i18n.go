@@ -1,0 +1,302 @@
+package console
+
+import (
+	"strings"
+	"unicode"
+)
+
+// messages holds every text the console shows, in English and Japanese.
+// A key missing here shows as the key itself, which a test catches.
+var messages = map[string][2]string{
+	"app":                 {"URSIC console", "URSIC コンソール"},
+	"nav.inbox":           {"Inbox", "受信一覧"},
+	"nav.publish":         {"Publish", "共有する"},
+	"nav.peers":           {"Peers and roster", "ピアと名簿"},
+	"nav.audit":           {"Audit log", "監査ログ"},
+	"nav.signout":         {"Sign out", "サインアウト"},
+	"nav.lang":            {"日本語", "English"},
+	"nav.skip":            {"Skip to content", "本文へ移動"},
+	"signedin.title":      {"Signed in", "サインインしました"},
+	"signedin.body":       {"You are signed in to this node's console. The session ends when you sign out or after 30 minutes without use.", "このノードのコンソールにサインインしました。サインアウトするか、30 分間操作がないとセッションは終了します。"},
+	"signedin.go":         {"Open the inbox", "受信一覧を開く"},
+	"signedout.title":     {"Signed out", "サインアウトしました"},
+	"signedout.body":      {"To sign in again, run `ursic console` on the node's machine and open the link it prints.", "再度サインインするには、ノードのマシンで `ursic console` を実行し、表示されたリンクを開いてください。"},
+	"err.title":           {"Something went wrong", "エラー"},
+	"err.notfound":        {"There is no console page at this address.", "このアドレスにはコンソールのページがありません。"},
+	"err.signin":          {"This sign-in link is not valid: it was already used, it expired (links last 2 minutes), or it was mistyped.", "このサインイン用リンクは無効です。使用済み、期限切れ（有効期間は 2 分）、または入力誤りの可能性があります。"},
+	"err.nosession":       {"You are not signed in, or your session ended (sign-out, or 30 minutes without use).", "サインインしていないか、セッションが終了しました（サインアウト、または 30 分間操作なし）。"},
+	"err.signinhint":      {"Run `ursic console` on the node's machine and open the link it prints.", "ノードのマシンで `ursic console` を実行し、表示されたリンクを開いてください。"},
+	"err.csrf":            {"This form is out of date or did not come from this console (its security token does not match). Reload the page and try again.", "このフォームは古いか、このコンソールから送信されたものではありません（セキュリティトークンが一致しません）。ページを再読み込みしてやり直してください。"},
+	"err.node":            {"The node refused the request:", "ノードが要求を拒否しました："},
+	"err.hint":            {"Hint:", "ヒント："},
+	"inbox.title":         {"Inbox", "受信一覧"},
+	"inbox.intro":         {"Records this node can read, newest first.", "このノードで読める記録（新しい順）。"},
+	"inbox.kind":          {"Kind", "種別"},
+	"inbox.tlp":           {"TLP", "TLP"},
+	"inbox.author":        {"Author", "作成機関"},
+	"inbox.q":             {"Search text", "テキスト検索"},
+	"inbox.expired":       {"Show expired", "期限切れも表示"},
+	"inbox.any":           {"Any", "すべて"},
+	"inbox.filter":        {"Filter", "絞り込む"},
+	"inbox.clear":         {"Clear filters", "条件をクリア"},
+	"inbox.created":       {"Received", "作成日時"},
+	"inbox.titlecol":      {"Title", "タイトル"},
+	"inbox.validity":      {"Valid until", "有効期限"},
+	"inbox.none":          {"No records match.", "該当する記録はありません。"},
+	"inbox.count":         {"records", "件"},
+	"inbox.showing":       {"Showing", "表示中："},
+	"inbox.of":            {"of", "／全"},
+	"inbox.prev":          {"Newer", "前へ"},
+	"inbox.next":          {"Older", "次へ"},
+	"inbox.new":           {"New", "新着"},
+	"inbox.newsince":      {"new since your last visit", "件が前回の訪問以降に届きました"},
+	"inbox.expiredtag":    {"expired", "期限切れ"},
+	"inbox.retracted":     {"retracted", "撤回済み"},
+	"inbox.indexing":      {"The node is still opening its stored records after a start: the list is not complete yet.", "ノード起動直後のため、保存済みの記録を読み込み中です。一覧はまだ完全ではありません。"},
+	"inbox.novalidity":    {"—", "—"},
+	"rec.title":           {"Record", "記録"},
+	"rec.kind":            {"Kind", "種別"},
+	"rec.author":          {"Author", "作成機関"},
+	"rec.created":         {"Created", "作成日時"},
+	"rec.audience":        {"Audience", "共有範囲"},
+	"rec.caveats":         {"Caveats", "注意事項"},
+	"rec.validuntil":      {"Valid until", "有効期限"},
+	"rec.reviewdue":       {"Review due", "見直し期日"},
+	"rec.cid":             {"Record ID (CID)", "記録 ID（CID）"},
+	"rec.handling":        {"Handling", "取り扱い"},
+	"rec.export":          {"May leave the consortium through a liaison (STIX/TAXII).", "連携窓口（STIX/TAXII）を通じてコンソーシアム外へ出すことができます。"},
+	"rec.noexport":        {"Never leaves the consortium through a liaison.", "連携窓口を通じてコンソーシアム外へ出ることはありません。"},
+	"rec.fields":          {"Content", "内容"},
+	"rec.retracted":       {"This record was retracted by its author. Reason:", "この記録は作成機関により撤回されました。理由："},
+	"rec.retract":         {"Retract this record", "この記録を撤回する"},
+	"rec.reason":          {"Reason (sent to every recipient)", "理由（すべての受信者に送られます）"},
+	"rec.warning":         {"Retracting removes the record from every node that holds it and tells its readers why. It cannot recall what people have already read: anyone who opened it may have noted or copied it.", "撤回すると、この記録を保持するすべてのノードから削除され、受信者に理由が伝えられます。ただし、すでに読まれた内容を取り消すことはできません。開いた人がメモや複製をしている可能性があります。"},
+	"rec.retractbtn":      {"Retract", "撤回する"},
+	"rec.retractdone":     {"The record is retracted; the retraction is on its way to the recipients.", "記録を撤回しました。撤回の通知は受信者へ送られています。"},
+	"rec.received":        {"Sealed to", "受信者"},
+	"rec.receivedunknown": {"Published under an earlier roster: see the author's node.", "以前の名簿で共有されました。作成機関のノードで確認してください。"},
+	"rec.log":             {"Log and sequence", "ログと連番"},
+	"rec.expired":         {"This indicator has expired.", "この指標は有効期限が切れています。"},
+	"rec.overdue":         {"Review is overdue.", "見直し期日を過ぎています。"},
+	"pub.title":           {"Publish a record", "記録を共有する"},
+	"pub.intro":           {"Choose what you are sharing. The guardrails check the text as you type; nothing is sent until you press Publish.", "共有する内容の種類を選んでください。入力中にガードレールが内容を確認します。「共有する」を押すまで何も送信されません。"},
+	"pub.policy":          {"Who may read it", "共有範囲"},
+	"pub.tlp":             {"TLP level", "TLP レベル"},
+	"pub.audience":        {"Audience", "共有先"},
+	"pub.confirm":         {"I confirm that the personal data flagged below is necessary and may be shared.", "以下で指摘された個人データは必要なものであり、共有してよいことを確認しました。"},
+	"pub.submit":          {"Publish", "共有する"},
+	"pub.check":           {"Guardrails and recipients", "ガードレールと受信者"},
+	"pub.checking":        {"Checking…", "確認中…"},
+	"pub.ok":              {"No findings: this record may be published.", "指摘はありません。この記録は共有できます。"},
+	"pub.incomplete":      {"Not ready yet:", "まだ共有できません："},
+	"pub.choose":          {"Choose…", "選択してください"},
+	"pub.self":            {"this node", "このノード"},
+	"pub.missing":         {"Still to fill in:", "未入力の必須項目："},
+	"pub.refused":         {"Refused — this rule cannot be overridden. Remove the phrase:", "拒否 — この規則は例外にできません。該当箇所を削除してください："},
+	"pub.flagged":         {"Flagged — personal data; publish only if it is necessary and you confirm:", "要確認 — 個人データの可能性があります。必要な場合のみ、確認のうえ共有してください："},
+	"pub.recipients":      {"Will receive it", "受信する機関"},
+	"pub.nonrecip":        {"Will not receive it", "受信しない機関"},
+	"pub.onlyself":        {"Only this node (no roster: a consortium of one).", "このノードのみ（名簿なし：単独構成）。"},
+	"pub.nojs":            {"Without JavaScript the check runs when you press Publish.", "JavaScript が無効な場合は「共有する」を押したときに確認します。"},
+	"pub.done":            {"Published.", "共有しました。"},
+	"pub.fieldfor":        {"in", "箇所："},
+	"pub.required":        {"required", "必須"},
+	"pub.listhint":        {"separate with commas", "カンマ区切り"},
+	"pub.lineshint":       {"one per line", "1 行に 1 つ"},
+	"kind.indicator":      {"Indicator", "指標"},
+	"kind.method":         {"Case write-up (method)", "手口（事例）"},
+	"kind.sighting":       {"Sighting (we met this too)", "遭遇報告"},
+	"kind.trend":          {"Trend report", "傾向レポート"},
+	"kind.retraction":     {"Retraction", "撤回"},
+	"kind.facet":          {"Facet", "ファセット"},
+	"peers.title":         {"Peers and roster", "ピアと名簿"},
+	"peers.node":          {"This node", "このノード"},
+	"peers.connected":     {"Connected peers", "接続中のピア"},
+	"peers.none":          {"No peer is connected.", "接続中のピアはありません。"},
+	"peers.since":         {"Connected since", "接続開始"},
+	"peers.roster":        {"Roster", "名簿"},
+	"peers.noroster":      {"This node has no roster: it is a consortium of one.", "このノードには名簿がありません（単独構成）。"},
+	"peers.rosterversion": {"Roster version", "名簿の版"},
+	"peers.version":       {"Version", "版"},
+	"peers.threshold":     {"Signatures needed for a change", "変更に必要な署名数"},
+	"peers.name":          {"Name", "名称"},
+	"peers.role":          {"Role", "役割"},
+	"peers.exec":          {"Executive", "執行役"},
+	"peers.groups":        {"Groups", "グループ"},
+	"peers.online":        {"Connected", "接続"},
+	"peers.peerid":        {"Peer ID", "ピア ID"},
+	"peers.records":       {"Records", "記録数"},
+	"peers.alarms":        {"Alarms", "警告"},
+	"peers.fork":          {"Roster fork: this peer holds another roster of the same version. Not syncing with it.", "名簿の分岐：このピアは同じ版の別の名簿を持っています。同期を停止しています。"},
+	"peers.equiv":         {"Equivocations seen (an author signed two different records at the same place in its log)", "二重署名の検出数（作成者が同じログ位置に異なる記録を署名）"},
+	"peers.noalarm":       {"No alarms.", "警告はありません。"},
+	"peers.yes":           {"yes", "はい"},
+	"audit.title":         {"Audit log", "監査ログ"},
+	"audit.intact":        {"The audit log is intact: every line is signed and chains to the head anchored in the store.", "監査ログは改ざんされていません。すべての行が署名され、ストアに記録された先頭につながっています。"},
+	"audit.tampered":      {"The audit log has been altered:", "監査ログが改ざんされています："},
+	"audit.lines":         {"Lines", "行数"},
+	"audit.recent":        {"Recent entries", "最近の記録"},
+	"audit.time":          {"Time", "日時"},
+	"audit.event":         {"Event", "イベント"},
+	"audit.detail":        {"Detail", "詳細"},
+	"audit.seq":           {"No.", "番号"},
+	"audit.none":          {"No entries.", "記録はありません。"},
+	"role.member":         {"member", "会員"},
+	"role.secretariat":    {"secretariat", "事務局"},
+	"role.liaison":        {"liaison", "連携窓口"},
+}
+
+// fieldLabels name record fields for reading and in the publish form.
+var fieldLabels = map[string][2]string{
+	"title":                {"Title", "タイトル"},
+	"indicator_type":       {"Indicator type", "指標の種類"},
+	"subject":              {"Subject", "対象"},
+	"names":                {"Names", "名称"},
+	"value":                {"Name", "名称"},
+	"lang":                 {"Language", "言語"},
+	"type":                 {"Type", "種類"},
+	"jurisdiction":         {"Jurisdiction (country code)", "所在国（国コード）"},
+	"ids":                  {"Identifiers", "識別子"},
+	"ror":                  {"ROR ID", "ROR ID"},
+	"reason_category":      {"Reason", "理由の分類"},
+	"summary":              {"Summary", "概要"},
+	"tech_areas":           {"Technology areas", "技術分野"},
+	"severity":             {"Severity", "深刻度"},
+	"confidence":           {"Confidence", "確度"},
+	"valid_from":           {"Valid from", "有効開始日"},
+	"valid_until":          {"Valid until", "有効期限"},
+	"review_due":           {"Review due", "見直し期日"},
+	"basis":                {"Basis", "根拠"},
+	"source_type":          {"Source type", "情報源の種類"},
+	"source_list":          {"Source list", "情報源リスト"},
+	"source_url":           {"Source URL", "情報源 URL"},
+	"as_of":                {"As of", "時点"},
+	"legal_effect":         {"Legal effect", "法的効果"},
+	"suggested_mitigation": {"Suggested mitigation", "推奨される対策"},
+	"tactic":               {"Tactic", "手口の分類"},
+	"period":               {"Period", "期間"},
+	"asset_type":           {"Asset at risk", "対象となる資産"},
+	"narrative":            {"What happened", "経緯"},
+	"observed_indicators":  {"Indicators observed", "関連する指標"},
+	"orgs_involved":        {"Organisations involved", "関与した組織"},
+	"role":                 {"Role", "役割"},
+	"detection":            {"How it was detected", "発見の経緯"},
+	"outcome":              {"Outcome", "対応結果"},
+	"mitigations":          {"Mitigations", "対策"},
+	"lessons":              {"Lessons", "教訓"},
+	"ref":                  {"Record met", "遭遇した記録"},
+	"when":                 {"When", "日付"},
+	"note":                 {"Note", "メモ"},
+	"metrics":              {"Metrics", "集計"},
+	"dimension":            {"Dimension", "軸"},
+	"count":                {"Count", "件数"},
+	"suppression":          {"Suppression", "秘匿基準"},
+	"target":               {"Target", "対象"},
+	"reason":               {"Reason", "理由"},
+	"superseded_by":        {"Superseded by", "後継の記録"},
+	"record_kind":          {"Record kind", "記録の種別"},
+	"category":             {"Category", "分類"},
+	"link":                 {"Link", "リンク"},
+	"kind":                 {"Kind", "種別"},
+	"subject_kind":         {"Kind of subject", "対象の種類"},
+	"subject_name":         {"Name of the subject", "対象の名称"},
+	"subject_name_ja":      {"Name in Japanese (optional)", "日本語の名称（任意）"},
+	"subject_ror":          {"ROR ID (organisations, optional)", "ROR ID（組織の場合・任意）"},
+}
+
+// valueLabels name the values of the controlled vocabularies.
+var valueLabels = map[string][2]string{
+	"low": {"low", "低"}, "medium": {"medium", "中"}, "high": {"high", "高"}, "critical": {"critical", "重大"},
+	"declined": {"declined", "辞退・拒否"}, "accepted-with-mitigation": {"accepted with mitigation", "対策を講じて受入"},
+	"accepted": {"accepted", "受入"}, "pending": {"pending", "検討中"},
+	"organisation": {"organisation", "組織"}, "programme": {"programme", "プログラム"},
+	"funding_source": {"funding source", "資金源"}, "venue": {"venue (journal, conference)", "発表の場（学術誌・会議）"},
+	"role_pattern": {"role pattern", "役職のパターン"},
+}
+
+// handlingJA is the Japanese of the TLP handling sentence, by level; the
+// English comes from the node.
+var handlingJA = map[string]string{
+	"clear":        "受信者は制限なく共有できます（公開を含む）。",
+	"green":        "受信者はコミュニティ内（コンソーシアム会員と承認された連携先）で共有できますが、公開はできません。",
+	"amber":        "受信者は自機関とその関係先（附属病院、インキュベーター等）の中で、知る必要のある人にのみ共有できます。",
+	"amber+strict": "受信者は自機関の中で、知る必要のある人にのみ共有できます。関係先とは共有できません。",
+	"red":          "受信者は共有できません。指定されたノードのみが対象です。",
+}
+
+// ruleJA names guardrail rules in Japanese, for a node whose messages are
+// English only.
+var ruleJA = map[string]string{
+	"nationality":         "国籍・出身国に関する記述",
+	"ethnicity":           "民族に関する記述",
+	"race":                "人種に関する記述",
+	"religion":            "宗教に関する記述",
+	"birthplace":          "出生地に関する記述",
+	"immigration-status":  "在留資格・ビザに関する記述",
+	"identity-document":   "旅券・身分証明書の番号",
+	"person-risk-score":   "個人単位のリスクスコア",
+	"subject-is-person":   "個人を対象とした記録",
+	"too-deep":            "入れ子が深すぎる記録",
+	"email":               "メールアドレス",
+	"orcid":               "ORCID iD",
+	"phone":               "電話番号",
+	"personal-name":       "個人名",
+	"email-field":         "メールアドレスの項目",
+	"orcid-field":         "ORCID iD の項目",
+	"phone-field":         "電話番号の項目",
+	"personal-name-field": "個人名の項目",
+	"date-of-birth":       "生年月日",
+	"home-address":        "自宅住所",
+}
+
+func msg(lang, key string) string {
+	m, ok := messages[key]
+	if !ok {
+		if f, ok := fieldLabels[key]; ok {
+			m = f
+		} else {
+			return key
+		}
+	}
+	if lang == "ja" {
+		return m[1]
+	}
+	return m[0]
+}
+
+func fieldLabel(lang, name string) string {
+	if f, ok := fieldLabels[name]; ok {
+		if lang == "ja" {
+			return f[1]
+		}
+		return f[0]
+	}
+	return strings.ReplaceAll(name, "_", " ")
+}
+
+func valueLabel(lang, v string) string {
+	if f, ok := valueLabels[v]; ok {
+		if lang == "ja" {
+			return f[1]
+		}
+		return f[0]
+	}
+	return v
+}
+
+func kindLabel(lang, kind string) string {
+	if _, ok := messages["kind."+kind]; ok {
+		return msg(lang, "kind."+kind)
+	}
+	return kind
+}
+
+// hasJapanese reports whether s contains kana or kanji.
+func hasJapanese(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) {
+			return true
+		}
+	}
+	return false
+}

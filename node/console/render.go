@@ -1,0 +1,150 @@
+package console
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ursic/ursic/node/apiwire"
+)
+
+// pageTemplate is one page: the layout and the page's own "content".
+type pageTemplate struct{ t *template.Template }
+
+var pageNames = []string{"signedin", "signedout", "error", "inbox", "record", "publish", "peers", "audit"}
+
+var funcs = template.FuncMap{
+	"tlpClass": func(level string) string { return strings.ReplaceAll(strings.ToLower(level), "+", "-") },
+	"tlpName":  func(level string) string { return "TLP:" + strings.ToUpper(level) },
+}
+
+func parsePages() map[string]*pageTemplate {
+	out := map[string]*pageTemplate{}
+	for _, name := range pageNames {
+		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html"))
+		out[name] = &pageTemplate{t: t}
+	}
+	return out
+}
+
+// page is what every template is given.
+type page struct {
+	Lang     string
+	CSRF     string
+	Here     string // this page's path and query, for the language switch
+	SignedIn bool
+	Name     string // the page's name, for the navigation
+	Error    *errorView
+	Notice   string
+	Data     any
+}
+
+// errorView is an error in the page's language: the node's message (in
+// Japanese when the node gave it in Japanese), and its hint.
+type errorView struct {
+	Lead    string
+	Message string
+	Hint    string
+}
+
+// T is the text of key in the page's language.
+func (p *page) T(key string) string { return msg(p.Lang, key) }
+
+// Field is the label of a record field.
+func (p *page) Field(name string) string { return fieldLabel(p.Lang, name) }
+
+// Value is the label of a controlled-vocabulary value.
+func (p *page) Value(v string) string { return valueLabel(p.Lang, v) }
+
+// Kind is the label of a record kind.
+func (p *page) Kind(k string) string { return kindLabel(p.Lang, k) }
+
+// Time formats an instant for reading.
+func (p *page) Time(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
+
+// Date shows the date of an RFC 3339 time.
+func (p *page) Date(s string) string {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.Local().Format("2006-01-02")
+	}
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// Other is the language the switch offers.
+func (p *page) Other() string {
+	if p.Lang == "ja" {
+		return "en"
+	}
+	return "ja"
+}
+
+// SwitchURL switches the language and comes back here.
+func (p *page) SwitchURL() string {
+	return "/console/lang?" + url.Values{"to": {p.Other()}, "next": {p.Here}}.Encode()
+}
+
+func (c *Console) newPage(r *http.Request, s *session, name string) *page {
+	p := &page{Lang: langOf(r), Here: r.URL.RequestURI(), Name: name}
+	if s != nil {
+		p.SignedIn = true
+		p.CSRF = s.csrf
+	}
+	return p
+}
+
+// render writes the page name with data; s is nil for a page shown signed
+// out.
+func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, name string, s *session, data any) {
+	c.renderPage(w, status, c.withData(c.newPage(r, s, name), data))
+}
+
+func (c *Console) withData(p *page, data any) *page {
+	p.Data = data
+	return p
+}
+
+func (c *Console) renderPage(w http.ResponseWriter, status int, p *page) {
+	var buf bytes.Buffer
+	if err := c.pages[p.Name].t.Execute(&buf, p); err != nil {
+		c.log.Error("console: failed to render a page", "page", p.Name, "err", err)
+		http.Error(w, "console: failed to render the page", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fail shows an error page: the console's own message (key) or the node's
+// error (apiErr).
+func (c *Console) fail(w http.ResponseWriter, r *http.Request, status int, key string, apiErr *apiwire.Error) {
+	p := c.newPage(r, nil, "error")
+	p.Error = errorOf(p.Lang, key, apiErr)
+	if key == "err.signin" || key == "err.nosession" {
+		p.Error.Hint = p.T("err.signinhint")
+	}
+	c.renderPage(w, status, p)
+}
+
+func errorOf(lang, key string, e *apiwire.Error) *errorView {
+	if e == nil {
+		return &errorView{Lead: msg(lang, key)}
+	}
+	v := &errorView{Lead: msg(lang, "err.node"), Message: e.Message, Hint: e.Hint}
+	if v.Hint != "" {
+		v.Hint = msg(lang, "err.hint") + " " + v.Hint
+	}
+	return v
+}
