@@ -462,9 +462,10 @@ func TestRosterRemoval(t *testing.T) {
 			t.Errorf("tohoku, removed, holds the envelope %s", c)
 		}
 	}
-	if len(tohoku.n.Peers()) != 0 {
-		t.Errorf("tohoku reconnected: %v", tohoku.n.Peers())
-	}
+	// tohoku keeps redialling with roster version 1; each attempt can show
+	// on its side for the moment before kyoto's gate closes it, so what
+	// must hold is that no connection lasts.
+	waitFor(t, fedWait, "tohoku holds no lasting connection", func() bool { return len(tohoku.n.Peers()) == 0 })
 
 	// With real keys: the sender key tohoku received before its removal
 	// opens the earlier record but not the later one, and tohoku is not a
