@@ -94,10 +94,11 @@ type cellRow struct {
 
 // tableView is a trend table laid out for the template, with its chart.
 type tableView struct {
-	By     []string
-	Rows   []cellRow
-	Totals []cellRow
-	Chart  template.HTML
+	By      []string
+	TotalBy []string // the dimensions of a total: all but the last
+	Rows    []cellRow
+	Totals  []cellRow
+	Chart   template.HTML
 }
 
 func (c *Console) tableOf(lang, id string, by []string, cells, totals []trendCell) tableView {
@@ -118,6 +119,7 @@ func (c *Console) tableOf(lang, id string, by []string, cells, totals []trendCel
 		}
 	}
 	if len(by) > 0 {
+		t.TotalBy = by[:len(by)-1]
 		for _, tc := range totals {
 			t.Totals = append(t.Totals, row(tc, by[:len(by)-1]))
 		}

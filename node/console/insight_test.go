@@ -61,16 +61,23 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // fakeConsole serves a console over a fake API and signs a browser in.
 func fakeConsole(t *testing.T, role string) (*httptest.Server, *http.Client, *fakeAPI) {
 	t.Helper()
-	f := &fakeAPI{role: role}
-	c := console.New(console.Options{API: f, Token: "t", Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	srv := httptest.NewServer(c)
-	t.Cleanup(srv.Close)
+	srv, c, f := fakeConsoleServer(t, role)
 	tok, _ := c.MintSignIn()
 	b := browser(t)
 	if code, body, _ := get(t, b, srv.URL+"/console/signin?token="+tok); code != 200 {
 		t.Fatalf("sign-in: %d %s", code, body)
 	}
 	return srv, b, f
+}
+
+// fakeConsoleServer serves a console over a fake API on loopback.
+func fakeConsoleServer(t *testing.T, role string) (*httptest.Server, *console.Console, *fakeAPI) {
+	t.Helper()
+	f := &fakeAPI{role: role}
+	c := console.New(console.Options{API: f, Token: "t", Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv := httptest.NewServer(c)
+	t.Cleanup(srv.Close)
+	return srv, c, f
 }
 
 func TestTrendsPageSecretariat(t *testing.T) {
