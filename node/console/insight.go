@@ -178,7 +178,6 @@ type similarRow struct {
 
 type similarData struct {
 	Category, TechArea string
-	Asked              bool
 	Result             *similarResult
 	Rows               []similarRow
 	Mitigations        []similarMitigation
@@ -195,7 +194,6 @@ func (c *Console) similar(w http.ResponseWriter, r *http.Request, s *session) {
 	q := r.URL.Query()
 	d := &similarData{Category: strings.TrimSpace(q.Get("category")), TechArea: strings.TrimSpace(q.Get("tech_area"))}
 	if d.Category != "" {
-		d.Asked = true
 		v := url.Values{"category": {d.Category}}
 		if d.TechArea != "" {
 			v.Set("tech_area", d.TechArea)
@@ -241,6 +239,9 @@ func (c *Console) screenForm(w http.ResponseWriter, r *http.Request, s *session)
 func (c *Console) screenUpload(w http.ResponseWriter, r *http.Request, s *session) {
 	p := c.newPage(r, s, "screen")
 	d := &screenData{All: r.PostFormValue("all") == "1"}
+	c.mu.Lock()
+	s.screen = nil // the download never gives an earlier list than the page shows
+	c.mu.Unlock()
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		p.Error = errorOf(p.Lang, "screen.nofile", nil)

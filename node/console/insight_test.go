@@ -261,4 +261,12 @@ func TestInsightPagesOnANode(t *testing.T) {
 	if code != 200 || !strings.HasPrefix(body, "\ufeffTLP:GREEN\r\n") || !strings.Contains(body, cid) {
 		t.Errorf("CSV at a member: %d %q", code, body)
 	}
+	// A list the node cannot read: its message, on the page, and
+	// nothing left to download.
+	if code, page := upload(t, b, cn.srv.URL+"/console/screen", csrf(t, form), "empty.txt", ""); code != http.StatusUnprocessableEntity || !strings.Contains(page, `class="error"`) {
+		t.Errorf("an empty list: %d", code)
+	}
+	if code, _, _ := get(t, b, cn.srv.URL+"/console/screen.csv"); code != http.StatusNotFound {
+		t.Errorf("CSV after a failed screening: %d", code)
+	}
 }
