@@ -101,7 +101,7 @@ type tableView struct {
 	Chart   template.HTML
 }
 
-func (c *Console) tableOf(lang, id string, by []string, cells, totals []trendCell) tableView {
+func (c *Console) tableOf(lang, id, period string, by []string, cells, totals []trendCell) tableView {
 	t := tableView{By: by}
 	row := func(tc trendCell, dims []string) cellRow {
 		r := cellRow{Records: tc.Records, Members: tc.Members, Suppressed: tc.Suppressed || tc.Records == nil, Reason: tc.Reason}
@@ -124,7 +124,11 @@ func (c *Console) tableOf(lang, id string, by []string, cells, totals []trendCel
 			t.Totals = append(t.Totals, row(tc, by[:len(by)-1]))
 		}
 	}
-	t.Chart = barChart(id, msg(lang, "trends.chart"), msg(lang, "trends.suppressed"), bars)
+	title := msg(lang, "trends.chart")
+	if period != "" {
+		title += ", " + period // several charts on a page are told apart
+	}
+	t.Chart = barChart(id, title, msg(lang, "trends.suppressed"), bars)
 	return t
 }
 
@@ -150,14 +154,14 @@ func (c *Console) trends(w http.ResponseWriter, r *http.Request, s *session) {
 			var t trendTable
 			if err = c.call(r.Context(), p.Lang, "GET", "/v1/trends/table", nil, &t); err == nil {
 				d.Table = &t
-				d.View = c.tableOf(p.Lang, "trends-chart", t.By, t.Cells, t.Totals)
+				d.View = c.tableOf(p.Lang, "trends-chart", "", t.By, t.Cells, t.Totals)
 			}
 		} else {
 			var reps []trendReport
 			if err = c.call(r.Context(), p.Lang, "GET", "/v1/trends/reports", nil, &reps); err == nil {
 				sort.SliceStable(reps, func(i, j int) bool { return reps[i].Created > reps[j].Created })
 				for i, rep := range reps {
-					d.Reports = append(d.Reports, reportView{trendReport: rep, View: c.tableOf(p.Lang, fmt.Sprintf("trends-chart-%d", i), rep.By, rep.Cells, rep.Totals)})
+					d.Reports = append(d.Reports, reportView{trendReport: rep, View: c.tableOf(p.Lang, fmt.Sprintf("trends-chart-%d", i), rep.Period, rep.By, rep.Cells, rep.Totals)})
 				}
 			}
 		}

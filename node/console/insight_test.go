@@ -126,7 +126,7 @@ func TestTrendsPageMember(t *testing.T) {
 	if newer < 0 || older < 0 || newer > older {
 		t.Fatalf("reports not shown newest first (%d, %d)", newer, older)
 	}
-	for _, want := range []string{`<svg id="trends-chart-0"`, `<svg id="trends-chart-1"`, `tlp-green`, `<a href="/console/records/bafynew">`, `never counted as zero`} {
+	for _, want := range []string{`<svg id="trends-chart-0"`, `aria-label="Records per published cell, 2026-10"`, `<svg id="trends-chart-1"`, `tlp-green`, `<a href="/console/records/bafynew">`, `never counted as zero`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the member's trends page lacks %s", want)
 		}
