@@ -211,3 +211,32 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("reusing the sign-in link: %q", body)
 	}
 }
+
+// TestBrowserTrendsChart: at a secretariat, the trends page draws its
+// chart as an SVG image with a label a screen reader reads, that the
+// keyboard reaches, and shows a suppressed cell as suppressed.
+func TestBrowserTrendsChart(t *testing.T) {
+	srv, c, _ := fakeConsoleServer(t, "secretariat")
+	b := newBrowser(t)
+	tok, _ := c.MintSignIn()
+	var label, title, focused, suppressed string
+	var bars int
+	b.run("trends chart",
+		chromedp.Navigate(srv.URL+"/console/signin?token="+tok),
+		chromedp.WaitVisible(`#inbox, .error`, chromedp.ByQuery),
+		chromedp.Navigate(srv.URL+"/console/trends"),
+		chromedp.WaitVisible(`svg#trends-chart[role=img]`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('svg#trends-chart').getAttribute('aria-label')`, &label),
+		chromedp.Evaluate(`document.querySelector('svg#trends-chart > title').textContent`, &title),
+		chromedp.Evaluate(`document.querySelectorAll('svg#trends-chart rect[fill="#0b57d0"]').length`, &bars),
+		chromedp.Evaluate(`(document.querySelector('svg#trends-chart').focus(), document.activeElement.id)`, &focused),
+		chromedp.Text(`.trend-table td.suppressed`, &suppressed, chromedp.ByQuery),
+	)
+	b.shot("trends")
+	if label != "Records per published cell" || title != label || bars != 1 || focused != "trends-chart" {
+		t.Fatalf("chart: label %q, title %q, %d bars, focus on %q", label, title, bars, focused)
+	}
+	if !strings.HasPrefix(suppressed, "suppressed") {
+		t.Fatalf("a suppressed cell reads %q", suppressed)
+	}
+}

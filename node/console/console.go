@@ -87,7 +87,8 @@ type Console struct {
 type session struct {
 	csrf      string
 	lastSeen  time.Time
-	prevVisit time.Time // the inbox visit before this session began
+	prevVisit time.Time             // the inbox visit before this session began
+	screen    *apiwire.ScreenResult // the last list screened, for its CSV (guarded by Console.mu)
 }
 
 // New makes a console over the API handler in o.
@@ -120,6 +121,11 @@ func New(o Options) *Console {
 	c.mux.HandleFunc("POST /console/check", c.authedPost(c.check))
 	c.mux.HandleFunc("GET /console/peers", c.authed(c.peers))
 	c.mux.HandleFunc("GET /console/audit", c.authed(c.audit))
+	c.mux.HandleFunc("GET /console/trends", c.authed(c.trends))
+	c.mux.HandleFunc("GET /console/similar", c.authed(c.similar))
+	c.mux.HandleFunc("GET /console/screen", c.authed(c.screenForm))
+	c.mux.HandleFunc("POST /console/screen", c.authedUpload(MaxUpload, c.screenUpload))
+	c.mux.HandleFunc("GET /console/screen.csv", c.authed(c.screenCSV))
 	return c
 }
 

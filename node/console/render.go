@@ -14,11 +14,18 @@ import (
 // pageTemplate is one page: the layout and the page's own "content".
 type pageTemplate struct{ t *template.Template }
 
-var pageNames = []string{"signedin", "signedout", "error", "inbox", "record", "publish", "peers", "audit"}
+var pageNames = []string{"signedin", "signedout", "error", "inbox", "record", "publish", "peers", "audit", "trends", "similar", "screen"}
 
 var funcs = template.FuncMap{
 	"tlpClass": func(level string) string { return strings.ReplaceAll(strings.ToLower(level), "+", "-") },
 	"tlpName":  func(level string) string { return "TLP:" + strings.ToUpper(level) },
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	},
 }
 
 func parsePages() map[string]*pageTemplate {
