@@ -261,3 +261,22 @@ func TestRosterProposalSignDownloadApply(t *testing.T) {
 		t.Fatalf("apply again: %d", code)
 	}
 }
+
+// TestRosterProposalFork: a proposal that follows another branch is shown
+// with a warning, and with neither sign nor apply.
+func TestRosterProposalFork(t *testing.T) {
+	f := newRosterFixture(t)
+	f.next.Prev = strings.Repeat("0", 64)
+	if err := f.next.Sign(f.b.Identity); err != nil {
+		t.Fatal(err)
+	}
+	b := f.a.signIn()
+	_, page, _ := get(t, b, f.a.srv.URL+"/console/peers")
+	code, body, _ := postProposal(t, b, f.a.srv.URL+"/console/peers/proposal", csrf(t, page), f.nextJSON(t))
+	if code != http.StatusOK || !strings.Contains(body, "a roster fork") {
+		t.Fatalf("a forked proposal: %d, warned %v", code, strings.Contains(body, "a roster fork"))
+	}
+	if strings.Contains(body, `id="prop-sign"`) || strings.Contains(body, `id="prop-apply"`) {
+		t.Error("sign or apply offered for a forked proposal")
+	}
+}
