@@ -33,10 +33,11 @@ type proposalView struct {
 }
 
 // rosterChange is one difference between the installed roster and a
-// proposal: Key names the kind of change (a message), Who the member or
-// group, and From and To the values, when there are values to show.
+// proposal: Key names the kind of change (a message), Group the group a
+// member joins or leaves, Who the member or group, and From and To the
+// values, when there are values to show.
 type rosterChange struct {
-	Key, Who, PeerID, From, To string
+	Key, Group, Who, PeerID, From, To string
 }
 
 // proposalOf reads a proposal against the installed roster. An error is
@@ -149,12 +150,12 @@ func rosterDiff(cur, next *share.Roster) []rosterChange {
 		}
 		for _, id := range is {
 			if !slices.Contains(was, id) {
-				out = append(out, rosterChange{Key: "prop.groupjoin", Who: name(id), PeerID: id, To: g})
+				out = append(out, rosterChange{Key: "prop.groupjoin", Group: g, Who: name(id), PeerID: id})
 			}
 		}
 		for _, id := range was {
 			if !slices.Contains(is, id) {
-				out = append(out, rosterChange{Key: "prop.groupleave", Who: name(id), PeerID: id, From: g})
+				out = append(out, rosterChange{Key: "prop.groupleave", Group: g, Who: name(id), PeerID: id})
 			}
 		}
 	}

@@ -128,7 +128,7 @@ func TestRosterProposalDiff(t *testing.T) {
 		t.Fatalf("load: %d %s", code, body)
 	}
 	for _, want := range []string{"Member removed: Delta University", "Executive added: Gamma University", "Group created: pilot",
-		"Joins group: Beta University", "Signatures needed for later changes", "(2 → 1)", "<strong>0</strong> of 2", `id="prop-sign"`} {
+		"Joins group pilot: Beta University", "Signatures needed for later changes", "(2 → 1)", "<strong>0</strong> of 2", `id="prop-sign"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q", want)
 		}
