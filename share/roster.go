@@ -838,3 +838,14 @@ func (r *Roster) SetGroup(name string, peers []string) error {
 	r.Normalize()
 	return nil
 }
+
+// SignatureCount returns how many of r's signatures count towards it (one
+// per entitled executive, each verifying) and how many are needed: prev's
+// executives and threshold decide, or r's own for a genesis (prev nil).
+func (r *Roster) SignatureCount(prev *Roster) (valid, need int) {
+	signers, need := r.Executive, r.Threshold
+	if prev != nil {
+		signers, need = prev.Executive, prev.Threshold
+	}
+	return len(r.countedSignatures(signers)), need
+}

@@ -729,3 +729,26 @@ func TestRosterCreatedSyntax(t *testing.T) {
 		}
 	}
 }
+
+// TestRosterSignatureCount: only valid signatures of the deciding
+// version's executives count, against that version's threshold.
+func TestRosterSignatureCount(t *testing.T) {
+	g, ids := fixedRoster(t)
+	author, reader, outsider := ids[0], ids[1], ids[2]
+	mustSign(t, g, author)
+	if n, need := g.SignatureCount(nil); n != 1 || need != 2 {
+		t.Fatalf("genesis: %d of %d", n, need)
+	}
+	mustSign(t, g, reader)
+	next := g.Next()
+	next.Threshold = 1
+	mustSign(t, next, outsider) // not an executive of version 1
+	if n, need := next.SignatureCount(g); n != 0 || need != 2 {
+		t.Fatalf("next, signed by an outsider: %d of %d", n, need)
+	}
+	mustSign(t, next, author)
+	next.Signatures = append(next.Signatures, RosterSignature{PeerID: reader.PeerID(), Sig: make([]byte, 64)}) // does not verify
+	if n, need := next.SignatureCount(g); n != 1 || need != 2 {
+		t.Fatalf("next, one valid: %d of %d", n, need)
+	}
+}

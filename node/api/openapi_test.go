@@ -678,6 +678,18 @@ func TestOpenAPIConformance(t *testing.T) {
 	c.want(422, "POST", "/v1/roster", "/v1/roster", rb) // not newer
 	c.want(200, "GET", "/v1/roster", "/v1/roster", nil)
 	c.want(200, "GET", "/v1/status", "/v1/status", nil)
+	// A proposal for version 2, signed by this node, its only executive.
+	next := ro.Next()
+	if err := next.SetGroup("pilot", []string{card.PeerID}); err != nil {
+		t.Fatal(err)
+	}
+	nb, err := next.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.want(200, "POST", "/v1/roster/sign", "/v1/roster/sign", nb)
+	c.want(422, "POST", "/v1/roster/sign", "/v1/roster/sign", rb) // not the next version
+	c.want(400, "POST", "/v1/roster/sign", "/v1/roster/sign", []byte(`{"version": 2}`))
 
 	// Trends and 相場感 at a member node: its received reports, the table of
 	// what it can read, and a category's distribution. Publishing a report

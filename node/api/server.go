@@ -91,6 +91,7 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 	s.handle("GET /v1/peers", true, s.peers)
 	s.handle("GET /v1/roster", true, s.getRoster)
 	s.handle("POST /v1/roster", true, s.applyRoster)
+	s.handle("POST /v1/roster/sign", true, s.signRoster)
 	s.handle("GET /v1/backup", true, s.backup)
 	s.handle("GET /v1/audit/verify", true, s.verifyAudit)
 	s.handle("GET /v1/openapi.yaml", true, func(w http.ResponseWriter, r *http.Request) {
@@ -488,6 +489,32 @@ func (s *Server) applyRoster(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, map[string]any{"version": ro.Version, "hash": ro.Hash()})
+}
+
+// signRoster signs a proposed next roster version with the node's identity
+// and answers the signed document with its signature count.
+func (s *Server) signRoster(w http.ResponseWriter, r *http.Request) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 16<<20))
+	if err != nil {
+		writeError(w, &Error{Status: http.StatusRequestEntityTooLarge, Message: "roster larger than 16 MiB"})
+		return
+	}
+	ro, err := share.ParseRoster(data)
+	if err != nil {
+		writeError(w, &Error{Status: 400, Message: err.Error(), Hint: "send the roster document that `ursic roster propose` wrote"})
+		return
+	}
+	signed, valid, need, err := s.node.SignRoster(ro)
+	if err != nil {
+		writeError(w, &Error{Status: 422, Message: err.Error(), Hint: "sign on an executive node whose installed roster is the version just before the proposal (`ursic roster show`)"})
+		return
+	}
+	b, err := signed.Marshal()
+	if err != nil {
+		writeError(w, internal(err))
+		return
+	}
+	writeJSON(w, 200, RosterSignResult{Roster: b, Signatures: valid, Needed: need})
 }
 
 // backup streams a backup: a tar archive of the store (bbolt's online backup,

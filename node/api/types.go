@@ -22,6 +22,8 @@ type (
 	RetractRequest = apiwire.RetractRequest
 	// RetractResult names the retraction record.
 	RetractResult = apiwire.RetractResult
+	// RosterSignResult answers POST /v1/roster/sign.
+	RosterSignResult = apiwire.RosterSignResult
 )
 
 func findingsOf(fs []guard.Finding, lang guard.Lang) []Finding {

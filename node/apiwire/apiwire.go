@@ -286,3 +286,12 @@ type ConsoleSignIn struct {
 	URL     string    `json:"url"`
 	Expires time.Time `json:"expires"`
 }
+
+// RosterSignResult answers POST /v1/roster/sign: the proposal signed by this
+// node, how many valid executive signatures it now has, and how many the
+// current roster requires before it can be applied.
+type RosterSignResult struct {
+	Roster     json.RawMessage `json:"roster"`
+	Signatures int             `json:"signatures"`
+	Needed     int             `json:"needed"`
+}

@@ -120,6 +120,9 @@ func New(o Options) *Console {
 	c.mux.HandleFunc("POST /console/publish", c.authedPost(c.publish))
 	c.mux.HandleFunc("POST /console/check", c.authedPost(c.check))
 	c.mux.HandleFunc("GET /console/peers", c.authed(c.peers))
+	for path, h := range map[string]handler{"proposal": c.rosterProposal, "sign": c.rosterSign, "download": c.rosterDownload, "apply": c.rosterApply} {
+		c.mux.HandleFunc("POST /console/peers/"+path, c.authedUploadOf(MaxRosterUpload, "prop.toolarge", "prop.none", h))
+	}
 	c.mux.HandleFunc("GET /console/audit", c.authed(c.audit))
 	c.mux.HandleFunc("GET /console/trends", c.authed(c.trends))
 	c.mux.HandleFunc("GET /console/similar", c.authed(c.similar))

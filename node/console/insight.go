@@ -300,15 +300,21 @@ func (c *Console) screenCSV(w http.ResponseWriter, r *http.Request, s *session) 
 // authedUpload is authedPost for a multipart upload of up to limit bytes:
 // a larger body is refused as too large, not as a bad CSRF token.
 func (c *Console) authedUpload(limit int64, h handler) http.HandlerFunc {
+	return c.authedUploadOf(limit, "screen.toolarge", "screen.nofile", h)
+}
+
+// authedUploadOf is authedUpload with the page's own messages for a body
+// too large (tooLarge) and one that is not a multipart form (bad).
+func (c *Console) authedUploadOf(limit int64, tooLarge, bad string, h handler) http.HandlerFunc {
 	return c.authed(func(w http.ResponseWriter, r *http.Request, s *session) {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if err := r.ParseMultipartForm(limit); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				c.fail(w, r, http.StatusRequestEntityTooLarge, "screen.toolarge", nil)
+				c.fail(w, r, http.StatusRequestEntityTooLarge, tooLarge, nil)
 				return
 			}
-			c.fail(w, r, http.StatusBadRequest, "screen.nofile", nil)
+			c.fail(w, r, http.StatusBadRequest, bad, nil)
 			return
 		}
 		c.authedPost(h)(w, r)

@@ -205,14 +205,25 @@ type memberRow struct {
 }
 
 type peersData struct {
-	Status  apiwire.Status
-	Peers   []apiwire.PeerInfo
-	Roster  *rosterDoc
-	Members []memberRow
+	Status    apiwire.Status
+	Peers     []apiwire.PeerInfo
+	Roster    *rosterDoc
+	Members   []memberRow
+	Executive bool          // this node is an executive of the installed roster
+	Proposal  *proposalView // a proposal loaded on the page
 }
 
 func (c *Console) peers(w http.ResponseWriter, r *http.Request, s *session) {
 	p := c.newPage(r, s, "peers")
+	if v := r.URL.Query().Get("applied"); v != "" {
+		p.Notice = p.T("prop.applied") + " " + v
+	}
+	c.showPeers(w, r, p, http.StatusOK, nil, false)
+}
+
+// showPeers renders the peers and roster page; with a proposal (a roster
+// document), also what it would change and its signatures.
+func (c *Console) showPeers(w http.ResponseWriter, r *http.Request, p *page, status int, proposal []byte, signed bool) {
 	d := &peersData{}
 	var err error
 	if d.Status, err = c.self(r, p.Lang); err == nil {
@@ -245,10 +256,20 @@ func (c *Console) peers(w http.ResponseWriter, r *http.Request, s *session) {
 			}
 			sort.Strings(row.Groups)
 			d.Members = append(d.Members, row)
+			d.Executive = d.Executive || (row.Self && row.Executive)
 		}
 		sort.Slice(d.Members, func(i, j int) bool { return d.Members[i].Name < d.Members[j].Name })
 	}
-	c.renderPage(w, http.StatusOK, c.withData(p, d))
+	if proposal != nil {
+		d.Proposal, err = c.proposalOf(r, p.Lang, d.Status.PeerID, proposal)
+		if err != nil {
+			p.Error = errorOf(p.Lang, "", apiError(err))
+			status = http.StatusUnprocessableEntity
+		} else {
+			d.Proposal.Signed = signed
+		}
+	}
+	c.renderPage(w, status, c.withData(p, d))
 }
 
 // AuditLine is one entry of GET /v1/audit/recent.
