@@ -10,13 +10,11 @@ import (
 	"context"
 	"encoding/binary"
 	"io"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"filippo.io/age"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -92,37 +90,12 @@ func (a *adversary) push(tb testing.TB, envs ...[]byte) {
 	a.send(tb, frame(tb, &share.Message{Envelopes: &share.Envelopes{Envs: envs}}))
 }
 
-// seal makes an envelope by the adversary: TLP:RED sealed directly to the
-// readers' cards, at seq in its log to them; prev is left out for seq 1.
+// seal makes an envelope by the adversary: the sample CLEAR indicator,
+// TLP:RED sealed directly to the readers' cards, at seq in its log to them;
+// prev is left out for seq 1 (see sealRecord).
 func (a *adversary) seal(tb testing.TB, seq uint64, prev []byte, readers ...*peerNode) []byte {
 	tb.Helper()
-	rec, err := share.ParseRecord(sampleRecord(tb, "indicator-clear.json"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var audience []string
-	var recips []age.Recipient
-	for _, r := range readers {
-		audience = append(audience, r.peerID())
-		rc, err := crypto.ParseRecipient(r.card.Recipient)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		recips = append(recips, rc)
-	}
-	slices.Sort(audience)
-	env, err := share.Seal(a.id, share.Header{
-		Kind: share.KindIndicator, Seq: seq, Prev: prev, Created: time.Now().UnixMilli(), RosterVersion: 1,
-		TLP: "red", Audience: audience, Key: share.KeyRef{Direct: true},
-	}, rec.Body, recips...)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	raw, err := env.Encode()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return raw
+	return a.sealRecord(tb, seq, prev, sampleRecord(tb, "indicator-clear.json"), readers...)
 }
 
 // frame is m as one wire frame.

@@ -38,7 +38,7 @@ func TestTrendEndpoints(t *testing.T) {
 	}
 
 	// A member's GET /v1/trends lists the reports it received: none yet.
-	reps, err := TrendReports(context.Background(), a.client())
+	reps, err := api.TrendReports(context.Background(), a.client())
 	if err != nil || len(reps) != 0 {
 		t.Errorf("reports: %v, %v", reps, err)
 	}
@@ -46,7 +46,7 @@ func TestTrendEndpoints(t *testing.T) {
 	if status != 200 || strings.TrimSpace(string(body)) != "[]" {
 		t.Errorf("GET /v1/trends at a member: %d %s", status, body)
 	}
-	s, err := Similar(context.Background(), a.client(), node.SimilarOptions{Category: "talent_recruitment"})
+	s, err := api.Similar(context.Background(), a.client(), node.SimilarOptions{Category: "talent_recruitment"})
 	if err != nil || s.Readable.Records != 0 || s.Consortium.Report != nil || len(s.Consortium.Outcomes) != 4 {
 		t.Errorf("similar: %+v, %v", s, err)
 	}
@@ -55,7 +55,7 @@ func TestTrendEndpoints(t *testing.T) {
 			t.Errorf("outcome %s = %d without a report, want null", o, *v)
 		}
 	}
-	_, err = PublishTrend(context.Background(), a.client(), api.TrendPublishRequest{Period: "2026-Q4"})
+	_, err = api.PublishTrend(context.Background(), a.client(), api.TrendPublishRequest{Period: "2026-Q4"})
 	var ae *api.Error
 	if !errors.As(err, &ae) || ae.Status != 403 {
 		t.Errorf("PublishTrend at a member: %v", err)

@@ -2,7 +2,6 @@ package console
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"html/template"
@@ -15,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/ursic/ursic/node/apiwire"
-	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/node/report"
 )
 
 // MaxUpload caps a list uploaded to the screening page.
@@ -286,7 +285,7 @@ func (c *Console) screenCSV(w http.ResponseWriter, r *http.Request, s *session) 
 		return
 	}
 	var buf bytes.Buffer
-	if err := writeScreenCSV(&buf, res); err != nil {
+	if err := report.ScreenCSV(&buf, res); err != nil {
 		c.log.Error("console: failed to write the screening CSV", "err", err)
 		c.fail(w, r, http.StatusInternalServerError, "screen.nothing", nil)
 		return
@@ -319,64 +318,6 @@ func (c *Console) authedUploadOf(limit int64, tooLarge, bad string, h handler) h
 		}
 		c.authedPost(h)(w, r)
 	})
-}
-
-// tlpLabel and highestTLP are as in the CLI's reports.
-func tlpLabel(tlp string) string {
-	if tlp == "" {
-		return ""
-	}
-	if l, err := policy.ParseLevel(tlp); err == nil {
-		tlp = l.String()
-	}
-	return "TLP:" + strings.ToUpper(tlp)
-}
-
-func highestTLP(tlps []string) string {
-	hi := policy.Clear
-	for _, t := range tlps {
-		if l, err := policy.ParseLevel(t); err == nil && l > hi {
-			hi = l
-		}
-	}
-	return tlpLabel(hi.String())
-}
-
-// writeScreenCSV writes the same report as `ursic screen --csv`: UTF-8
-// with a byte order mark, the highest TLP alone on the first line, then
-// the header and one line per hit (or per row without hits), CRLF ends.
-func writeScreenCSV(w io.Writer, res *apiwire.ScreenResult) error {
-	var tlps []string
-	var rows [][]string
-	for _, r := range res.Rows {
-		if len(r.Hits) == 0 {
-			rows = append(rows, []string{strconv.Itoa(r.Row), r.Name, tlpLabel("clear"), "", "", "", "", "", "", "", "", r.Note})
-			continue
-		}
-		for _, h := range r.Hits {
-			tlps = append(tlps, h.TLP)
-			rows = append(rows, []string{
-				strconv.Itoa(r.Row), r.Name, tlpLabel(h.TLP), h.CID, h.Matched, h.How, strconv.FormatFloat(h.Score, 'f', 2, 64),
-				h.Severity, strconv.FormatBool(h.Expired), h.Title, h.Mitigation, r.Note,
-			})
-		}
-	}
-	header := []string{"row", "name", "tlp", "cid", "matched", "how", "score", "severity", "expired", "title", "suggested_mitigation", "note"}
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return fmt.Errorf("console: failed to write the CSV: %w", err)
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	if err := cw.Write([]string{highestTLP(tlps)}); err != nil {
-		return fmt.Errorf("console: failed to write the CSV: %w", err)
-	}
-	if err := cw.Write(header); err != nil {
-		return fmt.Errorf("console: failed to write the CSV: %w", err)
-	}
-	if err := cw.WriteAll(rows); err != nil {
-		return fmt.Errorf("console: failed to write the CSV: %w", err)
-	}
-	return nil
 }
 
 // bar is one bar of a chart; a nil Value is not published and is drawn as

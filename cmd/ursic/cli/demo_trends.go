@@ -65,7 +65,7 @@ func demoTrends(ctx context.Context, wt *walkthrough, nodes map[string]*demoNode
 		var t node.TrendTable
 		if err := waitUntil(ctx, demoWait, func() bool {
 			var err error
-			t, err = apiTrends(ctx, sec.client, node.TrendOptions{})
+			t, err = api.Trends(ctx, sec.client, node.TrendOptions{})
 			return err == nil && talent(t) == total
 		}); err != nil {
 			return "", fmt.Errorf("the secretariat did not receive the %d facets", total)
@@ -93,11 +93,11 @@ func demoTrends(ctx context.Context, wt *walkthrough, nodes map[string]*demoNode
 	var report string
 	wt.step("the secretariat publishes its "+quarter+" report (ursic trends publish): only publishable cells, to every member", func() (string, error) {
 		var err error
-		if report, err = apiPublishTrend(ctx, sec.client, api.TrendPublishRequest{Period: quarter}); err != nil {
+		if report, err = api.PublishTrend(ctx, sec.client, api.TrendPublishRequest{Period: quarter}); err != nil {
 			return "", err
 		}
 		if err := waitUntil(ctx, demoWait, func() bool {
-			reps, err := apiTrendReports(ctx, osaka.client)
+			reps, err := api.TrendReports(ctx, osaka.client)
 			return err == nil && len(reps) > 0 && reps[0].CID == report
 		}); err != nil {
 			return "", fmt.Errorf("osaka did not receive report %s", report)
@@ -105,7 +105,7 @@ func demoTrends(ctx context.Context, wt *walkthrough, nodes map[string]*demoNode
 		return report + "\nreceived by osaka", nil
 	})
 	wt.step("Osaka's 相場感 (ursic similar --category "+category+"): its readable cases beside the consortium's report", func() (string, error) {
-		s, err := apiSimilar(ctx, osaka.client, node.SimilarOptions{Category: category})
+		s, err := api.Similar(ctx, osaka.client, node.SimilarOptions{Category: category})
 		if err != nil {
 			return "", err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ursic/ursic/node/apiclient"
 	"github.com/ursic/ursic/node/apiwire"
+	"github.com/ursic/ursic/node/report"
 )
 
 func init() {
@@ -146,13 +147,13 @@ func waitIndexed(e *env, c *apiclient.Client) error {
 	}
 }
 
-// printListCSV writes the list as a report for Excel (see writeReportCSV).
+// printListCSV writes the list as a report for Excel (see report.WriteCSV).
 func printListCSV(e *env, recs []apiwire.RecordView) error {
 	tlps := make([]string, len(recs))
 	rows := make([][]string, len(recs))
 	for i, r := range recs {
 		tlps[i] = r.TLP
-		rows[i] = []string{tlpLabel(r.TLP), r.CID, r.Kind, r.Created.UTC().Format(time.RFC3339), r.AuthorName, r.Title, r.ValidUntil, r.ReviewDue, notes(r)}
+		rows[i] = []string{report.TLPLabel(r.TLP), r.CID, r.Kind, r.Created.UTC().Format(time.RFC3339), r.AuthorName, r.Title, r.ValidUntil, r.ReviewDue, notes(r)}
 	}
-	return writeReportCSV(e.stdout, highestTLP(tlps), []string{"tlp", "cid", "kind", "created", "author", "title", "valid_until", "review_due", "notes"}, rows)
+	return report.WriteCSV(e.stdout, report.HighestTLP(tlps), []string{"tlp", "cid", "kind", "created", "author", "title", "valid_until", "review_due", "notes"}, rows)
 }

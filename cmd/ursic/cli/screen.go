@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"text/tabwriter"
 
 	"github.com/ursic/ursic/node/apiclient"
 	"github.com/ursic/ursic/node/apiwire"
+	"github.com/ursic/ursic/node/report"
 	"github.com/ursic/ursic/node/screen"
 )
 
@@ -128,23 +128,7 @@ func printScreenJSON(e *env, res *apiwire.ScreenResult) error {
 }
 
 func printScreenCSV(e *env, res *apiwire.ScreenResult) error {
-	var tlps []string
-	var rows [][]string
-	for _, r := range res.Rows {
-		if len(r.Hits) == 0 {
-			rows = append(rows, []string{strconv.Itoa(r.Row), r.Name, tlpLabel("clear"), "", "", "", "", "", "", "", "", r.Note})
-			continue
-		}
-		for _, h := range r.Hits {
-			tlps = append(tlps, h.TLP)
-			rows = append(rows, []string{
-				strconv.Itoa(r.Row), r.Name, tlpLabel(h.TLP), h.CID, h.Matched, h.How, strconv.FormatFloat(h.Score, 'f', 2, 64),
-				h.Severity, strconv.FormatBool(h.Expired), h.Title, h.Mitigation, r.Note,
-			})
-		}
-	}
-	header := []string{"row", "name", "tlp", "cid", "matched", "how", "score", "severity", "expired", "title", "suggested_mitigation", "note"}
-	return writeReportCSV(e.stdout, highestTLP(tlps), header, rows)
+	return report.ScreenCSV(e.stdout, res)
 }
 
 func printScreenTable(e *env, res *apiwire.ScreenResult) error {
@@ -162,7 +146,7 @@ func printScreenTable(e *env, res *apiwire.ScreenResult) error {
 			if h.Expired {
 				sev += " (expired)"
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%.2f\t%s\t%s\t%s\t%s → %s\n", r.Row, h.How, h.Score, tlpLabel(h.TLP), sev, h.CID, clip(r.Name, 60), clip(h.Matched, 60))
+			fmt.Fprintf(tw, "%d\t%s\t%.2f\t%s\t%s\t%s\t%s → %s\n", r.Row, h.How, h.Score, report.TLPLabel(h.TLP), sev, h.CID, clip(r.Name, 60), clip(h.Matched, 60))
 		}
 		if r.Note != "" {
 			notes = append(notes, fmt.Sprintf("row %d: %s", r.Row, r.Note))
@@ -179,7 +163,7 @@ func printScreenTable(e *env, res *apiwire.ScreenResult) error {
 				continue
 			}
 			seen[h.CID] = true
-			fmt.Fprintf(e.stdout, "\n%s (%s, %s)\n  %s\n  suggested mitigation: %s\n", h.CID, tlpLabel(h.TLP), h.Severity, h.Title, oneLine(h.Mitigation))
+			fmt.Fprintf(e.stdout, "\n%s (%s, %s)\n  %s\n  suggested mitigation: %s\n", h.CID, report.TLPLabel(h.TLP), h.Severity, h.Title, oneLine(h.Mitigation))
 		}
 	}
 	for _, n := range notes {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ursic/ursic/node"
+	"github.com/ursic/ursic/node/api"
 )
 
 func init() {
@@ -40,7 +41,7 @@ func runSimilar(e *env, args []string) error {
 	if err := waitIndexed(e, c); err != nil {
 		return err
 	}
-	s, err := apiSimilar(e.ctx, c, opt)
+	s, err := api.Similar(e.ctx, c, opt)
 	if err != nil {
 		return err
 	}

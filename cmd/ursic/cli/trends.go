@@ -65,7 +65,7 @@ func runTrends(e *env, args []string) error {
 		if *from != "" || *to != "" || len(tf.by) > 0 || tf.k != 0 || tf.m != 0 || tf.p != 0 {
 			fmt.Fprintln(e.stderr, "ursic: note: this node is not the secretariat: it lists the trend reports it received, and --from, --to, --by, --k, --m and --p do not apply")
 		}
-		reps, err := apiTrendReports(e.ctx, c)
+		reps, err := api.TrendReports(e.ctx, c)
 		if err != nil {
 			return err
 		}
@@ -74,7 +74,7 @@ func runTrends(e *env, args []string) error {
 		}
 		return printReports(e, reps)
 	}
-	t, err := apiTrends(e.ctx, c, node.TrendOptions{From: *from, To: *to, By: tf.by, K: tf.k, M: tf.m, P: tf.p})
+	t, err := api.Trends(e.ctx, c, node.TrendOptions{From: *from, To: *to, By: tf.by, K: tf.k, M: tf.m, P: tf.p})
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func runTrendsPublish(e *env, args []string) error {
 	if err := waitIndexed(e, c); err != nil {
 		return err
 	}
-	cid, err := apiPublishTrend(e.ctx, c, api.TrendPublishRequest{Period: *period, By: tf.by, TLP: *tlp, K: tf.k, M: tf.m, P: tf.p})
+	cid, err := api.PublishTrend(e.ctx, c, api.TrendPublishRequest{Period: *period, By: tf.by, TLP: *tlp, K: tf.k, M: tf.m, P: tf.p})
 	if err != nil {
 		return err
 	}

@@ -1,20 +1,26 @@
-package api_test
+package api
 
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/ursic/ursic/node"
-	"github.com/ursic/ursic/node/api"
-	"github.com/ursic/ursic/node/apiclient"
 )
 
+// Doer sends one request to the local API and decodes its JSON answer;
+// *apiclient.Client is one. The trends and similar calls take it rather than
+// the client: their types are the node's, which the client (a leaf) cannot
+// import, and the server must not link its own client.
+type Doer interface {
+	Do(ctx context.Context, method, path string, body io.Reader, out any) error
+}
+
 // Trends asks the node, through c, for the secretariat's aggregated table.
-// (These calls live here rather than in apiclient: their types are the node's.)
-func Trends(ctx context.Context, c *apiclient.Client, opt node.TrendOptions) (node.TrendTable, error) {
+func Trends(ctx context.Context, c Doer, opt node.TrendOptions) (node.TrendTable, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"from": opt.From, "to": opt.To, "by": strings.Join(opt.By, ",")} {
 		if v != "" {
@@ -31,18 +37,18 @@ func Trends(ctx context.Context, c *apiclient.Client, opt node.TrendOptions) (no
 }
 
 // TrendReports returns the trend reports the node received, newest first.
-func TrendReports(ctx context.Context, c *apiclient.Client) ([]node.TrendReport, error) {
+func TrendReports(ctx context.Context, c Doer) ([]node.TrendReport, error) {
 	var r []node.TrendReport
 	return r, c.Do(ctx, "GET", "/v1/trends/reports", nil, &r)
 }
 
 // PublishTrend publishes a trend report and returns its CID.
-func PublishTrend(ctx context.Context, c *apiclient.Client, req api.TrendPublishRequest) (string, error) {
+func PublishTrend(ctx context.Context, c Doer, req TrendPublishRequest) (string, error) {
 	body, err := json.Marshal(req)
 	if err != nil {
 		return "", err
 	}
-	var res api.TrendPublishResult
+	var res TrendPublishResult
 	if err := c.Do(ctx, "POST", "/v1/trends/publish", strings.NewReader(string(body)), &res); err != nil {
 		return "", err
 	}
@@ -50,7 +56,7 @@ func PublishTrend(ctx context.Context, c *apiclient.Client, req api.TrendPublish
 }
 
 // Similar returns the 相場感 of a category.
-func Similar(ctx context.Context, c *apiclient.Client, opt node.SimilarOptions) (node.Similar, error) {
+func Similar(ctx context.Context, c Doer, opt node.SimilarOptions) (node.Similar, error) {
 	q := url.Values{"category": {opt.Category}}
 	if opt.TechArea != "" {
 		q.Set("tech_area", opt.TechArea)
