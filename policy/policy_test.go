@@ -419,7 +419,7 @@ func TestMayHoldRelayRetract(t *testing.T) {
 		{"amber+strict to the same group does not", r, lab(AmberStrict), a, l, false},
 		{"amber to members reaches a member", r, members, a, b, true},
 		{"amber to members never reaches the secretariat", r, members, a, s, false},
-		{"the author always holds its own", r, lab(Red), a, a, false}, // RED to a group is refused outright
+		{"RED to a group is refused outright, even for its author", r, lab(Red), a, a, false},
 		{"no roster: only the author", nil, members, a, a, true},
 		{"no roster: nobody else", nil, members, a, b, false},
 		{"an author not on the roster: nobody", r, members, "12D3KooWgone", b, false},
