@@ -6,19 +6,25 @@ import (
 	"strings"
 
 	"filippo.io/age"
+
+	"github.com/ursic/ursic/crypto/internal/bech32"
 )
 
 // GroupKey is a sender key: an X25519 key that one author makes per
 // (group, epoch) and hands to the group's members, wrapped to each of them.
 // The author seals the group's records to this one key, so a record carries
-// a single age stanza and opening it costs one X25519 unwrap however many
-// members the group has. Naive multi-recipient age would make each reader
-// try every stanza (cost grows with the consortium); a sender key does not.
+// a single age stanza and opening it costs the same however many members
+// the group has. Naive multi-recipient age would make each reader try every
+// stanza (cost grows with the consortium); a sender key does not.
 //
-// A group key is an ordinary age X25519 identity, so an emergency opening with
-// the age CLI still works once the key has been unwrapped.
+// Records are sealed to the key's ursic-sk stanza ([GroupKey.Recipient]), a
+// symmetric stanza derived from the secret, which opens without an X25519
+// operation. The key stays an ordinary age X25519 identity on the wire (the
+// senderkey record carries "AGE-SECRET-KEY-1…"), so records of epochs sealed
+// to its X25519 recipient before the stanza existed still open.
 type GroupKey struct {
 	id *age.X25519Identity
+	sk stanzaKey
 }
 
 // NewGroupKey makes a fresh sender key. A new one is made at every epoch, so
@@ -28,14 +34,35 @@ func NewGroupKey() (*GroupKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to generate group key: %w", err)
 	}
-	return &GroupKey{id: id}, nil
+	return groupKeyOf(id)
 }
 
-// Recipient is what the author seals group records to.
-func (k *GroupKey) Recipient() age.Recipient { return k.id.Recipient() }
+// groupKeyOf derives the ursic-sk key from id's secret scalar, which age
+// only exposes as its Bech32 string.
+func groupKeyOf(id *age.X25519Identity) (*GroupKey, error) {
+	hrp, scalar, err := bech32.Decode(id.String())
+	if err != nil || hrp != "AGE-SECRET-KEY-" || len(scalar) != 32 {
+		return nil, fmt.Errorf("%w: not an age X25519 identity", ErrBadGroupKey)
+	}
+	return &GroupKey{id: id, sk: newStanzaKey(scalar)}, nil
+}
 
-// Identity opens group records sealed to [GroupKey.Recipient].
-func (k *GroupKey) Identity() age.Identity { return k.id }
+// Recipient is what the author seals group records to: the key's ursic-sk
+// stanza. age refuses to mix it with any other recipient in one file.
+func (k *GroupKey) Recipient() age.Recipient { return senderKeyRecipient{&k.sk} }
+
+// X25519Recipient is the key's X25519 recipient, which group records were
+// sealed to before the ursic-sk stanza. Writers no longer use it; it stays
+// for tests and tools that make bodies in the old form.
+func (k *GroupKey) X25519Recipient() age.Recipient { return k.id.Recipient() }
+
+// Identity opens group records sealed to this key, in either form: an
+// ursic-sk stanza with this key's ID, or an X25519 stanza to its recipient.
+func (k *GroupKey) Identity() age.Identity { return groupIdentity{k} }
+
+// KeyID is the key ID that the key's ursic-sk stanzas carry (22 characters
+// of base64). It identifies the key without revealing anything about it.
+func (k *GroupKey) KeyID() string { return k.sk.id }
 
 // String is the secret key in age's format. Handle it like a key file.
 func (k *GroupKey) String() string { return k.id.String() }
@@ -55,11 +82,7 @@ func UnwrapGroupKey(wrapped []byte, ids ...age.Identity) (*GroupKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	id, err := age.ParseX25519Identity(strings.TrimSpace(string(plain)))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadGroupKey, err)
-	}
-	return &GroupKey{id: id}, nil
+	return ParseGroupKey(string(plain))
 }
 
 // ParseGroupKey reads a group key from its secret text ([GroupKey.String]),
@@ -69,5 +92,5 @@ func ParseGroupKey(s string) (*GroupKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadGroupKey, err)
 	}
-	return &GroupKey{id: id}, nil
+	return groupKeyOf(id)
 }
