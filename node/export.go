@@ -24,7 +24,7 @@ func (n *Node) ExportObjects(since time.Time) ([]liaison.Object, error) {
 		}
 		rows = append(rows, rs...)
 	}
-	// Opening a body is one X25519 unwrap: done on every core.
+	// Opening a body is a stanza unwrap and a decryption: done on every core.
 	objs := make([][]liaison.Object, len(rows))
 	errs := make([]error, len(rows))
 	parallel(len(rows), func(i int) { objs[i], errs[i] = n.exportRow(rows[i], since) })

@@ -16,9 +16,11 @@ import (
 
 // Sealing a batch happens in three steps. plan decides each envelope's key
 // (starting a new sender-key epoch when a group's readers changed); the
-// bodies are then sealed on all cores, which is where the time goes (one
-// X25519 per body); finally the envelopes are chained into their logs and
-// signed, in order.
+// bodies are then sealed on all cores (a group record to its sender key's
+// ursic-sk stanza, an HKDF and two ChaCha20-Poly1305 seals; a direct record
+// and a senderkey record to each reader's X25519 recipient, one X25519 per
+// reader); finally the envelopes are chained into their logs and signed, in
+// order.
 
 // headerPolicy is the policy part of an envelope header.
 type headerPolicy struct {
@@ -109,6 +111,8 @@ func (b *batch) plan(kind string, plain []byte, rec *share.Record, p policy.Poli
 		n.keys.mu.Unlock()
 		b.epochs[group] = ep
 	}
+	// The ursic-sk stanza alone (SPEC.md §2.3): no X25519 stanza alongside,
+	// which would cost every reader an X25519 again and which age refuses.
 	out = append(out, &sealPlan{kind: kind, plain: plain, rec: rec, hp: hp, group: group, epoch: ep, recips: []age.Recipient{ep.key.Recipient()}})
 	return out, nil
 }

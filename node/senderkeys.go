@@ -66,6 +66,10 @@ func (s *senderKeys) learn(self, author, cid string, roster uint64, b *share.Sen
 
 // openEnvelope opens a verified envelope with this node's identity or the
 // sender key it names. A senderkey record is learnt as a side effect.
+//
+// A sender key's identity opens both forms of group body (SPEC.md §2.3):
+// the ursic-sk stanza writers use now, and the X25519 stanza of records
+// written before it, so old epochs keep opening.
 func (n *Node) openEnvelope(env *share.Envelope, cid string) ([]byte, error) {
 	var plain []byte
 	var err error

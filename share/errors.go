@@ -37,6 +37,10 @@ var (
 	ErrStub = errors.New("share: envelope has no body (retraction stub)")
 	// ErrNotRecipient: none of the identities can open the body.
 	ErrNotRecipient = crypto.ErrNotRecipient
+	// ErrBadStanza: the body's ursic-sk stanza is malformed, does not
+	// authenticate under the key its key ID names, or is not the body's only
+	// stanza (SPEC.md §2.3.1). The reader fails closed.
+	ErrBadStanza = crypto.ErrBadStanza
 
 	// ErrUnknownKind: a record kind this version does not define.
 	ErrUnknownKind = errors.New("share: unknown record kind")

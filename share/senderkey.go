@@ -136,23 +136,33 @@ func (b *SenderKeyBody) Validate() error {
 			return &FieldError{Path: path, Problem: "members must be sorted and unique"}
 		}
 	}
-	if _, err := b.Identity(); err != nil {
+	if _, err := b.GroupKey(); err != nil {
 		return &FieldError{Path: "key", Problem: "not an age X25519 identity (AGE-SECRET-KEY-1…)"}
 	}
 	return nil
 }
 
-// Identity returns the sender key: what opens the group's records of this
-// epoch (and, through its Recipient, what the author seals them to).
-func (b *SenderKeyBody) Identity() (*age.X25519Identity, error) {
+// GroupKey returns the sender key the body hands out.
+func (b *SenderKeyBody) GroupKey() (*crypto.GroupKey, error) {
 	if !strings.HasPrefix(b.Key, "AGE-SECRET-KEY-1") {
 		return nil, fmt.Errorf("share: senderkey %q is not an age X25519 identity", "key")
 	}
-	id, err := age.ParseX25519Identity(b.Key)
+	k, err := crypto.ParseGroupKey(b.Key)
 	if err != nil {
 		return nil, fmt.Errorf("share: senderkey key: %w", err)
 	}
-	return id, nil
+	return k, nil
+}
+
+// Identity returns what opens the group's records of this epoch: bodies
+// sealed to the key's ursic-sk stanza (SPEC.md §2.3.1) and, for records
+// written before that stanza existed, to its X25519 recipient.
+func (b *SenderKeyBody) Identity() (age.Identity, error) {
+	k, err := b.GroupKey()
+	if err != nil {
+		return nil, err
+	}
+	return k.Identity(), nil
 }
 
 // Marshal returns the body's compact JSON with keys sorted: the plaintext

@@ -39,9 +39,9 @@ func TestSenderKeyBodyRoundTrip(t *testing.T) {
 	if !slices.Equal(back.Members, members) || back.Epoch != 2 || back.Group != "members" || back.Key != key.String() {
 		t.Fatalf("parsed %+v", back)
 	}
-	id, err := back.Identity()
-	if err != nil || id.String() != key.String() {
-		t.Fatalf("Identity: %v", err)
+	k, err := back.GroupKey()
+	if err != nil || k.String() != key.String() || k.KeyID() != key.KeyID() {
+		t.Fatalf("GroupKey: %v", err)
 	}
 }
 

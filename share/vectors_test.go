@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"filippo.io/age"
+
+	"github.com/ursic/ursic/crypto"
 )
 
 // vector is one file of testdata/vectors (SPEC.md §9).
@@ -102,6 +104,15 @@ func runVector(t *testing.T, v vector) string {
 	if err != nil {
 		t.Fatalf("identity: %v", err)
 	}
+	if !e.Header.Key.Direct {
+		// A sender key: it opens ursic-sk stanzas by the key derived from
+		// it, and X25519 stanzas of records written before (SPEC.md §2.3).
+		k, err := crypto.ParseGroupKey(v.Identity)
+		if err != nil {
+			t.Fatalf("identity of a sender-key record: %v", err)
+		}
+		ids = []age.Identity{k.Identity()}
+	}
 	plain, err := e.Open(ids...)
 	if err != nil {
 		t.Logf("open: %v", err)
@@ -110,6 +121,8 @@ func runVector(t *testing.T, v vector) string {
 			return "not recipient"
 		case errors.Is(err, ErrInvalidRecord):
 			return "invalid record"
+		case errors.Is(err, ErrBadStanza):
+			return "bad stanza"
 		}
 		return "open error: " + err.Error()
 	}
@@ -140,7 +153,7 @@ func TestVectors(t *testing.T) {
 	}
 	for _, e := range []string{"success", "bad signature", "wrong cid", "truncated", "unknown version", "header tampered",
 		"body tampered", "not recipient", "non-canonical", "unknown field", "invalid header", "invalid record", "stub",
-		"too large", "malformed"} {
+		"too large", "malformed", "bad stanza"} {
 		if !seen[e] {
 			t.Errorf("no vector expects %q", e)
 		}
@@ -172,6 +185,53 @@ func TestVectorsDescribed(t *testing.T) {
 		}
 		if !strings.Contains(s9, "| `"+v.Expect+"` |") {
 			t.Errorf("expectation %q (vector %s) is not in the table of SPEC.md §9", v.Expect, name)
+		}
+	}
+}
+
+// TestVectorSenderKeyStanza checks what success-group-sk shows: a group
+// body written now has one ursic-sk stanza and no X25519 stanza, so the
+// sender key's X25519 identity alone does not open it; the key derived
+// from it (SPEC.md §2.3.1) does, and the same identity still opens the
+// old-form success-group and success-group-epoch (the same sender key).
+func TestVectorSenderKeyStanza(t *testing.T) {
+	vs := loadVectors(t)
+	open := func(name string, id age.Identity) error {
+		raw, err := base64.StdEncoding.DecodeString(vs[name].Envelope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := Decode(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "success-group-sk" {
+			hdr, _, _ := bytes.Cut(e.Body, []byte("\n--- "))
+			if n := bytes.Count(hdr, []byte("\n-> ")); n != 1 || !bytes.Contains(hdr, []byte("\n-> ursic-sk ")) {
+				t.Fatalf("success-group-sk body header:\n%s\nwant one ursic-sk stanza", hdr)
+			}
+		}
+		_, err = e.Open(id)
+		return err
+	}
+	key := vs["success-group-sk"].Identity
+	if vs["success-group-epoch"].Identity != key {
+		t.Fatal("success-group-sk and success-group-epoch are not sealed to the same sender key")
+	}
+	x, err := age.ParseX25519Identity(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := open("success-group-sk", x); !errors.Is(err, ErrNotRecipient) {
+		t.Fatalf("the bare X25519 identity: %v, want not recipient", err)
+	}
+	k, err := crypto.ParseGroupKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"success-group-sk", "success-group-epoch", "success-group"} {
+		if err := open(name, k.Identity()); err != nil {
+			t.Errorf("%s: %v", name, err)
 		}
 	}
 }

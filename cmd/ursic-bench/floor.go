@@ -45,7 +45,10 @@ func readStore(path string) ([][]byte, error) {
 }
 
 // groupKeyFor opens the senderkey records among envs with the reader's
-// identity and returns the group identities they hand out, by epoch.
+// identity and returns the group identities they hand out, by epoch: the
+// same crypto.GroupKey identity the node's reader opens group records with
+// (ursic-sk stanza first, X25519 for old records), so the floor measures
+// the stanza records really carry.
 func groupKeyFor(envs [][]byte, reader *crypto.Identity) (map[uint64]age.Identity, time.Duration, error) {
 	keys := map[uint64]age.Identity{}
 	var took time.Duration
@@ -93,8 +96,8 @@ func groupRecords(envs [][]byte) [][]byte {
 
 // openAll decodes, verifies and opens each envelope on this goroutine, as a
 // reader does per received record: share.Decode, then Envelope.Open (which
-// verifies the signature and body digest, unwraps the group key's stanza,
-// decrypts and checks the record).
+// verifies the signature and body digest, unwraps the group key's ursic-sk
+// stanza, decrypts and checks the record).
 func openAll(envs [][]byte, keys map[uint64]age.Identity) error {
 	for _, raw := range envs {
 		env, err := share.Decode(raw)
