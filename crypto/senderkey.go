@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"filippo.io/age"
-
-	"github.com/ursic/ursic/crypto/internal/bech32"
 )
 
 // GroupKey is a sender key: an X25519 key that one author makes per
@@ -40,9 +38,9 @@ func NewGroupKey() (*GroupKey, error) {
 // groupKeyOf derives the ursic-sk key from id's secret scalar, which age
 // only exposes as its Bech32 string.
 func groupKeyOf(id *age.X25519Identity) (*GroupKey, error) {
-	hrp, scalar, err := bech32.Decode(id.String())
-	if err != nil || hrp != "AGE-SECRET-KEY-" || len(scalar) != 32 {
-		return nil, fmt.Errorf("%w: not an age X25519 identity", ErrBadGroupKey)
+	scalar, err := AgeSecretScalar(id)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadGroupKey, err)
 	}
 	return &GroupKey{id: id, sk: newStanzaKey(scalar)}, nil
 }

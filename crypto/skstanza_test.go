@@ -296,3 +296,18 @@ func FuzzSenderKeyStanza(f *testing.F) {
 		}
 	})
 }
+
+func TestAgeScalarRoundTrip(t *testing.T) {
+	id, _ := age.GenerateX25519Identity()
+	s, err := AgeSecretScalar(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := AgeIdentityFromScalar(s)
+	if err != nil || back.String() != id.String() {
+		t.Fatalf("round trip: %v", err)
+	}
+	if _, err := AgeIdentityFromScalar(s[:31]); err == nil {
+		t.Fatal("a 31-byte scalar was accepted")
+	}
+}
