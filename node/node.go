@@ -256,7 +256,7 @@ func (n *Node) indexAll() error {
 	}
 	n.index.Reserve(st.Records)
 	jobs := make(chan store.Envelope, 256)
-	rows := make(chan index.Row, 256)
+	rows := make(chan recordFacts, 256)
 	errc := make(chan error, 1)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
@@ -268,7 +268,7 @@ func (n *Node) indexAll() error {
 				if err == nil && env.Header.Kind == share.KindSenderKey {
 					continue
 				}
-				row, err := n.openEntry(e, env, err)
+				f, err := n.openEntry(e, env, err)
 				if err != nil {
 					// Not ours to read (sealed to a key we do not hold): it
 					// stays in the store for relaying to those who may.
@@ -279,7 +279,7 @@ func (n *Node) indexAll() error {
 					n.unreadable.Add(1)
 					continue
 				}
-				rows <- row
+				rows <- f
 			}
 		}()
 	}
@@ -297,12 +297,12 @@ func (n *Node) indexAll() error {
 		close(rows)
 		errc <- err
 	}()
-	batch := make([]index.Row, 0, index.MaxTxnRows)
+	batch := make([]recordFacts, 0, index.MaxTxnRows)
 	var insertErr error
-	for r := range rows {
-		batch = append(batch, r)
+	for f := range rows {
+		batch = append(batch, f)
 		if len(batch) == index.MaxTxnRows {
-			if err := n.index.Insert(batch); err != nil && insertErr == nil {
+			if err := n.applyFacts(batch); err != nil && insertErr == nil {
 				insertErr = err
 			}
 			batch = batch[:0]
@@ -316,7 +316,7 @@ func (n *Node) indexAll() error {
 	if insertErr != nil {
 		return insertErr
 	}
-	if err := n.index.Insert(batch); err != nil {
+	if err := n.applyFacts(batch); err != nil {
 		return err
 	}
 	if c := n.unreadable.Load(); c > 0 {
@@ -339,17 +339,16 @@ func (n *Node) indexAll() error {
 	return n.index.Insert(stubRows)
 }
 
-// openEntry verifies and opens one stored envelope into an index row.
-func (n *Node) openEntry(e store.Envelope, env *share.Envelope, decodeErr error) (index.Row, error) {
+// openEntry verifies and opens one stored envelope into its facts.
+func (n *Node) openEntry(e store.Envelope, env *share.Envelope, decodeErr error) (recordFacts, error) {
 	if decodeErr != nil {
-		return index.Row{}, decodeErr
+		return recordFacts{}, decodeErr
 	}
 	plain, err := n.openEnvelope(env, e.CID)
 	if err != nil {
-		return index.Row{}, err
+		return recordFacts{}, err
 	}
-	n.noteOwn(env, e.CID, plain)
-	return n.rowOf(e.CID, env, plain)
+	return n.factsOfPlain(e.CID, env, plain)
 }
 
 // stubRow makes the index row of a retracted record from its stub envelope.
