@@ -453,7 +453,10 @@ func (n *Node) snapshotStale(h snapHeader) (string, error) {
 	}
 	if h.Seq > 0 {
 		c, err := n.store.ChangeAt(h.Seq)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && c.CID != h.SeqCID) {
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Sprintf("stale: the store no longer lists the changes after it (change %d)", h.Seq), nil
+		}
+		if err == nil && c.CID != h.SeqCID {
 			return fmt.Sprintf("stale: store changed beyond it (change %d is not the one it covers)", h.Seq), nil
 		}
 		if err != nil {
@@ -771,7 +774,10 @@ func (n *Node) writeSnapshot() error {
 		return err
 	}
 	n.snapSeq.Store(upto)
-	if err := n.store.PruneChanges(upto); err != nil {
+	// The changes since the previous snapshot stay listed, so that it too
+	// still loads (a copy put back, a write whose rename was lost); the
+	// store's list stays as long as two periods of changes.
+	if err := n.store.PruneChanges(sr.hdr.Seq); err != nil {
 		n.log.Warn("could not prune the store's change list", "err", err)
 	}
 	n.log.Info("index snapshot written", "records", w.facts, "covers_change", upto, "took", time.Since(start).Round(time.Millisecond))
@@ -836,9 +842,8 @@ func (n *Node) commitRebuildSnapshot(w *snapWriter, seq uint64, unopened []snapU
 		n.log.Warn("could not write the index snapshot", "err", err)
 		return
 	}
+	// No change is pruned here: the next merge prunes those before this
+	// snapshot (see writeSnapshot).
 	n.snapSeq.Store(seq)
-	if err := n.store.PruneChanges(seq); err != nil {
-		n.log.Warn("could not prune the store's change list", "err", err)
-	}
 	n.log.Info("index snapshot written", "records", w.facts, "covers_change", seq)
 }
