@@ -358,26 +358,41 @@ func (w *snapWriter) writeUnopened(u snapUnopened) error {
 	return w.enc.Encode(snapItem{Unopened: &u})
 }
 
+// snapStep, if set (by the crash test), is called before each step of a
+// commit, so that a kill can land between any two.
+var snapStep func(step string)
+
+func (w *snapWriter) step(name string) {
+	if snapStep != nil {
+		snapStep(name)
+	}
+}
+
 // commit ends the stream and puts the file in place: trailer, age's last
 // chunk, fsync, rename, fsync of the directory.
 func (w *snapWriter) commit() error {
+	w.step("trailer")
 	err := w.enc.Encode(snapItem{End: &snapTrailer{Facts: w.facts, Unopened: w.unopened}})
 	if err == nil {
 		err = w.aw.Close()
 	}
 	if err == nil {
+		w.step("flush")
 		err = w.bw.Flush()
 	}
 	if err == nil {
+		w.step("fsync")
 		err = w.f.Sync()
 	}
 	if cerr := w.f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
+		w.step("rename")
 		err = os.Rename(w.tmp, w.path)
 	}
 	if err == nil {
+		w.step("dirsync")
 		err = syncDir(filepath.Dir(w.path))
 	}
 	if err != nil {
