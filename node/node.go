@@ -210,7 +210,7 @@ func (n *Node) Close() error {
 	n.closeOnce.Do(func() { close(n.closing) })
 	<-n.indexDone // a background rebuild stops at its next envelope
 	n.snapWG.Wait()
-	if err := n.writeSnapshot(); err != nil {
+	if err := n.writeSnapshot(closeMergeMax); err != nil {
 		n.log.Warn("could not write the index snapshot", "err", err)
 	}
 	return errors.Join(n.auditLog.close(), n.store.Close())

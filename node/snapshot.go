@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"filippo.io/age"
@@ -55,6 +58,11 @@ const SnapshotFile = "index.snapshot"
 const snapshotFormat = 1
 
 const snapshotMagic = "ursic index snapshot\n"
+
+// closeMergeMax is the most changes Close merges into the snapshot: about a
+// second of opening envelopes on two cores. Beyond it the next start opens
+// them, and writes a new snapshot in the background.
+const closeMergeMax = 5000
 
 // DefaultSnapshotEvery is how often a running node brings its snapshot up to
 // date, if the store changed.
@@ -548,6 +556,58 @@ func (n *Node) openStored(cid string) (f recordFacts, ok bool, unopened *snapUno
 	return f, true, nil, nil
 }
 
+// openCIDs opens the stored envelopes cids on all cores, and calls fact
+// with each one's facts and unopened with each one this node cannot open,
+// from one goroutine. Envelopes no longer held are skipped.
+func (n *Node) openCIDs(cids []string, fact func(recordFacts) error, unopened func(snapUnopened) error) error {
+	type result struct {
+		f   recordFacts
+		ok  bool
+		un  *snapUnopened
+		err error
+	}
+	jobs := make(chan string, 256)
+	results := make(chan result, 256)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for cid := range jobs {
+				f, ok, un, err := n.openStored(cid)
+				results <- result{f, ok, un, err}
+			}
+		}()
+	}
+	stop := make(chan struct{})
+	go func() {
+		defer close(jobs)
+		for _, c := range cids {
+			select {
+			case jobs <- c:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+	var first error
+	for r := range results {
+		err := r.err
+		if err == nil && r.un != nil {
+			err = unopened(*r.un)
+		}
+		if err == nil && r.ok {
+			err = fact(r.f)
+		}
+		if err != nil && first == nil {
+			first = err
+			close(stop)
+		}
+	}
+	return first
+}
+
 // indexFromSnapshot fills the index from the snapshot and the envelopes
 // stored after it. It returns false, having said why in the log, when the
 // snapshot cannot be used: the caller then rebuilds from the store. An
@@ -649,28 +709,20 @@ func (n *Node) indexFromSnapshot() (bool, error) {
 		}
 	}
 	opened := 0
-	for _, cid := range slices.Concat(retries, puts) {
-		if dropped[cid] {
-			continue
-		}
-		rf, ok, un, err := n.openStored(cid)
-		if err != nil {
-			return false, fmt.Errorf("failed to read the store: %w", err)
-		}
-		if un != nil {
-			n.unreadable.Add(1)
-		}
-		if !ok {
-			continue
-		}
-		opened++
-		batch = append(batch, rf)
-		if len(batch) == index.MaxTxnRows {
-			if err := n.applyFacts(batch); err != nil {
-				return false, err
+	err = n.openCIDs(slices.DeleteFunc(slices.Concat(retries, puts), func(c string) bool { return dropped[c] }),
+		func(rf recordFacts) error {
+			opened++
+			batch = append(batch, rf)
+			if len(batch) == index.MaxTxnRows {
+				err := n.applyFacts(batch)
+				batch = batch[:0]
+				return err
 			}
-			batch = batch[:0]
-		}
+			return nil
+		},
+		func(snapUnopened) error { n.unreadable.Add(1); return nil })
+	if err != nil {
+		return false, fmt.Errorf("failed to read the store: %w", err)
 	}
 	if err := n.applyFacts(batch); err != nil {
 		return false, err
@@ -689,7 +741,11 @@ func (n *Node) indexFromSnapshot() (bool, error) {
 // less what was retracted since, plus the envelopes stored since, opened).
 // It does nothing if the index is not complete, if there is no snapshot to
 // merge into (the next start rebuilds and writes one), or if nothing changed.
-func (n *Node) writeSnapshot() error {
+//
+// maxChanges bounds the merge: with more changes than that since the
+// snapshot, it leaves the snapshot as it is (Close must not open a million
+// envelopes; the next start opens them and writes a new one).
+func (n *Node) writeSnapshot(maxChanges uint64) error {
 	n.snapMu.Lock()
 	defer n.snapMu.Unlock()
 	if !n.indexOK.Load() {
@@ -699,7 +755,12 @@ func (n *Node) writeSnapshot() error {
 	if err != nil {
 		return err
 	}
-	if s := n.snapSeq.Load(); s == seq {
+	s := n.snapSeq.Load()
+	if s == seq {
+		return nil
+	}
+	if seq-s > maxChanges {
+		n.log.Info("index snapshot left as it is: the next start opens what changed since", "changes_since", seq-s)
 		return nil
 	}
 	path := filepath.Join(n.home.Dir, SnapshotFile)
@@ -769,21 +830,11 @@ func (n *Node) writeSnapshot() error {
 			return err
 		}
 	}
-	for _, cid := range slices.Concat(retries, puts) {
-		if dropped[cid] {
-			continue
-		}
-		rf, ok, un, err := n.openStored(cid)
-		if err == nil && un != nil {
-			err = w.writeUnopened(*un)
-		}
-		if err == nil && ok {
-			err = w.fact(&rf)
-		}
-		if err != nil {
-			w.abort()
-			return err
-		}
+	err = n.openCIDs(slices.DeleteFunc(slices.Concat(retries, puts), func(c string) bool { return dropped[c] }),
+		func(rf recordFacts) error { return w.fact(&rf) }, w.writeUnopened)
+	if err != nil {
+		w.abort()
+		return err
 	}
 	if err := w.commit(); err != nil {
 		return err
@@ -804,6 +855,13 @@ func (n *Node) writeSnapshot() error {
 // syncing waits on: the merge reads the store in chunks.
 func (n *Node) snapshotLoop(every time.Duration) {
 	defer n.snapWG.Done()
+	// A start that opened many changes after the snapshot writes a new one
+	// at once, so that the next start need not open them again.
+	if seq, err := n.store.Seq(); err == nil && seq-n.snapSeq.Load() > closeMergeMax {
+		if err := n.writeSnapshot(math.MaxUint64); err != nil {
+			n.log.Warn("could not write the index snapshot", "err", err)
+		}
+	}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -811,7 +869,7 @@ func (n *Node) snapshotLoop(every time.Duration) {
 		case <-n.closing:
 			return
 		case <-t.C:
-			if err := n.writeSnapshot(); err != nil {
+			if err := n.writeSnapshot(math.MaxUint64); err != nil {
 				n.log.Warn("could not write the index snapshot", "err", err)
 			}
 		}

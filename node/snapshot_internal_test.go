@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	mrand "math/rand/v2"
 	"os"
 	"os/exec"
@@ -177,7 +178,7 @@ func TestSnapshotCrashHelper(t *testing.T) {
 		if err := n.Publish(context.Background(), [][]byte{r}, PublishOptions{}, func(Published) error { return nil }); err != nil {
 			fail(err)
 		}
-		if err := n.writeSnapshot(); err != nil {
+		if err := n.writeSnapshot(math.MaxUint64); err != nil {
 			fail(err)
 		}
 		os.Stdout.Write([]byte("done " + strconv.FormatUint(n.snapSeq.Load(), 10) + "\n"))
