@@ -1,9 +1,11 @@
 package node_test
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -260,4 +262,47 @@ func TestSnapshotDamagedOrForeignRebuilds(t *testing.T) {
 	a.stop()
 	want = rebuiltFingerprint(t, a)
 	check("from a store that went another way", "stale: store changed beyond it", func() { writeFile(t, snapPath(a), ahead) })
+}
+
+// TestBackupLeavesSnapshotOut: a backup never holds the index snapshot (it
+// is derived, and sealed to a key the backup does not hold), and a restore
+// deletes the one it finds, which described the store being replaced.
+func TestBackupLeavesSnapshotOut(t *testing.T) {
+	p := newPeerHome(t, "kyoto")
+	p.startNode()
+	p.publish(sampleRecord(t, "indicator-green.json"), node.PublishOptions{})
+	p.stop()
+	readFile(t, snapPath(p)) // there is one to leave out
+	h, err := node.LoadHome(p.dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := node.BackupOffline(h, &b); err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(bytes.NewReader(b.Bytes()))
+	members := 0
+	for {
+		hd, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		members++
+		if strings.Contains(hd.Name, "snapshot") {
+			t.Fatalf("the backup holds %s", hd.Name)
+		}
+	}
+	if members < 2 {
+		t.Fatalf("the backup holds %d members: the check proves nothing", members)
+	}
+	if _, err := node.Restore(h, bytes.NewReader(b.Bytes()), node.RestoreOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(snapPath(p)); !os.IsNotExist(err) {
+		t.Fatalf("the snapshot is still there after a restore: %v", err)
+	}
 }
