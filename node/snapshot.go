@@ -251,20 +251,59 @@ func newSnapReader(r io.Reader) (*snapReader, error) {
 	return sr, nil
 }
 
+// snapItemFrame is a snapItem with its fact left undecoded: the first pass
+// over a file checks its framing and counts without building the facts.
+type snapItemFrame struct {
+	Fact     cbor.RawMessage `cbor:"1,keyasint,omitempty"`
+	Unopened *snapUnopened   `cbor:"2,keyasint,omitempty"`
+	End      *snapTrailer    `cbor:"3,keyasint,omitempty"`
+}
+
+// skim reads the rest of the file as next does, but decodes only the
+// framing, counts and trailer. It returns nil at a complete end.
+func (sr *snapReader) skim() error {
+	for !sr.done {
+		var fr snapItemFrame
+		if err := sr.dec.Decode(&fr); err != nil {
+			return sr.decodeErr(err)
+		}
+		it := snapItem{Unopened: fr.Unopened, End: fr.End}
+		if fr.Fact != nil {
+			// Counted here; its fields are checked when the second pass
+			// decodes it, and a failure then rebuilds.
+			it.Fact = &snapFact{Row: snapRow{CID: "-"}}
+		}
+		if _, err := sr.check(it); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (sr *snapReader) decodeErr(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%w: cut short after %d facts", errSnapshotDamaged, sr.facts)
+	}
+	// age's authentication failures come here too: damage all the same.
+	return fmt.Errorf("%w: item %d: %v", errSnapshotDamaged, sr.facts+sr.unopened+1, err)
+}
+
 // next returns the next fact or unopened envelope, or io.EOF at a complete
-// end. Any other error wraps errSnapshotDamaged (or is the reader's).
+// end. Any other error wraps errSnapshotDamaged.
 func (sr *snapReader) next() (snapItem, error) {
 	if sr.done {
 		return snapItem{}, io.EOF
 	}
 	var it snapItem
 	if err := sr.dec.Decode(&it); err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return snapItem{}, fmt.Errorf("%w: cut short after %d facts", errSnapshotDamaged, sr.facts)
-		}
-		// age's authentication failures come here too: damage all the same.
-		return snapItem{}, fmt.Errorf("%w: item %d: %v", errSnapshotDamaged, sr.facts+sr.unopened+1, err)
+		return snapItem{}, sr.decodeErr(err)
 	}
+	return sr.check(it)
+}
+
+// check counts an item read, and at the trailer checks the counts and the
+// end of the stream.
+func (sr *snapReader) check(it snapItem) (snapItem, error) {
 	set := 0
 	for _, b := range []bool{it.Fact != nil, it.Unopened != nil, it.End != nil} {
 		if b {
@@ -629,12 +668,7 @@ func (n *Node) indexFromSnapshot() (bool, error) {
 	// before anything of it reaches the index.
 	sr, err := openSnapshotFile(f, n.home.Identity)
 	if err == nil {
-		for err == nil {
-			_, err = sr.next()
-		}
-		if errors.Is(err, io.EOF) {
-			err = nil
-		}
+		err = sr.skim()
 	}
 	if err != nil {
 		n.log.Warn("index snapshot damaged: rebuilding the index from the store", "file", path, "err", err)
