@@ -647,6 +647,38 @@ func (n *Node) openCIDs(cids []string, fact func(recordFacts) error, unopened fu
 	return first
 }
 
+// applyFactsBeside is applyFacts with the screening subjects indexed on
+// another goroutine while the rows go into the index: the two structures
+// share nothing.
+func (n *Node) applyFactsBeside(batch []recordFacts) error {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		n.screening.noteAll(batch)
+	}()
+	err := n.applyFactsExceptScreening(batch)
+	<-done
+	return err
+}
+
+// applyFactsExceptScreening is applyFacts (facts.go) less the screening
+// subjects, which applyFactsBeside indexes at the same time.
+func (n *Node) applyFactsExceptScreening(batch []recordFacts) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	rows := make([]index.Row, len(batch))
+	for i := range batch {
+		rows[i] = batch[i].Row
+		if f := &batch[i]; f.Own != nil {
+			n.own.add(recordDigest(f.Own), f.Row.CID)
+		}
+	}
+	err := n.index.Insert(rows)
+	n.cases.noteAll(batch)
+	return err
+}
+
 // indexFromSnapshot fills the index from the snapshot and the envelopes
 // stored after it. It returns false, having said why in the log, when the
 // snapshot cannot be used: the caller then rebuilds from the store. An
@@ -703,45 +735,67 @@ func (n *Node) indexFromSnapshot() (bool, error) {
 		n.log.Error("index snapshot unreadable on the second pass: rebuilding the index from the store", "err", err)
 		return false, nil
 	}
-	batch := make([]recordFacts, 0, index.MaxTxnRows)
+	// Decoding (one goroutine) runs beside applying (this one), and each
+	// batch's screening subjects beside its index rows: on two cores a
+	// start from the snapshot is bounded by the index's own inserts.
 	var retries []string
 	loaded := 0
-	for {
-		it, err := sr.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			n.log.Error("index snapshot unreadable on the second pass: rebuilding the index from the store", "err", err)
-			return false, nil
-		}
-		if it.Unopened != nil {
-			switch {
-			case dropped[it.Unopened.CID]:
-			case it.Unopened.Retry && retry:
-				retries = append(retries, it.Unopened.CID)
-			default:
-				n.unreadable.Add(1)
+	batches := make(chan []recordFacts, 2)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		b := make([]recordFacts, 0, index.MaxTxnRows)
+		for {
+			it, err := sr.next()
+			if errors.Is(err, io.EOF) {
+				break
 			}
-			continue
-		}
-		if dropped[it.Fact.Row.CID] {
-			continue
-		}
-		batch = append(batch, it.Fact.facts())
-		loaded++
-		if len(batch) == index.MaxTxnRows {
-			if err := n.applyFacts(batch); err != nil {
-				return false, err
+			if err != nil {
+				readErr <- err
+				return
 			}
-			batch = batch[:0]
-			select {
-			case <-n.closing:
-				return true, nil
-			default:
+			if it.Unopened != nil {
+				switch {
+				case dropped[it.Unopened.CID]:
+				case it.Unopened.Retry && retry:
+					retries = append(retries, it.Unopened.CID)
+				default:
+					n.unreadable.Add(1)
+				}
+				continue
+			}
+			if dropped[it.Fact.Row.CID] {
+				continue
+			}
+			b = append(b, it.Fact.facts())
+			if len(b) == index.MaxTxnRows {
+				batches <- b
+				b = make([]recordFacts, 0, index.MaxTxnRows)
 			}
 		}
+		batches <- b
+		readErr <- nil
+	}()
+	var applyErr error
+	for b := range batches {
+		if applyErr == nil {
+			applyErr = n.applyFactsBeside(b)
+		}
+		loaded += len(b)
 	}
+	if err := <-readErr; err != nil {
+		n.log.Error("index snapshot unreadable on the second pass: rebuilding the index from the store", "err", err)
+		return false, nil
+	}
+	if applyErr != nil {
+		return false, applyErr
+	}
+	select {
+	case <-n.closing:
+		return true, nil
+	default:
+	}
+	batch := make([]recordFacts, 0, index.MaxTxnRows)
 	opened := 0
 	err = n.openCIDs(slices.DeleteFunc(slices.Concat(retries, puts), func(c string) bool { return dropped[c] }),
 		func(rf recordFacts) error {
