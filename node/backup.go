@@ -340,6 +340,11 @@ func Restore(h *Home, r io.Reader, opt RestoreOptions) (RestoreReport, error) {
 		}
 		rep.AuditRestore = true
 	}
+	// The index snapshot (never in a backup: the start rebuilds it) covered
+	// the store being replaced.
+	if err := os.Remove(filepath.Join(dir, SnapshotFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return rep, err
+	}
 	if err := os.Rename(filepath.Join(tmp, StoreFile), filepath.Join(dir, StoreFile)); err != nil {
 		return rep, err
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/ursic/ursic/policy"
 	"github.com/ursic/ursic/share"
@@ -16,7 +15,7 @@ import (
 // The case table: what the secretariat's tables and the 相場感 view need of
 // every readable indicator, method, sighting and facet — coarse fields only,
 // no text — so that a query does not open envelopes. Every opened record is
-// noted (rowOfRecord), on publish, on receipt and at start. A node may hold
+// noted (applyFacts), on publish, on receipt and at start. A node may hold
 // a million records, so a summary is kept small: its CID, two times, and
 // small numbers that index tables of the categories, authors and sets of
 // technology areas met so far (about 150 bytes a record with the map).
@@ -157,42 +156,52 @@ func (t *caseTable) areaSet(areas []string) uint32 {
 
 // note adds the summary of an opened record.
 func (t *caseTable) note(cid string, h *share.Header, rec *share.Record) {
-	if !hasFacet(h.Kind) && h.Kind != share.KindFacet {
-		return
+	if c := caseFactsOf(h, rec); c != nil {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		t.add(cid, c)
 	}
-	p := summarise(h.Kind, rec.Body)
-	kind := uint8(slices.Index(caseKinds, p.kind))
+}
+
+// noteAll adds the summaries of a batch of opened records, under one lock.
+func (t *caseTable) noteAll(batch []recordFacts) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i := range batch {
+		if c := batch[i].Case; c != nil {
+			t.add(batch[i].Row.CID, c)
+		}
+	}
+}
+
+// add adds the summary of cid. The caller holds mu.
+func (t *caseTable) add(cid string, c *caseFacts) {
+	kind := uint8(slices.Index(caseKinds, c.Kind))
 	if kind == 0 || kind == 255 {
 		return
 	}
-	s := &caseSummary{created: h.Created, kind: kind, facet: p.facet,
-		outcome: uint8(slices.Index(Outcomes, p.outcome) + 1)}
-	s.month = int32(p.month)
-	if !p.facet {
-		s.month = int32(policy.MonthOf(time.UnixMilli(h.Created)))
+	if _, ok := t.byCID[cid]; ok {
+		return
 	}
+	s := &caseSummary{created: c.Created, kind: kind, facet: c.Facet, month: c.Month,
+		outcome: uint8(slices.Index(Outcomes, c.Outcome) + 1)}
 	classes := policy.MitigationClassList()
-	for _, m := range p.mitigations {
+	for _, m := range c.Mitigations {
 		if i := slices.Index(classes, m); i >= 0 {
 			s.mitig |= 1 << i
 		}
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if _, ok := t.byCID[cid]; ok {
-		return
-	}
 	s.cid = strings.Clone(cid) // cid may be a slice of a larger buffer
-	s.author, s.category, s.areas = t.str(h.Author), t.str(p.category), t.areaSet(p.techAreas)
+	s.author, s.category, s.areas = t.str(c.Author), t.str(c.Category), t.areaSet(c.TechAreas)
 	t.byCID[s.cid] = s
 	switch {
-	case p.facet:
-		if h.Author == t.self {
-			t.links[p.link] = s
+	case c.Facet:
+		if c.Author == t.self {
+			t.links[c.Link] = s
 		}
 		t.facets = append(t.facets, s)
 	case kind == caseSighting:
-		t.sights = append(t.sights, sighting{s, strings.Clone(p.ref)})
+		t.sights = append(t.sights, sighting{s, strings.Clone(c.Ref)})
 	default:
 		t.byCat[s.category] = append(t.byCat[s.category], s)
 		t.dirty[s.category] = true

@@ -60,15 +60,6 @@ func (o *ownRecords) lookup(d recordDigest) (string, bool) {
 	return c, ok
 }
 
-// noteOwn records an opened envelope of this node's as published.
-func (n *Node) noteOwn(env *share.Envelope, cid string, plain []byte) {
-	h := &env.Header
-	if h.Author != n.PeerID() || !userKind(h.Kind) {
-		return
-	}
-	n.own.add(n.own.digest(h.Kind, plain, h.TLP, h.Audience, h.Caveats), cid)
-}
-
 func userKind(kind string) bool {
 	for _, k := range share.UserKinds() {
 		if k == kind {

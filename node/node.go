@@ -64,6 +64,13 @@ type Node struct {
 	closeOnce sync.Once
 
 	screening screening // the names of readable indicators' subjects, for Screen
+
+	// The index snapshot (snapshot.go).
+	indexOK       atomic.Bool   // the index holds every stored record (a rebuild was not cut short)
+	snapMu        sync.Mutex    // one snapshot write at a time
+	snapSeq       atomic.Uint64 // the store change the snapshot on disk covers, as far as this node knows
+	snapWG        sync.WaitGroup
+	snapshotEvery time.Duration
 }
 
 type logHead struct {
@@ -81,6 +88,11 @@ type Options struct {
 	// answers from what is indexed, Show opens any record from the store).
 	// A node with many records starts serving in seconds this way.
 	IndexInBackground bool
+
+	// SnapshotEvery is how often the running node brings its index snapshot
+	// (SnapshotFile) up to date, if the store changed; 0 means
+	// DefaultSnapshotEvery. Close brings it up to date too.
+	SnapshotEvery time.Duration
 }
 
 // Open starts a node from an initialised home: it opens the store and builds
@@ -121,6 +133,10 @@ func Open(h *Home, opt Options) (*Node, error) {
 	}
 	n.auditLog = au
 	n.indexDone, n.closing = make(chan struct{}), make(chan struct{})
+	n.snapshotEvery = opt.SnapshotEvery
+	if n.snapshotEvery <= 0 {
+		n.snapshotEvery = DefaultSnapshotEvery
+	}
 	if err := n.openRestored(); err != nil {
 		au.close()
 		st.Close()
@@ -134,11 +150,12 @@ func Open(h *Home, opt Options) (*Node, error) {
 	if opt.IndexInBackground {
 		go func() {
 			defer close(n.indexDone)
-			if err := n.indexAll(); err != nil {
+			if err := n.buildIndex(); err != nil {
 				lg.Error("index rebuild failed", "err", err)
 				return
 			}
 			n.afterIndexed() // facets.go
+			n.startSnapshots()
 			lg.Info("index ready", "records", ix.Live(), "took", time.Since(n.started).Round(time.Millisecond))
 		}()
 		stats, err := st.Stats()
@@ -150,7 +167,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 			"roster_version", n.rosterVersion(), "took", time.Since(n.started).Round(time.Millisecond))
 		return n, nil
 	}
-	err = n.indexAll()
+	err = n.buildIndex()
 	close(n.indexDone)
 	if err != nil {
 		au.close()
@@ -158,6 +175,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 		return nil, err
 	}
 	n.afterIndexed() // facets.go
+	n.startSnapshots()
 	lg.Info("node open", "peer_id", h.Identity.PeerID(), "name", h.Config.Name, "records", ix.Len(),
 		"roster_version", n.rosterVersion(), "took", time.Since(n.started).Round(time.Millisecond))
 	return n, nil
@@ -183,15 +201,51 @@ func (n *Node) WaitIndexed(ctx context.Context) error {
 	}
 }
 
-// Close stops networking and closes the store. The index is simply dropped:
-// it was never on disk.
+// Close stops networking, brings the index snapshot up to date (so that the
+// next start opens few envelopes) and closes the store.
 func (n *Node) Close() error {
 	if n.net != nil {
 		n.net.close()
 	}
 	n.closeOnce.Do(func() { close(n.closing) })
 	<-n.indexDone // a background rebuild stops at its next envelope
+	n.snapWG.Wait()
+	if err := n.writeSnapshot(closeMergeMax); err != nil {
+		n.log.Warn("could not write the index snapshot", "err", err)
+	}
 	return errors.Join(n.auditLog.close(), n.store.Close())
+}
+
+// buildIndex fills the index from the snapshot and what was stored after
+// it, or, if the snapshot cannot be used, by opening every envelope (and
+// writes a new snapshot as it goes).
+func (n *Node) buildIndex() error {
+	ok, err := n.indexFromSnapshot()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		err = n.indexAll()
+	}
+	if err == nil {
+		select {
+		case <-n.closing: // cut short
+		default:
+			n.indexOK.Store(true)
+		}
+	}
+	return err
+}
+
+// startSnapshots starts the timer that keeps the snapshot up to date.
+func (n *Node) startSnapshots() {
+	select {
+	case <-n.closing:
+		return
+	default:
+	}
+	n.snapWG.Add(1)
+	go n.snapshotLoop(n.snapshotEvery)
 }
 
 // Home is the node's home.
@@ -248,15 +302,22 @@ func (n *Node) loadSenderKeys() error {
 }
 
 // indexAll opens every stored envelope with this node's keys and loads the
-// index, on all cores: opening is the dominant cost of a start.
+// index, on all cores: opening is the dominant cost of a start. It writes
+// what it opens to a new index snapshot as it goes (snapshot.go).
 func (n *Node) indexAll() error {
 	st, err := n.store.Stats()
 	if err != nil {
 		return fmt.Errorf("failed to read the store: %w", err)
 	}
 	n.index.Reserve(st.Records)
+	// The snapshot covers the store up to the change read before the walk:
+	// a record stored during the walk is opened again at the next start (its
+	// facts, applied twice, leave one copy), one retracted then is left out.
+	snap, snapSeq := n.newRebuildSnapshot()
+	var unopenedMu sync.Mutex
+	var unopened []snapUnopened
 	jobs := make(chan store.Envelope, 256)
-	rows := make(chan index.Row, 256)
+	rows := make(chan recordFacts, 256)
 	errc := make(chan error, 1)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
@@ -268,7 +329,7 @@ func (n *Node) indexAll() error {
 				if err == nil && env.Header.Kind == share.KindSenderKey {
 					continue
 				}
-				row, err := n.openEntry(e, env, err)
+				f, err := n.openEntry(e, env, err)
 				if err != nil {
 					// Not ours to read (sealed to a key we do not hold): it
 					// stays in the store for relaying to those who may.
@@ -277,9 +338,14 @@ func (n *Node) indexAll() error {
 						n.log.Error("stored envelope does not open", "cid", e.CID, "err", err)
 					}
 					n.unreadable.Add(1)
+					if snap != nil {
+						unopenedMu.Lock()
+						unopened = append(unopened, snapUnopened{CID: e.CID, Retry: errors.Is(err, ErrNoSenderKey)})
+						unopenedMu.Unlock()
+					}
 					continue
 				}
-				rows <- row
+				rows <- f
 			}
 		}()
 	}
@@ -297,35 +363,60 @@ func (n *Node) indexAll() error {
 		close(rows)
 		errc <- err
 	}()
-	batch := make([]index.Row, 0, index.MaxTxnRows)
+	batch := make([]recordFacts, 0, index.MaxTxnRows)
 	var insertErr error
-	for r := range rows {
-		batch = append(batch, r)
-		if len(batch) == index.MaxTxnRows {
-			if err := n.index.Insert(batch); err != nil && insertErr == nil {
-				insertErr = err
+	apply := func() {
+		if snap != nil {
+			for i := range batch {
+				if err := snap.fact(&batch[i]); err != nil {
+					n.log.Warn("could not write the index snapshot", "err", err)
+					snap.abort()
+					snap = nil
+					break
+				}
 			}
-			batch = batch[:0]
+		}
+		if err := n.applyFacts(batch); err != nil && insertErr == nil {
+			insertErr = err
+		}
+		batch = batch[:0]
+	}
+	for f := range rows {
+		batch = append(batch, f)
+		if len(batch) == index.MaxTxnRows {
+			apply()
 		}
 	}
 	if err := <-errc; errors.Is(err, errClosing) {
+		if snap != nil {
+			snap.abort()
+		}
 		return nil
 	} else if err != nil {
+		if snap != nil {
+			snap.abort()
+		}
 		return fmt.Errorf("failed to read the store: %w", err)
 	}
+	apply()
 	if insertErr != nil {
+		if snap != nil {
+			snap.abort()
+		}
 		return insertErr
 	}
-	if err := n.index.Insert(batch); err != nil {
-		return err
-	}
+	n.commitRebuildSnapshot(snap, snapSeq, unopened)
 	if c := n.unreadable.Load(); c > 0 {
 		n.log.Info("envelopes held for relaying but not readable by this node", "count", c)
 	}
-	// Retracted records are listed as stubs (header facts, no body), if this
-	// node was entitled to read them.
+	return n.indexStubs()
+}
+
+// indexStubs lists retracted records as stubs (header facts, no body), if
+// this node was entitled to read them.
+func (n *Node) indexStubs() error {
 	var stubRows []index.Row
-	err = n.store.Stubs(func(s store.Stub) error {
+	err := n.store.Stubs(func(s store.Stub) error {
 		if row, ok := n.stubRow(s); ok {
 			stubRows = append(stubRows, row)
 		}
@@ -339,17 +430,16 @@ func (n *Node) indexAll() error {
 	return n.index.Insert(stubRows)
 }
 
-// openEntry verifies and opens one stored envelope into an index row.
-func (n *Node) openEntry(e store.Envelope, env *share.Envelope, decodeErr error) (index.Row, error) {
+// openEntry verifies and opens one stored envelope into its facts.
+func (n *Node) openEntry(e store.Envelope, env *share.Envelope, decodeErr error) (recordFacts, error) {
 	if decodeErr != nil {
-		return index.Row{}, decodeErr
+		return recordFacts{}, decodeErr
 	}
 	plain, err := n.openEnvelope(env, e.CID)
 	if err != nil {
-		return index.Row{}, err
+		return recordFacts{}, err
 	}
-	n.noteOwn(env, e.CID, plain)
-	return n.rowOf(e.CID, env, plain)
+	return n.factsOfPlain(e.CID, env, plain)
 }
 
 // stubRow makes the index row of a retracted record from its stub envelope.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/store"
 	"github.com/ursic/ursic/policy"
 	"github.com/ursic/ursic/policy/guard"
@@ -271,11 +270,11 @@ func (n *Node) publishLocked(drafts []*Draft) ([]string, error) {
 // pushes them to connected peers entitled to read them.
 func (n *Node) commit(out []sealed, heads map[string]logHead) error {
 	entries := make([]store.Entry, len(out))
-	rows := make([]index.Row, 0, len(out))
+	facts := make([]recordFacts, 0, len(out))
 	for i, s := range out {
 		entries[i] = s.entry
-		if s.row != nil {
-			rows = append(rows, *s.row)
+		if s.facts != nil {
+			facts = append(facts, *s.facts)
 		}
 	}
 	if _, err := n.store.Put(entries...); err != nil {
@@ -285,7 +284,7 @@ func (n *Node) commit(out []sealed, heads map[string]logHead) error {
 		n.heads[log] = h
 	}
 	n.audit("publish", auditCIDs(entries))
-	if err := n.index.Insert(rows); err != nil {
+	if err := n.applyFacts(facts); err != nil {
 		return err
 	}
 	envs, raws := make([]*share.Envelope, len(out)), make([][]byte, len(out))

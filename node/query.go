@@ -36,7 +36,16 @@ func (n *Node) rowOf(cid string, env *share.Envelope, plain []byte) (index.Row, 
 	return n.rowOfRecord(cid, env, &share.Record{Kind: env.Header.Kind, Body: plain}), nil
 }
 
-// rowOfRecord makes the index row of a record and its envelope.
+// factsOfPlain reads the facts of an opened envelope (see factsOf).
+func (n *Node) factsOfPlain(cid string, env *share.Envelope, plain []byte) (recordFacts, error) {
+	if env.Header.Kind == share.KindSenderKey || env.Header.Kind == share.KindRoster {
+		return recordFacts{}, fmt.Errorf("envelope %s: %s records are not listed", cid, env.Header.Kind)
+	}
+	return n.factsOf(cid, env, &share.Record{Kind: env.Header.Kind, Body: plain}), nil
+}
+
+// rowOfRecord makes the index row of a record and its envelope. It writes
+// no shared state (factsOf).
 func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) index.Row {
 	h := env.Header
 	body := index.ScanBody(rec.Body)
@@ -64,10 +73,6 @@ func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) i
 	// (a fraction of a millisecond), which keeps a large node's index small.
 	// The index searches the title and author name besides this text.
 	row.Text = body.Text
-	n.cases.note(cid, &h, rec)
-	if h.Kind == share.KindIndicator {
-		n.screening.note(cid, rec.Body)
-	}
 	return row
 }
 
@@ -323,7 +328,7 @@ func (n *Node) retractOne(cid, reason string) (string, error) {
 		n.heads[log] = h
 	}
 	n.audit("retract", target.CID+" by "+s.entry.CID)
-	if err := n.index.Insert([]index.Row{*s.row}); err != nil {
+	if err := n.applyFacts([]recordFacts{*s.facts}); err != nil {
 		return "", err
 	}
 	n.cases.retract(target.CID)

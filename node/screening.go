@@ -31,13 +31,13 @@ func (s *screening) index() *screen.Index {
 	return s.ix
 }
 
-// note indexes the subject of an opened indicator.
-func (s *screening) note(cid string, body []byte) {
-	subj, err := screen.SubjectOf(cid, body)
-	if err != nil {
-		return // the body was validated when opened; nothing to index otherwise
+// noteAll indexes the subjects of a batch of opened indicators.
+func (s *screening) noteAll(batch []recordFacts) {
+	for i := range batch {
+		if subj := batch[i].Subject; subj != nil {
+			s.index().Add(*subj)
+		}
 	}
-	s.index().Add(subj)
 }
 
 // ScreenOptions tune [Node.Screen].

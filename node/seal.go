@@ -8,7 +8,6 @@ import (
 	"filippo.io/age"
 
 	"github.com/ursic/ursic/crypto"
-	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/store"
 	"github.com/ursic/ursic/policy"
 	"github.com/ursic/ursic/share"
@@ -48,7 +47,7 @@ type sealPlan struct {
 type sealed struct {
 	entry store.Entry
 	env   *share.Envelope
-	row   *index.Row // nil for control records
+	facts *recordFacts // nil for control records
 }
 
 // batch is one publish or retract in the making.
@@ -224,8 +223,8 @@ func (b *batch) envelope(pl *sealPlan, key share.KeyRef) (sealed, error) {
 				return sealed{}, err
 			}
 		}
-		row := n.rowOfRecord(c, env, rec)
-		s.row = &row
+		f := n.factsOf(c, env, rec)
+		s.facts = &f
 	}
 	b.heads[logID] = logHead{seq: h.Seq, cid: c}
 	return s, nil

@@ -16,7 +16,6 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"golang.org/x/time/rate"
 
-	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/receive"
 	"github.com/ursic/ursic/node/store"
 	"github.com/ursic/ursic/policy"
@@ -616,8 +615,8 @@ func (nw *federation) sendPush(p peer.ID, envs [][]byte) error {
 // it: its plaintext and index row if it could open it.
 type received struct {
 	*receive.Envelope
-	plain []byte     // nil if this node cannot open it
-	row   *index.Row // its index row, if opened
+	plain []byte       // nil if this node cannot open it
+	facts *recordFacts // what it adds to the index and the node's tables, if opened
 }
 
 func (r *received) header() *share.Header { return &r.Env.Header }
@@ -696,9 +695,8 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 			return // not for this node's keys: kept for relaying
 		}
 		r.plain = plain
-		n.noteOwn(r.Env, r.CID, plain) // this node's own, fetched back after a restore
-		if row, err := n.rowOf(r.CID, r.Env, plain); err == nil {
-			r.row = &row
+		if f, err := n.factsOfPlain(r.CID, r.Env, plain); err == nil {
+			r.facts = &f // with this node's own digest, for a record fetched back after a restore
 		}
 	})
 	return ok, bad
@@ -893,13 +891,13 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 
 // indexReceived adds opened records to the index and applies retractions.
 func (n *Node) indexReceived(recs []*received, suppressed map[string]bool) {
-	var rows []index.Row
+	var facts []recordFacts
 	for _, r := range recs {
-		if r.plain != nil && r.row != nil && !r.Stub && !suppressed[r.CID] {
-			rows = append(rows, *r.row)
+		if r.plain != nil && r.facts != nil && !r.Stub && !suppressed[r.CID] {
+			facts = append(facts, *r.facts)
 		}
 	}
-	if err := n.index.Insert(rows); err != nil {
+	if err := n.applyFacts(facts); err != nil {
 		n.log.Error("index insert failed", "err", err)
 	}
 	for _, r := range recs {

@@ -133,6 +133,9 @@ func (s *Store) Retract(retraction Entry, stub Stub) error {
 		if err := w.stubs.Put(cid, stubJSON); err != nil {
 			return err
 		}
+		if err := w.change(OpDrop, cid); err != nil {
+			return err
+		}
 		return w.flush()
 	})
 	if err != nil {
@@ -144,8 +147,11 @@ func (s *Store) Retract(retraction Entry, stub Stub) error {
 // writer applies entries inside one read-write transaction.
 type writer struct {
 	bodies, cids, logs, heads, stubs, equivocations, counters, control *bolt.Bucket
-	equivCIDs, equivExtra, pending                                     *bolt.Bucket
+	equivCIDs, equivExtra, pending, changes                            *bolt.Bucket
 	delta                                                              map[string]int64 // counter changes, applied by flush
+
+	seq                 uint64 // the store's change sequence (changes.go), once read
+	seqLoaded, seqDirty bool
 }
 
 func newWriter(tx *bolt.Tx) *writer {
@@ -161,6 +167,7 @@ func newWriter(tx *bolt.Tx) *writer {
 		equivCIDs:     tx.Bucket(bucketEquivCIDs),
 		equivExtra:    tx.Bucket(bucketEquivExtra),
 		pending:       tx.Bucket(bucketPending),
+		changes:       tx.Bucket(bucketChanges),
 		delta:         make(map[string]int64, 4),
 	}
 }
@@ -241,6 +248,9 @@ func (w *writer) put(e Entry, res *PutResult) error {
 				return err
 			}
 		}
+		if err := w.change(OpPut, cid); err != nil {
+			return err
+		}
 		res.Stored++
 		res.StoredCIDs = append(res.StoredCIDs, e.CID)
 		return nil
@@ -310,6 +320,9 @@ func (w *writer) applyPending(e Entry) (bool, error) {
 	if err := w.stubs.Put([]byte(e.CID), b); err != nil {
 		return false, err
 	}
+	if err := w.change(OpDrop, []byte(e.CID)); err != nil {
+		return false, err
+	}
 	w.delta[string(counterStubs)]++
 	return true, w.pending.Delete(pk)
 }
@@ -345,8 +358,13 @@ func pendingKey(cid, author string) []byte {
 	return append(k, author...)
 }
 
-// flush writes the counter changes made by this writer.
+// flush writes the counter changes made by this writer, and its change sequence.
 func (w *writer) flush() error {
+	if w.seqDirty {
+		if err := w.counters.Put(counterSeq, encodeUint(w.seq)); err != nil {
+			return err
+		}
+	}
 	for name, d := range w.delta {
 		if d == 0 {
 			continue

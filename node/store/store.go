@@ -35,6 +35,7 @@ var (
 	bucketEquivCIDs     = []byte("equivcids")     // cid → its key in equivocations
 	bucketEquivExtra    = []byte("equivextra")    // author \x00 log \x00 seq → copies seen beyond those kept (uint64)
 	bucketPending       = []byte("pending")       // cid \x00 retracting author → Stub as JSON: a retraction of a record not held
+	// bucketChanges (changes.go): seq → op cid, the store's change sequence
 )
 
 // bucketEnvelopes (cid → envelope bytes) is where envelopes were kept before bodies and cids;
@@ -43,7 +44,7 @@ var bucketEnvelopes = []byte("envelopes")
 
 var allBuckets = [][]byte{
 	bucketBodies, bucketCIDs, bucketLogs, bucketHeads, bucketStubs, bucketEquivocations, bucketMeta,
-	bucketCounters, bucketControl, bucketEquivCIDs, bucketEquivExtra, bucketPending,
+	bucketCounters, bucketControl, bucketEquivCIDs, bucketEquivExtra, bucketPending, bucketChanges,
 }
 
 // metaControlPending in bucketMeta marks a store whose control bucket is not yet complete.
@@ -98,7 +99,8 @@ type Store struct {
 	path       string
 	unreleased atomic.Int64 // bytes read from the map since ReleasePages last ran (see pages.go)
 
-	needsControl bool // the store predates the control bucket; see NeedsControlIndex
+	needsControl bool   // the store predates the control bucket; see NeedsControlIndex
+	id           string // see ID
 }
 
 // Option changes how Open opens the store.
@@ -148,7 +150,10 @@ func Open(path string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	var needsControl bool
+	var (
+		needsControl bool
+		id           string
+	)
 	err = db.Update(func(tx *bolt.Tx) error {
 		// A store written before the control bucket existed has records but no list of its
 		// control entries; the node lists them once (see NeedsControlIndex). The mark is on
@@ -176,13 +181,17 @@ func Open(path string, opts ...Option) (*Store, error) {
 			}
 		}
 		needsControl = meta.Get(metaControlPending) != nil
+		if err := ensureID(tx); err != nil {
+			return err
+		}
+		id = string(meta.Get(metaStoreID))
 		return nil
 	})
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	return &Store{db: db, path: path, needsControl: needsControl}, nil
+	return &Store{db: db, path: path, needsControl: needsControl, id: id}, nil
 }
 
 // migrateEnvelopes moves the envelopes of a store written before bodies and cids existed

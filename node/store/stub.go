@@ -37,6 +37,9 @@ func (s *Store) PutWithStubs(stubs []Stub, entries ...Entry) (PutResult, error) 
 			if err := w.stubs.Put(cid, b); err != nil {
 				return err
 			}
+			if err := w.change(OpDrop, cid); err != nil {
+				return err
+			}
 			w.delta[string(counterStubs)]++
 		}
 		for i, e := range entries {
@@ -94,6 +97,9 @@ func (s *Store) Drop(st Stub) error {
 			return err
 		}
 		if err := w.stubs.Put(cid, b); err != nil {
+			return err
+		}
+		if err := w.change(OpDrop, cid); err != nil {
 			return err
 		}
 		w.delta[string(counterStubs)]++

@@ -1,0 +1,109 @@
+package node
+
+import (
+	"slices"
+	"time"
+
+	"github.com/ursic/ursic/node/index"
+	"github.com/ursic/ursic/node/screen"
+	"github.com/ursic/ursic/policy"
+	"github.com/ursic/ursic/share"
+)
+
+// Opening a record happens in two steps. factsOf reads everything the node
+// keeps in memory about the record — its index row, its case-table summary,
+// its screening subject, and its digest if it is this node's own — and
+// writes nothing shared, so that it runs on all cores (at start, and in
+// sync's prepare stage). applyFacts then adds a batch of them to the
+// index, the own-record map, the case table and the screening index, taking
+// each structure's lock once a batch rather than once a record.
+//
+// The facts are plain data, so that what opening a record yields can be
+// kept (an encrypted index snapshot) and applied again without opening it.
+
+// recordFacts is what opening one record contributes to the node's memory.
+type recordFacts struct {
+	Row     index.Row       // with Text, the body's searchable words
+	Case    *caseFacts      // nil if the record is not in the case table
+	Subject *screen.Subject // nil if the record is not an indicator
+	Own     []byte          // the keyed digest of this node's own record (digest.go), or nil
+}
+
+// caseFacts is the case-table input of one record: what summarise reads of
+// its body, with the header fields the table keeps.
+type caseFacts struct {
+	Kind        string // the kind summarised (a facet's record_kind)
+	Facet       bool
+	Author      string
+	Created     int64 // the header's, Unix ms
+	Month       int32 // a facet's period, a record's month of publishing (policy.Month)
+	Category    string
+	TechAreas   []string
+	Outcome     string
+	Mitigations []string // classes
+	Ref         string   // a sighting's record
+	Link        string   // a facet's
+}
+
+// factsOf reads the facts of an opened record. It writes no shared state.
+func (n *Node) factsOf(cid string, env *share.Envelope, rec *share.Record) recordFacts {
+	h := &env.Header
+	f := recordFacts{Row: n.rowOfRecord(cid, env, rec), Case: caseFactsOf(h, rec)}
+	if h.Kind == share.KindIndicator {
+		if subj, err := screen.SubjectOf(cid, rec.Body); err == nil {
+			f.Subject = &subj
+		} // else: the body was validated when opened; nothing to index
+	}
+	if h.Author == n.PeerID() && userKind(h.Kind) {
+		d := n.own.digest(h.Kind, rec.Body, h.TLP, h.Audience, h.Caveats)
+		f.Own = d[:]
+	}
+	return f
+}
+
+// caseFactsOf reads the case-table input of a record, or nil if the table
+// does not summarise its kind.
+func caseFactsOf(h *share.Header, rec *share.Record) *caseFacts {
+	if !hasFacet(h.Kind) && h.Kind != share.KindFacet {
+		return nil
+	}
+	p := summarise(h.Kind, rec.Body)
+	if k := slices.Index(caseKinds, p.kind); k <= 0 {
+		return nil
+	}
+	c := &caseFacts{Kind: p.kind, Facet: p.facet, Author: h.Author, Created: h.Created, Month: int32(p.month),
+		Category: p.category, TechAreas: p.techAreas, Outcome: p.outcome, Mitigations: p.mitigations, Ref: p.ref, Link: p.link}
+	if !p.facet {
+		c.Month = int32(policy.MonthOf(time.UnixMilli(h.Created)))
+	}
+	return c
+}
+
+// applyFacts adds opened records to the index and the node's other
+// in-memory structures. The records must be stored (or being committed
+// with the index insert): a record that is listed is screened and counted.
+func (n *Node) applyFacts(batch []recordFacts) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	rows := make([]index.Row, 0, min(len(batch), index.MaxTxnRows))
+	var insertErr error
+	for start := 0; start < len(batch); start += index.MaxTxnRows {
+		rows = rows[:0]
+		for _, f := range batch[start:min(len(batch), start+index.MaxTxnRows)] {
+			rows = append(rows, f.Row)
+		}
+		if err := n.index.Insert(rows); err != nil && insertErr == nil {
+			insertErr = err
+		}
+	}
+	for i := range batch {
+		f := &batch[i]
+		if f.Own != nil {
+			n.own.add(recordDigest(f.Own), f.Row.CID)
+		}
+	}
+	n.cases.noteAll(batch)
+	n.screening.noteAll(batch)
+	return insertErr
+}

@@ -1,0 +1,104 @@
+package node
+
+import (
+	"context"
+	"testing"
+
+	"github.com/ursic/ursic/examples"
+	"github.com/ursic/ursic/node/index"
+	"github.com/ursic/ursic/share"
+)
+
+// publishOne publishes rec on n and returns its CID.
+func publishOne(t *testing.T, n *Node, rec []byte) string {
+	t.Helper()
+	var cid string
+	err := n.Publish(context.Background(), [][]byte{rec}, PublishOptions{}, func(p Published) error {
+		if cid == "" {
+			cid = p.CID
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cid
+}
+
+// openStored opens a stored record of n's into its envelope and record.
+func openStored(t *testing.T, n *Node, cid string) (*share.Envelope, *share.Record) {
+	t.Helper()
+	env, err := n.stored(cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := n.openEnvelope(env, cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env, &share.Record{Kind: env.Header.Kind, Body: plain}
+}
+
+// TestFactsOfWritesNothing: reading a record's facts leaves the index, the
+// case table, the screening index and the own-record map as they were;
+// applying them makes the record listed, counted, screenable and known as
+// this node's own. Were factsOf to write shared state, sync's parallel
+// prepare stage would race, and a snapshot could not replay it.
+func TestFactsOfWritesNothing(t *testing.T) {
+	_, h := homeWithSecretariat(t)
+	n, err := Open(h, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	rec, err := examples.Records.ReadFile("records/indicator-amber.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cid := publishOne(t, n, rec)
+	env, r := openStored(t, n, cid)
+
+	// Start the node's memory afresh, as at start, and read the facts.
+	ix, err := index.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.index, n.cases, n.screening = ix, newCaseTable(n.PeerID()), screening{}
+	n.own = newOwnRecords(h.Identity.DeriveKey(digestKeyLabel))
+	f := n.factsOf(cid, env, r)
+	if f.Row.CID != cid || f.Case == nil || f.Subject == nil || len(f.Own) != len(recordDigest{}) {
+		t.Fatalf("facts %+v: want a row, a case, a subject and an own digest", f)
+	}
+	if _, ok := n.index.Get(cid); ok {
+		t.Error("factsOf indexed the record")
+	}
+	if _, ok := n.cases.get(cid); ok {
+		t.Error("factsOf noted the record in the case table")
+	}
+	if n.screening.index().Len() != 0 {
+		t.Error("factsOf added the subject to the screening index")
+	}
+	if _, ok := n.own.lookup(recordDigest(f.Own)); ok {
+		t.Error("factsOf noted the record as this node's own")
+	}
+
+	if err := n.applyFacts([]recordFacts{f}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := n.index.Get(cid); !ok {
+		t.Error("applyFacts did not index the record")
+	}
+	if s, ok := n.cases.get(cid); !ok || !n.live(s) {
+		t.Error("applyFacts did not note a live record in the case table")
+	}
+	if c, ok := n.own.lookup(recordDigest(f.Own)); !ok || c != cid {
+		t.Errorf("own record: %q, %v; want %s", c, ok, cid)
+	}
+	res, err := n.Screen(context.Background(), "list.csv", []byte("name\nNorthbridge Photonics Trading Co., Ltd.\n"), ScreenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) != 1 || len(res.Rows[0].Hits) != 1 || res.Rows[0].Hits[0].CID != cid {
+		t.Errorf("screening after applyFacts: %+v; want one hit on %s", res.Rows, cid)
+	}
+}

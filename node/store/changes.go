@@ -1,0 +1,184 @@
+package store
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The change sequence lets a reader of the store (the node's index snapshot) ask "what changed
+// since I last looked" without reading every envelope. Every write that adds or removes a body or
+// a stub takes the next number of the store's sequence, in the same bbolt transaction, and lists
+// the CID under that number in bucketChanges. A number, once committed, always names the same
+// change: the sequence never goes back, so (store ID, number, CID at that number) identifies one
+// state of one store.
+
+// bucketChanges lists the store's changes: seq(8 bytes BE) → op (1 byte) cid. Part of the on-disk
+// format: never rename it.
+var bucketChanges = []byte("changes")
+
+// counterSeq in bucketCounters is the number of the store's latest change.
+var counterSeq = []byte("seq")
+
+// metaStoreID in bucketMeta is the store's identity: 16 random bytes, written when the store is
+// created (or first opened by a version that keeps the change sequence).
+var metaStoreID = []byte("store.id")
+
+// ChangeOp says what a change did.
+type ChangeOp byte
+
+// Change operations. Part of the on-disk format.
+const (
+	// OpPut: an envelope was stored under CID.
+	OpPut ChangeOp = 'P'
+	// OpDrop: CID's envelope was dropped (retracted), or a retraction stub was written for a CID
+	// the store did not hold, or a pending retraction suppressed CID as it arrived.
+	OpDrop ChangeOp = 'D'
+)
+
+// Change is one entry of the change sequence.
+type Change struct {
+	Seq uint64
+	Op  ChangeOp
+	CID string
+}
+
+// change appends a change to the sequence. The writer's sequence number is read once per
+// transaction and written back by flush.
+func (w *writer) change(op ChangeOp, cid []byte) error {
+	if !w.seqLoaded {
+		w.seq, w.seqLoaded = decodeUint(w.counters.Get(counterSeq)), true
+	}
+	w.seq++
+	w.seqDirty = true
+	v := make([]byte, 0, 1+len(cid))
+	v = append(v, byte(op))
+	v = append(v, cid...)
+	return w.changes.Put(encodeUint(w.seq), v)
+}
+
+// ensureID gives a store its identity if it has none. The caller holds a write transaction.
+func ensureID(tx *bolt.Tx) error {
+	meta := tx.Bucket(bucketMeta)
+	if meta.Get(metaStoreID) != nil {
+		return nil
+	}
+	var id [16]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return err
+	}
+	return meta.Put(metaStoreID, []byte(hex.EncodeToString(id[:])))
+}
+
+// ID returns the store's identity, a random hex string fixed when the store was created. A copy
+// of the file (a backup) has the same ID: use it with [Store.Seq] and [Store.ChangeAt], which tell
+// two states of the same store apart.
+func (s *Store) ID() string { return s.id }
+
+// Seq returns the number of the store's latest change (0 for a store with none).
+func (s *Store) Seq() (uint64, error) {
+	var n uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = decodeUint(tx.Bucket(bucketCounters).Get(counterSeq))
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("read change sequence: %w", err)
+	}
+	return n, nil
+}
+
+// ChangeAt returns change seq, or an error wrapping ErrNotFound if the store does not list it
+// (never made, or pruned).
+func (s *Store) ChangeAt(seq uint64) (Change, error) {
+	var c Change
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketChanges).Get(encodeUint(seq))
+		if len(v) < 1 {
+			return ErrNotFound
+		}
+		c = Change{Seq: seq, Op: ChangeOp(v[0]), CID: string(v[1:])}
+		return nil
+	})
+	if err != nil {
+		return Change{}, fmt.Errorf("change %d: %w", seq, err)
+	}
+	return c, nil
+}
+
+// Changes calls fn with every change numbered above since, in order, up to the latest change
+// when the walk began, and returns that number. Like ForEach it reads in chunks and holds no
+// transaction while fn runs; changes made during the walk are not seen (they are above the
+// number returned). If a change above since was pruned, Changes fails with ErrNotFound. An error
+// from fn stops the walk and is returned as is.
+func (s *Store) Changes(since uint64, fn func(Change) error) (uint64, error) {
+	upto, err := s.Seq()
+	if err != nil {
+		return 0, err
+	}
+	next := since + 1
+	for next <= upto {
+		var batch []Change
+		err := s.db.View(func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucketChanges).Cursor()
+			for k, v := c.Seek(encodeUint(next)); k != nil && len(batch) < chunkEntries; k, v = c.Next() {
+				seq := decodeUint(k)
+				if seq > upto {
+					break
+				}
+				if seq != next || len(v) < 1 {
+					return fmt.Errorf("change %d is not listed: %w", next, ErrNotFound)
+				}
+				batch = append(batch, Change{Seq: seq, Op: ChangeOp(v[0]), CID: string(v[1:])})
+				next++
+			}
+			if len(batch) == 0 {
+				return fmt.Errorf("change %d is not listed: %w", next, ErrNotFound)
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("read changes since %d: %w", since, err)
+		}
+		for _, c := range batch {
+			if err := fn(c); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return upto, nil
+}
+
+// PruneChanges deletes the changes numbered below keep (keep itself stays, so that ChangeAt(keep)
+// still answers). A reader that covered the store up to keep needs none of them. It deletes in
+// transactions of a few thousand entries, so that writers are not held up for long.
+func (s *Store) PruneChanges(keep uint64) error {
+	for {
+		more := false
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucketChanges).Cursor()
+			end := encodeUint(keep)
+			n := 0
+			for k, _ := c.First(); k != nil && bytes.Compare(k, end) < 0; k, _ = c.First() {
+				if n == 10_000 {
+					more = true
+					return nil
+				}
+				if err := c.Delete(); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("prune changes below %d: %w", keep, err)
+		}
+		if !more {
+			return nil
+		}
+	}
+}
