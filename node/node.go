@@ -63,7 +63,7 @@ type Node struct {
 	closing   chan struct{} // closed by Close, to stop a background rebuild
 	closeOnce sync.Once
 
-	screening screening // the names of readable indicators' subjects, for Screen
+	screening *screening // the names of readable indicators' subjects, for Screen
 }
 
 type logHead struct {
@@ -109,7 +109,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 		st.Close()
 		return nil, err
 	}
-	n := &Node{home: h, store: st, index: ix, cases: newCaseTable(h.Identity.PeerID()), keys: newSenderKeys(), log: lg, chain: chain, heads: map[string]logHead{}, started: time.Now()}
+	n := &Node{home: h, store: st, index: ix, cases: newCaseTable(h.Identity.PeerID()), screening: newScreening(), keys: newSenderKeys(), log: lg, chain: chain, heads: map[string]logHead{}, started: time.Now()}
 	n.ent = receive.NewEntitlement(rosterViews{n})
 	n.publishSeconds = newPublishSeconds()
 	n.own = newOwnRecords(h.Identity.DeriveKey(digestKeyLabel))
@@ -121,6 +121,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 	}
 	n.auditLog = au
 	n.indexDone, n.closing = make(chan struct{}), make(chan struct{})
+	go n.applyInBackground(n.cases, n.screening) // facts.go
 	if err := n.openRestored(); err != nil {
 		au.close()
 		st.Close()
