@@ -175,7 +175,7 @@ func (t *caseTable) note(cid string, h *share.Header, rec *share.Record) {
 	if c := caseFactsOf(h, rec); c != nil {
 		t.mu.Lock()
 		defer t.mu.Unlock()
-		t.add(cid, c)
+		t.add(strings.Clone(cid), c)
 	}
 }
 
@@ -207,7 +207,7 @@ func (t *caseTable) add(cid string, c *caseFacts) {
 			s.mitig |= 1 << i
 		}
 	}
-	s.cid = strings.Clone(cid) // cid may be a slice of a larger buffer
+	s.cid = cid // the caller's own copy (applyFacts), shared with the own-record map
 	s.author, s.category, s.areas = t.str(c.Author), t.str(c.Category), t.areaSet(c.TechAreas)
 	t.byCID[s.cid] = s
 	switch {

@@ -2,6 +2,7 @@ package node
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -87,6 +88,13 @@ func caseFactsOf(h *share.Header, rec *share.Record) *caseFacts {
 func (n *Node) applyFacts(batch []recordFacts) error {
 	if len(batch) == 0 {
 		return nil
+	}
+	// The index keeps its own copy of each CID; the case table and the
+	// own-record map share one (a CID may be a slice of a larger buffer).
+	for i := range batch {
+		if batch[i].Case != nil || batch[i].Own != nil {
+			batch[i].Row.CID = strings.Clone(batch[i].Row.CID)
+		}
 	}
 	// Queued first: once the index lists a record, a reader of the case
 	// table or the screening index finds it there or in the queue.
