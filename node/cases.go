@@ -119,12 +119,28 @@ type caseTable struct {
 	byCat    map[uint32][]*caseSummary // indicators and methods, by category
 	dirty    map[uint32]bool           // categories not in newest-first order
 	sights   []sighting
+
+	queue *backlog[caseNote] // summaries to add (facts.go); readers settle it first
+}
+
+// caseNote is a queued summary.
+type caseNote struct {
+	cid string
+	c   *caseFacts
 }
 
 func newCaseTable(self string) *caseTable {
-	return &caseTable{self: self, byCID: map[string]*caseSummary{}, links: map[string]*caseSummary{},
+	t := &caseTable{self: self, byCID: map[string]*caseSummary{}, links: map[string]*caseSummary{},
 		strs: []string{""}, strIdx: map[string]uint32{"": 0}, areaSets: [][]string{nil}, areaIdx: map[string]uint32{"": 0},
 		byCat: map[uint32][]*caseSummary{}, dirty: map[uint32]bool{}}
+	t.queue = newBacklog(func(notes []caseNote) {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		for _, nt := range notes {
+			t.add(nt.cid, nt.c)
+		}
+	})
+	return t
 }
 
 // str returns the index of s in strs, adding it. The caller holds mu.
@@ -159,19 +175,19 @@ func (t *caseTable) note(cid string, h *share.Header, rec *share.Record) {
 	if c := caseFactsOf(h, rec); c != nil {
 		t.mu.Lock()
 		defer t.mu.Unlock()
-		t.add(cid, c)
+		t.add(strings.Clone(cid), c)
 	}
 }
 
-// noteAll adds the summaries of a batch of opened records, under one lock.
+// noteAll queues the summaries of a batch of opened records.
 func (t *caseTable) noteAll(batch []recordFacts) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	var notes []caseNote
 	for i := range batch {
 		if c := batch[i].Case; c != nil {
-			t.add(batch[i].Row.CID, c)
+			notes = append(notes, caseNote{batch[i].Row.CID, c})
 		}
 	}
+	t.queue.push(notes...)
 }
 
 // add adds the summary of cid. The caller holds mu.
@@ -191,7 +207,7 @@ func (t *caseTable) add(cid string, c *caseFacts) {
 			s.mitig |= 1 << i
 		}
 	}
-	s.cid = strings.Clone(cid) // cid may be a slice of a larger buffer
+	s.cid = cid // the caller's own copy (applyFacts), shared with the own-record map
 	s.author, s.category, s.areas = t.str(c.Author), t.str(c.Category), t.areaSet(c.TechAreas)
 	t.byCID[s.cid] = s
 	switch {
@@ -211,6 +227,7 @@ func (t *caseTable) add(cid string, c *caseFacts) {
 // get returns the summary of cid. Summaries are never changed once added
 // (but for their state), so the caller may read one without the lock.
 func (t *caseTable) get(cid string) (*caseSummary, bool) {
+	t.queue.settle()
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	s, ok := t.byCID[cid]
@@ -219,6 +236,7 @@ func (t *caseTable) get(cid string) (*caseSummary, bool) {
 
 // facetByLink returns this node's own facet with the given link.
 func (t *caseTable) facetByLink(link string) (*caseSummary, bool) {
+	t.queue.settle()
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	s, ok := t.links[link]
@@ -242,6 +260,7 @@ type caseNames struct {
 }
 
 func (t *caseTable) names() caseNames {
+	t.queue.settle()
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	return caseNames{t.strs, t.areaSets}
@@ -270,6 +289,7 @@ func mitigationsOf(s *caseSummary) []string {
 
 // snapshot returns the facets held now.
 func (t *caseTable) snapshot() []*caseSummary {
+	t.queue.settle()
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	return slices.Clip(t.facets)
@@ -277,6 +297,7 @@ func (t *caseTable) snapshot() []*caseSummary {
 
 // all returns every summary held now.
 func (t *caseTable) all() []*caseSummary {
+	t.queue.settle()
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	out := make([]*caseSummary, 0, len(t.byCID))
@@ -290,6 +311,7 @@ func (t *caseTable) all() []*caseSummary {
 // and every sighting. A category that changed is sorted once, into a new
 // slice: a query still reading the old one is not disturbed.
 func (t *caseTable) ofCategory(category string) (cases []*caseSummary, sightings []sighting) {
+	t.queue.settle()
 	t.mu.RLock()
 	ci, known := t.strIdx[category]
 	cases, sightings, dirty := slices.Clip(t.byCat[ci]), slices.Clip(t.sights), t.dirty[ci]

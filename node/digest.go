@@ -22,14 +22,21 @@ const digestKeyLabel = "publish-digest/v1"
 type recordDigest [sha256.Size]byte
 
 // ownRecords maps the digest of each record this node published to its CID.
+// A node's own records may be a million: the map is keyed by the first 16
+// bytes of the digest (a keyed HMAC, so no one can aim for a collision, and
+// 2^-88 by chance at a million records), and the caller passes a CID string
+// it shares with the case table (applyFacts), so an entry costs the map's
+// slot alone.
 type ownRecords struct {
 	key []byte
 	mu  sync.RWMutex
-	m   map[recordDigest]string
+	m   map[ownKey]string
 }
 
+type ownKey [16]byte
+
 func newOwnRecords(key []byte) *ownRecords {
-	return &ownRecords{key: key, m: map[recordDigest]string{}}
+	return &ownRecords{key: key, m: map[ownKey]string{}}
 }
 
 // digest is the keyed digest of a record's sealed body and its policy.
@@ -46,17 +53,18 @@ func (o *ownRecords) digest(kind string, body []byte, tlp string, audience, cave
 }
 
 func (o *ownRecords) add(d recordDigest, cid string) {
+	k := ownKey(d[:16])
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if _, ok := o.m[d]; !ok {
-		o.m[d] = cid
+	if _, ok := o.m[k]; !ok {
+		o.m[k] = cid
 	}
 }
 
 func (o *ownRecords) lookup(d recordDigest) (string, bool) {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
-	c, ok := o.m[d]
+	c, ok := o.m[ownKey(d[:16])]
 	return c, ok
 }
 

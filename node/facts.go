@@ -2,6 +2,9 @@ package node
 
 import (
 	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ursic/ursic/node/index"
@@ -79,13 +82,24 @@ func caseFactsOf(h *share.Header, rec *share.Record) *caseFacts {
 	return c
 }
 
-// applyFacts adds opened records to the index and the node's other
-// in-memory structures. The records must be stored (or being committed
+// applyFacts adds opened records to the index and the own-record map, and
+// queues them for the case table and the screening index (see backlog). The records must be stored (or being committed
 // with the index insert): a record that is listed is screened and counted.
 func (n *Node) applyFacts(batch []recordFacts) error {
 	if len(batch) == 0 {
 		return nil
 	}
+	// The index keeps its own copy of each CID; the case table and the
+	// own-record map share one (a CID may be a slice of a larger buffer).
+	for i := range batch {
+		if batch[i].Case != nil || batch[i].Own != nil {
+			batch[i].Row.CID = strings.Clone(batch[i].Row.CID)
+		}
+	}
+	// Queued first: once the index lists a record, a reader of the case
+	// table or the screening index finds it there or in the queue.
+	n.cases.noteAll(batch)
+	n.screening.noteAll(batch)
 	rows := make([]index.Row, 0, min(len(batch), index.MaxTxnRows))
 	var insertErr error
 	for start := 0; start < len(batch); start += index.MaxTxnRows {
@@ -103,7 +117,90 @@ func (n *Node) applyFacts(batch []recordFacts) error {
 			n.own.add(recordDigest(f.Own), f.Row.CID)
 		}
 	}
-	n.cases.noteAll(batch)
-	n.screening.noteAll(batch)
 	return insertErr
+}
+
+// The case table and the screening index are not updated where records are
+// applied: sync's storer, a publish and the start's rebuild only queue the
+// facts (one append under a lock), and a background worker applies them in
+// batches — a screening subject costs tens of microseconds to index, which
+// the storer would otherwise spend per record. Every reader of either
+// structure first applies what is queued (backlog.settle), so no answer
+// misses a record the index lists: facts are queued before their rows are
+// inserted.
+
+// maxBacklog is how many facts may wait for the worker; past it, the
+// caller that queues applies them itself, so a slow worker bounds memory.
+const maxBacklog = 1 << 14
+
+// backlog is work queued for one structure. apply is called with the
+// batch in the order it was queued, by one goroutine at a time.
+type backlog[T any] struct {
+	apply   func([]T)
+	mu      sync.Mutex
+	items   []T
+	waiting atomic.Int64  // queued and not yet applied
+	applyMu sync.Mutex    // held while a batch is applied
+	wake    chan struct{} // a worker's signal, capacity 1
+}
+
+func newBacklog[T any](apply func([]T)) *backlog[T] {
+	return &backlog[T]{apply: apply, wake: make(chan struct{}, 1)}
+}
+
+// push queues items and wakes the worker; past maxBacklog it applies the
+// queue at once.
+func (b *backlog[T]) push(items ...T) {
+	if len(items) == 0 {
+		return
+	}
+	b.mu.Lock()
+	b.items = append(b.items, items...)
+	full := len(b.items) >= maxBacklog
+	b.mu.Unlock()
+	b.waiting.Add(int64(len(items)))
+	if full {
+		b.settle()
+		return
+	}
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+// settle applies everything queued so far; when it returns, every item
+// pushed before the call is applied.
+func (b *backlog[T]) settle() {
+	if b.waiting.Load() == 0 {
+		return
+	}
+	b.applyMu.Lock()
+	defer b.applyMu.Unlock()
+	b.mu.Lock()
+	items := b.items
+	b.items = nil
+	b.mu.Unlock()
+	if len(items) > 0 {
+		b.apply(items)
+		b.waiting.Add(-int64(len(items)))
+	}
+}
+
+// pending is how many items wait to be applied.
+func (b *backlog[T]) pending() int64 { return b.waiting.Load() }
+
+// applyInBackground applies the queued case and screening facts until the
+// node closes.
+func (n *Node) applyInBackground(cases *caseTable, scr *screening) {
+	for {
+		select {
+		case <-n.closing:
+			return
+		case <-cases.queue.wake:
+			cases.queue.settle()
+		case <-scr.queue.wake:
+			scr.queue.settle()
+		}
+	}
 }

@@ -63,7 +63,7 @@ func TestFactsOfWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.index, n.cases, n.screening = ix, newCaseTable(n.PeerID()), screening{}
+	n.index, n.cases, n.screening = ix, newCaseTable(n.PeerID()), newScreening()
 	n.own = newOwnRecords(h.Identity.DeriveKey(digestKeyLabel))
 	f := n.factsOf(cid, env, r)
 	if f.Row.CID != cid || f.Case == nil || f.Subject == nil || len(f.Own) != len(recordDigest{}) {
@@ -100,5 +100,53 @@ func TestFactsOfWritesNothing(t *testing.T) {
 	}
 	if len(res.Rows) != 1 || len(res.Rows[0].Hits) != 1 || res.Rows[0].Hits[0].CID != cid {
 		t.Errorf("screening after applyFacts: %+v; want one hit on %s", res.Rows, cid)
+	}
+}
+
+// TestQueuedFactsAreSeen: applied facts wait in a queue for the case table
+// and the screening index (no worker drains these fresh ones), yet Similar
+// and Screen, asked at once, count and match the record: readers apply the
+// queue first. Were they to read without settling, both would miss it.
+func TestQueuedFactsAreSeen(t *testing.T) {
+	_, h := homeWithSecretariat(t)
+	n, err := Open(h, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	rec, err := examples.Records.ReadFile("records/indicator-amber.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cid := publishOne(t, n, rec)
+	env, r := openStored(t, n, cid)
+	ix, err := index.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Fresh structures: the node's background worker drains the old ones.
+	n.index, n.cases, n.screening = ix, newCaseTable(n.PeerID()), newScreening()
+	if err := n.applyFacts([]recordFacts{n.factsOf(cid, env, r)}); err != nil {
+		t.Fatal(err)
+	}
+	if n.cases.queue.pending() != 1 || n.screening.queue.pending() != 1 {
+		t.Fatalf("queued: %d cases, %d subjects; want 1 and 1", n.cases.queue.pending(), n.screening.queue.pending())
+	}
+	sim, err := n.Similar(SimilarOptions{Category: "export_control"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sim.Readable.Records != 1 || len(sim.Readable.CIDs) != 1 || sim.Readable.CIDs[0] != cid {
+		t.Errorf("similar: %+v; want the one record %s", sim.Readable, cid)
+	}
+	res, err := n.Screen(context.Background(), "list.csv", []byte("name\nNorthbridge Photonics Trading Co., Ltd.\n"), ScreenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) != 1 || len(res.Rows[0].Hits) != 1 || res.Rows[0].Hits[0].CID != cid {
+		t.Errorf("screening: %+v; want one hit on %s", res.Rows, cid)
+	}
+	if n.cases.queue.pending() != 0 || n.screening.queue.pending() != 0 {
+		t.Errorf("still queued after reading: %d cases, %d subjects", n.cases.queue.pending(), n.screening.queue.pending())
 	}
 }

@@ -63,7 +63,7 @@ type Node struct {
 	closing   chan struct{} // closed by Close, to stop a background rebuild
 	closeOnce sync.Once
 
-	screening screening // the names of readable indicators' subjects, for Screen
+	screening *screening // the names of readable indicators' subjects, for Screen
 
 	// The index snapshot (snapshot.go).
 	indexOK       atomic.Bool   // the index holds every stored record (a rebuild was not cut short)
@@ -121,7 +121,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 		st.Close()
 		return nil, err
 	}
-	n := &Node{home: h, store: st, index: ix, cases: newCaseTable(h.Identity.PeerID()), keys: newSenderKeys(), log: lg, chain: chain, heads: map[string]logHead{}, started: time.Now()}
+	n := &Node{home: h, store: st, index: ix, cases: newCaseTable(h.Identity.PeerID()), screening: newScreening(), keys: newSenderKeys(), log: lg, chain: chain, heads: map[string]logHead{}, started: time.Now()}
 	n.ent = receive.NewEntitlement(rosterViews{n})
 	n.publishSeconds = newPublishSeconds()
 	n.own = newOwnRecords(h.Identity.DeriveKey(digestKeyLabel))
@@ -137,6 +137,7 @@ func Open(h *Home, opt Options) (*Node, error) {
 	if n.snapshotEvery <= 0 {
 		n.snapshotEvery = DefaultSnapshotEvery
 	}
+	go n.applyInBackground(n.cases, n.screening) // facts.go
 	if err := n.openRestored(); err != nil {
 		au.close()
 		st.Close()

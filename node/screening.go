@@ -17,27 +17,40 @@ import (
 )
 
 // screening holds the subjects of the indicators this node has opened,
-// indexed by name for Screen. Rows are noted as the node opens records (at
-// start, on publish and on sync); whether a subject is still readable, and
-// its TLP and validity, are read from the record index at screening time, so
-// a retracted indicator never matches.
+// indexed by name for Screen. Subjects are queued as the node applies the
+// facts of records (at start, on publish and on sync) and indexed in
+// batches (facts.go); whether a subject is still readable, and its TLP and
+// validity, are read from the record index at screening time, so a
+// retracted indicator never matches.
 type screening struct {
-	once sync.Once
-	ix   *screen.Index
+	ix    *screen.Index
+	queue *backlog[*screen.Subject]
 }
 
+func newScreening() *screening {
+	ix := screen.NewIndex()
+	return &screening{ix: ix, queue: newBacklog(func(subjs []*screen.Subject) {
+		for _, s := range subjs {
+			ix.Add(*s)
+		}
+	})}
+}
+
+// index returns the name index with every queued subject in it.
 func (s *screening) index() *screen.Index {
-	s.once.Do(func() { s.ix = screen.NewIndex() })
+	s.queue.settle()
 	return s.ix
 }
 
-// noteAll indexes the subjects of a batch of opened indicators.
+// noteAll queues the subjects of a batch of opened indicators.
 func (s *screening) noteAll(batch []recordFacts) {
+	var subjs []*screen.Subject
 	for i := range batch {
 		if subj := batch[i].Subject; subj != nil {
-			s.index().Add(*subj)
+			subjs = append(subjs, subj)
 		}
 	}
+	s.queue.push(subjs...)
 }
 
 // ScreenOptions tune [Node.Screen].

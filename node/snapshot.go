@@ -647,38 +647,6 @@ func (n *Node) openCIDs(cids []string, fact func(recordFacts) error, unopened fu
 	return first
 }
 
-// applyFactsBeside is applyFacts with the screening subjects indexed on
-// another goroutine while the rows go into the index: the two structures
-// share nothing.
-func (n *Node) applyFactsBeside(batch []recordFacts) error {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		n.screening.noteAll(batch)
-	}()
-	err := n.applyFactsExceptScreening(batch)
-	<-done
-	return err
-}
-
-// applyFactsExceptScreening is applyFacts (facts.go) less the screening
-// subjects, which applyFactsBeside indexes at the same time.
-func (n *Node) applyFactsExceptScreening(batch []recordFacts) error {
-	if len(batch) == 0 {
-		return nil
-	}
-	rows := make([]index.Row, len(batch))
-	for i := range batch {
-		rows[i] = batch[i].Row
-		if f := &batch[i]; f.Own != nil {
-			n.own.add(recordDigest(f.Own), f.Row.CID)
-		}
-	}
-	err := n.index.Insert(rows)
-	n.cases.noteAll(batch)
-	return err
-}
-
 // indexFromSnapshot fills the index from the snapshot and the envelopes
 // stored after it. It returns false, having said why in the log, when the
 // snapshot cannot be used: the caller then rebuilds from the store. An
@@ -779,7 +747,7 @@ func (n *Node) indexFromSnapshot() (bool, error) {
 	var applyErr error
 	for b := range batches {
 		if applyErr == nil {
-			applyErr = n.applyFactsBeside(b)
+			applyErr = n.applyFacts(b)
 		}
 		loaded += len(b)
 	}

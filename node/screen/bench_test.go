@@ -1,6 +1,7 @@
 package screen
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"runtime"
 	"sync"
@@ -85,4 +86,43 @@ func BenchmarkNoteIndicator(b *testing.B) {
 		x.Add(s)
 		i++
 	}
+}
+
+// BenchmarkIndexMemory1M indexes 1,000,000 subjects with distinct names,
+// as the node's start benchmark writes them ("Northbridge Trading Co. N",
+// one legal name in English, a CIDv1 each), and reports the live heap per
+// subject after a GC and the build time. A reported figure, not a test.
+//
+//	go test ./node/screen -run '^$' -bench IndexMemory1M -benchtime 1x
+func BenchmarkIndexMemory1M(b *testing.B) {
+	const count = 1_000_000
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		x := NewIndex()
+		for i := range count {
+			x.Add(Subject{CID: benchCID(i), Names: []SubjectName{{Value: fmt.Sprintf("Northbridge Trading Co. %d", i), Lang: "en", Type: "legal"}},
+				Jurisdiction: "JP", Severity: "high", Mitigation: "Screen against the End User List before any MTA, quote or purchase."})
+		}
+		build := time.Since(start)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		st := x.Stats()
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/count, "heap-B/subject")
+		b.ReportMetric(float64(st.TableBytes)/count, "table-B/subject")
+		b.ReportMetric(float64(st.DataBytes)/count, "data-B/subject")
+		b.ReportMetric(build.Seconds(), "build-s")
+		if got := len(x.Match(Query{Name: "Northbridge Trading Co. 123456"})); got == 0 {
+			b.Fatal("no hit for an indexed name")
+		}
+		runtime.KeepAlive(x)
+	}
+}
+
+// benchCID is a CIDv1 (raw, sha-256) in base32, as records are named.
+func benchCID(i int) string {
+	d := sha256.Sum256(fmt.Appendf(nil, "subject-%d", i))
+	return "b" + cidEncoding.EncodeToString(append([]byte{0x01, 0x55, 0x12, 0x20}, d[:]...))
 }

@@ -2,6 +2,8 @@ package screen
 
 import (
 	"cmp"
+	"encoding/base32"
+	"encoding/binary"
 	"math"
 	"slices"
 	"strings"
@@ -61,65 +63,63 @@ const countryMismatch = 0.85
 
 // Index holds the names of every readable indicator's subject, folded and
 // indexed for [Index.Match]. Its methods are safe for concurrent use.
+//
+// It is built for a million subjects (table.go): a subject is one blob in
+// an arena, a name a small record pointing at it, and the postings of
+// every field are hashes in one table. What a name folds to is not kept
+// but computed again from the name, for the few candidates a query meets.
 type Index struct {
 	mu       sync.RWMutex
-	subjects []*Subject // nil once removed
-	byCID    map[string]int32
+	data     arena
+	subjects []uint32          // offset in data of each subject's blob (subjectBlob)
+	removed  map[int32]bool    // subjects whose record was retracted
+	strs     []string          // interned severities, jurisdictions, mitigations, languages and name types
+	strIdx   map[string]uint32 //
 	names    []indexedName
-
-	ror     map[string][]int32 // bare ROR id → subjects
-	exact   postings[string]   // Name.Exact → names
-	key     postings[string]   // Name.Key → names
-	sorted  postings[string]   // Name.Sorted → names
-	acronym postings[string]   // Name.Acronym → names
-	core    postings[string]   // sorted core tokens → names
-	brand   postings[string]   // sorted tokens that are neither generic nor places → names
-	deletes postings[uint64]   // hash of a word with one character deleted → words
-	vocab   map[string]uint32  // every word of every name → its index in words
-	strs    map[string]string  // interned strings that repeat across subjects
-	words   [][2]string        // a word and the token it stands for
+	post     table    // hash of a tag and a folded form → names; of a ROR id or CID → subjects
+	words    []uint32 // offset in data of each vocabulary word and the token it stands for
+	vocab    table    // hash of a word → its index in words
+	deletes  table    // hash of a word with one character deleted → words
 }
 
+// indexedName is one name of a subject (an alternative it holds counts as
+// a name): which subject, which of its names, which alternative.
 type indexedName struct {
 	subject int32
-	value   string
-	key     string
-	core    string   // core tokens joined without spaces
-	tokens  []string // Name.Tokens
-	generic int      // how many of its tokens are generic words
-	cjk     bool
+	name    uint16
+	alt     uint8
 }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{
-		byCID: map[string]int32{}, ror: map[string][]int32{}, exact: newPostings[string](),
-		key: newPostings[string](), sorted: newPostings[string](), acronym: newPostings[string](),
-		core: newPostings[string](), brand: newPostings[string](), deletes: newPostings[uint64](), vocab: map[string]uint32{}, strs: map[string]string{},
-	}
+	return &Index{removed: map[int32]bool{}, strs: []string{""}, strIdx: map[string]uint32{"": 0}}
 }
 
 // Len is the number of subjects indexed.
 func (x *Index) Len() int {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return len(x.byCID)
+	return len(x.subjects) - len(x.removed)
 }
+
+// maxNames bounds the names (with the alternatives they hold) indexed of
+// one subject.
+const maxNames = 1 << 16
 
 // Add indexes a subject; a CID already indexed is left as it is (a CID
 // names its content).
 func (x *Index) Add(s Subject) {
 	// Every name, and the alternatives it holds ("X (NUDT)").
 	type named struct {
-		value string
-		norm  Name
+		name, alt int
+		norm      Name
 	}
 	var norms []named
-	for _, n := range s.Names {
-		for _, alt := range Alternatives(n.Value) {
+	for i, n := range s.Names {
+		for a, alt := range Alternatives(n.Value) {
 			nn := Normalise(alt)
-			if !slices.ContainsFunc(norms, func(o named) bool { return o.norm.Exact == nn.Exact }) {
-				norms = append(norms, named{n.Value, nn})
+			if i < maxNames && a < 256 && !slices.ContainsFunc(norms, func(o named) bool { return o.norm.Exact == nn.Exact }) {
+				norms = append(norms, named{i, a, nn})
 			}
 		}
 	}
@@ -130,17 +130,14 @@ func (x *Index) Add(s Subject) {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if _, ok := x.byCID[s.CID]; ok {
+	if _, ok := x.subjectOf(s.CID); ok {
 		return
 	}
 	si := int32(len(x.subjects))
-	// Severities, jurisdictions and mitigations repeat from indicator to
-	// indicator: keep one copy of each.
-	s.Severity, s.Jurisdiction, s.Mitigation = x.intern(s.Severity), x.intern(s.Jurisdiction), x.intern(s.Mitigation)
-	x.subjects = append(x.subjects, &s)
-	x.byCID[s.CID] = si
+	x.subjects = append(x.subjects, x.data.put(x.encodeSubject(&s)))
+	x.post.add(hashOf(tagCID, s.CID), uint32(si))
 	if s.ROR != "" {
-		x.ror[s.ROR] = append(x.ror[s.ROR], si)
+		x.post.add(hashOf(tagROR, s.ROR), uint32(si))
 	}
 	for _, nd := range norms {
 		n := nd.norm
@@ -148,19 +145,19 @@ func (x *Index) Add(s Subject) {
 			continue
 		}
 		id := uint32(len(x.names))
-		x.names = append(x.names, indexedName{subject: si, value: nd.value, key: n.Key, core: strings.Join(n.Core, ""), tokens: n.Tokens, generic: len(n.Tokens) - len(n.Core), cjk: mostlyCJK(n.Key)})
-		x.exact.add(n.Exact, id)
+		x.names = append(x.names, indexedName{subject: si, name: uint16(nd.name), alt: uint8(nd.alt)})
+		x.post.add(hashOf(tagExact, n.Exact), id)
 		if n.Generic() {
 			continue // matched only as written
 		}
-		x.key.add(n.Key, id)
-		x.sorted.add(n.Sorted, id)
+		x.post.add(hashOf(tagKey, n.Key), id)
+		x.post.add(hashOf(tagSorted, n.Sorted), id)
 		if n.Acronym != "" {
-			x.acronym.add(n.Acronym, id)
+			x.post.add(hashOf(tagAcronym, n.Acronym), id)
 		}
-		x.core.add(coreSig(n.Core), id)
+		x.post.add(hashOf(tagCore, coreSig(n.Core)), id)
 		if b := brandSig(n.Tokens); b != "" {
-			x.brand.add(b, id)
+			x.post.add(hashOf(tagBrand, b), id)
 		}
 		if mostlyCJK(n.Key) {
 			continue // CJK names are not matched fuzzily: no vocabulary needed
@@ -174,38 +171,211 @@ func (x *Index) Add(s Subject) {
 	}
 }
 
-// intern returns the one copy of s the index keeps. Called with x.mu held.
-func (x *Index) intern(s string) string {
-	if v, ok := x.strs[s]; ok {
-		return v
+// subjectOf finds the live subject with the given CID. Called with x.mu held.
+func (x *Index) subjectOf(cid string) (int32, bool) {
+	found := int32(-1)
+	x.post.each(hashOf(tagCID, cid), func(id uint32) bool {
+		si := int32(id)
+		if !x.removed[si] && x.cidOf(si) == cid {
+			found = si
+			return false
+		}
+		return true
+	})
+	return found, found >= 0
+}
+
+// intern returns the number of s in strs, adding it. Called with x.mu held.
+func (x *Index) intern(s string) uint32 {
+	if i, ok := x.strIdx[s]; ok {
+		return i
 	}
-	x.strs[s] = s
+	s = strings.Clone(s)
+	x.strs = append(x.strs, s)
+	x.strIdx[s] = uint32(len(x.strs) - 1)
+	return uint32(len(x.strs) - 1)
+}
+
+// A subject's blob is its CID (raw bytes, when it is a base32 CID that
+// decodes and encodes back to itself), ROR id, the interned numbers of its
+// severity, jurisdiction and mitigation, and its names, each with the
+// interned numbers of its language and type; strings and counts are
+// preceded by their length (uvarint).
+func (x *Index) encodeSubject(s *Subject) []byte {
+	b := make([]byte, 0, 64)
+	if raw, err := cidEncoding.DecodeString(strings.TrimPrefix(s.CID, "b")); err == nil && len(s.CID) > 1 && s.CID[0] == 'b' && "b"+cidEncoding.EncodeToString(raw) == s.CID {
+		b = append(b, 1)
+		b = appendString(b, string(raw))
+	} else {
+		b = append(b, 0)
+		b = appendString(b, s.CID)
+	}
+	b = appendString(b, s.ROR)
+	b = binary.AppendUvarint(b, uint64(x.intern(s.Severity)))
+	b = binary.AppendUvarint(b, uint64(x.intern(s.Jurisdiction)))
+	b = binary.AppendUvarint(b, uint64(x.intern(s.Mitigation)))
+	b = binary.AppendUvarint(b, uint64(len(s.Names)))
+	for _, n := range s.Names {
+		b = appendString(b, n.Value)
+		b = binary.AppendUvarint(b, uint64(x.intern(n.Lang)))
+		b = binary.AppendUvarint(b, uint64(x.intern(n.Type)))
+	}
+	return b
+}
+
+// cidEncoding is the multibase base32 of CIDs ("b…").
+var cidEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// blob reads a subject's blob in order.
+type blob []byte
+
+func (b *blob) uvarint() uint64 {
+	v, n := binary.Uvarint(*b)
+	*b = (*b)[n:]
+	return v
+}
+
+func (b *blob) string() string {
+	n := b.uvarint()
+	s := string((*b)[:n])
+	*b = (*b)[n:]
 	return s
 }
 
+// cidOf reads the CID of subject si. Called with x.mu held.
+func (x *Index) cidOf(si int32) string {
+	b := blob(x.data.at(x.subjects[si]))
+	raw := b[0] == 1
+	b = b[1:]
+	c := b.string()
+	if raw {
+		return "b" + cidEncoding.EncodeToString([]byte(c))
+	}
+	return c
+}
+
+// subject decodes subject si. Called with x.mu held.
+func (x *Index) subject(si int32) *Subject {
+	s := &Subject{CID: x.cidOf(si)}
+	b := blob(x.data.at(x.subjects[si]))
+	b = b[1:]
+	b.string() // the CID
+	s.ROR = b.string()
+	s.Severity, s.Jurisdiction, s.Mitigation = x.strs[b.uvarint()], x.strs[b.uvarint()], x.strs[b.uvarint()]
+	s.Names = make([]SubjectName, b.uvarint())
+	for i := range s.Names {
+		s.Names[i].Value = b.string()
+		s.Names[i].Lang, s.Names[i].Type = x.strs[b.uvarint()], x.strs[b.uvarint()]
+	}
+	return s
+}
+
+// jurisdiction reads the jurisdiction of subject si. Called with x.mu held.
+func (x *Index) jurisdiction(si int32) string {
+	b := blob(x.data.at(x.subjects[si]))
+	b = b[1:]
+	b.string() // the CID
+	b.string() // the ROR id
+	b.uvarint()
+	return x.strs[b.uvarint()]
+}
+
+// nameValue is the name (as the indicator gives it) that names[id] is.
+// Called with x.mu held.
+func (x *Index) nameValue(id uint32) string {
+	nm := x.names[id]
+	b := blob(x.data.at(x.subjects[nm.subject]))
+	b = b[1:]
+	b.string() // the CID
+	b.string() // the ROR id
+	b.uvarint()
+	b.uvarint()
+	b.uvarint()
+	b.uvarint() // the number of names
+	for range nm.name {
+		b.string()
+		b.uvarint()
+		b.uvarint()
+	}
+	return b.string()
+}
+
+// norm is what names[id] folds to, computed again. Called with x.mu held.
+func (x *Index) norm(id uint32) Name {
+	alts := Alternatives(x.nameValue(id))
+	return Normalise(alts[x.names[id].alt])
+}
+
 // addWord puts a word, the token it stands for, and its one-deletion
-// variants in the vocabulary.
+// variants in the vocabulary. Called with x.mu held.
 func (x *Index) addWord(w, token string) {
-	if _, ok := x.vocab[w]; ok {
+	if _, ok := x.wordID(w); ok {
 		return
 	}
 	id := uint32(len(x.words))
-	x.words = append(x.words, [2]string{w, token})
-	x.vocab[w] = id
+	b := appendString(nil, w)
+	if token == w {
+		b = appendString(b, "")
+	} else {
+		b = appendString(b, token)
+	}
+	x.words = append(x.words, x.data.put(b))
+	x.vocab.add(hashOf(tagWord, w), id)
 	for _, d := range deletions(w) {
-		x.deletes.add(hashOf(d), id)
+		x.deletes.add(hashOf(tagDeletion, d), id)
 	}
 }
 
+// word reads vocabulary word id and the token it stands for.
+func (x *Index) word(id uint32) (w, token string) {
+	b := blob(x.data.at(x.words[id]))
+	w, token = b.string(), b.string()
+	if token == "" {
+		token = w
+	}
+	return w, token
+}
+
+// wordID finds w in the vocabulary.
+func (x *Index) wordID(w string) (uint32, bool) {
+	found, ok := uint32(0), false
+	x.vocab.each(hashOf(tagWord, w), func(id uint32) bool {
+		if got, _ := x.word(id); got == w {
+			found, ok = id, true
+			return false
+		}
+		return true
+	})
+	return found, ok
+}
+
 // Remove drops a subject (its record was retracted). Its names stay in the
-// maps but no longer match.
+// tables but no longer match.
 func (x *Index) Remove(cid string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if si, ok := x.byCID[cid]; ok {
-		x.subjects[si] = nil
-		delete(x.byCID, cid)
+	if si, ok := x.subjectOf(cid); ok {
+		x.removed[si] = true
 	}
+}
+
+// Stats is the memory the index holds, in bytes, and what it counts.
+type Stats struct {
+	Subjects, Names, Words int
+	TableBytes, DataBytes  int
+}
+
+// Stats reports the index's size.
+func (x *Index) Stats() Stats {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return Stats{Subjects: len(x.subjects), Names: len(x.names), Words: len(x.words),
+		TableBytes: x.post.bytes() + x.vocab.bytes() + x.deletes.bytes(), DataBytes: x.data.bytes()}
 }
 
 // Match returns the subjects q matches, best first (score, then how, then
@@ -215,33 +385,35 @@ func (x *Index) Match(q Query) []Hit {
 	defer x.mu.RUnlock()
 	best := map[int32]Hit{}
 	note := func(si int32, h Hit) {
-		s := x.subjects[si]
-		if s == nil {
+		if x.removed[si] {
 			return
 		}
-		h.Subject = s
 		if old, ok := best[si]; ok && !better(h, old) {
 			return
 		}
 		best[si] = h
 	}
 	if r, err := ParseROR(q.ROR); err == nil && r != "" {
-		for _, si := range x.ror[r] {
-			if s := x.subjects[si]; s != nil {
-				note(si, Hit{Matched: firstName(s), How: HowROR, Score: 1})
+		x.post.each(hashOf(tagROR, r), func(id uint32) bool {
+			if s := x.subject(int32(id)); s.ROR == r && !x.removed[int32(id)] {
+				note(int32(id), Hit{Subject: s, Matched: firstName(s), How: HowROR, Score: 1})
 			}
-		}
+			return true
+		})
 	}
 	n := Normalise(q.Name)
 	if n.Exact != "" {
-		x.matchName(n, func(id uint32, how string, score float64) {
-			nm := x.names[id]
-			note(nm.subject, Hit{Matched: nm.value, How: how, Score: score})
+		m := &match{x: x, norms: map[uint32]*Name{}}
+		m.matchName(n, func(id uint32, how string, score float64) {
+			note(x.names[id].subject, Hit{Matched: x.nameValue(id), How: how, Score: score})
 		})
 	}
 	country := CountryCode(q.Country)
 	out := make([]Hit, 0, len(best))
-	for _, h := range best {
+	for si, h := range best {
+		if h.Subject == nil {
+			h.Subject = x.subject(si)
+		}
 		if h.How != HowROR && country != "" && h.Subject.Jurisdiction != "" && h.Subject.Jurisdiction != country {
 			h.Score *= countryMismatch
 		}
@@ -276,29 +448,75 @@ func firstName(s *Subject) string {
 	return s.ROR
 }
 
+// match is one query's matching: what the candidate names it meets fold
+// to, computed once each.
+type match struct {
+	x     *Index
+	norms map[uint32]*Name
+}
+
+// name is what names[id] folds to.
+func (m *match) name(id uint32) *Name {
+	if nm, ok := m.norms[id]; ok {
+		return nm
+	}
+	nm := m.x.norm(id)
+	m.norms[id] = &nm
+	return &nm
+}
+
+// get returns the names filed under a tag and key whose folded form is
+// the key (the table's hash is only where to look).
+func (m *match) get(tag byte, key string) []uint32 {
+	var out []uint32
+	m.x.post.each(hashOf(tag, key), func(id uint32) bool {
+		nm := m.name(id)
+		var ok bool
+		switch tag {
+		case tagExact:
+			ok = nm.Exact == key
+		case tagKey:
+			ok = !nm.Generic() && nm.Key == key
+		case tagSorted:
+			ok = !nm.Generic() && nm.Sorted == key
+		case tagAcronym:
+			ok = !nm.Generic() && nm.Acronym == key
+		case tagCore:
+			ok = !nm.Generic() && coreSig(nm.Core) == key
+		case tagBrand:
+			ok = !nm.Generic() && brandSig(nm.Tokens) == key
+		}
+		if ok {
+			out = append(out, id)
+		}
+		return true
+	})
+	return out
+}
+
 // matchName finds the names n matches. Called with x.mu held.
-func (x *Index) matchName(n Name, hit func(id uint32, how string, score float64)) {
-	for _, id := range x.exact.get(n.Exact) {
+func (m *match) matchName(n Name, hit func(id uint32, how string, score float64)) {
+	for _, id := range m.get(tagExact, n.Exact) {
 		hit(id, HowExact, 1)
 	}
 	if n.Generic() {
 		return // "University" alone names nobody
 	}
-	for _, id := range x.key.get(n.Key) {
+	for _, id := range m.get(tagKey, n.Key) {
 		hit(id, HowNormalised, 0.95)
 	}
-	for _, id := range x.sorted.get(n.Sorted) {
+	for _, id := range m.get(tagSorted, n.Sorted) {
 		hit(id, HowNormalised, 0.9)
 	}
-	x.matchShort(n, hit)
+	m.matchShort(n, hit)
 	// An entry written in capitals as one word may be an acronym
 	// ("NUDT" for "National University of Defense Technology").
 	if n.Upper && len(n.Tokens) == 1 && utf8.RuneCountInString(n.Tokens[0]) >= 3 {
-		for _, id := range x.acronym.get(n.Tokens[0]) {
+		for _, id := range m.get(tagAcronym, n.Tokens[0]) {
 			hit(id, HowAcronym, 0.75)
 		}
 	}
-	x.matchFuzzy(n, hit)
+	m.matchFuzzy(n, hit)
 }
 
 // matchShort matches a name given by its distinctive words alone with one
@@ -309,17 +527,17 @@ func (x *Index) matchName(n Name, hit func(id uint32, how string, score float64)
 // name's words are in the longer one, and at least one of them is neither a
 // generic word, a place nor under four letters: "Beijing" does not match
 // "Beijing Institute of Technology", nor "Beijing Institute" it.
-func (x *Index) matchShort(n Name, hit func(id uint32, how string, score float64)) {
+func (m *match) matchShort(n Name, hit func(id uint32, how string, score float64)) {
 	b := brandSig(n.Tokens)
 	if b == "" {
 		return
 	}
-	for _, id := range x.brand.get(b) {
-		nm := x.names[id]
-		if nm.key == n.Key {
+	for _, id := range m.get(tagBrand, b) {
+		nm := m.name(id)
+		if nm.Key == n.Key {
 			continue
 		}
-		if shortOf(n.Tokens, nm.tokens) || shortOf(nm.tokens, n.Tokens) {
+		if shortOf(n.Tokens, nm.Tokens) || shortOf(nm.Tokens, n.Tokens) {
 			hit(id, HowNormalised, 0.8)
 		}
 	}
@@ -372,7 +590,7 @@ func shortOf(short, long []string) bool {
 // the names whose distinctive (core) words are n's, or n's once one word is
 // replaced by a vocabulary word one edit away; each is then checked on the
 // whole name and on its core, with bounds that grow with length.
-func (x *Index) matchFuzzy(n Name, hit func(id uint32, how string, score float64)) {
+func (m *match) matchFuzzy(n Name, hit func(id uint32, how string, score float64)) {
 	cjk := mostlyCJK(n.Key)
 	if cjk || utf8.RuneCountInString(strings.Join(n.Core, "")) < 2 {
 		// In Chinese and Japanese one character is a word: 贵阳 and 沈阳 are
@@ -389,7 +607,7 @@ func (x *Index) matchFuzzy(n Name, hit func(id uint32, how string, score float64
 		if l := utf8.RuneCountInString(t); l < 4 && !(cjk && l >= 3) {
 			continue // too short to tell a typo from another word
 		}
-		for _, v := range x.neighbours(t) {
+		for _, v := range m.x.neighbours(t) {
 			toks := slices.Clone(n.Tokens)
 			toks[i] = v
 			ce := 0
@@ -415,24 +633,24 @@ func (x *Index) matchFuzzy(n Name, hit func(id uint32, how string, score float64
 		if v.coreEdits > cb {
 			continue
 		}
-		for _, id := range x.core.get(coreSig(core)) {
+		for _, id := range m.get(tagCore, coreSig(core)) {
 			if seen[id] {
 				continue
 			}
-			nm := x.names[id]
-			if nm.key == n.Key {
+			nm := m.name(id)
+			if nm.Key == n.Key {
 				continue // matched as normalised already
 			}
-			kb := keyBound(n.Key, nm.key, cjk)
-			d := v.edits + osa(key, nm.key, kb)
+			kb := keyBound(n.Key, nm.Key, cjk)
+			d := v.edits + osa(key, nm.Key, kb)
 			if d > kb || d == 0 {
 				continue
 			}
-			if v.coreEdits+osa(qCore, nm.core, cb) > cb {
+			if v.coreEdits+osa(qCore, strings.Join(nm.Core, ""), cb) > cb {
 				continue
 			}
 			seen[id] = true
-			longest := max(utf8.RuneCountInString(n.Key), utf8.RuneCountInString(nm.key))
+			longest := max(utf8.RuneCountInString(n.Key), utf8.RuneCountInString(nm.Key))
 			hit(id, HowFuzzy, min(0.89, 1-float64(d)/float64(longest)))
 		}
 	}
@@ -444,20 +662,20 @@ func (x *Index) matchFuzzy(n Name, hit func(id uint32, how string, score float64
 func (x *Index) neighbours(t string) []string {
 	var out []string
 	add := func(id uint32) {
-		w, tok := x.words[id][0], x.words[id][1]
+		w, tok := x.word(id)
 		if w == t || tok == t || slices.Contains(out, tok) || osa(t, w, 1) > 1 {
 			return
 		}
 		out = append(out, tok)
 	}
-	for _, id := range x.deletes.get(hashOf(t)) { // words with one more character
+	for _, id := range x.deletes.get(hashOf(tagDeletion, t)) { // words with one more character
 		add(id)
 	}
 	for _, d := range deletions(t) {
-		if id, ok := x.vocab[d]; ok { // words with one less
+		if id, ok := x.wordID(d); ok { // words with one less
 			add(id)
 		}
-		for _, id := range x.deletes.get(hashOf(d)) { // one substituted or swapped
+		for _, id := range x.deletes.get(hashOf(tagDeletion, d)) { // one substituted or swapped
 			add(id)
 		}
 	}
