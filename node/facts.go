@@ -83,18 +83,18 @@ func caseFactsOf(h *share.Header, rec *share.Record) *caseFacts {
 }
 
 // applyFacts adds opened records to the index and the own-record map, and
-// queues them for the case table and the screening index (see backlog). The records must be stored (or being committed
-// with the index insert): a record that is listed is screened and counted.
+// queues them for the case table and the screening index (see backlog). The
+// records must be stored (or being committed with the index insert): a record
+// that is listed is screened and counted.
 func (n *Node) applyFacts(batch []recordFacts) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	// The index keeps its own copy of each CID; the case table and the
-	// own-record map share one (a CID may be a slice of a larger buffer).
+	// One copy of each CID (it may be a slice of a larger buffer), shared by
+	// the index, the case table and the own-record map.
 	for i := range batch {
-		if batch[i].Case != nil || batch[i].Own != nil {
-			batch[i].Row.CID = strings.Clone(batch[i].Row.CID)
-		}
+		batch[i].Row.CID = strings.Clone(batch[i].Row.CID)
+		batch[i].Row.CIDIsCopy = true
 	}
 	// Queued first: once the index lists a record, a reader of the case
 	// table or the screening index finds it there or in the queue.

@@ -58,7 +58,7 @@ func newInterner() interner {
 // left for the caller.
 func (in *interner) rec(r *Row) *rec {
 	x := &rec{
-		cid:           strings.Clone(r.CID), // r.CID may be a slice of a larger buffer
+		cid:           r.CID,
 		title:         strings.Clone(r.Title),
 		src:           in.source(r.Author, r.AuthorName, r.Log),
 		tags:          in.tagsOf(r.Kind, lower(r.TLP), r.Audience, r.Caveats),
@@ -67,6 +67,9 @@ func (in *interner) rec(r *Row) *rec {
 		created:       millis(r.Created),
 		validUntil:    millis(r.ValidUntil),
 		reviewDue:     millis(r.ReviewDue),
+	}
+	if !r.CIDIsCopy {
+		x.cid = strings.Clone(r.CID) // r.CID may be a slice of a larger buffer
 	}
 	if r.Retracted {
 		x.retraction = &retraction{by: r.RetractedBy, reason: r.RetractReason}
