@@ -123,7 +123,9 @@ func TestBatchBadPeerID(t *testing.T) {
 var entryKinds = []func(s signer, msg []byte) (string, []byte, []byte){
 	func(s signer, msg []byte) (string, []byte, []byte) { return s.id, msg, ed25519.Sign(s.priv, msg) },
 	func(s signer, msg []byte) (string, []byte, []byte) { return s.id, msg, sigcraft.MixedR(s.seed, msg) },
-	func(s signer, msg []byte) (string, []byte, []byte) { return s.id, msg, sigcraft.NonCanonicalR(s.seed, msg) },
+	func(s signer, msg []byte) (string, []byte, []byte) {
+		return s.id, msg, sigcraft.NonCanonicalR(s.seed, msg)
+	},
 	func(s signer, msg []byte) (string, []byte, []byte) {
 		return PeerIDFromPublicKey(sigcraft.SmallOrderKey()), msg, sigcraft.AnyMessage()
 	},
