@@ -138,6 +138,7 @@ func main() {
 	write("kind-mismatch", "the header says sighting, the body is a retraction", "invalid record", mustEncode(wrongKind), "", readerKey, "")
 
 	addedVectors(author, reader, group, direct, retracted, write)
+	sigRuleVectors(author, reader, direct, write)
 	wireVectors()
 
 	writeFile(filepath.Join(*golden, "envelope-v1.cbor"), g)
