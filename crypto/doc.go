@@ -3,7 +3,7 @@
 //
 // Start with [GenerateIdentity] (or [ParseIdentity] for a stored key file),
 // then [Seal] and [Open] for bodies and [Identity.Sign] with [Verify] for
-// signatures. [GroupKey] is the sender key used for group audiences.
+// signatures, or [Batch] to check many at once by the same rule. [GroupKey] is the sender key used for group audiences.
 //
 // The package is small on purpose so that it can be audited in one sitting.
 // It does no network and no disk I/O: callers hand it bytes and write the
