@@ -41,8 +41,13 @@ func Verify(peerID string, msg, sig []byte) error {
 // pass and only the bad ones are named; a batch with a bad signature so costs
 // a little more than checking one by one, never less safe.
 //
-// The zero Batch is not usable; call [NewBatch]. A Batch is not safe for
-// concurrent use.
+// An entry that cannot be valid (a peer ID with no key, a signature not 64
+// bytes) is decided when added and kept out of the batch; one the library
+// finds undecodable (S ≥ L, bytes that are no point) sends its batch
+// straight to the one-by-one checks.
+//
+// The zero Batch is not usable; call [NewBatch]. A Batch is verified once,
+// and is not safe for concurrent use.
 type Batch struct {
 	v     *voi.BatchVerifier
 	errs  []error // per entry; nil until Verify, or the reason it cannot verify
