@@ -52,6 +52,10 @@ type Batch struct {
 	v     *voi.BatchVerifier
 	errs  []error // per entry; nil until Verify, or the reason it cannot verify
 	index []int   // entry number of each signature added to v
+	// one is the first signature, added to v only when a second comes: a
+	// batch of one is checked alone, which costs less than the batch
+	// equation for one.
+	one struct{ pub, msg, sig []byte }
 }
 
 // NewBatch returns an empty batch sized for n signatures.
@@ -73,7 +77,15 @@ func (b *Batch) Add(peerID string, msg, sig []byte) {
 		// does not push every other one onto the slow path.
 		return
 	}
-	b.v.AddWithOptions(voi.PublicKey(pub), msg, sig, verifyOptions)
+	switch len(b.index) {
+	case 0: // kept aside until a second one comes
+		b.one.pub, b.one.msg, b.one.sig = pub, msg, sig
+	case 1:
+		b.v.AddWithOptions(voi.PublicKey(b.one.pub), b.one.msg, b.one.sig, verifyOptions)
+		fallthrough
+	default:
+		b.v.AddWithOptions(voi.PublicKey(pub), msg, sig, verifyOptions)
+	}
 	b.index = append(b.index, i)
 }
 
@@ -84,7 +96,13 @@ func (b *Batch) Len() int { return len(b.errs) }
 // in order: nil for a good signature, [ErrBadSignature] or [ErrBadPeerID]
 // otherwise. Each verdict is the one [Verify] reaches for the same input.
 func (b *Batch) Verify() []error {
-	if len(b.index) > 0 {
+	switch len(b.index) {
+	case 0:
+	case 1:
+		if !voi.VerifyWithOptions(voi.PublicKey(b.one.pub), b.one.msg, b.one.sig, verifyOptions) {
+			b.errs[b.index[0]] = ErrBadSignature
+		}
+	default:
 		_, valid := b.v.Verify(nil) // nil: weights from crypto/rand
 		for j, ok := range valid {
 			if !ok {
