@@ -3,8 +3,9 @@
 //
 // Start with [GenerateIdentity] (or [ParseIdentity] for a stored key file),
 // then [Seal] and [Open] for bodies and [Identity.Sign] with [Verify] for
-// signatures. [GroupKey] is the sender key used for group audiences; group
-// bodies are sealed to it through the symmetric ursic-sk stanza (skstanza.go).
+// signatures, or [Batch] to check many at once by the same rule. [GroupKey]
+// is the sender key used for group audiences; group bodies are sealed to it
+// through the symmetric ursic-sk stanza (skstanza.go).
 //
 // The package is small on purpose so that it can be audited in one sitting.
 // It does no network and no disk I/O: callers hand it bytes and write the

@@ -46,15 +46,3 @@ func PublicKeyFromPeerID(peerID string) (ed25519.PublicKey, error) {
 	}
 	return ed25519.PublicKey(dm.Digest[len(ed25519ProtoPrefix):]), nil
 }
-
-// Verify checks that sig is peerID's Ed25519 signature of msg.
-func Verify(peerID string, msg, sig []byte) error {
-	pub, err := PublicKeyFromPeerID(peerID)
-	if err != nil {
-		return err
-	}
-	if len(sig) != ed25519.SignatureSize || !ed25519.Verify(pub, msg, sig) {
-		return ErrBadSignature
-	}
-	return nil
-}

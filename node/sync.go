@@ -638,24 +638,24 @@ func (nw *federation) ingest(p peer.ID, m *share.Envelopes) (gap bool, err error
 func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked) ([]*received, error) {
 	n := nw.n
 	recs := make([]*received, len(m.Envs))
-	errs := make([]error, len(m.Envs))
 	hints := map[uint64][]byte{}
 	for _, s := range m.Stubs {
 		hints[s.Index] = s.CID
 	}
-	from := p.String()
-	parallel(len(m.Envs), func(i int) {
-		var r *receive.Envelope
-		r, errs[i] = nw.checker.Check(m.Envs[i], from, req)
-		if r != nil {
-			if r.Stub {
-				if c, err := cidFromBytes(hints[uint64(i)]); err == nil {
-					r.Hint = c
-				}
-			}
-			recs[i] = &received{Envelope: r}
+	// The cheap checks per envelope, then the frame's signatures in one
+	// batch a core; a bad one fails only its own envelope.
+	checked, errs := nw.checker.CheckFrame(m.Envs, p.String(), req)
+	for i, r := range checked {
+		if r == nil {
+			continue
 		}
-	})
+		if r.Stub {
+			if c, err := cidFromBytes(hints[uint64(i)]); err == nil {
+				r.Hint = c
+			}
+		}
+		recs[i] = &received{Envelope: r}
+	}
 	var bad error
 	var ok []*received
 	for i, r := range recs {

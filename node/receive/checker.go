@@ -3,6 +3,8 @@ package receive
 import (
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 
 	lru "github.com/hashicorp/golang-lru"
 
@@ -46,8 +48,9 @@ func (a *Asked) fresh(h *share.Header) bool {
 // Checker checks envelopes from peers, cheapest check first: the CID (a
 // hash) against what it rejected before, the range asked for, the sender's
 // and this node's entitlement (a cached decision), whether the store holds
-// it already, and only then the signature. An envelope whose signature or
-// body fails is remembered (a bounded set), so a replay costs little.
+// it already, and only then the signature, batched over a frame. An envelope
+// whose signature or body fails is remembered (a bounded set), so a replay
+// costs little.
 type Checker struct {
 	self     string
 	ent      *Entitlement
@@ -67,36 +70,101 @@ func NewChecker(self string, ent *Entitlement, held func(cid string) (bool, erro
 
 // Check checks one envelope (or stub) that peer from sent in answer to asked
 // (nil for a push). It returns nil and no error for an envelope the store
-// holds already.
+// holds already. It is [Checker.CheckFrame] for a frame of one.
 func (c *Checker) Check(raw []byte, from string, asked *Asked) (*Envelope, error) {
+	out, errs := c.CheckFrame([][]byte{raw}, from, asked)
+	return out[0], errs[0]
+}
+
+// minChunk is the fewest signatures a frame is split into a batch of, one
+// batch a core: below it the batch gains too little to pay for a goroutine.
+const minChunk = 16
+
+// CheckFrame checks the envelopes of one frame (a range answer or a push)
+// and returns, for each, what [Checker.Check] returns for it alone. The
+// cheap checks run on each envelope first, in Check's order; the signatures
+// of those that pass them are then checked in one batch per core
+// ([share.VerifyBatch]). A bad signature fails only its own envelope: the
+// batch finds it and the rest of the frame is accepted.
+func (c *Checker) CheckFrame(raws [][]byte, from string, asked *Asked) ([]*Envelope, []error) {
+	out := make([]*Envelope, len(raws))
+	errs := make([]error, len(raws))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(raws)/minChunk))
+	if workers == 1 {
+		c.checkChunk(raws, from, asked, out, errs)
+		return out, errs
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(raws)/workers, (w+1)*len(raws)/workers
+		wg.Go(func() { c.checkChunk(raws[lo:hi], from, asked, out[lo:hi], errs[lo:hi]) })
+	}
+	wg.Wait()
+	return out, errs
+}
+
+// checkChunk runs the cheap checks on each of raws, then checks the
+// signatures of those left in one batch, writing the results to out and errs.
+func (c *Checker) checkChunk(raws [][]byte, from string, asked *Asked, out []*Envelope, errs []error) {
+	var (
+		pending []int // index in raws of each envelope whose signature is to check
+		ids     []string
+		envs    []*share.Envelope
+	)
+	for i, raw := range raws {
+		id, r, err := c.cheap(raw, from, asked)
+		if err != nil || r == nil {
+			errs[i] = err
+			continue
+		}
+		pending = append(pending, i)
+		ids = append(ids, id)
+		envs = append(envs, r.Env)
+		out[i] = r
+	}
+	if len(envs) == 0 {
+		return
+	}
+	for j, err := range share.VerifyBatch(envs) {
+		if err != nil {
+			i := pending[j]
+			c.rejected.Add(ids[j], nil)
+			out[i], errs[i] = nil, err
+		}
+	}
+}
+
+// cheap runs every check but the signature: the CID against what was
+// rejected before, decoding, the range asked, entitlement, and whether the
+// store holds the envelope already. It returns the envelope's CID and the
+// envelope whose signature is still to check, or nil and no error for one
+// the store holds.
+func (c *Checker) cheap(raw []byte, from string, asked *Asked) (string, *Envelope, error) {
 	id := share.CIDOf(raw).String()
 	if c.rejected.Contains(id) {
-		return nil, fmt.Errorf("%w: %s", ErrRejectedBefore, id)
+		return id, nil, fmt.Errorf("%w: %s", ErrRejectedBefore, id)
 	}
 	env, err := share.Decode(raw)
 	if err != nil {
 		c.rejected.Add(id, nil)
-		return nil, err
+		return id, nil, err
 	}
 	h := &env.Header
 	if asked != nil && (h.Author != asked.Author || h.Log != asked.Log || h.Seq < asked.From || h.Seq > asked.To) {
-		return nil, fmt.Errorf("%w: %s/%s seq %d for %s/%s %d..%d", ErrNotAsked, h.Author, h.Log, h.Seq, asked.Author, asked.Log, asked.From, asked.To)
+		return id, nil, fmt.Errorf("%w: %s/%s seq %d for %s/%s %d..%d", ErrNotAsked, h.Author, h.Log, h.Seq, asked.Author, asked.Log, asked.From, asked.To)
 	}
 	if !c.ent.MayRelay(h, from, c.self) {
 		// Includes an author who was not a member at the header's roster
 		// version, and a version this node does not hold yet (decided
 		// again once it does, so not remembered).
-		return nil, fmt.Errorf("%w: %s/%s seq %d (%s to %v, roster version %d)", ErrNotEntitled, h.Author, h.Log, h.Seq, h.TLP, h.Audience, h.RosterVersion)
+		return id, nil, fmt.Errorf("%w: %s/%s seq %d (%s to %v, roster version %d)", ErrNotEntitled, h.Author, h.Log, h.Seq, h.TLP, h.Audience, h.RosterVersion)
 	}
 	r := &Envelope{Raw: raw, Env: env, Stub: env.IsStub()}
 	if r.Stub {
 		// A stub's own bytes do not give the CID of the entry it stands for;
-		// ConfirmStubs finds it in the author's next header.
-		if err := env.VerifyHeader(); err != nil {
-			c.rejected.Add(id, nil)
-			return nil, err
-		}
-		return r, nil
+		// ConfirmStubs finds it in the author's next header. Its header
+		// signature is checked with the rest.
+		return id, r, nil
 	}
 	r.CID = id
 	// Held already (a relayed copy, or a push that raced a pull): no
@@ -105,16 +173,12 @@ func (c *Checker) Check(raw []byte, from string, asked *Asked) (*Envelope, error
 	// for is past this node's head: no lookup.
 	if !asked.fresh(h) {
 		if held, err := c.held(id); err != nil {
-			return nil, err
+			return id, nil, err
 		} else if held {
-			return nil, nil
+			return id, nil, nil
 		}
 	}
-	if err := env.Verify(); err != nil {
-		c.rejected.Add(id, nil)
-		return nil, err
-	}
-	return r, nil
+	return id, r, nil
 }
 
 // ConfirmStubs names the CID of each stub in recs (sorted by author, log and

@@ -139,6 +139,7 @@ func main() {
 
 	addedVectors(author, reader, group, direct, retracted, write)
 	stanzaVectors(author, group, write)
+	sigRuleVectors(author, reader, direct, write)
 	wireVectors()
 
 	writeFile(filepath.Join(*golden, "envelope-v1.cbor"), g)
