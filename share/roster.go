@@ -372,6 +372,9 @@ func (m *RosterMember) validate(path string) error {
 	if !isPeerID(m.PeerID) {
 		return invalidRoster(path+".peer_id", "%s is not an Ed25519 peer ID (12D3KooW…)", quote(m.PeerID))
 	}
+	if crypto.WeakPeerID(m.PeerID) {
+		return invalidRoster(path+".peer_id", "%s embeds a weak key (not a curve point, or of small order: anyone can sign for it)", quote(m.PeerID))
+	}
 	if _, err := crypto.ParseRecipient(m.Recipient); err != nil || !strings.HasPrefix(m.Recipient, "age1") {
 		return invalidRoster(path+".recipient", "%s is not an age X25519 recipient (age1…)", quote(m.Recipient))
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/internal/sigcraft"
 	"github.com/ursic/ursic/policy"
 	"github.com/ursic/ursic/share/sharetest"
 )
@@ -129,6 +130,7 @@ func TestRosterTestdata(t *testing.T) {
 		"invalid-unknown-field.json":    `invalid roster: colour: unknown field`,
 		"invalid-case.json":             `invalid roster: Version: unknown field`,
 		"invalid-peer-id.json":          `invalid roster: members[0].peer_id: "12D3KooWnotapeerid" is not an Ed25519 peer ID`,
+		"invalid-weak-key.json":         `invalid roster: members[0].peer_id: "` + crypto.PeerIDFromPublicKey(sigcraft.SmallOrderKey()) + `" embeds a weak key`,
 		"invalid-role.json":             `invalid roster: members[2].role: "observer" is not a role`,
 		"invalid-recipient.json":        `invalid roster: members[0].recipient:`,
 		"invalid-threshold.json":        `invalid roster: threshold: 3 is out of range`,
@@ -222,6 +224,7 @@ func writeRosterTestdata(t *testing.T) {
 		"invalid-unknown-field.json":    replace(`"version": 1,`, `"version": 1, "colour": "red",`),
 		"invalid-case.json":             replace(`"version": 1,`, `"Version": 1,`),
 		"invalid-peer-id.json":          replace(`"peer_id": "`+first.PeerID, `"peer_id": "12D3KooWnotapeerid`),
+		"invalid-weak-key.json":         replace(`"peer_id": "`+first.PeerID, `"peer_id": "`+crypto.PeerIDFromPublicKey(sigcraft.SmallOrderKey())),
 		"invalid-role.json":             replace(`"role": "secretariat"`, `"role": "observer"`),
 		"invalid-recipient.json":        []byte(strings.Replace(s, `"recipient": "age1`, `"recipient": "age2`, 2)),
 		"invalid-threshold.json":        replace(`"threshold": 2`, `"threshold": 3`),
