@@ -510,6 +510,13 @@ func (n *Node) snapshotStale(h snapHeader) (string, error) {
 	if h.Roster != roster {
 		return "stale: the roster changed", nil
 	}
+	complete, err := n.store.ChangesComplete()
+	if err != nil {
+		return "", err
+	}
+	if !complete {
+		return "stale: a version that does not list its changes wrote to the store (a downgrade?)", nil
+	}
 	seq, err := n.store.Seq()
 	if err != nil {
 		return "", err
@@ -946,6 +953,11 @@ func (n *Node) snapshotLoop(every time.Duration) {
 // store, covering the store up to its latest change now. It returns nil
 // (having logged why) if it cannot.
 func (n *Node) newRebuildSnapshot() (*snapWriter, uint64) {
+	// The rebuild reads the whole store, whoever wrote it.
+	if err := n.store.MarkChangesComplete(); err != nil {
+		n.log.Warn("could not start an index snapshot", "err", err)
+		return nil, 0
+	}
 	seq, err := n.store.Seq()
 	if err != nil {
 		n.log.Warn("could not start an index snapshot", "err", err)

@@ -4,12 +4,15 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/ursic/ursic/node"
 )
@@ -262,6 +265,25 @@ func TestSnapshotDamagedOrForeignRebuilds(t *testing.T) {
 	a.stop()
 	want = rebuiltFingerprint(t, a)
 	check("from a store that went another way", "stale: store changed beyond it", func() { writeFile(t, snapPath(a), ahead) })
+
+	// A version from before the change sequence wrote to the store (a
+	// downgrade and an upgrade again): it moved the store's count of records
+	// but listed nothing, as every write of such a version does.
+	check("after a downgrade", "a version that does not list its changes wrote to the store", func() {
+		db, err := bolt.Open(storePath, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		err = db.Update(func(tx *bolt.Tx) error {
+			c := tx.Bucket([]byte("counters"))
+			n := binary.BigEndian.Uint64(c.Get([]byte("records")))
+			return c.Put([]byte("records"), binary.BigEndian.AppendUint64(nil, n+1))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // TestBackupLeavesSnapshotOut: a backup never holds the index snapshot (it

@@ -60,7 +60,20 @@ func (w *writer) change(op ChangeOp, cid []byte) error {
 	return w.changes.Put(encodeUint(w.seq), v)
 }
 
-// ensureID gives a store its identity if it has none. The caller holds a write transaction.
+// A version of this software from before the change sequence writes records without listing
+// them, so a reader of the sequence would not know what that version stored (a downgrade, some
+// writes, an upgrade again). Every writer updates the counts of records and stubs in
+// bucketCounters; only a version that lists its changes also moves their mirrors below. If the
+// counts and their mirrors differ, something wrote without listing: [Store.ChangesComplete]
+// says so, and [Store.MarkChangesComplete] (after the reader has read the whole store) starts
+// the mirrors again from the counts.
+var listedCounter = map[string][]byte{
+	string(counterRecords): []byte("records.listed"),
+	string(counterStubs):   []byte("stubs.listed"),
+}
+
+// ensureID gives a store its identity if it has none, and starts the mirrors of its counts. The
+// caller holds a write transaction.
 func ensureID(tx *bolt.Tx) error {
 	meta := tx.Bucket(bucketMeta)
 	if meta.Get(metaStoreID) != nil {
@@ -70,7 +83,50 @@ func ensureID(tx *bolt.Tx) error {
 	if _, err := rand.Read(id[:]); err != nil {
 		return err
 	}
+	if err := markListed(tx); err != nil {
+		return err
+	}
 	return meta.Put(metaStoreID, []byte(hex.EncodeToString(id[:])))
+}
+
+// markListed sets the mirrors of the counts to the counts.
+func markListed(tx *bolt.Tx) error {
+	c := tx.Bucket(bucketCounters)
+	for name, listed := range listedCounter {
+		if err := c.Put(listed, encodeUint(decodeUint(c.Get([]byte(name))))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ChangesComplete reports whether every write since the mirrors were last started was listed in
+// the change sequence (see listedCounter). False means a version that does not list its changes
+// wrote to the store: a reader of the sequence must read the whole store again.
+func (s *Store) ChangesComplete() (bool, error) {
+	ok := true
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketCounters)
+		for name, listed := range listedCounter {
+			if decodeUint(c.Get([]byte(name))) != decodeUint(c.Get(listed)) {
+				ok = false
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("read counts: %w", err)
+	}
+	return ok, nil
+}
+
+// MarkChangesComplete starts the mirrors of the counts again from the counts: the caller is about
+// to read the whole store, so what was written without being listed will be read.
+func (s *Store) MarkChangesComplete() error {
+	if err := s.db.Update(markListed); err != nil {
+		return fmt.Errorf("mark changes complete: %w", err)
+	}
+	return nil
 }
 
 // ID returns the store's identity, a random hex string fixed when the store was created. A copy

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func changesSince(t *testing.T, s *Store, since uint64) ([]Change, uint64) {
@@ -111,5 +113,57 @@ func TestChangesSurviveReopen(t *testing.T) {
 	}
 	if err := s.Check(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestChangesCompleteCatchesUnlistedWrites: every write of this version keeps the counts and
+// their mirrors equal; a write that moves a count without listing it (what a version from before
+// the change sequence does) makes ChangesComplete false until MarkChangesComplete.
+func TestChangesCompleteCatchesUnlistedWrites(t *testing.T) {
+	s, _ := openTemp(t)
+	complete := func() bool {
+		t.Helper()
+		ok, err := s.ChangesComplete()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !complete() {
+		t.Fatal("a new store is not complete")
+	}
+	w := &logWriter{author: "alice", log: "main"}
+	a, b := w.next("a"), w.next("b")
+	mustPut(t, s, a, b)
+	if err := s.Retract(w.next("retraction"), Stub{CID: a.CID}); err != nil {
+		t.Fatal(err)
+	}
+	c := &logWriter{author: "carol", log: "main"}
+	if _, err := s.PutWithStubs([]Stub{{CID: c.next("gone").CID, Author: "carol", Log: "main", Seq: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Drop(Stub{CID: b.CID, Author: "alice", RetractedBy: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if !complete() {
+		t.Fatal("this version's writes left the store incomplete")
+	}
+	for _, counter := range [][]byte{counterRecords, counterStubs} {
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			cs := tx.Bucket(bucketCounters)
+			return cs.Put(counter, encodeUint(decodeUint(cs.Get(counter))+1))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if complete() {
+			t.Fatalf("an unlisted write moving %q went unnoticed", counter)
+		}
+		if err := s.MarkChangesComplete(); err != nil {
+			t.Fatal(err)
+		}
+		if !complete() {
+			t.Fatal("MarkChangesComplete did not start the mirrors again")
+		}
 	}
 }

@@ -377,6 +377,13 @@ func (w *writer) flush() error {
 		if err := w.counters.Put(k, encodeUint(uint64(n))); err != nil {
 			return err
 		}
+		if listed, ok := listedCounter[name]; ok {
+			// This version lists its changes: the mirror moves with the count.
+			m := int64(decodeUint(w.counters.Get(listed))) + d
+			if err := w.counters.Put(listed, encodeUint(uint64(max(m, 0)))); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
