@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"regexp"
 	"slices"
@@ -32,18 +31,8 @@ func (r *Record) Validate() error {
 	if len(r.Body) > MaxPlaintextSize {
 		return fmt.Errorf("%w: record is %d bytes, the limit is %d", ErrTooLarge, len(r.Body), MaxPlaintextSize)
 	}
-	p, err := newJSONParser(r.Body)
+	v, err := parseOne(r.Body, "empty record body")
 	if err != nil {
-		return err
-	}
-	v, err := p.value("", 0)
-	if err == io.EOF {
-		return &SyntaxError{Line: 1, Column: 1, Msg: "empty record body"}
-	}
-	if err != nil {
-		return err
-	}
-	if err := p.end(); err != nil {
 		return err
 	}
 	m, ok := v.(map[string]any)
