@@ -65,8 +65,16 @@ func (p *fastJSON) value(depth int) (any, bool) {
 	case c == '[':
 		return p.array(depth)
 	case c == '"':
-		s, ok := p.string()
-		return s, ok
+		raw, escaped, ok := p.stringBytes()
+		if !ok {
+			return nil, false
+		}
+		if !escaped {
+			if v, ok := internedValues[string(raw[1:len(raw)-1])]; ok {
+				return v, true
+			}
+		}
+		return p.decodeString(raw, escaped)
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':
@@ -100,9 +108,15 @@ func (p *fastJSON) object(depth int) (any, bool) {
 		if p.off >= len(p.data) || p.data[p.off] != '"' {
 			return nil, false
 		}
-		k, ok := p.string()
+		raw, escaped, ok := p.stringBytes()
 		if !ok {
 			return nil, false
+		}
+		k, interned := internedKeys[string(raw[1:len(raw)-1])]
+		if !interned || escaped {
+			if k, ok = p.decodeString(raw, escaped); !ok {
+				return nil, false
+			}
 		}
 		if _, dup := m[k]; dup {
 			return nil, false
@@ -163,34 +177,54 @@ func (p *fastJSON) array(depth int) (any, bool) {
 	}
 }
 
-// string parses the string whose '"' is at p.off. A string without escapes
-// (most of them) is its bytes, the input being valid UTF-8; one with escapes
-// is decoded by encoding/json itself, so that \u escapes, surrogate pairs
-// and lone surrogates (U+FFFD) come out exactly as jsonParser has them.
-func (p *fastJSON) string() (string, bool) {
+// stringBytes scans the string whose '"' is at p.off and returns it with
+// its quotes, and whether it has escapes.
+func (p *fastJSON) stringBytes() (raw []byte, escaped, ok bool) {
 	start := p.off
-	escaped := false
 	for i := start + 1; i < len(p.data); i++ {
 		switch c := p.data[i]; {
 		case c == '"':
 			p.off = i + 1
-			if !escaped {
-				return string(p.data[start+1 : i]), true
-			}
-			var s string
-			if err := json.Unmarshal(p.data[start:i+1], &s); err != nil {
-				return "", false
-			}
-			return s, true
+			return p.data[start : i+1], escaped, true
 		case c == '\\':
 			escaped = true
-			i++ // the escaped byte cannot end the string; json.Unmarshal checks the escape
+			i++ // the escaped byte cannot end the string; decodeString checks the escape
 		case c < 0x20:
-			return "", false
+			return nil, false, false
 		}
 	}
-	return "", false
+	return nil, false, false
 }
+
+// decodeString is the value of a string stringBytes scanned. One without
+// escapes (most of them) is its bytes, the input being valid UTF-8; one
+// with escapes is decoded by encoding/json itself, so that \u escapes,
+// surrogate pairs and lone surrogates (U+FFFD) come out exactly as
+// jsonParser has them.
+func (p *fastJSON) decodeString(raw []byte, escaped bool) (string, bool) {
+	if !escaped {
+		return string(raw[1 : len(raw)-1]), true
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// The member names of the record schemas and their enumerated values: a
+// member name is looked up here rather than allocated for every record
+// opened, and an enumerated value is shared already boxed as an any.
+// object and enum fill them while the package's variables are initialised;
+// afterwards they are only read.
+var (
+	internedKeys   = map[string]string{}
+	internedValues = map[string]any{}
+)
+
+func internKey(k string) { internedKeys[k] = k }
+
+func internValue(v string) { internedValues[v] = v }
 
 // number parses a number (RFC 8259 §6) and keeps it as written, as
 // json.Decoder.UseNumber does.

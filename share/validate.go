@@ -122,6 +122,7 @@ func object(fields []field, extra ...func(errs *fieldErrors, path string, m map[
 	names := make([]string, len(fields))
 	known := make(map[string]bool, len(fields))
 	for i, f := range fields {
+		internKey(f.name)
 		names[i] = f.name
 		known[f.name] = true
 	}
@@ -278,6 +279,9 @@ func pattern(re, what string) rule {
 }
 
 func enum(values ...string) rule {
+	for _, v := range values {
+		internValue(v)
+	}
 	return str(func(s string) string {
 		for _, v := range values {
 			if s == v {
