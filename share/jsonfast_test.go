@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/ursic/ursic/share/sharetest"
 )
@@ -120,4 +121,43 @@ func BenchmarkValidate(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// hasControlRef is what the text rules checked before hasControl.
+func hasControlRef(s string, breaks bool) bool {
+	return strings.IndexFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) && !(breaks && (r == '\n' || r == '\t' || r == '\r'))
+	}) >= 0
+}
+
+// TestHasControl compares hasControl with unicode.IsControl on every rune,
+// alone and inside text, and on invalid UTF-8.
+func TestHasControl(t *testing.T) {
+	check := func(s string) {
+		for _, breaks := range []bool{false, true} {
+			if got, want := hasControl(s, breaks), hasControlRef(s, breaks); got != want {
+				t.Fatalf("hasControl(%q, %v) = %v, want %v", s, breaks, got, want)
+			}
+		}
+	}
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		check(string(r))
+		if r < 0x200 {
+			check("ab" + string(r) + "é")
+		}
+	}
+	for _, s := range []string{"", "\xff", "a\xc2", "\xc2\x85", "\xc2\x9f", "\xc2\xa0", "\xed\xa0\x80", "x\x7fy", "line\r\nnext\ttab"} {
+		check(s)
+	}
+}
+
+func FuzzHasControl(f *testing.F) {
+	f.Add("line\r\n\u0085\x7f\xff")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, breaks := range []bool{false, true} {
+			if got, want := hasControl(s, breaks), hasControlRef(s, breaks); got != want {
+				t.Fatalf("hasControl(%q, %v) = %v, want %v", s, breaks, got, want)
+			}
+		}
+	})
 }

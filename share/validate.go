@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ursic/ursic/policy"
 )
@@ -207,7 +208,7 @@ var (
 		if len(s) > maxShortText {
 			return fmt.Sprintf("is %d bytes; short text is at most %d", len(s), maxShortText)
 		}
-		if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		if hasControl(s, false) {
 			return "must be one line without control characters"
 		}
 		return ""
@@ -216,7 +217,7 @@ var (
 		if len(s) > maxLongText {
 			return fmt.Sprintf("is %d bytes; long text is at most %d", len(s), maxLongText)
 		}
-		if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' }) >= 0 {
+		if hasControl(s, true) {
 			return "must not contain control characters other than line breaks and tabs"
 		}
 		return ""
@@ -267,6 +268,30 @@ var (
 	confidence = enum("low", "medium", "high")
 	outcome    = enum("declined", "accepted-with-mitigation", "accepted", "pending")
 )
+
+// hasControl reports whether s holds a control character (unicode.IsControl:
+// C0, DEL and C1), other than '\n', '\t' and '\r' if breaks is set. Text
+// fields are mostly ASCII, so a byte is tested before a rune is decoded.
+func hasControl(s string, breaks bool) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				if !breaks || (c != '\n' && c != '\t' && c != '\r') {
+					return true
+				}
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsControl(r) {
+			return true
+		}
+		i += n
+	}
+	return false
+}
 
 func pattern(re, what string) rule {
 	rx := regexp.MustCompile(re)
