@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -158,6 +159,52 @@ func FuzzHasControl(f *testing.F) {
 			if got, want := hasControl(s, breaks), hasControlRef(s, breaks); got != want {
 				t.Fatalf("hasControl(%q, %v) = %v, want %v", s, breaks, got, want)
 			}
+		}
+	})
+}
+
+// dateSyntaxRE is the syntax of `date` (SPEC.md §6.2) as a regular
+// expression, the reference isDateSyntax is compared with.
+var dateSyntaxRE = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])` +
+	`(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$`)
+
+var dateSyntaxCases = []string{
+	"", "2026-04-01", "2026-4-01", "2026-00-01", "2026-13-01", "2026-12-00", "2026-12-32", "2026-02-31", "2026-10-19", "2026-11-30",
+	"2026-04-01T", "2026-04-01T00:00:00Z", "2026-04-01T23:59:59Z", "2026-04-01T24:00:00Z", "2026-04-01T19:60:00Z", "2026-04-01T09:05:60Z",
+	"2026-04-01t00:00:00Z", "2026-04-01T00:00:00z", "2026-04-01T00:00:00", "2026-04-01T00:00:00.Z", "2026-04-01T00:00:00.1Z",
+	"2026-04-01T00:00:00.123456789Z", "2026-04-01T00:00:00.1234567890Z", "2026-04-01T00:00:00,5Z", "2026-04-01T00:00:00+09:00",
+	"2026-04-01T00:00:00-23:59", "2026-04-01T00:00:00+24:00", "2026-04-01T00:00:00+09:60", "2026-04-01T00:00:00+0900",
+	"2026-04-01T00:00:00+09:00Z", "2026-04-01T0:00:00Z", "2026-04-01 00:00:00Z", "2026-04-01\n", "２０２６-04-01", "+026-04-01", "20260-04-01",
+}
+
+func TestIsDateSyntax(t *testing.T) {
+	for _, s := range dateSyntaxCases {
+		if got, want := isDateSyntax(s), dateSyntaxRE.MatchString(s); got != want {
+			t.Errorf("isDateSyntax(%q) = %v, the regular expression says %v", s, got, want)
+		}
+	}
+	// Every two-character field value, in each position.
+	base := []byte("2026-04-01T12:34:56.7+09:30")
+	for _, pos := range []int{5, 8, 11, 14, 17, 22, 25} {
+		for a := 0; a < 256; a++ {
+			for _, b := range []byte("0123456789a") {
+				s := append([]byte(nil), base...)
+				s[pos], s[pos+1] = byte(a), b
+				if got, want := isDateSyntax(string(s)), dateSyntaxRE.Match(s); got != want {
+					t.Fatalf("isDateSyntax(%q) = %v, the regular expression says %v", s, got, want)
+				}
+			}
+		}
+	}
+}
+
+func FuzzIsDateSyntax(f *testing.F) {
+	for _, s := range dateSyntaxCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isDateSyntax(s), dateSyntaxRE.MatchString(s); got != want {
+			t.Fatalf("isDateSyntax(%q) = %v, the regular expression says %v", s, got, want)
 		}
 	})
 }
