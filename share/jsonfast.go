@@ -23,7 +23,7 @@ func fastParse(data []byte) (v any, ok bool) {
 	if !utf8.Valid(data) {
 		return nil, false
 	}
-	p := fastJSON{data: data}
+	p := fastJSON{data: data, text: string(data)}
 	v, ok = p.value(0)
 	if !ok {
 		return nil, false
@@ -34,6 +34,9 @@ func fastParse(data []byte) (v any, ok bool) {
 
 type fastJSON struct {
 	data []byte
+	// text is data as one string, copied once: a string without escapes is
+	// a substring of it rather than an allocation of its own.
+	text string
 	off  int
 }
 
@@ -65,16 +68,16 @@ func (p *fastJSON) value(depth int) (any, bool) {
 	case c == '[':
 		return p.array(depth)
 	case c == '"':
-		raw, escaped, ok := p.stringBytes()
+		start, escaped, ok := p.scanString()
 		if !ok {
 			return nil, false
 		}
 		if !escaped {
-			if v, ok := internedValues[string(raw[1:len(raw)-1])]; ok {
+			if v, ok := internedValues[string(p.data[start+1:p.off-1])]; ok {
 				return v, true
 			}
 		}
-		return p.decodeString(raw, escaped)
+		return p.decodeString(start, escaped)
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':
@@ -108,13 +111,13 @@ func (p *fastJSON) object(depth int) (any, bool) {
 		if p.off >= len(p.data) || p.data[p.off] != '"' {
 			return nil, false
 		}
-		raw, escaped, ok := p.stringBytes()
+		start, escaped, ok := p.scanString()
 		if !ok {
 			return nil, false
 		}
-		k, interned := internedKeys[string(raw[1:len(raw)-1])]
+		k, interned := internedKeys[string(p.data[start+1:p.off-1])]
 		if !interned || escaped {
-			if k, ok = p.decodeString(raw, escaped); !ok {
+			if k, ok = p.decodeString(start, escaped); !ok {
 				return nil, false
 			}
 		}
@@ -177,36 +180,37 @@ func (p *fastJSON) array(depth int) (any, bool) {
 	}
 }
 
-// stringBytes scans the string whose '"' is at p.off and returns it with
-// its quotes, and whether it has escapes.
-func (p *fastJSON) stringBytes() (raw []byte, escaped, ok bool) {
-	start := p.off
+// scanString moves p.off past the string whose '"' is at p.off, and
+// returns where it started and whether it has escapes: the string with its
+// quotes is p.data[start:p.off].
+func (p *fastJSON) scanString() (start int, escaped, ok bool) {
+	start = p.off
 	for i := start + 1; i < len(p.data); i++ {
 		switch c := p.data[i]; {
 		case c == '"':
 			p.off = i + 1
-			return p.data[start : i+1], escaped, true
+			return start, escaped, true
 		case c == '\\':
 			escaped = true
 			i++ // the escaped byte cannot end the string; decodeString checks the escape
 		case c < 0x20:
-			return nil, false, false
+			return 0, false, false
 		}
 	}
-	return nil, false, false
+	return 0, false, false
 }
 
-// decodeString is the value of a string stringBytes scanned. One without
-// escapes (most of them) is its bytes, the input being valid UTF-8; one
-// with escapes is decoded by encoding/json itself, so that \u escapes,
+// decodeString is the value of the string scanString just scanned. One
+// without escapes (most of them) is its bytes, the input being valid UTF-8;
+// one with escapes is decoded by encoding/json itself, so that \u escapes,
 // surrogate pairs and lone surrogates (U+FFFD) come out exactly as
 // jsonParser has them.
-func (p *fastJSON) decodeString(raw []byte, escaped bool) (string, bool) {
+func (p *fastJSON) decodeString(start int, escaped bool) (string, bool) {
 	if !escaped {
-		return string(raw[1 : len(raw)-1]), true
+		return p.text[start+1 : p.off-1], true
 	}
 	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	if err := json.Unmarshal(p.data[start:p.off], &s); err != nil {
 		return "", false
 	}
 	return s, true
