@@ -206,7 +206,7 @@ func rosterJSONError(err error) error {
 // (SPEC.md §7.1): a date-time of §6.2. That its offset is zero is checked
 // with the other rules of the roster.
 func isRosterTime(s string) bool {
-	return len(s) > len(time.DateOnly) && dateSyntax.MatchString(s)
+	return len(s) > len(time.DateOnly) && isDateSyntax(s)
 }
 
 // checkRosterShape refuses members that encoding/json would accept but a

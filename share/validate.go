@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"regexp"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ursic/ursic/policy"
 )
@@ -32,18 +32,8 @@ func (r *Record) Validate() error {
 	if len(r.Body) > MaxPlaintextSize {
 		return fmt.Errorf("%w: record is %d bytes, the limit is %d", ErrTooLarge, len(r.Body), MaxPlaintextSize)
 	}
-	p, err := newJSONParser(r.Body)
+	v, err := parseOne(r.Body, "empty record body")
 	if err != nil {
-		return err
-	}
-	v, err := p.value("", 0)
-	if err == io.EOF {
-		return &SyntaxError{Line: 1, Column: 1, Msg: "empty record body"}
-	}
-	if err != nil {
-		return err
-	}
-	if err := p.end(); err != nil {
 		return err
 	}
 	m, ok := v.(map[string]any)
@@ -133,6 +123,7 @@ func object(fields []field, extra ...func(errs *fieldErrors, path string, m map[
 	names := make([]string, len(fields))
 	known := make(map[string]bool, len(fields))
 	for i, f := range fields {
+		internKey(f.name)
 		names[i] = f.name
 		known[f.name] = true
 	}
@@ -217,7 +208,7 @@ var (
 		if len(s) > maxShortText {
 			return fmt.Sprintf("is %d bytes; short text is at most %d", len(s), maxShortText)
 		}
-		if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		if hasControl(s, false) {
 			return "must be one line without control characters"
 		}
 		return ""
@@ -226,7 +217,7 @@ var (
 		if len(s) > maxLongText {
 			return fmt.Sprintf("is %d bytes; long text is at most %d", len(s), maxLongText)
 		}
-		if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' }) >= 0 {
+		if hasControl(s, true) {
 			return "must not contain control characters other than line breaks and tabs"
 		}
 		return ""
@@ -278,6 +269,30 @@ var (
 	outcome    = enum("declined", "accepted-with-mitigation", "accepted", "pending")
 )
 
+// hasControl reports whether s holds a control character (unicode.IsControl:
+// C0, DEL and C1), other than '\n', '\t' and '\r' if breaks is set. Text
+// fields are mostly ASCII, so a byte is tested before a rune is decoded.
+func hasControl(s string, breaks bool) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				if !breaks || (c != '\n' && c != '\t' && c != '\r') {
+					return true
+				}
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsControl(r) {
+			return true
+		}
+		i += n
+	}
+	return false
+}
+
 func pattern(re, what string) rule {
 	rx := regexp.MustCompile(re)
 	return str(func(s string) string {
@@ -289,6 +304,9 @@ func pattern(re, what string) rule {
 }
 
 func enum(values ...string) rule {
+	for _, v := range values {
+		internValue(v)
+	}
 	return str(func(s string) string {
 		for _, v := range values {
 			if s == v {
@@ -336,19 +354,65 @@ func uintAtLeast(min uint64) rule {
 	}
 }
 
-// dateSyntax is the ABNF of `date` in SPEC.md §6.2: a full-date, or a
-// date-time with an upper-case "T", hours 00–23, minutes and seconds 00–59
-// (no leap second), 1–9 fractional digits after ".", and "Z" or an offset
-// ±hh:mm with hh 00–23. Go's time.Parse alone is laxer (it takes ",5",
-// more than 9 digits, a one-digit hour and offsets up to +24:59), so the
-// syntax is checked first and time.Parse only checks the calendar.
-var dateSyntax = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])` +
-	`(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$`)
+// isDateSyntax reports whether s has the syntax of `date` in SPEC.md §6.2:
+// a full-date, or a date-time with an upper-case "T", hours 00–23, minutes
+// and seconds 00–59 (no leap second), 1–9 fractional digits after ".", and
+// "Z" or an offset ±hh:mm with hh 00–23. Go's time.Parse alone is laxer (it
+// takes ",5", more than 9 digits, a one-digit hour and offsets up to
+// +24:59), so the syntax is checked first and time.Parse only checks the
+// calendar. It is the regular expression dateSyntaxRE of the tests, written
+// out because every record has dates and a regexp match costs more than
+// the rest of a date's check.
+func isDateSyntax(s string) bool {
+	if len(s) < 10 || !isDigits(s[0:4]) || s[4] != '-' || !isMonth(s[5:7]) || s[7] != '-' || !isDay(s[8:10]) {
+		return false
+	}
+	t := s[10:]
+	if t == "" {
+		return true
+	}
+	if len(t) < 9 || t[0] != 'T' || !isHour(t[1:3]) || t[3] != ':' || !isSixty(t[4:6]) || t[6] != ':' || !isSixty(t[7:9]) {
+		return false
+	}
+	t = t[9:]
+	if t != "" && t[0] == '.' {
+		n := 1
+		for n < len(t) && isDigit(t[n]) {
+			n++
+		}
+		if n == 1 || n > 10 {
+			return false
+		}
+		t = t[n:]
+	}
+	return t == "Z" || len(t) == 6 && (t[0] == '+' || t[0] == '-') && isHour(t[1:3]) && t[3] == ':' && isSixty(t[4:6])
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isMonth is 01–12, isDay 01–31, isHour 00–23 and isSixty 00–59, each two digits.
+func isMonth(s string) bool {
+	return s[0] == '0' && s[1] >= '1' && s[1] <= '9' || s[0] == '1' && s[1] >= '0' && s[1] <= '2'
+}
+func isDay(s string) bool {
+	return s[0] == '0' && s[1] >= '1' && s[1] <= '9' || (s[0] == '1' || s[0] == '2') && isDigit(s[1]) || s[0] == '3' && (s[1] == '0' || s[1] == '1')
+}
+func isHour(s string) bool {
+	return (s[0] == '0' || s[0] == '1') && isDigit(s[1]) || s[0] == '2' && s[1] >= '0' && s[1] <= '3'
+}
+func isSixty(s string) bool { return s[0] >= '0' && s[0] <= '5' && isDigit(s[1]) }
 
 // parseDate parses a `date` (SPEC.md §6.2). A full-date is midnight UTC;
 // the day must exist in its month (proleptic Gregorian calendar).
 func parseDate(s string) (time.Time, bool) {
-	if !dateSyntax.MatchString(s) {
+	if !isDateSyntax(s) {
 		return time.Time{}, false
 	}
 	layout := time.RFC3339
