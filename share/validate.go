@@ -36,18 +36,15 @@ func (r *Record) Validate() error {
 	if err != nil {
 		return err
 	}
-	v, ok := quickJSON(r.Body)
-	if !ok {
-		v, err = p.value("", 0)
-		if err == io.EOF {
-			return &SyntaxError{Line: 1, Column: 1, Msg: "empty record body"}
-		}
-		if err != nil {
-			return err
-		}
-		if err := p.end(); err != nil {
-			return err
-		}
+	v, err := p.value("", 0)
+	if err == io.EOF {
+		return &SyntaxError{Line: 1, Column: 1, Msg: "empty record body"}
+	}
+	if err != nil {
+		return err
+	}
+	if err := p.end(); err != nil {
+		return err
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
