@@ -188,7 +188,7 @@ func bulkSync(root string, a, b *peer, n int, cfg corpusConfig, idle bool, res *
 	res.add(scen, "crypto floor, 1 core (decode+verify+open)", fmt.Sprintf("%.0f rec/s", floor), "~4,000 rec/s (expected)", info)
 	res.add(scen, "  of which Ed25519 verify (share of floor time)", fmt.Sprintf("%.0f%%", 100*verifyShare), "", info)
 	res.add(scen, fmt.Sprintf("floor × %d cores", cores), fmt.Sprintf("%.0f rec/s", floor*float64(cores)), "", info)
-	res.check(scen, "achieved / (floor × cores)", fmt.Sprintf("%.2f", ratio), "≥ 0.50", ratio >= 0.5)
+	res.check(scen, "achieved / (floor × cores)", fmt.Sprintf("%.2f", ratio), "≥ 0.70", ratio >= 0.7)
 
 	if idle {
 		return idleCost(a, b, n, cfg.idleWindow, res)

@@ -104,7 +104,7 @@ func runOpening(root string, sizes []int, k int, res *results) error {
 				skSize = len(raw)
 			}
 		}
-		res.add(scen, "group record: decode+verify+open at one reader", fmt.Sprintf("%.1f µs/rec", full/1000), "", info)
+		res.check(scen, "group record: decode+verify+open at one reader", fmt.Sprintf("%.1f µs/rec", full/1000), "≤ 80 µs", full <= 80_000)
 		res.add(scen, "  of which age unwrap+decrypt alone", fmt.Sprintf("%.1f µs/rec", unwrap/1000), "", info)
 		res.add(scen, "senderkey record: size / open once per epoch", fmt.Sprintf("%d B / %.2f ms", skSize, float64(skTook.Microseconds())/1000), "", info)
 
