@@ -348,10 +348,7 @@ func (nw *federation) pullLog(p peer.ID, author, log string, ours, theirs uint64
 			}
 		}
 	}()
-	// The storer takes storeBatch envelopes a transaction; room for that
-	// many prepared ones lets the cores prepare the next batch while the
-	// disk commits this one, instead of waiting after one frame.
-	prepared := make(chan []*received, storeBatch/share.MaxBatch)
+	prepared := make(chan []*received, 1)
 	stored := make(chan error, 1)
 	go func() {
 		// Frames are stored storeBatch envelopes at a time: a bbolt
