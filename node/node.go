@@ -221,6 +221,16 @@ func (n *Node) Close() error {
 // it, or, if the snapshot cannot be used, by opening every envelope (and
 // writes a new snapshot as it goes).
 func (n *Node) buildIndex() error {
+	restore := lowerGCForLoad() // loadgc.go
+	defer func() {
+		// The case table and screening index apply their queues in the
+		// background; the load ends when they are drained.
+		go func() {
+			n.cases.queue.settle()
+			n.screening.queue.settle()
+			restore()
+		}()
+	}()
 	ok, err := n.indexFromSnapshot()
 	if err != nil {
 		return err
