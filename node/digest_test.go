@@ -1,7 +1,9 @@
 package node
 
 import (
+	"encoding/binary"
 	"fmt"
+	"runtime"
 	"testing"
 )
 
@@ -31,5 +33,34 @@ func TestOwnRecordsFindsEveryDigest(t *testing.T) {
 	}
 	if 8*o.count > 7*len(o.slots) {
 		t.Fatalf("position table %d/%d full, over 7/8", o.count, len(o.slots))
+	}
+}
+
+// BenchmarkOwnRecordsMemory reports the live heap the own-record map holds
+// per record at 1,000,000 records (the CID strings are the caller's, shared
+// with the index and the case table, and not counted).
+//
+//	go test ./node -run '^$' -bench OwnRecordsMemory -benchtime 1x
+func BenchmarkOwnRecordsMemory(b *testing.B) {
+	const n = 1_000_000
+	cids := make([]string, n)
+	for i := range cids {
+		cids[i] = fmt.Sprintf("bafkreicid%d", i)
+	}
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		o := newOwnRecords([]byte("key"))
+		var d recordDigest
+		for i := range n {
+			binary.LittleEndian.PutUint64(d[:], uint64(i)*0x9e3779b97f4a7c15)
+			binary.LittleEndian.PutUint64(d[8:], uint64(i))
+			o.add(d, cids[i])
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "heap-B/record")
+		runtime.KeepAlive(o)
 	}
 }
