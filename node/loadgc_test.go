@@ -1,56 +1,57 @@
 package node
 
 import (
+	"math"
 	"runtime/debug"
 	"testing"
 )
 
-func gcPercent() int {
-	p := debug.SetGCPercent(100)
-	debug.SetGCPercent(p)
-	return p
-}
-
-// TestLowerGCForLoad checks that an index load lowers GOGC only while it
-// runs, that overlapping loads restore the default only when the last one
-// ends, and that an operator's or the program's own setting is left alone.
-func TestLowerGCForLoad(t *testing.T) {
+// TestLimitHeapForLoad checks that a snapshot load sets a soft memory limit
+// only while it runs, that overlapping loads add their limits and the last
+// lifts it, and that an operator's or the program's own setting is left
+// alone.
+func TestLimitHeapForLoad(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
-	if p := gcPercent(); p != 100 {
-		t.Skipf("GC percent is %d before the test", p)
+	if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+		t.Skipf("memory limit is %d before the test", l)
 	}
-	r1 := lowerGCForLoad()
-	if p := gcPercent(); p != loadGCPercent {
-		t.Fatalf("during a load GC percent = %d, want %d", p, loadGCPercent)
+	var size int64 = 1 << 30
+	want1 := int64(float64(size) * loadLimitPerSnapshotByte)
+	r1 := limitHeapForLoad(size)
+	if l := debug.SetMemoryLimit(-1); l != want1 {
+		t.Fatalf("during a load the limit = %d, want %d", l, want1)
 	}
-	r2 := lowerGCForLoad()
+	r2 := limitHeapForLoad(0) // a small snapshot gets the floor
+	if l := debug.SetMemoryLimit(-1); l != want1+loadLimitMin {
+		t.Fatalf("during two loads the limit = %d, want %d", l, want1+loadLimitMin)
+	}
 	r1()
 	r1() // a second call is a no-op
-	if p := gcPercent(); p != loadGCPercent {
-		t.Fatalf("with one load still running GC percent = %d, want %d", p, loadGCPercent)
+	if l := debug.SetMemoryLimit(-1); l != loadLimitMin {
+		t.Fatalf("with one load left the limit = %d, want %d", l, loadLimitMin)
 	}
 	r2()
-	if p := gcPercent(); p != 100 {
-		t.Fatalf("after the loads GC percent = %d, want 100", p)
+	if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+		t.Fatalf("after the loads the limit = %d, want none", l)
 	}
 
 	t.Setenv("GOGC", "200")
-	r := lowerGCForLoad()
-	if p := gcPercent(); p != 100 {
-		t.Errorf("with GOGC set, a load set the GC percent to %d", p)
+	r := limitHeapForLoad(size)
+	if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+		t.Errorf("with GOGC set, a load set the limit to %d", l)
 	}
 	r()
 	t.Setenv("GOGC", "")
 
-	debug.SetGCPercent(80)
-	defer debug.SetGCPercent(100)
-	r = lowerGCForLoad()
-	if p := gcPercent(); p != 80 {
-		t.Errorf("with the program's own GC percent 80, a load set %d", p)
+	debug.SetMemoryLimit(3 << 30)
+	defer debug.SetMemoryLimit(math.MaxInt64)
+	r = limitHeapForLoad(size)
+	if l := debug.SetMemoryLimit(-1); l != 3<<30 {
+		t.Errorf("with the program's own limit, a load set %d", l)
 	}
 	r()
-	if p := gcPercent(); p != 80 {
-		t.Errorf("after a load, the program's own GC percent 80 became %d", p)
+	if l := debug.SetMemoryLimit(-1); l != 3<<30 {
+		t.Errorf("after a load, the program's own limit became %d", l)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -219,10 +220,13 @@ func (n *Node) Close() error {
 
 // buildIndex fills the index from the snapshot and what was stored after
 // it, or, if the snapshot cannot be used, by opening every envelope (and
-// writes a new snapshot as it goes). A load from the snapshot runs with a
-// lower GC percent (loadgc.go).
+// writes a new snapshot as it goes). A load from the snapshot runs under a
+// soft memory limit (loadgc.go).
 func (n *Node) buildIndex() error {
-	restore := lowerGCForLoad() // loadgc.go
+	restore := func() {}
+	if fi, err := os.Stat(filepath.Join(n.home.Dir, SnapshotFile)); err == nil {
+		restore = limitHeapForLoad(fi.Size()) // loadgc.go
+	}
 	defer func() {
 		// The case table and screening index apply their queues in the
 		// background; the load ends when they are drained.
@@ -237,10 +241,7 @@ func (n *Node) buildIndex() error {
 		return err
 	}
 	if !ok {
-		// A rebuild opens every envelope, whose garbage would make the
-		// lowered GC percent cost a third more time (50,000 records,
-		// 2026-11-29): it runs with the default.
-		restore()
+		restore() // a rebuild runs without the load's memory limit
 		err = n.indexAll()
 	}
 	if err == nil {
