@@ -3,6 +3,7 @@ package node
 import (
 	"cmp"
 	"encoding/json"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -18,7 +19,10 @@ import (
 // noted (applyFacts), on publish, on receipt and at start. A node may hold
 // a million records, so a summary is kept small: its CID, two times, and
 // small numbers that index tables of the categories, authors and sets of
-// technology areas met so far (about 150 bytes a record with the map).
+// technology areas met so far. Summaries are values in fixed chunks, found
+// by CID through a table of 32-bit positions (caseIndex), not a map of
+// pointers: about 60 bytes a record besides the CID, where a map of
+// *caseSummary cost about 120 (2026-11-29).
 
 // Case states.
 const (
@@ -109,7 +113,9 @@ type caseTable struct {
 	self string // this node: only its own facets' links are kept
 
 	mu       sync.RWMutex
-	byCID    map[string]*caseSummary
+	chunks   [][]caseSummary         // every summary, in the order added; a chunk is never moved
+	count    int                     // summaries in chunks
+	byCID    caseIndex               // positions in chunks, by CID
 	links    map[string]*caseSummary // this node's own facets, by link
 	strs     []string                // categories and authors; strs[0] = ""
 	strIdx   map[string]uint32
@@ -130,7 +136,7 @@ type caseNote struct {
 }
 
 func newCaseTable(self string) *caseTable {
-	t := &caseTable{self: self, byCID: map[string]*caseSummary{}, links: map[string]*caseSummary{},
+	t := &caseTable{self: self, links: map[string]*caseSummary{},
 		strs: []string{""}, strIdx: map[string]uint32{"": 0}, areaSets: [][]string{nil}, areaIdx: map[string]uint32{"": 0},
 		byCat: map[uint32][]*caseSummary{}, dirty: map[uint32]bool{}}
 	t.queue = newBacklog(func(notes []caseNote) {
@@ -196,11 +202,12 @@ func (t *caseTable) add(cid string, c *caseFacts) {
 	if kind == 0 || kind == 255 {
 		return
 	}
-	if _, ok := t.byCID[cid]; ok {
+	if _, ok := t.lookup(cid); ok {
 		return
 	}
-	s := &caseSummary{created: c.Created, kind: kind, facet: c.Facet, month: c.Month,
-		outcome: uint8(slices.Index(Outcomes, c.Outcome) + 1)}
+	s := t.alloc()
+	s.created, s.kind, s.facet, s.month = c.Created, kind, c.Facet, c.Month
+	s.outcome = uint8(slices.Index(Outcomes, c.Outcome) + 1)
 	classes := policy.MitigationClassList()
 	for _, m := range c.Mitigations {
 		if i := slices.Index(classes, m); i >= 0 {
@@ -209,7 +216,7 @@ func (t *caseTable) add(cid string, c *caseFacts) {
 	}
 	s.cid = cid // the caller's own copy (applyFacts), shared with the own-record map
 	s.author, s.category, s.areas = t.str(c.Author), t.str(c.Category), t.areaSet(c.TechAreas)
-	t.byCID[s.cid] = s
+	t.byCID.add(t, uint32(t.count-1))
 	switch {
 	case c.Facet:
 		if c.Author == t.self {
@@ -230,8 +237,7 @@ func (t *caseTable) get(cid string) (*caseSummary, bool) {
 	t.queue.settle()
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	s, ok := t.byCID[cid]
-	return s, ok
+	return t.lookup(cid)
 }
 
 // facetByLink returns this node's own facet with the given link.
@@ -300,9 +306,9 @@ func (t *caseTable) all() []*caseSummary {
 	t.queue.settle()
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	out := make([]*caseSummary, 0, len(t.byCID))
-	for _, s := range t.byCID {
-		out = append(out, s)
+	out := make([]*caseSummary, 0, t.count)
+	for i := range t.count {
+		out = append(out, t.at(uint32(i)))
 	}
 	return out
 }
@@ -364,4 +370,79 @@ func (n *Node) live(s *caseSummary) bool {
 	// the swap leaves alone.
 	s.state.CompareAndSwap(caseUnknown, caseLive)
 	return s.state.Load() == caseLive
+}
+
+// caseChunk is the number of summaries in a chunk (192 KiB).
+const caseChunk = 1 << 12
+
+// alloc returns a new zero summary at position t.count-1. Chunks are
+// allocated whole and never grown, so a *caseSummary handed out stays
+// valid (and its state shared) as the table grows. The caller holds mu.
+func (t *caseTable) alloc() *caseSummary {
+	if t.count%caseChunk == 0 {
+		t.chunks = append(t.chunks, make([]caseSummary, caseChunk))
+	}
+	s := &t.chunks[t.count/caseChunk][t.count%caseChunk]
+	t.count++
+	return s
+}
+
+// at returns the summary at position i. The caller holds mu.
+func (t *caseTable) at(i uint32) *caseSummary { return &t.chunks[i/caseChunk][i%caseChunk] }
+
+// lookup returns the summary of cid. The caller holds mu.
+func (t *caseTable) lookup(cid string) (*caseSummary, bool) {
+	i, ok := t.byCID.find(t, cid)
+	if !ok {
+		return nil, false
+	}
+	return t.at(i), true
+}
+
+// caseIndex finds a summary by CID: open addressing with linear probing
+// over positions+1 (0 is an empty slot), at most 7/8 full. It holds no
+// key: a slot's CID is the summary's own, so an entry costs 4 bytes and
+// the slack, where a map[string]*caseSummary slot costs 24 and its slack.
+type caseIndex struct {
+	slots []uint32
+	used  int
+}
+
+var caseSeed = maphash.MakeSeed()
+
+func (x *caseIndex) find(t *caseTable, cid string) (uint32, bool) {
+	if len(x.slots) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(x.slots) - 1)
+	for i := maphash.String(caseSeed, cid) & mask; x.slots[i] != 0; i = (i + 1) & mask {
+		if p := x.slots[i] - 1; t.at(p).cid == cid {
+			return p, true
+		}
+	}
+	return 0, false
+}
+
+// add files position p, whose CID is not yet in the index.
+func (x *caseIndex) add(t *caseTable, p uint32) {
+	if 8*(x.used+1) > 7*len(x.slots) {
+		old := x.slots
+		x.slots = make([]uint32, max(1024, 2*len(old)))
+		for _, q := range old {
+			if q != 0 {
+				x.put(t, q-1)
+			}
+		}
+	}
+	x.put(t, p)
+	x.used++
+}
+
+func (x *caseIndex) put(t *caseTable, p uint32) {
+	mask := uint64(len(x.slots) - 1)
+	i := maphash.String(caseSeed, t.at(p).cid) & mask
+	for x.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	x.slots[i] = p + 1
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -219,13 +220,28 @@ func (n *Node) Close() error {
 
 // buildIndex fills the index from the snapshot and what was stored after
 // it, or, if the snapshot cannot be used, by opening every envelope (and
-// writes a new snapshot as it goes).
+// writes a new snapshot as it goes). A load from the snapshot runs under a
+// soft memory limit (loadgc.go).
 func (n *Node) buildIndex() error {
+	restore := func() {}
+	if fi, err := os.Stat(filepath.Join(n.home.Dir, SnapshotFile)); err == nil {
+		restore = limitHeapForLoad(fi.Size()) // loadgc.go
+	}
+	defer func() {
+		// The case table and screening index apply their queues in the
+		// background; the load ends when they are drained.
+		go func() {
+			n.cases.queue.settle()
+			n.screening.queue.settle()
+			restore()
+		}()
+	}()
 	ok, err := n.indexFromSnapshot()
 	if err != nil {
 		return err
 	}
 	if !ok {
+		restore() // a rebuild runs without the load's memory limit
 		err = n.indexAll()
 	}
 	if err == nil {

@@ -686,7 +686,7 @@ func (n *Node) indexFromSnapshot() (bool, error) {
 		n.removeSnapshot()
 		return false, nil
 	}
-	hdr := sr.hdr
+	hdr, facts := sr.hdr, sr.facts
 	why, err := n.snapshotStale(hdr)
 	if err != nil {
 		return false, err
@@ -706,6 +706,7 @@ func (n *Node) indexFromSnapshot() (bool, error) {
 		return false, err
 	}
 	retry := len(n.senderKeyNames()) > len(hdr.SenderKeys)
+	n.index.Reserve(int(facts) + len(puts)) // no doubling of the list view while loading
 	// Second pass: apply. The file authenticated a moment ago through the
 	// same open descriptor, so a failure here is the disk's; the caller's
 	// rebuild then runs over what was applied (applying a record's facts

@@ -334,8 +334,9 @@ func internalFingerprint(t *testing.T, n *Node) string {
 	fmt.Fprintf(&b, "\ncases %q\nscreening %d\n", cases, n.screening.index().Len())
 	n.own.mu.RLock()
 	var own []string
-	for d, c := range n.own.m {
-		own = append(own, fmt.Sprintf("%x=%s", d, c))
+	for p := range uint32(n.own.count) {
+		e := n.own.at(p)
+		own = append(own, fmt.Sprintf("%x=%s", e.key, e.cid))
 	}
 	n.own.mu.RUnlock()
 	slices.Sort(own)

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 var t0 = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -389,5 +390,23 @@ func TestCountsByKindAndTLP(t *testing.T) {
 	want := map[[2]string]int64{{"indicator", "amber"}: 1, {"method", "green"}: 1}
 	if len(got) != len(want) || got[[2]string{"indicator", "amber"}] != 1 || got[[2]string{"method", "green"}] != 1 {
 		t.Errorf("counts %v, want %v", got, want)
+	}
+}
+
+// TestRowsShareSourceByRosterVersion checks that two rows of one author and
+// log under different roster versions each keep their own version (the
+// version is interned with the source, not held per row).
+func TestRowsShareSourceByRosterVersion(t *testing.T) {
+	a := Row{CID: "c-a", Kind: "indicator", Author: "a", Log: "l", Seq: 1, TLP: "amber", Created: t0, RosterVersion: 3, Title: "a"}
+	b := a
+	b.CID, b.Seq, b.RosterVersion = "c-b", 2, 1<<40
+	x := newIndex(t, a, b)
+	for _, want := range []Row{a, b} {
+		if got, ok := x.Get(want.CID); !ok || got.RosterVersion != want.RosterVersion {
+			t.Errorf("Get(%s).RosterVersion = %d, want %d", want.CID, got.RosterVersion, want.RosterVersion)
+		}
+	}
+	if n := unsafe.Sizeof(rec{}); n > 96 {
+		t.Errorf("rec is %d bytes: over the 96-byte size class, 16 bytes a record more at 1,000,000", n)
 	}
 }

@@ -20,7 +20,7 @@ type rec struct {
 	tags       *tags
 	retraction *retraction // nil unless retracted
 
-	seq, rosterVersion             uint64
+	seq                            uint64
 	created, validUntil, reviewDue int64 // unix milliseconds, or noTime
 	ord                            uint32
 }
@@ -28,9 +28,13 @@ type rec struct {
 // noTime stands for the zero time.Time in a rec.
 const noTime = math.MinInt64
 
-// source is who wrote a record, and in which log.
+// source is who wrote a record, in which log, under which roster version. The roster
+// version is here, interned, rather than in rec: an author's records carry few versions, and
+// without its 8 bytes a rec fits the 96-byte size class instead of 112 (16 bytes a record at
+// 1,000,000; 2026-11-29).
 type source struct {
 	author, authorName, log string
+	rosterVersion           uint64
 }
 
 // tags are a record's kind and policy tags.
@@ -58,15 +62,14 @@ func newInterner() interner {
 // left for the caller.
 func (in *interner) rec(r *Row) *rec {
 	x := &rec{
-		cid:           r.CID,
-		title:         strings.Clone(r.Title),
-		src:           in.source(r.Author, r.AuthorName, r.Log),
-		tags:          in.tagsOf(r.Kind, lower(r.TLP), r.Audience, r.Caveats),
-		seq:           r.Seq,
-		rosterVersion: r.RosterVersion,
-		created:       millis(r.Created),
-		validUntil:    millis(r.ValidUntil),
-		reviewDue:     millis(r.ReviewDue),
+		cid:        r.CID,
+		title:      strings.Clone(r.Title),
+		src:        in.source(r.Author, r.AuthorName, r.Log, r.RosterVersion),
+		tags:       in.tagsOf(r.Kind, lower(r.TLP), r.Audience, r.Caveats),
+		seq:        r.Seq,
+		created:    millis(r.Created),
+		validUntil: millis(r.ValidUntil),
+		reviewDue:  millis(r.ReviewDue),
 	}
 	if !r.CIDIsCopy {
 		x.cid = strings.Clone(r.CID) // r.CID may be a slice of a larger buffer
@@ -77,12 +80,12 @@ func (in *interner) rec(r *Row) *rec {
 	return x
 }
 
-func (in *interner) source(author, name, log string) *source {
-	k := source{author, name, log}
+func (in *interner) source(author, name, log string, rosterVersion uint64) *source {
+	k := source{author, name, log, rosterVersion}
 	if s, ok := in.sources[k]; ok {
 		return s
 	}
-	s := &source{strings.Clone(author), strings.Clone(name), strings.Clone(log)}
+	s := &source{strings.Clone(author), strings.Clone(name), strings.Clone(log), rosterVersion}
 	in.sources[*s] = s
 	return s
 }
@@ -126,7 +129,7 @@ func (r *rec) row() Row {
 	out := Row{
 		CID: r.cid, Kind: r.tags.kind, Author: r.src.author, AuthorName: r.src.authorName, Log: r.src.log,
 		Seq: r.seq, TLP: r.tags.tlp, Audience: r.tags.audience, Caveats: r.tags.caveats,
-		Created: timeOf(r.created), RosterVersion: r.rosterVersion, Title: r.title,
+		Created: timeOf(r.created), RosterVersion: r.src.rosterVersion, Title: r.title,
 		ValidUntil: timeOf(r.validUntil), ReviewDue: timeOf(r.reviewDue),
 	}
 	if r.retraction != nil {
