@@ -220,8 +220,8 @@ func (n *Node) Close() error {
 
 // buildIndex fills the index from the snapshot and what was stored after
 // it, or, if the snapshot cannot be used, by opening every envelope (and
-// writes a new snapshot as it goes). A load from the snapshot runs under a
-// soft memory limit (loadgc.go).
+// writes a new snapshot as it goes). Either runs under a soft memory limit
+// (loadgc.go).
 func (n *Node) buildIndex() error {
 	restore := func() {}
 	if fi, err := os.Stat(filepath.Join(n.home.Dir, SnapshotFile)); err == nil {
@@ -241,7 +241,12 @@ func (n *Node) buildIndex() error {
 		return err
 	}
 	if !ok {
-		restore() // a rebuild runs without the load's memory limit
+		// A rebuild has no snapshot to size its limit by: it takes the
+		// size of the snapshot it is about to write, from the store's count.
+		restore()
+		if st, err := n.store.Stats(); err == nil {
+			restore = limitHeapForLoad(int64(st.Records) * rebuildSnapshotBytesPerRecord) // loadgc.go
+		}
 		err = n.indexAll()
 	}
 	if err == nil {
