@@ -105,7 +105,7 @@ func measureStart(root string, a *peer, size int, res *results) error {
 		}
 	}
 	if size >= 1_000_000 {
-		res.check(scen, "without a snapshot: peak RSS (VmHWM), Go's default GC", mib(r.HWM), "≤ 1.5 GiB", r.HWM <= 3<<29)
+		res.check(scen, "without a snapshot: peak RSS (VmHWM)", mib(r.HWM), "≤ 1.5 GiB", r.HWM <= 3<<29)
 	}
 	return nil
 }
