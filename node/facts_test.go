@@ -39,32 +39,42 @@ func openStored(t *testing.T, n *Node, cid string) (*share.Envelope, *share.Reco
 	return env, &share.Record{Kind: env.Header.Kind, Body: plain}
 }
 
-// TestFactsOfWritesNothing: reading a record's facts leaves the index, the
-// case table, the screening index and the own-record map as they were;
-// applying them makes the record listed, counted, screenable and known as
-// this node's own. Were factsOf to write shared state, sync's parallel
-// prepare stage would race, and a snapshot could not replay it.
-func TestFactsOfWritesNothing(t *testing.T) {
+// withOneIndicator opens a node, publishes one indicator on it, and then
+// gives the node fresh, empty memory (index, case table, screening index,
+// own-record map), as at a start before anything was opened. It returns the
+// node, the indicator's CID, and its envelope and record opened from the
+// store. The node's background worker drains only the structures it
+// replaced, so what the test applies stays queued until a reader settles it.
+func withOneIndicator(t *testing.T) (*Node, string, *share.Envelope, *share.Record) {
+	t.Helper()
 	_, h := homeWithSecretariat(t)
 	n, err := Open(h, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer n.Close()
+	t.Cleanup(func() { n.Close() })
 	rec, err := examples.Records.ReadFile("records/indicator-amber.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cid := publishOne(t, n, rec)
 	env, r := openStored(t, n, cid)
-
-	// Start the node's memory afresh, as at start, and read the facts.
 	ix, err := index.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	n.index, n.cases, n.screening = ix, newCaseTable(n.PeerID()), newScreening()
 	n.own = newOwnRecords(h.Identity.DeriveKey(digestKeyLabel))
+	return n, cid, env, r
+}
+
+// TestFactsOfWritesNothing: reading a record's facts leaves the index, the
+// case table, the screening index and the own-record map as they were;
+// applying them makes the record listed, counted, screenable and known as
+// this node's own. Were factsOf to write shared state, sync's parallel
+// prepare stage would race, and a snapshot could not replay it.
+func TestFactsOfWritesNothing(t *testing.T) {
+	n, cid, env, r := withOneIndicator(t)
 	f := n.factsOf(cid, env, r)
 	if f.Row.CID != cid || f.Case == nil || f.Subject == nil || len(f.Own) != len(recordDigest{}) {
 		t.Fatalf("facts %+v: want a row, a case, a subject and an own digest", f)
@@ -108,24 +118,7 @@ func TestFactsOfWritesNothing(t *testing.T) {
 // and Screen, asked at once, count and match the record: readers apply the
 // queue first. Were they to read without settling, both would miss it.
 func TestQueuedFactsAreSeen(t *testing.T) {
-	_, h := homeWithSecretariat(t)
-	n, err := Open(h, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
-	rec, err := examples.Records.ReadFile("records/indicator-amber.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cid := publishOne(t, n, rec)
-	env, r := openStored(t, n, cid)
-	ix, err := index.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Fresh structures: the node's background worker drains the old ones.
-	n.index, n.cases, n.screening = ix, newCaseTable(n.PeerID()), newScreening()
+	n, cid, env, r := withOneIndicator(t)
 	if err := n.applyFacts([]recordFacts{n.factsOf(cid, env, r)}); err != nil {
 		t.Fatal(err)
 	}
