@@ -1,7 +1,6 @@
 package node
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,7 +11,6 @@ import (
 	"math"
 	mrand "math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -23,6 +21,7 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 
+	"github.com/ursic/ursic/internal/killtest"
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/screen"
 )
@@ -273,42 +272,13 @@ func TestSnapshotSurvivesSIGKILL(t *testing.T) {
 // with SIGKILL, and returns what it printed.
 func runSnapshotHelper(t *testing.T, dir string, writes int, stopAt string) []string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSnapshotCrashHelper$")
-	cmd.Env = append(os.Environ(), snapCrashEnv+"="+dir)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// The deadline kills the helper, which closes its stdout and ends the read loop below.
-	deadline := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() })
-	defer deadline.Stop()
-	var lines []string
 	done := 0
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-		if strings.HasPrefix(sc.Text(), "done ") {
+	return killtest.Run(t, "TestSnapshotCrashHelper", []string{snapCrashEnv + "=" + dir}, 30*time.Second, func(line string) bool {
+		if strings.HasPrefix(line, "done ") {
 			done++
 		}
-		if done >= writes && sc.Text() == "step "+stopAt {
-			break
-		}
-	}
-	killErr := cmd.Process.Kill()
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-	}
-	err = cmd.Wait()
-	var exit *exec.ExitError
-	if killErr != nil || !errors.As(err, &exit) || exit.ExitCode() != -1 {
-		t.Fatalf("helper was not killed (wait: %v, kill: %v); stderr:\n%s", err, killErr, stderr.Bytes())
-	}
-	return lines
+		return done >= writes && line == "step "+stopAt
+	})
 }
 
 // internalFingerprint is what the node holds in memory, as text: the

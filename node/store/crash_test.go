@@ -1,18 +1,16 @@
 package store
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	mrand "math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/ursic/ursic/internal/killtest"
 )
 
 const (
@@ -105,36 +103,9 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 // 10 s), kills it with SIGKILL and returns every CID it printed.
 func runAndKill(t *testing.T, path string, want int) []string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
-	cmd.Env = append(os.Environ(), crashHelperEnv+"="+path)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// The deadline kills the helper, which closes its stdout and ends the read loop below.
-	deadline := time.AfterFunc(10*time.Second, func() { cmd.Process.Kill() })
-	defer deadline.Stop()
-
-	var lines []string
-	sc := bufio.NewScanner(stdout)
-	for len(lines) < want && sc.Scan() {
-		lines = append(lines, sc.Text())
-	}
-	killErr := cmd.Process.Kill()
-	// Lines written before the kill landed were acknowledged too.
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-	}
-	err = cmd.Wait()
-	var exit *exec.ExitError
-	if killErr != nil || !errors.As(err, &exit) || exit.ExitCode() != -1 {
-		// The helper ended by itself: it failed, or ran out of its bounded loop.
-		t.Fatalf("helper was not killed (wait: %v, kill: %v); stderr:\n%s", err, killErr, stderr.Bytes())
-	}
-	return lines
+	n := 0
+	return killtest.Run(t, "TestHelperProcess", []string{crashHelperEnv + "=" + path}, 10*time.Second, func(string) bool {
+		n++
+		return n >= want
+	})
 }
