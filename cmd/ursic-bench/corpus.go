@@ -140,6 +140,22 @@ func bulkSync(root string, a, b *peer, n int, cfg corpusConfig, idle bool, res *
 		}
 		defer pprof.StopCPUProfile()
 	}
+	// Allocations of the sync alone: a heap profile before and after, to
+	// be read with pprof -diff_base.
+	memProfile := func(string) error { return nil }
+	if path := os.Getenv("URSIC_BENCH_SYNC_MEMPROFILE"); path != "" {
+		memProfile = func(when string) error {
+			f, err := os.Create(fmt.Sprintf("%s.%d.%s", path, n, when))
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			return pprof.Lookup("allocs").WriteTo(f, 0)
+		}
+	}
+	if err := memProfile("before"); err != nil {
+		return err
+	}
 	t0 := time.Now()
 	if err := b.start(); err != nil {
 		return err
@@ -159,6 +175,9 @@ func bulkSync(root string, a, b *peer, n int, cfg corpusConfig, idle bool, res *
 	}
 	took := time.Since(t0)
 	pprof.StopCPUProfile()
+	if err := memProfile("after"); err != nil {
+		return err
+	}
 	wire := a.proxy.bytes() + b.proxy.bytes() - bytes0
 	achieved := float64(n) / took.Seconds()
 
