@@ -27,10 +27,17 @@ import (
 
 // The index snapshot: what a start would compute by opening every envelope
 // (the facts of each readable record, factsOf), kept in one file sealed with
-// age to this node's own recipient, so that a start opens only the envelopes
-// stored after it. Nothing in it is at rest in the clear: the file is
-// encrypted as it is written (age's streaming format, 64 KiB chunks, each
-// authenticated), and only this node's identity opens it.
+// age to a symmetric key derived from this node's secret seed
+// (crypto.LocalKey), so that a start opens only the envelopes stored after
+// it. Nothing in it is at rest in the clear: the file is encrypted as it is
+// written (age's streaming format, 64 KiB chunks, each authenticated).
+//
+// The key is secret, not the node's public recipient, because the snapshot's
+// facts reach the index without the signature checks a rebuild makes: a
+// file that opens must be one this node wrote. Sealed to the public
+// recipient (as snapshots were before 2026-11-30), anyone who can write the
+// home directory could make the node list a record nobody signed. Such a
+// file does not open now, and the node rebuilds.
 //
 // A snapshot names the store state it covers: the store's ID and a number
 // of the store's change sequence (node/store/changes.go) with the CID of
@@ -207,9 +214,9 @@ func (s *snapFact) facts() recordFacts {
 	return f
 }
 
-// snapDecMode reads a snapshot's plaintext. The file authenticated, so these
-// limits guard against a bug rather than an attacker; the fuzz target holds
-// the reader to them anyway.
+// snapDecMode reads a snapshot's plaintext. The file authenticated under
+// this node's secret key, so these limits guard against a bug rather than an
+// attacker; the fuzz target holds the reader to them anyway.
 var snapDecMode = func() cbor.DecMode {
 	dm, err := cbor.DecOptions{
 		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
@@ -343,15 +350,24 @@ func (sr *snapReader) check(it snapItem) (snapItem, error) {
 	return snapItem{}, io.EOF
 }
 
+// snapshotKeyLabel names the node's local key for its index snapshot.
+const snapshotKeyLabel = "index-snapshot/v1"
+
+// snapshotKey is the key the snapshot is sealed with: derived from the
+// node's secret seed, so that only this node can write a file that opens.
+func snapshotKey(id *crypto.Identity) *crypto.LocalKey { return id.LocalKey(snapshotKeyLabel) }
+
 // openSnapshotFile opens f (from its start) through age with this node's
-// identity.
+// snapshot key. A file sealed any other way — to the node's public
+// recipient (a forgery, or a snapshot from before 2026-11-30), or by
+// another node — does not open.
 func openSnapshotFile(f *os.File, id *crypto.Identity) (*snapReader, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	ar, err := age.Decrypt(bufio.NewReaderSize(f, 1<<20), id.AgeIdentity())
+	ar, err := age.Decrypt(bufio.NewReaderSize(f, 1<<20), snapshotKey(id).Identity())
 	if err != nil {
-		return nil, fmt.Errorf("%w: not sealed to this node's identity: %v", errSnapshotDamaged, err)
+		return nil, fmt.Errorf("%w: not sealed with this node's snapshot key (another node's file, one from before snapshots were authenticated, or a forgery): %v", errSnapshotDamaged, err)
 	}
 	return newSnapReader(ar)
 }
@@ -373,10 +389,7 @@ type snapWriter struct {
 const snapTempPrefix = SnapshotFile + ".tmp-"
 
 func newSnapWriter(dir string, id *crypto.Identity, hdr snapHeader) (*snapWriter, error) {
-	r, err := crypto.ParseRecipient(id.Recipient())
-	if err != nil {
-		return nil, err
-	}
+	r := snapshotKey(id).Recipient()
 	f, err := os.CreateTemp(dir, snapTempPrefix+"*")
 	if err != nil {
 		return nil, fmt.Errorf("create index snapshot: %w", err)

@@ -234,7 +234,7 @@ func TestSnapshotDamagedOrForeignRebuilds(t *testing.T) {
 	check("cut in half", "index snapshot damaged", func() { writeFile(t, snapPath(a), good[:len(good)/2]) })
 	check("last bytes cut", "index snapshot damaged", func() { writeFile(t, snapPath(a), good[:len(good)-17]) })
 	check("empty", "index snapshot damaged", func() { writeFile(t, snapPath(a), nil) })
-	check("another node's", "not sealed to this node's identity", func() {
+	check("another node's", "not sealed with this node's snapshot key", func() {
 		writeFile(t, snapPath(a), readFile(t, snapPath(b)))
 	})
 

@@ -1,0 +1,153 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+
+	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/node/index"
+)
+
+// TestSnapshotForgedWithPublicRecipientRefused: a snapshot anyone could make
+// — the genuine one's header and facts plus a fact nobody signed, sealed
+// with age to the node's public recipient (every roster lists it) — is
+// refused at start: the log says why, the node rebuilds from the store,
+// and the forged row is never listed, then or after the next start. The
+// genuine snapshot does not open with the node's X25519 identity either:
+// it is sealed with a key only the node can derive.
+func TestSnapshotForgedWithPublicRecipientRefused(t *testing.T) {
+	dir, h := homeWithSecretariat(t)
+	quiet := Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	n, err := Open(h, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.WaitIndexed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rec := []byte(`{"kind":"method","title":"Genuine","tactic":"talent_recruitment","period":"2026-Q4","narrative":"N.","outcome":"declined"}`)
+	if err := n.Publish(ctx, [][]byte{rec}, PublishOptions{}, func(Published) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	peer := n.PeerID()
+	n.Close()
+	path := filepath.Join(dir, SnapshotFile)
+
+	// The genuine snapshot: not openable with the node's X25519 identity,
+	// whose recipient is public.
+	genuine, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := age.Decrypt(bytes.NewReader(genuine), h.Identity.AgeIdentity()); err == nil {
+		t.Fatal("the snapshot opens with the node's X25519 identity: anyone with its public recipient could write one")
+	}
+
+	// Everything in the header is public or in store.db; copy it and the
+	// facts from the genuine file (a forger need not read it: this only
+	// saves rebuilding the header by hand), and add a forged fact.
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr, err := openSnapshotFile(f, h.Identity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []snapItem
+	var facts, unopened uint64
+	for {
+		it, err := sr.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, it)
+	}
+	f.Close()
+	if len(items) == 0 {
+		t.Fatal("the genuine snapshot holds no facts")
+	}
+	const forgedCID = "bafyreiforgedforgedforgedforgedforgedforgedforgedforgedfo"
+	forged := toSnapFact(&recordFacts{Row: index.Row{CID: forgedCID, Kind: "indicator",
+		Author: peer, AuthorName: "kyoto", Log: "g/members", Seq: 99, TLP: "green", Audience: []string{"members"},
+		Created: time.Now().UTC(), Title: "FORGED BY ATTACKER", Text: "forged"}})
+	items = append(items, snapItem{Fact: &forged})
+	for _, it := range items {
+		if it.Fact != nil {
+			facts++
+		} else {
+			unopened++
+		}
+	}
+	items = append(items, snapItem{End: &snapTrailer{Facts: facts, Unopened: unopened}})
+	r, err := crypto.ParseRecipient(h.Identity.Recipient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, err := age.Encrypt(&buf, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(snapPlain(t, sr.hdr, items...)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	listed := func(n *Node) (genuine, forged bool) {
+		t.Helper()
+		if err := n.WaitIndexed(ctx); err != nil {
+			t.Fatal(err)
+		}
+		rs, _, err := n.List(ListOptions{All: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rs {
+			genuine = genuine || row.Title == "Genuine"
+			forged = forged || row.CID == forgedCID || row.Title == "FORGED BY ATTACKER"
+		}
+		return genuine, forged
+	}
+	for i, want := range []string{"not sealed with this node's snapshot key", "index loaded from snapshot"} {
+		var lg lockedLog
+		n, err := Open(h, Options{Logger: slog.New(slog.NewTextHandler(&lg, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, fg := listed(n)
+		n.Close()
+		if fg {
+			t.Fatalf("start %d: the forged record is listed", i+1)
+		}
+		if !g {
+			t.Fatalf("start %d: the genuine record is not listed", i+1)
+		}
+		if !strings.Contains(lg.String(), want) {
+			t.Fatalf("start %d: the log does not say %q:\n%s", i+1, want, lg.String())
+		}
+		if i == 0 && (strings.Contains(lg.String(), "index loaded from snapshot") || !strings.Contains(lg.String(), "rebuilding the index from the store")) {
+			t.Fatalf("start 1: the forged snapshot was loaded, or no rebuild:\n%s", lg.String())
+		}
+	}
+}
