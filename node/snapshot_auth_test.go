@@ -16,6 +16,8 @@ import (
 
 	"github.com/ursic/ursic/crypto"
 	"github.com/ursic/ursic/node/index"
+	"github.com/ursic/ursic/node/receive"
+	"github.com/ursic/ursic/share"
 )
 
 // TestSnapshotForgedWithPublicRecipientRefused: a snapshot anyone could make
@@ -148,6 +150,78 @@ func TestSnapshotForgedWithPublicRecipientRefused(t *testing.T) {
 		}
 		if i == 0 && (strings.Contains(lg.String(), "index loaded from snapshot") || !strings.Contains(lg.String(), "rebuilding the index from the store")) {
 			t.Fatalf("start 1: the forged snapshot was loaded, or no rebuild:\n%s", lg.String())
+		}
+	}
+}
+
+// TestRetractBeforeRecordFactsStaysRetracted: a retraction that arrives
+// while the index loads in the background, before the load reaches the
+// record it names, is not lost: the load's later insert of the record's
+// facts leaves it retracted, so it never shows as live (not listed as live,
+// not found by its words, no live case).
+func TestRetractBeforeRecordFactsStaysRetracted(t *testing.T) {
+	_, h := homeWithSecretariat(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	n, err := Open(h, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	if err := n.WaitIndexed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rec := []byte(`{"kind":"method","title":"Zephyrine approach","tactic":"talent_recruitment","period":"2026-Q4","narrative":"N.","outcome":"declined"}`)
+	var cid string
+	if err := n.Publish(ctx, [][]byte{rec}, PublishOptions{}, func(p Published) error { cid = p.CID; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	facts, ok, _, err := n.openStored(cid)
+	if err != nil || !ok {
+		t.Fatalf("open the published record: %v %v", ok, err)
+	}
+	if rs, _, err := n.List(ListOptions{All: true, Text: "Zephyrine"}); err != nil || len(rs) != 1 {
+		t.Fatalf("the record's words do not find it while live: %d rows, %v", len(rs), err)
+	}
+	// The index as a background load finds it before reaching the record.
+	if n.index, err = index.New(); err != nil {
+		t.Fatal(err)
+	}
+	ret := &received{
+		Envelope: &receive.Envelope{CID: "bafyretraction", Env: &share.Envelope{Header: share.Header{Kind: share.KindRetraction, Author: n.PeerID()}}},
+		plain:    []byte(`{"target":"` + cid + `","reason":"withdrawn"}`),
+	}
+	n.applyRetraction(ret)
+	// The load reaches the record.
+	if err := n.applyFacts([]recordFacts{facts}); err != nil {
+		t.Fatal(err)
+	}
+	row, ok := n.index.Get(cid)
+	if !ok || !row.Retracted || row.RetractedBy != "bafyretraction" || row.Title != "" {
+		t.Fatalf("after the retraction and then the record's facts: %+v (found %v)", row, ok)
+	}
+	if n.liveRecord(cid) {
+		t.Fatal("the retracted record is live")
+	}
+	rs, _, err := n.List(ListOptions{All: true, Text: "Zephyrine"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 0 {
+		t.Fatalf("the retracted record's words still find it: %+v", rs)
+	}
+	rs, _, err = n.List(ListOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range rs {
+		if v.CID == cid && !v.Retracted {
+			t.Fatalf("listed as live: %+v", v)
+		}
+	}
+	for _, s := range n.cases.all() {
+		if s.cid == cid && n.live(s) {
+			t.Fatal("the retracted record is a live case")
 		}
 	}
 }

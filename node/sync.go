@@ -954,8 +954,12 @@ func (n *Node) applyRetraction(r *received) {
 		return
 	}
 	n.cases.retract(body.Target) // facets.go
-	if _, ok := n.index.Get(body.Target); ok {
-		n.index.Retract(body.Target, r.CID, body.Reason)
+	// Unconditionally: while the index loads in the background (ursic run
+	// serves meanwhile) the record's row may not be there yet, and a row
+	// for an unknown CID is a stub that the load's later insert of the
+	// record's facts leaves retracted (index.Retract).
+	if err := n.index.Retract(body.Target, r.CID, body.Reason); err != nil {
+		n.log.Error("failed to mark a record retracted in the index", "target", body.Target, "err", err)
 	}
 }
 
