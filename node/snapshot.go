@@ -2,6 +2,7 @@ package node
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -41,7 +42,9 @@ import (
 //
 // A snapshot names the store state it covers: the store's ID and a number
 // of the store's change sequence (node/store/changes.go) with the CID of
-// that change. At start the node reads the changes after that number:
+// that change and the sequence's running hash up to it (so a copy of the
+// store put back that then went another way is told apart, even where it
+// lists the same CID under that number). At start the node reads the changes after that number:
 // records stored since are opened, records retracted since are left out.
 // Anything the change sequence does not describe — another roster, another
 // name for this node, a sender key gone, another software format — makes
@@ -61,8 +64,9 @@ import (
 const SnapshotFile = "index.snapshot"
 
 // snapshotFormat is the version of the plaintext layout. A snapshot of
-// another format is stale (rebuilt), never converted.
-const snapshotFormat = 1
+// another format is stale (rebuilt), never converted. 2 (2026-11-30): the
+// header holds the store's running hash (Chain).
+const snapshotFormat = 2
 
 const snapshotMagic = "ursic index snapshot\n"
 
@@ -84,12 +88,13 @@ type snapHeader struct {
 	Format     int      `cbor:"1,keyasint"`
 	PeerID     string   `cbor:"2,keyasint"`
 	StoreID    string   `cbor:"3,keyasint"`
-	Seq        uint64   `cbor:"4,keyasint"` // the store change it covers up to
-	SeqCID     string   `cbor:"5,keyasint"` // the CID of that change ("" for 0)
-	Roster     string   `cbor:"6,keyasint"` // hash of the current roster ("" for none): names and entitlement come from it
-	Name       string   `cbor:"7,keyasint"` // this node's name (the AuthorName of its own rows)
-	SenderKeys []string `cbor:"8,keyasint"` // the sender keys held, sorted (senderKeyName)
-	Written    int64    `cbor:"9,keyasint"` // Unix ms, for the log
+	Seq        uint64   `cbor:"4,keyasint"`  // the store change it covers up to
+	SeqCID     string   `cbor:"5,keyasint"`  // the CID of that change ("" for 0)
+	Roster     string   `cbor:"6,keyasint"`  // hash of the current roster ("" for none): names and entitlement come from it
+	Name       string   `cbor:"7,keyasint"`  // this node's name (the AuthorName of its own rows)
+	SenderKeys []string `cbor:"8,keyasint"`  // the sender keys held, sorted (senderKeyName)
+	Written    int64    `cbor:"9,keyasint"`  // Unix ms, for the log
+	Chain      []byte   `cbor:"10,keyasint"` // the store's running hash at Seq (store.ChainNext)
 }
 
 // snapItem is one item after the header: exactly one field is set.
@@ -486,9 +491,10 @@ func (n *Node) senderKeyNames() []string {
 	return out
 }
 
-// snapHeaderNow is the header of a snapshot covering the store up to seq.
-func (n *Node) snapHeaderNow(seq uint64) (snapHeader, error) {
-	h := snapHeader{Format: snapshotFormat, PeerID: n.PeerID(), StoreID: n.store.ID(), Seq: seq,
+// snapHeaderNow is the header of a snapshot covering the store up to head.
+func (n *Node) snapHeaderNow(head store.ChangeHead) (snapHeader, error) {
+	seq := head.Seq
+	h := snapHeader{Format: snapshotFormat, PeerID: n.PeerID(), StoreID: n.store.ID(), Seq: seq, Chain: head.Chain,
 		Name: n.home.Config.Name, SenderKeys: n.senderKeyNames(), Written: time.Now().UnixMilli()}
 	if r := n.Roster(); r != nil {
 		h.Roster = r.Hash()
@@ -579,11 +585,17 @@ func removeSnapshotTemps(dir string) {
 	}
 }
 
-// snapshotChanges reads the store's changes after seq: the CIDs stored
-// (in order) and the CIDs dropped or stubbed.
-func (n *Node) snapshotChanges(since uint64) (puts []string, dropped map[string]bool, upto uint64, err error) {
+// snapshotChanges reads the store's changes after since: the CIDs stored
+// (in order) and the CIDs dropped or stubbed, up to head. chain is the
+// store's running hash the snapshot recorded at since; same is false if,
+// folded over the changes read, it is not the store's running hash at head:
+// the store's history up to since is not the one the snapshot covers,
+// though it may list the same CID at since (a copy of the store put back,
+// which then went another way).
+func (n *Node) snapshotChanges(since uint64, chain []byte) (puts []string, dropped map[string]bool, head store.ChangeHead, same bool, err error) {
 	dropped = map[string]bool{}
-	upto, err = n.store.Changes(since, func(c store.Change) error {
+	head, err = n.store.Changes(since, func(c store.Change) error {
+		chain = store.ChainNext(chain, c)
 		if c.Op == store.OpDrop {
 			dropped[c.CID] = true
 		} else {
@@ -591,8 +603,12 @@ func (n *Node) snapshotChanges(since uint64) (puts []string, dropped map[string]
 		}
 		return nil
 	})
-	return puts, dropped, upto, err
+	return puts, dropped, head, err == nil && bytes.Equal(chain, head.Chain), err
 }
+
+// staleHistory is what the log says of a snapshot whose running hash does
+// not fold to the store's.
+const staleHistory = "stale: the store's history is not the one it covers (a copy of the store put back?)"
 
 // openStored opens one stored envelope by CID into its facts. ok is false
 // for an envelope no longer held (retracted since) or a sender key (loaded
@@ -709,7 +725,7 @@ func (n *Node) indexFromSnapshot() (bool, error) {
 		n.removeSnapshot()
 		return false, nil
 	}
-	puts, dropped, upto, err := n.snapshotChanges(hdr.Seq)
+	puts, dropped, head, same, err := n.snapshotChanges(hdr.Seq, hdr.Chain)
 	if errors.Is(err, store.ErrNotFound) {
 		n.log.Warn("index snapshot stale: store changed beyond it (its changes were pruned): rebuilding the index from the store", "file", path)
 		n.removeSnapshot()
@@ -718,6 +734,12 @@ func (n *Node) indexFromSnapshot() (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if !same {
+		n.log.Warn("index snapshot "+staleHistory+": rebuilding the index from the store", "file", path)
+		n.removeSnapshot()
+		return false, nil
+	}
+	upto := head.Seq
 	retry := len(n.senderKeyNames()) > len(hdr.SenderKeys)
 	n.index.Reserve(int(facts) + len(puts)) // no doubling of the list view while loading
 	// Second pass: apply. The file authenticated a moment ago through the
@@ -870,11 +892,18 @@ func (n *Node) writeSnapshot(maxChanges uint64) error {
 		n.snapSeq.Store(0)
 		return nil
 	}
-	puts, dropped, upto, err := n.snapshotChanges(sr.hdr.Seq)
+	puts, dropped, head, same, err := n.snapshotChanges(sr.hdr.Seq, sr.hdr.Chain)
 	if err != nil {
 		return err
 	}
-	hdr, err := n.snapHeaderNow(upto)
+	if !same {
+		n.log.Info("index snapshot " + staleHistory + ": deleted; the next start rebuilds the index")
+		n.removeSnapshot()
+		n.snapSeq.Store(0)
+		return nil
+	}
+	upto := head.Seq
+	hdr, err := n.snapHeaderNow(head)
 	if err != nil {
 		return err
 	}
@@ -972,12 +1001,13 @@ func (n *Node) newRebuildSnapshot() (*snapWriter, uint64) {
 		n.log.Warn("could not start an index snapshot", "err", err)
 		return nil, 0
 	}
-	seq, err := n.store.Seq()
+	head, err := n.store.ChangeHead()
 	if err != nil {
 		n.log.Warn("could not start an index snapshot", "err", err)
 		return nil, 0
 	}
-	hdr, err := n.snapHeaderNow(seq)
+	seq := head.Seq
+	hdr, err := n.snapHeaderNow(head)
 	if err != nil {
 		n.log.Warn("could not start an index snapshot", "err", err)
 		return nil, 0

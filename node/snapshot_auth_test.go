@@ -225,3 +225,110 @@ func TestRetractBeforeRecordFactsStaysRetracted(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshotOfAnotherHistoryRebuilds: a copy of the store put back by
+// hand, which then went another way that lists the same CID under the
+// number the snapshot covers (a retraction of the same record, in the same
+// place of both histories), is told apart by the store's running hash: the
+// snapshot is stale, the node rebuilds, and lists what this store holds.
+func TestSnapshotOfAnotherHistoryRebuilds(t *testing.T) {
+	dir, h := homeWithSecretariat(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	storePath, snap := filepath.Join(dir, StoreFile), filepath.Join(dir, SnapshotFile)
+	quiet := Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	record := func(title string) []byte {
+		return []byte(`{"kind":"method","title":"` + title + `","tactic":"talent_recruitment","period":"2026-Q4","narrative":"N.","outcome":"declined"}`)
+	}
+	session := func(do func(n *Node)) {
+		t.Helper()
+		n, err := Open(h, quiet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := n.WaitIndexed(ctx); err != nil {
+			t.Fatal(err)
+		}
+		do(n)
+		if err := n.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	publish := func(n *Node, title string) string {
+		t.Helper()
+		var cid string
+		if err := n.Publish(ctx, [][]byte{record(title)}, PublishOptions{}, func(p Published) error { cid = p.CID; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return cid
+	}
+	var base string
+	session(func(n *Node) { base = publish(n, "Base") })
+	copied, err := os.ReadFile(storePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	branch := func(title string) {
+		session(func(n *Node) {
+			publish(n, title)
+			if _, err := n.Retract(base, "withdrawn"); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	branch("Branch A")
+	snapA, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr, err := openSnapshotFile(f, h.Identity)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdrA := sr.hdr
+
+	// The copy goes back, and takes another way.
+	if err := os.WriteFile(storePath, copied, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(snap)
+	branch("Branch B")
+	session(func(n *Node) {
+		c, err := n.store.ChangeAt(hdrA.Seq)
+		if err != nil || c.CID != hdrA.SeqCID {
+			t.Fatalf("setup: change %d of the other history is %v (%v), not the CID the snapshot names (%s)", hdrA.Seq, c, err, hdrA.SeqCID)
+		}
+	})
+
+	if err := os.WriteFile(snap, snapA, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var lg lockedLog
+	n, err := Open(h, Options{Logger: slog.New(slog.NewTextHandler(&lg, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	if err := n.WaitIndexed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(lg.String(), staleHistory) || strings.Contains(lg.String(), "index loaded from snapshot") {
+		t.Fatalf("the snapshot of another history was not refused:\n%s", lg.String())
+	}
+	rs, _, err := n.List(ListOptions{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, r := range rs {
+		titles = append(titles, r.Title)
+	}
+	if got := strings.Join(titles, ","); strings.Contains(got, "Branch A") || !strings.Contains(got, "Branch B") {
+		t.Fatalf("listed %q: want the store's own history (Branch B), not the snapshot's", titles)
+	}
+}

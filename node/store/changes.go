@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 
@@ -22,6 +23,11 @@ var bucketChanges = []byte("changes")
 
 // counterSeq in bucketCounters is the number of the store's latest change.
 var counterSeq = []byte("seq")
+
+// counterChain in bucketCounters is the running hash of the change sequence at counterSeq (see
+// ChainNext). A store written before it existed has none: its running hash starts from zero at
+// whatever number its sequence had when this version first wrote to it.
+var counterChain = []byte("seq.chain")
 
 // metaStoreID in bucketMeta is the store's identity: 16 random bytes, written when the store is
 // created (or first opened by a version that keeps the change sequence).
@@ -46,18 +52,89 @@ type Change struct {
 	CID string
 }
 
-// change appends a change to the sequence. The writer's sequence number is read once per
-// transaction and written back by flush.
+// change appends a change to the sequence. The writer's sequence number and running hash are
+// read once per transaction and written back by flush.
 func (w *writer) change(op ChangeOp, cid []byte) error {
 	if !w.seqLoaded {
 		w.seq, w.seqLoaded = decodeUint(w.counters.Get(counterSeq)), true
+		copy(w.chain[:], w.counters.Get(counterChain))
 	}
 	w.seq++
 	w.seqDirty = true
 	v := make([]byte, 0, 1+len(cid))
 	v = append(v, byte(op))
 	v = append(v, cid...)
+	w.chain = chainNext(w.chain, w.seq, v)
 	return w.changes.Put(encodeUint(w.seq), v)
+}
+
+// flushSeq writes back the sequence number and running hash, if a change was made.
+func (w *writer) flushSeq() error {
+	if !w.seqDirty {
+		return nil
+	}
+	if err := w.counters.Put(counterSeq, encodeUint(w.seq)); err != nil {
+		return err
+	}
+	return w.counters.Put(counterChain, w.chain[:])
+}
+
+// The running hash of the change sequence tells two histories of one store apart even where they
+// list the same CID under the same number (a copy of the file put back, which then took another
+// way): a reader that recorded (number, running hash) folds the changes listed since into its hash
+// with ChainNext and compares the result with [Store.ChangeHead]. If they agree, the store's history up
+// to that number is the one the reader saw. Each change costs one SHA-256 of about 70 bytes, in
+// the transaction that makes it; the hash is written once per transaction.
+//
+//	chain(n) = SHA-256(chain(n-1) || n as 8 bytes big-endian || op || cid)
+const chainSize = sha256.Size
+
+func chainNext(prev [32]byte, seq uint64, opCID []byte) [32]byte {
+	h := sha256.New()
+	h.Write(prev[:])
+	h.Write(encodeUint(seq))
+	h.Write(opCID)
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// ChainNext returns the running hash after change c, given the running hash before it.
+func ChainNext(prev []byte, c Change) []byte {
+	var p [32]byte
+	copy(p[:], prev)
+	v := make([]byte, 0, 1+len(c.CID))
+	v = append(v, byte(c.Op))
+	v = append(v, c.CID...)
+	out := chainNext(p, c.Seq, v)
+	return out[:]
+}
+
+// ChangeHead is the store's latest change and the running hash of the sequence up to it.
+type ChangeHead struct {
+	Seq   uint64
+	Chain []byte // chainSize bytes
+}
+
+// ChangeHead returns the number of the store's latest change and the running hash up to it,
+// read together.
+func (s *Store) ChangeHead() (ChangeHead, error) {
+	var h ChangeHead
+	err := s.db.View(func(tx *bolt.Tx) error {
+		h = headOf(tx)
+		return nil
+	})
+	if err != nil {
+		return ChangeHead{}, fmt.Errorf("read change sequence: %w", err)
+	}
+	return h, nil
+}
+
+func headOf(tx *bolt.Tx) ChangeHead {
+	c := tx.Bucket(bucketCounters)
+	h := ChangeHead{Seq: decodeUint(c.Get(counterSeq)), Chain: make([]byte, chainSize)}
+	copy(h.Chain, c.Get(counterChain))
+	return h
 }
 
 // A version of this software from before the change sequence writes records without listing
@@ -166,15 +243,19 @@ func (s *Store) ChangeAt(seq uint64) (Change, error) {
 }
 
 // Changes calls fn with every change numbered above since, in order, up to the latest change
-// when the walk began, and returns that number. Like ForEach it reads in chunks and holds no
-// transaction while fn runs; changes made during the walk are not seen (they are above the
-// number returned). If a change above since was pruned, Changes fails with ErrNotFound. An error
-// from fn stops the walk and is returned as is.
-func (s *Store) Changes(since uint64, fn func(Change) error) (uint64, error) {
-	upto, err := s.Seq()
+// when the walk began, and returns that change's ChangeHead (its number and the running hash up to it).
+// Like ForEach it reads in chunks and holds no transaction while fn runs; changes made during the
+// walk are not seen (they are above the number returned). If a change above since was pruned,
+// Changes fails with ErrNotFound. An error from fn stops the walk and is returned as is.
+func (s *Store) Changes(since uint64, fn func(Change) error) (ChangeHead, error) {
+	head, err := s.ChangeHead()
 	if err != nil {
-		return 0, err
+		return ChangeHead{}, err
 	}
+	return head, s.changesUpTo(since, head.Seq, fn)
+}
+
+func (s *Store) changesUpTo(since, upto uint64, fn func(Change) error) error {
 	next := since + 1
 	for next <= upto {
 		var batch []Change
@@ -197,15 +278,15 @@ func (s *Store) Changes(since uint64, fn func(Change) error) (uint64, error) {
 			return nil
 		})
 		if err != nil {
-			return 0, fmt.Errorf("read changes since %d: %w", since, err)
+			return fmt.Errorf("read changes since %d: %w", since, err)
 		}
 		for _, c := range batch {
 			if err := fn(c); err != nil {
-				return 0, err
+				return err
 			}
 		}
 	}
-	return upto, nil
+	return nil
 }
 
 // PruneChanges deletes the changes numbered below keep (keep itself stays, so that ChangeAt(keep)

@@ -16,7 +16,7 @@ func changesSince(t *testing.T, s *Store, since uint64) ([]Change, uint64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out, upto
+	return out, upto.Seq
 }
 
 // TestChangesListEveryMutation checks that each write that adds or removes a body or a stub takes

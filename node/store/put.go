@@ -150,7 +150,8 @@ type writer struct {
 	equivCIDs, equivExtra, pending, changes                            *bolt.Bucket
 	delta                                                              map[string]int64 // counter changes, applied by flush
 
-	seq                 uint64 // the store's change sequence (changes.go), once read
+	seq                 uint64   // the store's change sequence (changes.go), once read
+	chain               [32]byte // its running hash, read with seq
 	seqLoaded, seqDirty bool
 }
 
@@ -360,10 +361,8 @@ func pendingKey(cid, author string) []byte {
 
 // flush writes the counter changes made by this writer, and its change sequence.
 func (w *writer) flush() error {
-	if w.seqDirty {
-		if err := w.counters.Put(counterSeq, encodeUint(w.seq)); err != nil {
-			return err
-		}
+	if err := w.flushSeq(); err != nil {
+		return err
 	}
 	for name, d := range w.delta {
 		if d == 0 {
