@@ -72,19 +72,27 @@ type parsedCase struct {
 
 // summarise reads the coarse fields of a record body.
 func summarise(kind string, body []byte) parsedCase {
-	var b struct {
-		ReasonCategory string   `json:"reason_category"`
-		Tactic         string   `json:"tactic"`
-		Category       string   `json:"category"`
-		TechAreas      []string `json:"tech_areas"`
-		Outcome        string   `json:"outcome"`
-		Mitigations    []string `json:"mitigations"`
-		Ref            string   `json:"ref"`
-		RecordKind     string   `json:"record_kind"`
-		Period         string   `json:"period"`
-		Link           string   `json:"link"`
-	}
+	var b caseMembers
 	_ = json.Unmarshal(body, &b) // the body was validated when it was opened or checked
+	return caseOf(kind, &b)
+}
+
+// caseMembers are the members of a body the case table reads.
+type caseMembers struct {
+	ReasonCategory string   `json:"reason_category"`
+	Tactic         string   `json:"tactic"`
+	Category       string   `json:"category"`
+	TechAreas      []string `json:"tech_areas"`
+	Outcome        string   `json:"outcome"`
+	Mitigations    []string `json:"mitigations"`
+	Ref            string   `json:"ref"`
+	RecordKind     string   `json:"record_kind"`
+	Period         string   `json:"period"`
+	Link           string   `json:"link"`
+}
+
+// caseOf is the summary of a record of kind whose body has the members b.
+func caseOf(kind string, b *caseMembers) parsedCase {
 	p := parsedCase{kind: kind, techAreas: b.TechAreas, outcome: b.Outcome, ref: b.Ref}
 	switch kind {
 	case share.KindIndicator:

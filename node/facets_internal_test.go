@@ -90,7 +90,7 @@ func TestSightingFacetCategory(t *testing.T) {
 
 // homeWithSecretariat makes a member's home on a roster with a secretariat,
 // so that its records get facets.
-func homeWithSecretariat(t *testing.T) (string, *Home) {
+func homeWithSecretariat(t testing.TB) (string, *Home) {
 	t.Helper()
 	root := t.TempDir()
 	dir := filepath.Join(root, "kyoto")

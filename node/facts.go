@@ -49,13 +49,13 @@ type caseFacts struct {
 }
 
 // factsOf reads the facts of an opened record. It writes no shared state.
+// It reads the body once (readBody).
 func (n *Node) factsOf(cid string, env *share.Envelope, rec *share.Record) recordFacts {
 	h := &env.Header
-	f := recordFacts{Row: n.rowOfRecord(cid, env, rec), Case: caseFactsOf(h, rec)}
-	if h.Kind == share.KindIndicator {
-		if subj, err := screen.SubjectOf(cid, rec.Body); err == nil {
-			f.Subject = &subj
-		} // else: the body was validated when opened; nothing to index
+	b := readBody(cid, h.Kind, rec.Body)
+	f := recordFacts{Row: n.rowOfBody(cid, env, &b), Subject: b.subject}
+	if b.summarised {
+		f.Case = caseFactsFrom(h, &b.summary)
 	}
 	if h.Author == n.PeerID() && userKind(h.Kind) {
 		d := n.own.digest(h.Kind, rec.Body, h.TLP, h.Audience, h.Caveats)
@@ -67,10 +67,16 @@ func (n *Node) factsOf(cid string, env *share.Envelope, rec *share.Record) recor
 // caseFactsOf reads the case-table input of a record, or nil if the table
 // does not summarise its kind.
 func caseFactsOf(h *share.Header, rec *share.Record) *caseFacts {
-	if !hasFacet(h.Kind) && h.Kind != share.KindFacet {
+	if !summarised(h.Kind) {
 		return nil
 	}
 	p := summarise(h.Kind, rec.Body)
+	return caseFactsFrom(h, &p)
+}
+
+// caseFactsFrom is the case-table input of a record whose body summarises
+// as p, or nil if the table does not keep it.
+func caseFactsFrom(h *share.Header, p *parsedCase) *caseFacts {
 	if k := slices.Index(caseKinds, p.kind); k <= 0 {
 		return nil
 	}

@@ -47,12 +47,13 @@ func (n *Node) factsOfPlain(cid string, env *share.Envelope, plain []byte) (reco
 // rowOfRecord makes the index row of a record and its envelope. It writes
 // no shared state (factsOf).
 func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) index.Row {
+	b := readBody(cid, env.Header.Kind, rec.Body)
+	return n.rowOfBody(cid, env, &b)
+}
+
+// rowOfBody makes the index row of a record whose body reads as b.
+func (n *Node) rowOfBody(cid string, env *share.Envelope, b *bodyFacts) index.Row {
 	h := env.Header
-	body := index.ScanBody(rec.Body)
-	title := body.Title
-	if title == "" || (h.Kind != share.KindIndicator && h.Kind != share.KindMethod) {
-		title = rec.Title()
-	}
 	row := index.Row{
 		CID:           cid,
 		Kind:          h.Kind,
@@ -65,14 +66,14 @@ func (n *Node) rowOfRecord(cid string, env *share.Envelope, rec *share.Record) i
 		Caveats:       h.Caveats,
 		Created:       time.UnixMilli(h.Created).UTC(),
 		RosterVersion: h.RosterVersion,
-		Title:         title,
-		ValidUntil:    validUntil(body.ValidUntil),
-		ReviewDue:     parseDate(body.ReviewDue),
+		Title:         b.title,
+		ValidUntil:    validUntil(b.text.ValidUntil),
+		ReviewDue:     parseDate(b.text.ReviewDue),
 	}
 	// The body itself is not kept in memory: Show opens the envelope again
 	// (a fraction of a millisecond), which keeps a large node's index small.
 	// The index searches the title and author name besides this text.
-	row.Text = body.Text
+	row.Text = b.text.Text
 	return row
 }
 

@@ -211,53 +211,47 @@ func checkBody(kind string, plain []byte) error {
 func (r *Record) Title() string {
 	// Only the members a title is made of are decoded (a struct, not a map:
 	// this runs for every record a node opens).
-	var m struct {
-		Title      string `json:"title"`
-		Ref        string `json:"ref"`
-		Outcome    string `json:"outcome"`
-		Period     string `json:"period"`
-		Target     string `json:"target"`
-		RecordKind string `json:"record_kind"`
-	}
+	var m TitleMembers
 	_ = json.Unmarshal(r.Body, &m) // best effort: a title for what parses
-	str := func(k string) string {
-		switch k {
-		case "title":
-			return m.Title
-		case "ref":
-			return m.Ref
-		case "outcome":
-			return m.Outcome
-		case "period":
-			return m.Period
-		case "target":
-			return m.Target
-		case "record_kind":
-			return m.RecordKind
-		}
-		return ""
-	}
+	return TitleOf(r.Kind, &m)
+}
+
+// TitleMembers are the members of a record's body that [Record.Title] makes
+// a title of, for a reader that has them already (a node reads them in the
+// same pass as the rest of the body).
+type TitleMembers struct {
+	Title      string `json:"title"`
+	Ref        string `json:"ref"`
+	Outcome    string `json:"outcome"`
+	Period     string `json:"period"`
+	Target     string `json:"target"`
+	RecordKind string `json:"record_kind"`
+}
+
+// TitleOf is the title of a record of kind whose body has the members m:
+// [Record.Title] without the decoding.
+func TitleOf(kind string, m *TitleMembers) string {
 	short := func(c string) string {
 		if len(c) > 16 {
 			return c[:8] + "…" + c[len(c)-6:]
 		}
 		return c
 	}
-	switch r.Kind {
+	switch kind {
 	case KindIndicator, KindMethod:
-		if t := str("title"); t != "" {
-			return t
+		if m.Title != "" {
+			return m.Title
 		}
 	case KindSighting:
-		return fmt.Sprintf("Sighting of %s: %s", short(str("ref")), str("outcome"))
+		return fmt.Sprintf("Sighting of %s: %s", short(m.Ref), m.Outcome)
 	case KindTrend:
-		return "Trend report " + str("period")
+		return "Trend report " + m.Period
 	case KindRetraction:
-		return "Retraction of " + short(str("target"))
+		return "Retraction of " + short(m.Target)
 	case KindFacet:
-		return fmt.Sprintf("Facet: %s %s", str("record_kind"), str("period"))
+		return fmt.Sprintf("Facet: %s %s", m.RecordKind, m.Period)
 	}
-	return "Untitled " + r.Kind
+	return "Untitled " + kind
 }
 
 // jsonParser reads JSON values strictly: it keeps numbers as written,
