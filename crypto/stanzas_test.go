@@ -176,3 +176,41 @@ func (s *stanzaCounter) Unwrap(st []*age.Stanza) ([]byte, error) {
 	}
 	return nil, age.ErrIncorrectIdentity
 }
+
+// benchWideBody is a body of MaxStanzas X25519 stanzas and its last reader:
+// the most a hostile writer could make a reader unwrap.
+func benchWideBody(b *testing.B) ([]byte, *age.X25519Identity) {
+	rs := make([]age.Recipient, MaxStanzas)
+	var last *age.X25519Identity
+	for i := range rs {
+		last, _ = age.GenerateX25519Identity()
+		rs[i] = last.Recipient()
+	}
+	sealed, err := Seal([]byte("wide"), rs...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sealed, last
+}
+
+// BenchmarkOpenWideBody is what a body of 1,024 stanzas costs the reader
+// whose stanza is last: what any reader paid before the stanza rules.
+func BenchmarkOpenWideBody(b *testing.B) {
+	sealed, last := benchWideBody(b)
+	for b.Loop() {
+		if _, err := Open(sealed, last); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRefuseWideBody is what the same body costs a reader whose header
+// names two readers: it is refused before any X25519.
+func BenchmarkRefuseWideBody(b *testing.B) {
+	sealed, last := benchWideBody(b)
+	for b.Loop() {
+		if _, err := OpenBounded(sealed, 2, last); !errors.Is(err, ErrBadStanza) {
+			b.Fatal(err)
+		}
+	}
+}
