@@ -54,17 +54,34 @@ func Seal(plaintext []byte, recipients ...age.Recipient) ([]byte, error) {
 
 // Open decrypts a body sealed by [Seal] with the first identity that matches.
 // Any authentication failure is an error; no partial plaintext is returned.
+// A body with an ursic-sk stanza among other stanzas is [ErrBadStanza]
+// whatever the identities (see [CheckStanzas]).
 //
 // It uses age's ReaderAt form, which authenticates the final chunk before
 // returning and reads into one buffer of the plaintext's size: the streaming
 // reader's two 64 KiB buffers per call would be most of the garbage a node
 // makes when it opens 100,000 records of 1 KiB.
 func Open(sealed []byte, ids ...age.Identity) ([]byte, error) {
-	r, size, err := age.DecryptReaderAt(bytes.NewReader(sealed), int64(len(sealed)), ids...)
+	return OpenBounded(sealed, MaxStanzas, ids...)
+}
+
+// OpenBounded is [Open] for a body whose readers the caller knows: a body
+// with more than maxStanzas stanzas is [ErrBadStanza], refused before any
+// identity sees it. A header that names n readers bounds its body to n
+// stanzas; without the bound, one envelope with a thousand X25519 stanzas
+// would cost its receiver a thousand X25519 operations.
+func OpenBounded(sealed []byte, maxStanzas int, ids ...age.Identity) ([]byte, error) {
+	if len(ids) == 0 {
+		return nil, errors.New("failed to open sealed body: no identities")
+	}
+	r, size, err := age.DecryptReaderAt(bytes.NewReader(sealed), int64(len(sealed)), boundedIdentity{ids, maxStanzas})
 	if err != nil {
 		var nm *age.NoIdentityMatchError
 		if errors.As(err, &nm) {
 			return nil, ErrNotRecipient
+		}
+		if errors.Is(err, ErrBadStanza) {
+			return nil, err
 		}
 		return nil, fmt.Errorf("failed to open sealed body: %w", err)
 	}
@@ -76,6 +93,46 @@ func Open(sealed []byte, ids ...age.Identity) ([]byte, error) {
 		return nil, fmt.Errorf("failed to open sealed body: %w", err)
 	}
 	return out, nil
+}
+
+// MaxStanzas is the most stanzas age v1.3 reads in one file (its header
+// parser refuses more, while its writer does not): the most readers one
+// body can have.
+const MaxStanzas = 1024
+
+// CheckStanzas applies the rules every body follows, whatever its reader
+// (SPEC.md §2.3): at most maxStanzas stanzas, and an ursic-sk stanza only
+// alone. Anything else is [ErrBadStanza]: no honest writer makes it, and
+// readers that checked only some of them would open different things.
+func CheckStanzas(stanzas []*age.Stanza, maxStanzas int) error {
+	if len(stanzas) > maxStanzas {
+		return fmt.Errorf("%w: the body has %d stanzas, its header allows at most %d", ErrBadStanza, len(stanzas), maxStanzas)
+	}
+	_, err := skStanza(stanzas)
+	return err
+}
+
+// boundedIdentity checks a file's stanzas once with [CheckStanzas], then
+// tries each identity in turn as age would. It is the only identity age
+// sees, so the check comes before any identity's work (an X25519 per
+// stanza for age's own).
+type boundedIdentity struct {
+	ids []age.Identity
+	max int
+}
+
+func (b boundedIdentity) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
+	if err := CheckStanzas(stanzas, b.max); err != nil {
+		return nil, err
+	}
+	for _, id := range b.ids {
+		fk, err := id.Unwrap(stanzas)
+		if errors.Is(err, age.ErrIncorrectIdentity) {
+			continue
+		}
+		return fk, err
+	}
+	return nil, age.ErrIncorrectIdentity
 }
 
 // scryptWorkFactor is age's default (2^18). Unlocking a home happens once per

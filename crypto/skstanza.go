@@ -43,12 +43,13 @@ const (
 	skBodySize  = fileKeySize + chacha20poly1305.Overhead
 )
 
-// ErrBadStanza is returned when a body carries an ursic-sk stanza that a
-// reader must refuse: malformed arguments or body, a stanza that does not
-// authenticate under the key its key ID names, or an ursic-sk stanza that
-// is not alone in its file. Such a body was not made by an honest writer,
-// so the reader fails closed instead of trying another identity.
-var ErrBadStanza = errors.New("bad ursic-sk stanza")
+// ErrBadStanza is returned when a body's stanzas break a rule a reader must
+// enforce: an ursic-sk stanza with malformed arguments or body, one that
+// does not authenticate under the key its key ID names, or one that is not
+// alone in its file; or more stanzas than the body's header has readers
+// ([OpenBounded]). Such a body was not made by an honest writer, so the
+// reader fails closed instead of trying another identity.
+var ErrBadStanza = errors.New("bad stanza")
 
 var b64 = base64.RawStdEncoding.Strict()
 

@@ -100,6 +100,9 @@ func (n *Node) Check(data []byte, opt PublishOptions) (*Draft, error) {
 	if err != nil {
 		return nil, &RecordError{Err: err}
 	}
+	if err := checkReaders(recips); err != nil {
+		return nil, &RecordError{Err: err}
+	}
 	return &Draft{Record: rec, Policy: p, Recipients: recips, Findings: findings}, nil
 }
 

@@ -69,6 +69,9 @@ func (n *Node) newBatch() *batch {
 // for an explicit list, sealed to each reader directly.
 func (b *batch) plan(kind string, plain []byte, rec *share.Record, p policy.Policy, readers []string) ([]*sealPlan, error) {
 	n := b.n
+	if err := checkReaders(readers); err != nil {
+		return nil, err
+	}
 	hp := headerPolicy{tlp: p.Level.String(), audience: p.Audience.Strings(), caveats: p.Caveats}
 	if p.Audience.Group == "" {
 		recips, err := n.ageRecipients(readers)
@@ -114,6 +117,17 @@ func (b *batch) plan(kind string, plain []byte, rec *share.Record, p policy.Poli
 	// which would cost every reader an X25519 again and which age refuses.
 	out = append(out, &sealPlan{kind: kind, plain: plain, rec: rec, hp: hp, group: group, epoch: ep, recips: []age.Recipient{ep.key.Recipient()}})
 	return out, nil
+}
+
+// checkReaders refuses to seal to more readers than one body can have
+// (SPEC.md §2.3): age writes a file with more stanzas than it reads, so
+// such a body would open for nobody, the author included. A roster holds
+// at most share.MaxReaders members, so only a bug gets here.
+func checkReaders(readers []string) error {
+	if len(readers) > share.MaxReaders {
+		return fmt.Errorf("this record would have %d readers, the author included; a record can be sealed to at most %d (narrow the audience)", len(readers), share.MaxReaders)
+	}
+	return nil
 }
 
 // abort forgets the sender-key epochs this batch started: their senderkey

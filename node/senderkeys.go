@@ -9,6 +9,8 @@ import (
 	"filippo.io/age"
 
 	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/node/receive"
+	"github.com/ursic/ursic/policy"
 	"github.com/ursic/ursic/share"
 )
 
@@ -69,12 +71,15 @@ func (s *senderKeys) learn(self, author, cid string, roster uint64, b *share.Sen
 //
 // A sender key's identity opens both forms of group body (SPEC.md §2.3):
 // the ursic-sk stanza writers use now, and the X25519 stanza of records
-// written before it, so old epochs keep opening.
+// written before it, so old epochs keep opening. Every body is held to the
+// stanza rules first (one stanza for a group body, one per reader for a
+// direct one), so a hostile member cannot make this node spend an X25519
+// on stanzas no reader needs.
 func (n *Node) openEnvelope(env *share.Envelope, cid string) ([]byte, error) {
 	var plain []byte
 	var err error
 	if env.Header.Key.Direct {
-		plain, err = env.Open(n.home.Identity.AgeIdentity())
+		plain, err = env.OpenBounded(n.directReaders(&env.Header), n.home.Identity.AgeIdentity())
 	} else {
 		k := n.keys.get(env.Header.Author, env.Header.Key.Group, env.Header.Key.Epoch)
 		if k == nil {
@@ -95,6 +100,31 @@ func (n *Node) openEnvelope(env *share.Envelope, cid string) ([]byte, error) {
 		}
 	}
 	return plain, nil
+}
+
+// directReaders is how many stanzas a direct body under h may carry: its
+// readers. A peer list names them (with the author) in the header; for a
+// group audience (a senderkey record) they are the group's recipients under
+// roster version r, which this node holds for any envelope it is entitled
+// to. Where it cannot tell, the header's own bound applies.
+func (n *Node) directReaders(h *share.Header) int {
+	bound := h.MaxStanzas()
+	if len(h.Audience) != 1 || bound < share.MaxReaders {
+		return bound // a peer list: the header names its readers
+	}
+	if h.RosterVersion == 0 {
+		return 1 // a consortium of one: the author alone
+	}
+	view := rosterViews{n}.View(h.RosterVersion)
+	p, err := receive.PolicyOf(h)
+	if view == nil || err != nil {
+		return bound
+	}
+	recips, err := policy.Recipients(view, p, h.Author)
+	if err != nil {
+		return bound
+	}
+	return len(recips)
 }
 
 // ageRecipients parses the age recipients of the given members.

@@ -34,7 +34,7 @@ func mustDecMode() cbor.DecMode {
 		IndefLength:       cbor.IndefLengthForbidden,
 		TagsMd:            cbor.TagsForbidden,
 		MaxNestedLevels:   8,
-		MaxArrayElements:  maxAudience,
+		MaxArrayElements:  maxArrayElements,
 		MaxMapPairs:       16,
 		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
 		UTF8:              cbor.UTF8RejectInvalid,

@@ -237,7 +237,7 @@ func (h *Header) check() error {
 	if !isPeerID(h.Author) {
 		return bad("author %s is not an Ed25519 peer ID", quote(h.Author))
 	}
-	if problem := checkAudience(h.Audience); problem != "" {
+	if problem := checkAudience(h.Audience, h.Author); problem != "" {
 		return bad("%s", problem)
 	}
 	if want := LogID(h.Audience); h.Log != want {

@@ -76,6 +76,21 @@ type Envelope struct {
 	verified bool
 }
 
+// MaxStanzas is the most stanzas the header lets its body carry (SPEC.md
+// §2.3): one for a sender-key reference (the ursic-sk stanza, or in the old
+// form one X25519 stanza to the sender key); for a direct reference one per
+// reader, which a peer-list audience names with its author, and a group
+// audience bounds only by [MaxReaders] without the roster.
+func (h *Header) MaxStanzas() int {
+	switch {
+	case !h.Key.Direct:
+		return 1
+	case len(h.Audience) == 1 && isGroupName(h.Audience[0]):
+		return MaxReaders
+	}
+	return PeerReaders(h.Audience, h.Author)
+}
+
 // PrevCID returns the predecessor's CID, or false for the first entry of a log.
 func (h *Header) PrevCID() (cid.Cid, bool) {
 	if h.Prev == nil {
@@ -232,14 +247,24 @@ func (e *Envelope) Verify() error {
 // can, and returns the plaintext: the record's compact JSON. For user kinds
 // the plaintext must be a valid record of the header's kind (SPEC.md §5);
 // a senderkey body must be valid for the header's group (SPEC.md §6.4);
-// a roster body is returned unchecked.
+// a roster body is returned unchecked. A body with more stanzas than
+// [Header.MaxStanzas], or an ursic-sk stanza among others, is
+// [ErrBadStanza] before any identity is tried (SPEC.md §2.3).
 func (e *Envelope) Open(ids ...age.Identity) ([]byte, error) {
+	return e.OpenBounded(e.Header.MaxStanzas(), ids...)
+}
+
+// OpenBounded is [Envelope.Open] for a caller that knows the header's readers
+// better than the header alone says: a node holding roster r knows how many
+// readers a group audience has, so a senderkey record's body may carry no
+// more stanzas than that. The bound is never above [Header.MaxStanzas].
+func (e *Envelope) OpenBounded(maxStanzas int, ids ...age.Identity) ([]byte, error) {
 	if !e.verified {
 		if err := e.Verify(); err != nil {
 			return nil, err
 		}
 	}
-	plain, err := crypto.Open(e.Body, ids...)
+	plain, err := crypto.OpenBounded(e.Body, min(maxStanzas, e.Header.MaxStanzas()), ids...)
 	if err != nil {
 		return nil, fmt.Errorf("share: failed to open %s record: %w", e.Header.Kind, err)
 	}

@@ -3,6 +3,7 @@ package share
 import (
 	"crypto/sha256"
 	"encoding/base32"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,8 +11,15 @@ import (
 	"github.com/ursic/ursic/crypto"
 )
 
-// maxAudience bounds an explicit audience list (and any CBOR array).
-const maxAudience = 4096
+// maxArrayElements bounds any CBOR array (SPEC.md §2.1).
+const maxArrayElements = 4096
+
+// MaxReaders is the most readers one body can be sealed to (SPEC.md §2.3):
+// one age stanza each, and age reads at most [crypto.MaxStanzas] stanzas in
+// a file. It bounds a peer-list audience with its author, a roster's
+// members and a senderkey record's members, so that every body a node
+// seals is one its readers can open.
+const MaxReaders = crypto.MaxStanzas
 
 var logIDEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
@@ -77,15 +85,19 @@ func isPeerID(s string) bool {
 }
 
 // checkAudience returns "" if aud is one group name or a strictly ascending
-// list of peer IDs, else what is wrong.
-func checkAudience(aud []string) string {
+// list of peer IDs that, with author, names at most MaxReaders readers, else
+// what is wrong.
+func checkAudience(aud []string, author string) string {
 	switch {
 	case len(aud) == 0:
 		return "audience is empty"
-	case len(aud) > maxAudience:
-		return "audience lists too many peers"
 	case len(aud) == 1 && isGroupName(aud[0]):
 		return ""
+	case len(aud) > MaxReaders:
+		return fmt.Sprintf("audience lists %d peers; a body has at most %d readers", len(aud), MaxReaders)
+	}
+	if n := PeerReaders(aud, author); n > MaxReaders {
+		return fmt.Sprintf("audience lists %d peers and the author is not one of them: %d readers, and a body has at most %d", len(aud), n, MaxReaders)
 	}
 	for i, p := range aud {
 		if !isPeerID(p) {
@@ -96,6 +108,15 @@ func checkAudience(aud []string) string {
 		}
 	}
 	return ""
+}
+
+// PeerReaders is the number of readers of a peer-list audience: its peers
+// and the author, who reads every body it writes (SPEC.md §2.3).
+func PeerReaders(aud []string, author string) int {
+	if slices.Contains(aud, author) {
+		return len(aud)
+	}
+	return len(aud) + 1
 }
 
 func quote(s string) string {

@@ -13,7 +13,7 @@ var peekMode = func() cbor.DecMode {
 		IndefLength:      cbor.IndefLengthForbidden,
 		TagsMd:           cbor.TagsForbidden,
 		MaxNestedLevels:  8,
-		MaxArrayElements: maxAudience,
+		MaxArrayElements: maxArrayElements,
 		MaxMapPairs:      16,
 	}.DecMode()
 	if err != nil {

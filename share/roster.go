@@ -23,8 +23,8 @@ const rosterSignaturePrefix = "ursic-roster/v1\n"
 
 // Roster limits (SPEC.md §7.1).
 const (
-	MaxRosterSize    = 1 << 20 // a roster document, in bytes of JSON
-	maxRosterMembers = maxAudience
+	MaxRosterSize    = 1 << 20    // a roster document, in bytes of JSON
+	maxRosterMembers = MaxReaders // every member can be one body's reader
 	maxRosterGroups  = 256
 	maxMemberAddrs   = 16
 	maxAddrLen       = 256
@@ -304,7 +304,7 @@ func (r *Roster) Validate() error {
 		return invalidRoster("members", "a roster has at least one member")
 	}
 	if len(r.Members) > maxRosterMembers {
-		return invalidRoster("members", "%d members; the limit is %d", len(r.Members), maxRosterMembers)
+		return invalidRoster("members", "%d members; the limit is %d, because a body is sealed to each of its readers and age opens no file with more than %d stanzas", len(r.Members), maxRosterMembers, MaxReaders)
 	}
 	members := make(map[string]bool, len(r.Members))
 	for i, m := range r.Members {

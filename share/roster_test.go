@@ -3,9 +3,11 @@ package share
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -148,6 +150,7 @@ func TestRosterTestdata(t *testing.T) {
 		"insufficient-sig-length.json":  `verify: share: roster version 1 has 1 valid executive signature of the 2 that version 1 requires (1 other signature ignored`,
 		"valid-genesis-extra-sigs.json": "",
 		"invalid-genesis-prev.json":     `invalid roster: prev: the genesis`,
+		"invalid-too-many-members.json": `invalid roster: members: 1025 members; the limit is 1024`,
 	}
 	files, _ := filepath.Glob("testdata/rosters/*.json")
 	if len(files) != len(want) {
@@ -242,6 +245,7 @@ func writeRosterTestdata(t *testing.T) {
 		"insufficient-sig-length.json":  replace(`"sig": "`+base64.StdEncoding.EncodeToString(g.Signatures[0].Sig)+`"`, `"sig": "AAAA"`),
 		"valid-genesis-extra-sigs.json": withExtraSignatures(t, g, outsider, stranger),
 		"invalid-genesis-prev.json":     replace(`"version": 1,`, `"version": 1, "prev": "`+strings.Repeat("ab", 32)+`",`),
+		"invalid-too-many-members.json": replace(`"members": [`, `"members": [`+extraCards(t, MaxReaders+1-len(g.Members))),
 	}
 	if err := os.MkdirAll("testdata/rosters", 0o755); err != nil {
 		t.Fatal(err)
@@ -254,6 +258,51 @@ func writeRosterTestdata(t *testing.T) {
 		if err := os.WriteFile(filepath.Join("testdata/rosters", name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// testCard is the card of made-up member i: keys derived from i, so that
+// generated files do not change when they are written again.
+func testCard(t testing.TB, i int) RosterMember {
+	seed := sha256.Sum256(fmt.Appendf(nil, "ursic test member %d", i))
+	x, err := crypto.AgeIdentityFromScalar(seed[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := ed25519.NewKeyFromSeed(seed[:]).Public().(ed25519.PublicKey)
+	return RosterMember{Name: fmt.Sprintf("Member %d", i), Role: "member", PeerID: crypto.PeerIDFromPublicKey(pub), Recipient: x.Recipient().String()}
+}
+
+// extraCards is n cards of made-up members as the text of JSON array
+// elements, each followed by ", ".
+func extraCards(t testing.TB, n int) string {
+	var b strings.Builder
+	for i := range n {
+		c := testCard(t, i)
+		fmt.Fprintf(&b, `{"name": %q, "role": %q, "peer_id": %q, "recipient": %q}, `, c.Name, c.Role, c.PeerID, c.Recipient)
+	}
+	return b.String()
+}
+
+// TestRosterMemberCap: a roster holds at most MaxReaders members, since
+// every body is sealed to at most every member, one age stanza each, and
+// age opens no file with more than 1,024 stanzas (SPEC.md §2.3, §7.1).
+func TestRosterMemberCap(t *testing.T) {
+	if MaxReaders != 1024 {
+		t.Fatalf("MaxReaders = %d; SPEC.md says 1,024", MaxReaders)
+	}
+	g, _ := fixedRoster(t)
+	for i := 0; len(g.Members) < MaxReaders; i++ {
+		g.Members = append(g.Members, testCard(t, i))
+	}
+	g.Normalize()
+	if err := g.Validate(); err != nil {
+		t.Fatalf("a roster of %d members: %v", len(g.Members), err)
+	}
+	g.Members = append(g.Members, testCard(t, MaxReaders))
+	g.Normalize()
+	if err := g.Validate(); !errors.Is(err, ErrRosterInvalid) || !strings.Contains(err.Error(), "members: 1025 members; the limit is 1024") {
+		t.Fatalf("a roster of %d members: %v, want the member limit", len(g.Members), err)
 	}
 }
 

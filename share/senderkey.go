@@ -39,7 +39,7 @@ func NewSenderKeyBody(group string, epoch uint64, members []string, key *crypto.
 
 // ParseSenderKeyBody parses a senderkey body strictly: one JSON object with
 // exactly the five fields, no duplicates, kind "senderkey", a group name,
-// an epoch ≥ 1, 1–4096 sorted, unique Ed25519 peer IDs, and an age X25519
+// an epoch ≥ 1, 1–1024 sorted, unique Ed25519 peer IDs, and an age X25519
 // identity. Errors are [*FieldError]s (so they match [ErrInvalidRecord]).
 func ParseSenderKeyBody(data []byte) (*SenderKeyBody, error) {
 	if len(data) > MaxPlaintextSize {
@@ -124,8 +124,8 @@ func (b *SenderKeyBody) Validate() error {
 	if b.Epoch == 0 {
 		return &FieldError{Path: "epoch", Problem: "sender key epochs count from 1"}
 	}
-	if len(b.Members) == 0 || len(b.Members) > maxAudience {
-		return &FieldError{Path: "members", Problem: fmt.Sprintf("must list 1 to %d peer IDs", maxAudience)}
+	if len(b.Members) == 0 || len(b.Members) > MaxReaders {
+		return &FieldError{Path: "members", Problem: fmt.Sprintf("must list 1 to %d peer IDs (one age stanza each)", MaxReaders)}
 	}
 	for i, p := range b.Members {
 		path := fmt.Sprintf("members[%d]", i)

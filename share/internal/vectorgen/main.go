@@ -139,6 +139,7 @@ func main() {
 
 	addedVectors(author, reader, group, direct, retracted, write)
 	stanzaVectors(author, group, write)
+	stanzaRuleVectors(author, reader, outsider, group, direct, grouped, write)
 	sigRuleVectors(author, reader, direct, write)
 	wireVectors()
 
