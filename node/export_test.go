@@ -51,6 +51,9 @@ func TestExportOnlyClearAndGreen(t *testing.T) {
 	if err := v.Bundle(b); err != nil {
 		t.Fatalf("export does not validate: %v\n%s", err, b)
 	}
+	for _, err := range stixtest.Strict(b) {
+		t.Errorf("a strict validator refuses the export: %v", err)
+	}
 	for level, m := range markers {
 		want := level == "clear" || level == "green"
 		if got := bytes.Count(b, []byte(m)); (got == 2) != want || (!want && got != 0) {

@@ -13,7 +13,7 @@ import (
 type Admission struct {
 	ID      string
 	Type    string
-	Version string // modified, else created
+	Version string // modified, else created, as the object claims it (a TAXII status names it even when refused)
 	Err     error
 }
 
@@ -47,6 +47,10 @@ func Admit(objs []json.RawMessage) []Admission {
 		}
 		a := &out[i]
 		a.ID, a.Type = o.str("id"), o.str("type")
+		a.Version = o.str("modified")
+		if a.Version == "" {
+			a.Version = o.str("created")
+		}
 		if m := stixID.FindStringSubmatch(a.ID); m == nil || m[1] != a.Type {
 			a.Err = fmt.Errorf("id %q is not %s--UUID", a.ID, a.Type)
 			continue
@@ -55,16 +59,11 @@ func Admit(objs []json.RawMessage) []Admission {
 			a.Err = fmt.Errorf("spec_version is %q, want \"2.1\"", o.str("spec_version"))
 			continue
 		}
-		version := o.str("modified")
-		if version == "" {
-			version = o.str("created")
-		}
-		t, err := time.Parse(time.RFC3339Nano, version)
+		t, err := time.Parse(time.RFC3339Nano, a.Version)
 		if err != nil || t.Location() != time.UTC {
-			a.Err = fmt.Errorf("created/modified %q is not a STIX timestamp (RFC 3339, UTC)", version)
+			a.Err = fmt.Errorf("created/modified %q is not a STIX timestamp (RFC 3339, UTC)", a.Version)
 			continue
 		}
-		a.Version = version
 		if supporting[a.Type] {
 			continue
 		}

@@ -427,7 +427,7 @@ func Export(src Source) ([]Object, error) {
 			return nil, fmt.Errorf("liaison: %s: %w", src.CID, err)
 		}
 		a := attackPatternObj{core: c("attack-pattern", RecordID("attack-pattern", src.CID)), Name: b.Title, Description: b.Narrative,
-			KillChain: []killChainPhase{{KillChainName: KillChainName, PhaseName: strings.NewReplacer("_", "-", ".", "-").Replace(b.Tactic)}}}
+			KillChain: []killChainPhase{{KillChainName: KillChainName, PhaseName: phaseName(b.Tactic)}}}
 		for _, o := range b.OrgsInvolved {
 			a.ExternalRefs = append(a.ExternalRefs, externalRef{SourceName: "ror", ExternalID: strings.TrimPrefix(o.ROR, "https://ror.org/"), Description: "involved as " + o.Role})
 		}
@@ -466,6 +466,20 @@ func Export(src Source) ([]Object, error) {
 		}
 	}
 	return append(out, author), nil
+}
+
+// phaseName is the kill-chain phase name of a tactic: the token with "_"
+// and "." as "-". STIX wants phase names lower case with hyphens, and a
+// strict validator (Python's str.islower) counts a name with no letter at
+// all as not lower case, so a tactic of digits and separators only
+// ("2024") gets the prefix "tactic-". The tactic itself travels verbatim in
+// the extension, which is what an import reads back.
+func phaseName(tactic string) string {
+	p := strings.NewReplacer("_", "-", ".", "-").Replace(tactic)
+	if !strings.ContainsFunc(p, func(r rune) bool { return r >= 'a' && r <= 'z' }) {
+		p = "tactic-" + p
+	}
+	return p
 }
 
 // Bundle writes one STIX bundle of objs: the fixed objects first, then

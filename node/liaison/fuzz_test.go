@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ursic/ursic/node/liaison"
+	"github.com/ursic/ursic/node/liaison/stixtest"
 	"github.com/ursic/ursic/policy"
 	"github.com/ursic/ursic/share/sharetest"
 )
@@ -48,5 +49,14 @@ func FuzzImport(f *testing.F) {
 				t.Fatalf("%s: record at %q for a source at %v", it.ID, rec.Policy.TLP, it.Level)
 			}
 		}
+	})
+}
+
+// FuzzStrict: the strict checker the tests use reads any input without
+// panicking.
+func FuzzStrict(f *testing.F) {
+	sharetest.AddSeeds(f, "testdata/*.json")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		stixtest.Strict(data)
 	})
 }

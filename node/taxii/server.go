@@ -21,6 +21,8 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -84,6 +86,8 @@ func New(n *node.Node, lg *slog.Logger) *Server {
 	}
 	s := &Server{node: n, partners: &partners{dir: n.Home().Dir}, log: lg, mux: http.NewServeMux(), statuses: map[string]statusEntry{}}
 	const coll = APIRootPath + "collections/{collection}/"
+	allowed := map[string][]string{} // path pattern → its methods
+	var paths []string
 	for _, r := range []struct {
 		pattern string
 		h       func(w http.ResponseWriter, r *http.Request, p Partner)
@@ -101,6 +105,25 @@ func New(n *node.Node, lg *slog.Logger) *Server {
 		{"GET " + APIRootPath + "status/{id}/{$}", s.status},
 	} {
 		s.mux.Handle(r.pattern, s.authed(r.h))
+		method, path, _ := strings.Cut(r.pattern, " ")
+		if allowed[path] == nil {
+			paths = append(paths, path)
+		}
+		allowed[path] = append(allowed[path], method)
+	}
+	// Any other method on a TAXII resource is 405 with Allow, as a TAXII
+	// error message (the catch-all below would call it 404). The
+	// credential is checked first, so that nothing answers a stranger
+	// but 401.
+	for _, path := range paths {
+		allow := strings.Join(allowed[path], ", ")
+		if slices.Contains(allowed[path], "GET") {
+			allow += ", HEAD"
+		}
+		s.mux.Handle(path, s.authed(func(w http.ResponseWriter, r *http.Request, _ Partner) {
+			w.Header().Set("Allow", allow)
+			writeError(w, http.StatusMethodNotAllowed, "method not allowed", r.Method+" is not allowed here; allowed: "+allow)
+		}))
 	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not found", "no TAXII resource at "+r.URL.Path+"; discovery is at "+DiscoveryPath)
@@ -130,7 +153,8 @@ func writeTAXII(w http.ResponseWriter, status int, v any) {
 }
 
 // acceptable reports whether an Accept header admits the TAXII 2.1 media
-// type (a missing header does).
+// type (a missing header does). A range with q=0 admits nothing (RFC 9110
+// §12.4.2): "application/taxii+json;version=2.1;q=0" refuses it.
 func acceptable(accept string) bool {
 	if strings.TrimSpace(accept) == "" {
 		return true
@@ -139,6 +163,11 @@ func acceptable(accept string) bool {
 		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
 		if err != nil {
 			continue
+		}
+		if q, ok := params["q"]; ok {
+			if w, err := strconv.ParseFloat(q, 64); err != nil || w <= 0 {
+				continue
+			}
 		}
 		switch mt {
 		case "*/*", "application/*":
@@ -499,6 +528,14 @@ func (s *Server) addObjects(w http.ResponseWriter, r *http.Request, p Partner) {
 	var keep []json.RawMessage
 	var metas []node.InboxObject
 	adms := liaison.Admit(objs)
+	// A status names each object by id (TAXII 2.1 §4.3.1): an envelope
+	// holding something without one cannot be answered object by object.
+	for i, a := range adms {
+		if a.ID == "" {
+			writeError(w, http.StatusUnprocessableEntity, "unprocessable envelope", fmt.Sprintf("object %d is not a STIX object with an id; nothing was kept", i))
+			return
+		}
+	}
 	for i, a := range adms {
 		if a.Err != nil {
 			st.Failures = append(st.Failures, StatusDetails{ID: a.ID, Version: a.Version, Message: a.Err.Error()})
