@@ -23,7 +23,7 @@ type view struct {
 
 	kinds, tlps, authors dict
 	words                *words
-	scratch              []uint32 // words.add's, kept between rows
+	seen                 wordSet // words.add's scratch, kept between rows
 }
 
 // entry is 40 bytes.
@@ -89,7 +89,7 @@ func (v *view) apply(changes []change) {
 			v.words.rows = c.new.ord + 1
 		}
 		if c.words {
-			v.scratch = v.words.add(c.new.ord, v.scratch, c.text[:]...)
+			v.words.add(c.new.ord, &v.seen, c.text[:]...)
 		}
 		validUntil := c.new.validUntil
 		if validUntil == noTime {

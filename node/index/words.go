@@ -1,6 +1,7 @@
 package index
 
 import (
+	"hash/maphash"
 	"iter"
 	"math/bits"
 	"slices"
@@ -90,30 +91,68 @@ func nextWord(s string, i int) (string, int) {
 	return s[start:], len(s)
 }
 
-// add posts every word of texts for the row ord. Each distinct word is posted once: a body
-// repeats its common words many times, and posting one again costs a map lookup or two for
-// nothing. scratch is the caller's buffer for the row's word ids, returned for reuse.
-func (ws *words) add(ord uint32, scratch []uint32, texts ...string) []uint32 {
-	ids := scratch[:0]
+// add posts every word of texts for the row ord. Each word is looked up and posted once per
+// form it is written in: a body repeats its common words many times, and a lookup in the large
+// vocabulary map costs more than one in the row's own small set. seen is the caller's scratch
+// set, kept between rows.
+func (ws *words) add(ord uint32, seen *wordSet, texts ...string) {
+	seen.reset()
 	for _, text := range texts {
 		for i := 0; ; {
 			w, next := nextWord(text, i)
 			if w == "" {
 				break
 			}
-			ids = append(ids, ws.id(lower(w)))
+			if seen.add(w) {
+				// "Tokyo" and "tokyo" are both posted; posting twice is a no-op.
+				ws.postID(ws.id(lower(w)), ord)
+			}
 			i = next
 		}
 	}
-	// Posting is per word, so the order of the words does not matter; sorted, the repeats are
-	// neighbours.
-	slices.Sort(ids)
-	for k, id := range ids {
-		if k == 0 || id != ids[k-1] {
-			ws.postID(id, ord)
+}
+
+// wordSet is a set of strings: open addressing in a power-of-two table, at most half full.
+type wordSet struct {
+	seed  maphash.Seed
+	slots []string // "" is empty; a word is never empty
+	n     int
+}
+
+func (s *wordSet) reset() {
+	if len(s.slots) > 1<<12 {
+		s.slots = nil // do not keep one huge row's table
+	}
+	clear(s.slots)
+	s.n = 0
+}
+
+// add adds w and says whether it was new.
+func (s *wordSet) add(w string) bool {
+	if 2*(s.n+1) > len(s.slots) {
+		if s.slots == nil {
+			s.seed = maphash.MakeSeed()
+		}
+		old := s.slots
+		s.slots = make([]string, max(64, 2*len(old)))
+		s.n = 0
+		for _, v := range old {
+			if v != "" {
+				s.add(v)
+			}
 		}
 	}
-	return ids
+	mask := uint64(len(s.slots) - 1)
+	for i := maphash.String(s.seed, w) & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case "":
+			s.slots[i] = w
+			s.n++
+			return true
+		case w:
+			return false
+		}
+	}
 }
 
 // id returns w's position in vocab, adding it if it is new.

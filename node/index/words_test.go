@@ -57,15 +57,20 @@ func (ws *words) referencePost(w string, ord uint32) {
 func TestWordsAddMatchesReference(t *testing.T) {
 	rows := benchRows(3000)
 	// Text the benchmark rows lack: upper case, Japanese, digits, invalid UTF-8, separators only.
-	extra := []string{"Ｔｏｋｙｏ 東京大学 Université ÉCOLE", "x\xffy\xc3", "  --  ", "", "Ĳssel İstanbul ΣΊΣΥΦΟΣ", "a1 B2 c3_d4"}
+	extra := []string{"Ｔｏｋｙｏ 東京大学 Université ÉCOLE", "x\xffy\xc3", "  --  ", "", "Ĳssel İstanbul ΣΊΣΥΦΟΣ", "a1 B2 c3_d4", "Tokyo TOKYO tokyo tōkyō TŌKYŌ"}
 	for i := range rows {
 		if i%7 == 0 {
 			rows[i].Title += " " + extra[i%len(extra)]
 			rows[i].AuthorName = strings.ToUpper(extra[(i/7)%len(extra)])
 		}
 	}
+	var many []string // more distinct words than the scratch set keeps between rows
+	for i := range 5000 {
+		many = append(many, fmt.Sprintf("w%d", i))
+	}
+	rows[5].Text, rows[6].Text = strings.Join(many, " "), strings.Join(many[:1000], " ")
 	got, want := newWords(), newWords()
-	var scratch []uint32
+	var seen wordSet
 	post := func(ord uint32, r *Row) {
 		for _, ws := range []*words{got, want} {
 			if ord >= ws.rows {
@@ -73,7 +78,7 @@ func TestWordsAddMatchesReference(t *testing.T) {
 			}
 		}
 		parts := r.searchable()
-		scratch = got.add(ord, scratch, parts[:]...)
+		got.add(ord, &seen, parts[:]...)
 		for _, w := range referenceTokens(strings.Join(parts[:], "\n")) {
 			want.referencePost(w, ord)
 		}
@@ -113,7 +118,7 @@ func FuzzTokens(f *testing.F) {
 		}
 		ws := newWords()
 		ws.rows = 1
-		ws.add(0, nil, s)
+		ws.add(0, new(wordSet), s)
 		if fmt.Sprint(ws.vocab) != fmt.Sprint(uniqueInOrder(got)) {
 			t.Fatalf("vocabulary of %q is %q", s, ws.vocab)
 		}
