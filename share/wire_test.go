@@ -10,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/ursic/ursic/share/sharetest"
 )
@@ -313,7 +315,69 @@ func FuzzReadMessage(f *testing.F) {
 		if !bytes.Equal(out.Bytes(), read) {
 			t.Fatalf("re-encodes differently:\n in %x\nout %x", read, out.Bytes())
 		}
+		// Read a byte at a time (no io.ByteReader, the payload grown read by
+		// read), the same frame gives the same message.
+		m2, err := ReadMessage(iotest.OneByteReader(bytes.NewReader(b)), 0)
+		if err != nil || !reflect.DeepEqual(m, m2) {
+			t.Fatalf("a byte at a time: %v", err)
+		}
 	})
+}
+
+// TestDecodeMessageCopies: a decoded message shares no memory with the
+// payload, which ReadMessage reuses for the next frame.
+func TestDecodeMessageCopies(t *testing.T) {
+	for name, m := range goldenMessages(t) {
+		payload, err := EncodeMessage(m)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := DecodeMessage(payload)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for i := range payload {
+			payload[i] = 0xee
+		}
+		if !reflect.DeepEqual(got, m) {
+			t.Fatalf("%s: the message changed with the payload it was decoded from", name)
+		}
+	}
+	// And through ReadMessage, frame after frame on one reader.
+	msgs := goldenMessages(t)
+	var stream bytes.Buffer
+	for _, n := range []string{"envs", "rosters", "envs"} {
+		stream.Write(frame(t, msgs[n]))
+	}
+	r := bufio.NewReader(&stream)
+	var read []*Message
+	for range 3 {
+		m, err := ReadMessage(r, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		read = append(read, m)
+	}
+	if !reflect.DeepEqual(read[0], msgs["envs"]) || !reflect.DeepEqual(read[1], msgs["rosters"]) {
+		t.Fatal("a message read earlier changed when the next was read")
+	}
+}
+
+// TestReadMessageGrowsWithData: a frame that announces the largest length
+// and sends a little costs the reader about what was sent, not what was
+// announced.
+func TestReadMessageGrowsWithData(t *testing.T) {
+	in := append(appendUvarint(nil, MaxFrameSize), make([]byte, 1000)...)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := ReadMessage(bytes.NewReader(in), 0)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("got %v, want io.ErrUnexpectedEOF", err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > MaxFrameSize/4 {
+		t.Fatalf("allocated %d bytes for a frame that sent 1,000", got)
+	}
 }
 
 // wireVector is one file of testdata/wire (SPEC.md §8.3).
