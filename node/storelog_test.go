@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	mrand "math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +42,7 @@ func (l *syntheticLog) next(n int) []*received {
 		c := share.CIDOf(raw)
 		h := share.Header{Version: share.FormatVersion, Kind: share.KindIndicator, Author: l.author, Log: l.log, Seq: l.seq, Prev: l.prev,
 			Created: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(l.seq) * time.Minute).UnixMilli(),
-			TLP: "amber", Audience: []string{"members"}}
+			TLP:     "amber", Audience: []string{"members"}}
 		l.prev = c.Bytes()
 		words := make([]string, 120)
 		for j := range words {
@@ -111,5 +113,35 @@ func BenchmarkStoreLog1024(b *testing.B) {
 	}
 	if got := n.index.Len(); got != i*batch {
 		b.Fatalf("%d rows indexed after %d batches", got, i)
+	}
+}
+
+// TestReceivedOf: the walk that maps ConfirmStubs' answer back to the received entries gives
+// what the map it replaced gave, for subsequences and (through its fallback) for anything else.
+func TestReceivedOf(t *testing.T) {
+	recs := make([]*received, 40)
+	envs := make([]*receive.Envelope, len(recs))
+	for i := range recs {
+		envs[i] = &receive.Envelope{CID: fmt.Sprint(i)}
+		recs[i] = &received{Envelope: envs[i]}
+	}
+	rng := mrand.New(mrand.NewPCG(1, 2))
+	for range 500 {
+		var sub []*receive.Envelope
+		for _, e := range envs {
+			if rng.IntN(3) > 0 {
+				sub = append(sub, e)
+			}
+		}
+		if rng.IntN(4) == 0 && len(sub) > 1 {
+			rng.Shuffle(len(sub), func(i, j int) { sub[i], sub[j] = sub[j], sub[i] })
+		}
+		if rng.IntN(8) == 0 {
+			sub = append(sub, &receive.Envelope{}) // not in recs at all: nil, as the map gave
+		}
+		got, want := receivedOf(recs, sub), receivedByMap(recs, sub)
+		if !slices.Equal(got, want) {
+			t.Fatalf("receivedOf %v, want %v", got, want)
+		}
 	}
 }
