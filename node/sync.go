@@ -414,9 +414,10 @@ func (nw *federation) readRange(ctx context.Context, p peer.ID, req *receive.Ask
 	defer done()
 	stop := context.AfterFunc(ctx, func() { s.Reset() }) // a cancelled pull unblocks the read
 	defer stop()
-	r := bufio.NewReader(s)
+	r := share.NewReader(s) // one buffer for the answer's frames
+	defer r.Release()
 	for n := 0; ; {
-		m, err := share.ReadMessage(r, share.MaxFrameSize)
+		m, err := r.ReadMessage(share.MaxFrameSize)
 		if err == nil && m.Envelopes == nil {
 			err = fmt.Errorf("peer answered GetRange with something else")
 		}

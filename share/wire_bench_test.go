@@ -54,3 +54,26 @@ func BenchmarkReadMessage(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReaderReadMessage is BenchmarkReadMessage through a Reader, as a pull reads a range
+// answer: one buffer for the stream's frames.
+func BenchmarkReaderReadMessage(b *testing.B) {
+	m := benchFrame(b)
+	var stream bytes.Buffer
+	for range 16 {
+		if err := WriteMessage(&stream, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(stream.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		r := NewReader(bytes.NewReader(stream.Bytes()))
+		for range 16 {
+			if _, err := r.ReadMessage(MaxFrameSize); err != nil {
+				b.Fatal(err)
+			}
+		}
+		r.Release()
+	}
+}

@@ -321,6 +321,20 @@ func FuzzReadMessage(f *testing.F) {
 		if err != nil || !reflect.DeepEqual(m, m2) {
 			t.Fatalf("a byte at a time: %v", err)
 		}
+		// A Reader reads the frames of b exactly as ReadMessage does, one
+		// after another, with one buffer.
+		br, fr := bufio.NewReader(bytes.NewReader(b)), NewReader(bytes.NewReader(b))
+		defer fr.Release()
+		for {
+			want, werr := ReadMessage(br, 0)
+			got, gerr := fr.ReadMessage(0)
+			if (werr == nil) != (gerr == nil) || !reflect.DeepEqual(got, want) {
+				t.Fatalf("Reader: %v %v, ReadMessage: %v %v", got, gerr, want, werr)
+			}
+			if werr != nil {
+				break
+			}
+		}
 	})
 }
 
@@ -349,17 +363,26 @@ func TestDecodeMessageCopies(t *testing.T) {
 	for _, n := range []string{"envs", "rosters", "envs"} {
 		stream.Write(frame(t, msgs[n]))
 	}
-	r := bufio.NewReader(&stream)
-	var read []*Message
-	for range 3 {
-		m, err := ReadMessage(r, 0)
-		if err != nil {
-			t.Fatal(err)
+	all := stream.Bytes()
+	r, fr := bufio.NewReader(bytes.NewReader(all)), NewReader(bytes.NewReader(all))
+	for _, read := range []func() (*Message, error){
+		func() (*Message, error) { return ReadMessage(r, 0) },
+		func() (*Message, error) { defer fr.Release(); return fr.ReadMessage(0) }, // its buffer to the pool and back
+	} {
+		var got []*Message
+		for range 3 {
+			m, err := read()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, m)
 		}
-		read = append(read, m)
-	}
-	if !reflect.DeepEqual(read[0], msgs["envs"]) || !reflect.DeepEqual(read[1], msgs["rosters"]) {
-		t.Fatal("a message read earlier changed when the next was read")
+		if !reflect.DeepEqual(got[0], msgs["envs"]) || !reflect.DeepEqual(got[1], msgs["rosters"]) || !reflect.DeepEqual(got[2], msgs["envs"]) {
+			t.Fatal("a message read earlier changed when the next was read")
+		}
+		if _, err := read(); err != io.EOF {
+			t.Fatalf("at the end: %v, want io.EOF", err)
+		}
 	}
 }
 
