@@ -414,9 +414,10 @@ func (nw *federation) readRange(ctx context.Context, p peer.ID, req *receive.Ask
 	defer done()
 	stop := context.AfterFunc(ctx, func() { s.Reset() }) // a cancelled pull unblocks the read
 	defer stop()
-	r := bufio.NewReader(s)
+	r := share.NewReader(s) // one buffer for the answer's frames
+	defer r.Release()
 	for n := 0; ; {
-		m, err := share.ReadMessage(r, share.MaxFrameSize)
+		m, err := r.ReadMessage(share.MaxFrameSize)
 		if err == nil && m.Envelopes == nil {
 			err = fmt.Errorf("peer answered GetRange with something else")
 		}
@@ -450,12 +451,14 @@ func (nw *federation) serveRange(s network.Stream, p peer.ID, g *share.GetRange)
 		nw.n.log.Error("failed to read a log's entries", "author", g.Author, "log", g.Log, "err", err)
 		return share.WriteMessage(s, &share.Message{Envelopes: &share.Envelopes{}})
 	}
-	batch := &share.Envelopes{}
+	// A frame's list of envelopes is made at its size rather than grown.
+	frameCap := int(min(g.To-g.From+1, share.MaxBatch))
+	batch := &share.Envelopes{Envs: make([][]byte, 0, frameCap)}
 	size := 0
 	flush := func(more bool) error {
 		batch.More = more
 		err := share.WriteMessage(s, &share.Message{Envelopes: batch})
-		batch = &share.Envelopes{}
+		batch = &share.Envelopes{Envs: make([][]byte, 0, frameCap)}
 		size = 0
 		return err
 	}
@@ -771,13 +774,12 @@ func cidFromBytes(b []byte) (string, error) {
 // hold must not make it pass over that entry for good). It returns the stubs
 // at the end of the log that nothing confirmed yet.
 func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (gap bool, carry []*received, err error) {
-	sparse := rangeAnswer && recs[0].header().Author == p.String()
+	from := p.String()
+	sparse := rangeAnswer && recs[0].header().Author == from
 	n := nw.n
 	envs := make([]*receive.Envelope, len(recs))
-	byEnv := make(map[*receive.Envelope]*received, len(recs))
 	for i, r := range recs {
 		envs[i] = r.Envelope
-		byEnv[r.Envelope] = r
 	}
 	kept, unconfirmed, stubErr := receive.ConfirmStubs(envs)
 	if stubErr != nil {
@@ -785,15 +787,14 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 		nw.stats.rejection("stub")
 	}
 	if rangeAnswer {
-		for _, u := range unconfirmed {
-			carry = append(carry, byEnv[u])
-		}
+		carry = receivedOf(recs, unconfirmed)
 	}
 	h0 := kept
 	if len(h0) == 0 {
 		return false, carry, stubErr
 	}
 	author, log := h0[0].Env.Header.Author, h0[0].Env.Header.Log
+	keptRecs := receivedOf(recs, kept)
 	head, _, err := n.store.Head(author, log)
 	if err != nil {
 		return false, carry, err
@@ -804,7 +805,7 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 		keep    []*received
 	)
 	next := head + 1
-	for _, e := range kept {
+	for i, e := range kept {
 		h := &e.Env.Header
 		if h.Seq > next && !sparse {
 			gap = true
@@ -832,7 +833,7 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 		if e.Stub {
 			stubs = append(stubs, store.Stub{CID: e.CID, Author: h.Author, Log: h.Log, Seq: h.Seq, At: time.Now().UTC(), Envelope: e.Raw})
 		}
-		keep = append(keep, byEnv[e])
+		keep = append(keep, keptRecs[i])
 	}
 	if len(entries) == 0 {
 		return gap, carry, stubErr
@@ -862,19 +863,22 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 		n.log.Warn("EQUIVOCATION: an author signed two different envelopes for one log position; the first two are kept",
 			"author", eq.Author, "name", n.memberName(eq.Author), "log", eq.Log, "seq", eq.Seq, "cids", fmt.Sprint(eq.CIDs), "further_copies", eq.Extra)
 	}
-	suppressed := map[string]bool{}
+	var suppressed map[string]bool // nil, the usual case, holds nothing
 	for _, c := range res.SuppressedCIDs {
+		if suppressed == nil {
+			suppressed = make(map[string]bool, len(res.SuppressedCIDs))
+		}
 		suppressed[c] = true
 	}
 	if len(res.StoredCIDs) > 0 {
-		stored := make(map[string]bool, len(res.StoredCIDs))
-		for _, c := range res.StoredCIDs {
-			stored[c] = true
-		}
+		// StoredCIDs follow the entries' order, which is keep's. The log
+		// is one author's: its name is looked up once.
+		name, j := n.memberName(author), 0
 		for _, r := range keep {
-			if stored[r.CID] {
+			if j < len(res.StoredCIDs) && res.StoredCIDs[j] == r.CID {
+				j++
 				h := r.header()
-				n.log.Info("record received", "cid", r.CID, "author", h.Author, "name", n.memberName(h.Author), "kind", h.Kind, "tlp", h.TLP, "from", p.String())
+				n.log.Info("record received", "cid", r.CID, "author", h.Author, "name", name, "kind", h.Kind, "tlp", h.TLP, "from", from)
 			}
 		}
 	}
@@ -889,9 +893,41 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 	return gap, carry, stubErr
 }
 
+// receivedOf maps envelopes of recs back to their received entries. sub
+// is a subsequence of recs in their order (what receive.ConfirmStubs
+// returns), so a walk of both finds each; a map of every entry of every
+// batch cost more. Anything else is looked up by a map as before.
+func receivedOf(recs []*received, sub []*receive.Envelope) []*received {
+	out := make([]*received, 0, len(sub))
+	j := 0
+	for _, e := range sub {
+		for j < len(recs) && recs[j].Envelope != e {
+			j++
+		}
+		if j == len(recs) {
+			return receivedByMap(recs, sub)
+		}
+		out = append(out, recs[j])
+		j++
+	}
+	return out
+}
+
+func receivedByMap(recs []*received, sub []*receive.Envelope) []*received {
+	byEnv := make(map[*receive.Envelope]*received, len(recs))
+	for _, r := range recs {
+		byEnv[r.Envelope] = r
+	}
+	out := make([]*received, len(sub))
+	for i, e := range sub {
+		out[i] = byEnv[e]
+	}
+	return out
+}
+
 // indexReceived adds opened records to the index and applies retractions.
 func (n *Node) indexReceived(recs []*received, suppressed map[string]bool) {
-	var facts []recordFacts
+	facts := make([]recordFacts, 0, len(recs)) // not grown by doubling: a fact is ~0.5 KiB
 	for _, r := range recs {
 		if r.plain != nil && r.facts != nil && !r.Stub && !suppressed[r.CID] {
 			facts = append(facts, *r.facts)

@@ -3,11 +3,13 @@ package share
 import (
 	"github.com/ipfs/go-cid"
 
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/fxamacker/cbor/v2"
@@ -138,19 +140,20 @@ type WireError struct {
 }
 
 // wireEncMode is the envelopes' Core Deterministic Encoding, with empty
-// arrays written as [] rather than null.
+// arrays written as [] rather than null. It can encode into a caller's
+// buffer, so that frames are written and checked without a fresh copy each.
 var wireEncMode = mustWireEncMode()
 
 // wireDecMode has the envelopes' strict options, with room for the longest
 // lists a message may carry.
 var wireDecMode = mustWireDecMode()
 
-func mustWireEncMode() cbor.EncMode {
+func mustWireEncMode() cbor.UserBufferEncMode {
 	opts := cbor.CoreDetEncOptions()
 	opts.IndefLength = cbor.IndefLengthForbidden
 	opts.TagsMd = cbor.TagsForbidden
 	opts.NilContainers = cbor.NilContainerAsEmpty
-	em, err := opts.EncMode()
+	em, err := opts.UserBufferEncMode()
 	if err != nil {
 		panic(fmt.Sprintf("share: cbor wire encoding options: %v", err))
 	}
@@ -349,22 +352,34 @@ func isLogID(s string) bool {
 // EncodeMessage returns one frame's payload: m's deterministic CBOR. It
 // refuses a message that [Message.Validate] refuses.
 func EncodeMessage(m *Message) ([]byte, error) {
-	if err := m.Validate(); err != nil {
+	buf := getFrameBuffer()
+	defer putFrameBuffer(buf)
+	buf.Grow(sizeHint(m))
+	if err := encodeMessage(buf, m); err != nil {
 		return nil, err
 	}
-	b, err := wireEncMode.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("share: failed to encode %s message: %w", m.Name(), err)
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// encodeMessage appends m's payload to buf, as EncodeMessage returns it.
+func encodeMessage(buf *bytes.Buffer, m *Message) error {
+	if err := m.Validate(); err != nil {
+		return err
 	}
-	if len(b) > MaxFrameSize {
-		return nil, fmt.Errorf("%w: %s message is %d bytes, the limit is %d", ErrFrameTooLarge, m.Name(), len(b), MaxFrameSize)
+	start := buf.Len()
+	if err := wireEncMode.MarshalToBuffer(m, buf); err != nil {
+		return fmt.Errorf("share: failed to encode %s message: %w", m.Name(), err)
 	}
-	return b, nil
+	if n := buf.Len() - start; n > MaxFrameSize {
+		return fmt.Errorf("%w: %s message is %d bytes, the limit is %d", ErrFrameTooLarge, m.Name(), n, MaxFrameSize)
+	}
+	return nil
 }
 
 // DecodeMessage parses one frame's payload strictly: one CBOR map with
 // exactly one known message key, no unknown or duplicate keys, canonical
-// (it re-encodes to b), and valid by [Message.Validate].
+// (it re-encodes to b), and valid by [Message.Validate]. The message does
+// not share memory with b.
 func DecodeMessage(b []byte) (*Message, error) {
 	if len(b) > MaxFrameSize {
 		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrFrameTooLarge, len(b), MaxFrameSize)
@@ -373,14 +388,19 @@ func DecodeMessage(b []byte) (*Message, error) {
 		return nil, malformed("empty frame")
 	}
 	var m Message
+	// The decoder copies every byte string it sets (cbor's
+	// parseByteString/fillByteString), so b may be reused once this returns;
+	// TestReadMessageReusesNoMemory holds it to that.
 	if err := wireDecMode.Unmarshal(b, &m); err != nil {
 		return nil, malformed("%s", strings.TrimPrefix(err.Error(), "cbor: "))
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	again, err := wireEncMode.Marshal(&m)
-	if err != nil || !bytes.Equal(again, b) {
+	again := getFrameBuffer()
+	defer putFrameBuffer(again)
+	again.Grow(len(b)) // what a canonical message re-encodes to
+	if err := wireEncMode.MarshalToBuffer(&m, again); err != nil || !bytes.Equal(again.Bytes(), b) {
 		return nil, malformed("%s message is not in deterministic encoding (key order, integer or length form, empty optional keys)", m.Name())
 	}
 	return &m, nil
@@ -389,12 +409,21 @@ func DecodeMessage(b []byte) (*Message, error) {
 // WriteMessage writes m as one frame: its length as an unsigned varint,
 // then its payload, in a single Write.
 func WriteMessage(w io.Writer, m *Message) error {
-	b, err := EncodeMessage(m)
-	if err != nil {
+	buf := getFrameBuffer()
+	defer putFrameBuffer(buf)
+	// Room for the longest length before the payload, which is encoded
+	// straight after it; the length then goes just before the payload.
+	buf.Grow(maxVarintLen + sizeHint(m))
+	var length [maxVarintLen]byte
+	buf.Write(length[:])
+	if err := encodeMessage(buf, m); err != nil {
 		return err
 	}
-	frame := appendUvarint(make([]byte, 0, maxVarintLen+len(b)), uint64(len(b)))
-	frame = append(frame, b...)
+	b := buf.Bytes()
+	n := len(b) - maxVarintLen
+	l := appendUvarint(length[:0], uint64(n))
+	frame := b[maxVarintLen-len(l):]
+	copy(frame, l)
 	if _, err := w.Write(frame); err != nil {
 		return fmt.Errorf("share: failed to write %s message: %w", m.Name(), err)
 	}
@@ -411,6 +440,46 @@ func WriteMessage(w io.Writer, m *Message) error {
 // cut short gives an error wrapping io.ErrUnexpectedEOF. A length over max
 // gives [ErrFrameTooLarge] before the payload is read.
 func ReadMessage(r io.Reader, max int) (*Message, error) {
+	buf := getFrameBuffer()
+	defer putFrameBuffer(buf)
+	return readMessage(r, max, buf)
+}
+
+// A Reader reads the frames of one stream one after another, as
+// [ReadMessage] does, into one buffer it keeps until Release: a range answer
+// is a run of frames of up to [MaxFrameSize], and the pool ReadMessage takes
+// a buffer from for each is emptied by every other garbage collection,
+// which a bulk sync runs often; a buffer grown afresh costs twice the
+// frame's size (2026-11-30).
+type Reader struct {
+	r   io.Reader
+	buf *bytes.Buffer // nil until the first frame and after Release
+}
+
+// NewReader returns a Reader of the frames of r, which it buffers (see
+// [ReadMessage]).
+func NewReader(r io.Reader) *Reader { return &Reader{r: bufio.NewReader(r)} }
+
+// ReadMessage reads the next frame, as the function [ReadMessage] does.
+func (fr *Reader) ReadMessage(max int) (*Message, error) {
+	if fr.buf == nil {
+		fr.buf = getFrameBuffer()
+	}
+	fr.buf.Reset()
+	return readMessage(fr.r, max, fr.buf)
+}
+
+// Release hands the Reader's buffer back for other streams. Messages read
+// before stay valid (they share no memory with it); the Reader may be used
+// again.
+func (fr *Reader) Release() {
+	if fr.buf != nil {
+		putFrameBuffer(fr.buf)
+		fr.buf = nil
+	}
+}
+
+func readMessage(r io.Reader, max int, buf *bytes.Buffer) (*Message, error) {
 	if max <= 0 || max > MaxFrameSize {
 		max = MaxFrameSize
 	}
@@ -424,15 +493,71 @@ func ReadMessage(r io.Reader, max int) (*Message, error) {
 	if n == 0 {
 		return nil, malformed("empty frame")
 	}
-	// Grow with the data that arrives rather than trusting the length.
-	var buf bytes.Buffer
-	if _, err := io.CopyN(&buf, r, int64(n)); err != nil {
+	if got, err := readPayload(r, buf, int(n)); err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, fmt.Errorf("share: frame of %d bytes cut short after %d: %w", n, buf.Len(), err)
+		return nil, fmt.Errorf("share: frame of %d bytes cut short after %d: %w", n, got, err)
 	}
 	return DecodeMessage(buf.Bytes())
+}
+
+// readPayload reads n bytes from r into the empty buf. It grows buf with the
+// data that arrives rather than trusting the length: a peer that announces
+// a large frame and sends little makes this node allocate little.
+func readPayload(r io.Reader, buf *bytes.Buffer, n int) (int, error) {
+	for buf.Len() < n {
+		if buf.Available() == 0 {
+			buf.Grow(min(n-buf.Len(), max(buf.Len(), 64<<10)))
+		}
+		dst := buf.AvailableBuffer()
+		dst = dst[:min(cap(dst), n-buf.Len())]
+		got, err := r.Read(dst)
+		buf.Write(dst[:got])
+		if err != nil && buf.Len() < n {
+			return buf.Len(), err
+		}
+	}
+	return buf.Len(), nil
+}
+
+// sizeHint is about how long m's payload is, so that it is encoded into a
+// buffer of its size rather than one grown by doubling.
+func sizeHint(m *Message) int {
+	n := 64
+	add := func(list [][]byte) {
+		for _, b := range list {
+			n += len(b) + maxVarintLen
+		}
+	}
+	switch {
+	case m.Envelopes != nil:
+		add(m.Envelopes.Envs)
+		n += len(m.Envelopes.Stubs) * 64
+	case m.Rosters != nil:
+		add(m.Rosters.Docs)
+	case m.Hello != nil:
+		n += len(m.Hello.Heads) * 128
+	case m.Heads != nil:
+		n += len(m.Heads.Heads) * 128
+	}
+	return min(n, MaxFrameSize+maxVarintLen)
+}
+
+// frameBuffers keeps buffers of whole frames between messages: a bulk sync
+// writes, reads and re-encodes (DecodeMessage's check) a frame of up to
+// MaxFrameSize for every 512 envelopes, and a fresh buffer each time was
+// about a third of the sync's garbage outside the crypto (2026-11-30).
+var frameBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getFrameBuffer() *bytes.Buffer { return frameBuffers.Get().(*bytes.Buffer) }
+
+func putFrameBuffer(b *bytes.Buffer) {
+	if b.Cap() > 2*MaxFrameSize {
+		return // not kept: no frame needs it
+	}
+	b.Reset()
+	frameBuffers.Put(b)
 }
 
 // appendUvarint appends x as a multiformats unsigned varint (LEB128).

@@ -10,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/ursic/ursic/share/sharetest"
 )
@@ -313,7 +315,92 @@ func FuzzReadMessage(f *testing.F) {
 		if !bytes.Equal(out.Bytes(), read) {
 			t.Fatalf("re-encodes differently:\n in %x\nout %x", read, out.Bytes())
 		}
+		// Read a byte at a time (no io.ByteReader, the payload grown read by
+		// read), the same frame gives the same message.
+		m2, err := ReadMessage(iotest.OneByteReader(bytes.NewReader(b)), 0)
+		if err != nil || !reflect.DeepEqual(m, m2) {
+			t.Fatalf("a byte at a time: %v", err)
+		}
+		// A Reader reads the frames of b exactly as ReadMessage does, one
+		// after another, with one buffer.
+		br, fr := bufio.NewReader(bytes.NewReader(b)), NewReader(bytes.NewReader(b))
+		defer fr.Release()
+		for {
+			want, werr := ReadMessage(br, 0)
+			got, gerr := fr.ReadMessage(0)
+			if (werr == nil) != (gerr == nil) || !reflect.DeepEqual(got, want) {
+				t.Fatalf("Reader: %v %v, ReadMessage: %v %v", got, gerr, want, werr)
+			}
+			if werr != nil {
+				break
+			}
+		}
 	})
+}
+
+// TestDecodeMessageCopies: a decoded message shares no memory with the
+// payload, which ReadMessage reuses for the next frame.
+func TestDecodeMessageCopies(t *testing.T) {
+	for name, m := range goldenMessages(t) {
+		payload, err := EncodeMessage(m)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := DecodeMessage(payload)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for i := range payload {
+			payload[i] = 0xee
+		}
+		if !reflect.DeepEqual(got, m) {
+			t.Fatalf("%s: the message changed with the payload it was decoded from", name)
+		}
+	}
+	// And through ReadMessage, frame after frame on one reader.
+	msgs := goldenMessages(t)
+	var stream bytes.Buffer
+	for _, n := range []string{"envs", "rosters", "envs"} {
+		stream.Write(frame(t, msgs[n]))
+	}
+	all := stream.Bytes()
+	r, fr := bufio.NewReader(bytes.NewReader(all)), NewReader(bytes.NewReader(all))
+	for _, read := range []func() (*Message, error){
+		func() (*Message, error) { return ReadMessage(r, 0) },
+		func() (*Message, error) { defer fr.Release(); return fr.ReadMessage(0) }, // its buffer to the pool and back
+	} {
+		var got []*Message
+		for range 3 {
+			m, err := read()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, m)
+		}
+		if !reflect.DeepEqual(got[0], msgs["envs"]) || !reflect.DeepEqual(got[1], msgs["rosters"]) || !reflect.DeepEqual(got[2], msgs["envs"]) {
+			t.Fatal("a message read earlier changed when the next was read")
+		}
+		if _, err := read(); err != io.EOF {
+			t.Fatalf("at the end: %v, want io.EOF", err)
+		}
+	}
+}
+
+// TestReadMessageGrowsWithData: a frame that announces the largest length
+// and sends a little costs the reader about what was sent, not what was
+// announced.
+func TestReadMessageGrowsWithData(t *testing.T) {
+	in := append(appendUvarint(nil, MaxFrameSize), make([]byte, 1000)...)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := ReadMessage(bytes.NewReader(in), 0)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("got %v, want io.ErrUnexpectedEOF", err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > MaxFrameSize/4 {
+		t.Fatalf("allocated %d bytes for a frame that sent 1,000", got)
+	}
 }
 
 // wireVector is one file of testdata/wire (SPEC.md §8.3).

@@ -139,3 +139,34 @@ func heapPerRow(b *testing.B, rows []Row) float64 {
 	runtime.KeepAlive(x)
 	return (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / float64(len(rows))
 }
+
+// BenchmarkInsertBatch1024 measures one Insert of 1,024 new rows (~1 KiB bodies) into an index
+// that already holds tens of thousands, as the sync's storer inserts a batch. ns/op is a batch;
+// divide by 1,024 for a row.
+//
+//	go test ./node/index -run '^$' -bench InsertBatch1024 -benchmem -count 5
+func BenchmarkInsertBatch1024(b *testing.B) {
+	const batch, batches = 1024, 48
+	rows := benchRows(batch * batches)
+	for i := range rows {
+		rows[i].CID = benchCID(i) // the radix tree's production shape
+	}
+	var x *Index
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i%batches == 0 {
+			b.StopTimer()
+			var err error
+			if x, err = New(); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+		k := i % batches
+		if err := x.Insert(rows[k*batch : (k+1)*batch]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

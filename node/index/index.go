@@ -145,7 +145,7 @@ func (x *Index) Insert(rows []Row) error {
 			if r.retraction == nil {
 				// A CID names its content, so a replaced row has the words it had; posting
 				// them again is a no-op.
-				c.text = chunk[i].searchable()
+				c.words, c.text = true, chunk[i].searchable()
 			} else {
 				r.title = ""
 				if c.old == nil || c.old.retraction == nil {
@@ -178,9 +178,11 @@ func (x *Index) newOrd() uint32 {
 	return x.nextOrd - 1
 }
 
-// searchable is the text of a row that List's Text filter searches.
-func (r *Row) searchable() string {
-	return r.Title + "\n" + r.AuthorName + "\n" + r.Text
+// searchable is the text of a row that List's Text filter searches: its title, its author's
+// name and its Text. No word spans two of them (as if they were joined by newlines); they are
+// not joined, which would copy the text of every row inserted.
+func (r *Row) searchable() [3]string {
+	return [3]string{r.Title, r.AuthorName, r.Text}
 }
 
 // Get returns the row for cid.

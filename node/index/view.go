@@ -23,6 +23,7 @@ type view struct {
 
 	kinds, tlps, authors dict
 	words                *words
+	seen                 wordSet // words.add's scratch, kept between rows
 }
 
 // entry is 40 bytes.
@@ -61,11 +62,12 @@ func less(a, b entry) int {
 	return strings.Compare(a.r.cid, b.r.cid)
 }
 
-// change is one row written to memdb: old is the row it replaced, or nil; text is the text whose
-// words to index for the new row, empty for none.
+// change is one row written to memdb: old is the row it replaced, or nil; if words is set, the
+// new row's words are indexed from text, the row's searchable parts (Row.searchable).
 type change struct {
 	old, new *rec
-	text     string
+	words    bool
+	text     [3]string
 }
 
 // apply brings the view up to date with changes about to be committed to memdb. The new rows
@@ -86,8 +88,8 @@ func (v *view) apply(changes []change) {
 		if c.new.ord >= v.words.rows {
 			v.words.rows = c.new.ord + 1
 		}
-		if c.text != "" {
-			v.words.add(c.text, c.new.ord)
+		if c.words {
+			v.words.add(c.new.ord, &v.seen, c.text[:]...)
 		}
 		validUntil := c.new.validUntil
 		if validUntil == noTime {

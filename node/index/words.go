@@ -1,11 +1,13 @@
 package index
 
 import (
+	"hash/maphash"
 	"iter"
 	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // words is the word index that List's Text filter reads: for every word in the rows' text, the
@@ -39,25 +41,122 @@ func newWords() *words {
 // tokens yields the words of s, lower-cased.
 func tokens(s string) iter.Seq[string] {
 	return func(yield func(string) bool) {
-		for w := range strings.FieldsFuncSeq(s, notWordRune) {
-			if !yield(lower(w)) {
+		for i := 0; ; {
+			w, next := nextWord(s, i)
+			if w == "" || !yield(lower(w)) {
 				return
 			}
+			i = next
 		}
 	}
 }
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
-// add posts every word of text for the row ord.
-func (ws *words) add(text string, ord uint32) {
-	for w := range tokens(text) {
-		ws.post(w, ord)
+// asciiWord says which ASCII bytes are part of a word: letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = !notWordRune(rune(c))
+	}
+	return t
+}()
+
+// nextWord returns the first word of s at or after byte i, as it is written (not lower-cased),
+// and the byte after it; "" if there is none. It splits exactly where strings.FieldsFunc with
+// notWordRune does (an invalid byte is utf8.RuneError, a separator), but reads ASCII a byte at a
+// time without a call per rune: tokenising was most of Insert's time (2026-11-30).
+func nextWord(s string, i int) (string, int) {
+	start := -1
+	for i < len(s) {
+		c, size := s[i], 1
+		var in bool
+		if c < utf8.RuneSelf {
+			in = asciiWord[c]
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			in = !notWordRune(r)
+		}
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			return s[start:i], i
+		}
+		i += size
+	}
+	if start < 0 {
+		return "", len(s)
+	}
+	return s[start:], len(s)
+}
+
+// add posts every word of texts for the row ord. Each word is looked up and posted once per
+// form it is written in: a body repeats its common words many times, and a lookup in the large
+// vocabulary map costs more than one in the row's own small set. seen is the caller's scratch
+// set, kept between rows.
+func (ws *words) add(ord uint32, seen *wordSet, texts ...string) {
+	seen.reset()
+	for _, text := range texts {
+		for i := 0; ; {
+			w, next := nextWord(text, i)
+			if w == "" {
+				break
+			}
+			if seen.add(w) {
+				// "Tokyo" and "tokyo" are both posted; posting twice is a no-op.
+				ws.postID(ws.id(lower(w)), ord)
+			}
+			i = next
+		}
 	}
 }
 
-// post adds ord to w's rows; posting a word twice for a row is a no-op.
-func (ws *words) post(w string, ord uint32) {
+// wordSet is a set of strings: open addressing in a power-of-two table, at most half full.
+type wordSet struct {
+	seed  maphash.Seed
+	slots []string // "" is empty; a word is never empty
+	n     int
+}
+
+func (s *wordSet) reset() {
+	if len(s.slots) > 1<<12 {
+		s.slots = nil // do not keep one huge row's table
+	}
+	clear(s.slots)
+	s.n = 0
+}
+
+// add adds w and says whether it was new.
+func (s *wordSet) add(w string) bool {
+	if 2*(s.n+1) > len(s.slots) {
+		if s.slots == nil {
+			s.seed = maphash.MakeSeed()
+		}
+		old := s.slots
+		s.slots = make([]string, max(64, 2*len(old)))
+		s.n = 0
+		for _, v := range old {
+			if v != "" {
+				s.add(v)
+			}
+		}
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := maphash.String(s.seed, w) & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case "":
+			s.slots[i] = w
+			s.n++
+			return true
+		case w:
+			return false
+		}
+	}
+}
+
+// id returns w's position in vocab, adding it if it is new.
+func (ws *words) id(w string) uint32 {
 	id, ok := ws.ids[w]
 	if !ok {
 		id = uint32(len(ws.vocab))
@@ -66,6 +165,11 @@ func (ws *words) post(w string, ord uint32) {
 		ws.vocab = append(ws.vocab, w)
 		ws.lists = append(ws.lists, nil)
 	}
+	return id
+}
+
+// postID adds ord to the rows of the word id; posting a word twice for a row is a no-op.
+func (ws *words) postID(id, ord uint32) {
 	if b, ok := ws.dense[id]; ok {
 		ws.dense[id] = b.set(ord)
 		return

@@ -126,3 +126,31 @@ func benchCID(i int) string {
 	d := sha256.Sum256(fmt.Appendf(nil, "subject-%d", i))
 	return "b" + cidEncoding.EncodeToString(append([]byte{0x01, 0x55, 0x12, 0x20}, d[:]...))
 }
+
+// BenchmarkAdd1024 measures indexing 1,024 subjects already read from their bodies (the node's
+// background worker's Add, without SubjectOf). ns/op is a batch of 1,024.
+//
+//	go test ./node/screen -run '^$' -bench Add1024 -benchmem -count 5
+func BenchmarkAdd1024(b *testing.B) {
+	const batch, batches = 1024, 32
+	orgs := screentest.Orgs(5, batch*batches)
+	subjects := make([]Subject, len(orgs))
+	for i, o := range orgs {
+		subjects[i] = Subject{CID: fmt.Sprintf("c%07d", i), Names: []SubjectName{{Value: o.English, Lang: "en"}, {Value: o.Local, Lang: o.Lang}}, Jurisdiction: o.Jurisdiction}
+	}
+	var x *Index
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i%batches == 0 {
+			b.StopTimer()
+			x = NewIndex()
+			b.StartTimer()
+		}
+		k := i % batches
+		for _, s := range subjects[k*batch : (k+1)*batch] {
+			x.Add(s)
+		}
+		i++
+	}
+}

@@ -62,3 +62,37 @@ func BenchmarkForEach100k(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "records/s")
 }
+
+// BenchmarkPutWithStubs1024 measures one durable store transaction of 1,024 entries of one log
+// with ~1.6 KiB envelopes and CIDs in random order (hashes), the shape of a sync's storer batch
+// (storeLog). ns/op is a batch; divide by 1,024 for a record.
+//
+//	go test ./node/store -run '^$' -bench PutWithStubs1024 -benchmem -count 5
+func BenchmarkPutWithStubs1024(b *testing.B) {
+	const batch = 1024
+	s, _ := openTemp(b)
+	es := make([]Entry, 0, batch*64)
+	prev := ""
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i%64 == 0 {
+			// Build the next 64 batches outside the timing.
+			b.StopTimer()
+			es = es[:0]
+			for range batch * 64 {
+				env := make([]byte, 1600)
+				rand.Read(env)
+				e := Entry{CID: fakeCID(env), Author: "author", Log: "log", Seq: uint64(i*batch + len(es) + 1), Prev: prev, Envelope: env}
+				es = append(es, e)
+				prev = e.CID
+			}
+			b.StartTimer()
+		}
+		k := i % 64
+		if _, err := s.PutWithStubs(nil, es[k*batch:(k+1)*batch]...); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

@@ -152,6 +152,12 @@ type writer struct {
 
 	seq                 uint64   // the store's change sequence (changes.go), once read
 	chain               [32]byte // its running hash, read with seq
+	// newHeads are the log heads this transaction moved, by head key,
+	// written once each by flush: a batch of one log moved its head an entry
+	// at a time, a read and a write of the heads bucket for every entry.
+	newHeads map[string]logHead
+
+	seq                 uint64 // the store's change sequence (changes.go), once read
 	seqLoaded, seqDirty bool
 }
 
@@ -170,7 +176,21 @@ func newWriter(tx *bolt.Tx) *writer {
 		pending:       tx.Bucket(bucketPending),
 		changes:       tx.Bucket(bucketChanges),
 		delta:         make(map[string]int64, 4),
+		newHeads:      make(map[string]logHead, 1),
 	}
+}
+
+type logHead struct {
+	seq uint64
+	cid string
+}
+
+// head is the head of the log with head key hk, as this transaction left it.
+func (w *writer) head(hk []byte) (uint64, string) {
+	if h, ok := w.newHeads[string(hk)]; ok {
+		return h.seq, h.cid
+	}
+	return decodeHead(w.heads.Get(hk))
 }
 
 // drop deletes the envelope of cid, if held: a retracted record's body is never kept.
@@ -196,7 +216,7 @@ func (w *writer) put(e Entry, res *PutResult) error {
 		return err
 	}
 	hk := headKey(e.Author, e.Log)
-	headSeq, headCID := decodeHead(w.heads.Get(hk))
+	headSeq, headCID := w.head(hk)
 	cid := []byte(e.CID)
 
 	switch {
@@ -213,12 +233,11 @@ func (w *writer) put(e Entry, res *PutResult) error {
 			// A CID commits to its log position: held elsewhere, this entry is not what it says.
 			return fmt.Errorf("cid %s is held at another log position: %w", e.CID, ErrInvalidEntry)
 		}
-		if err := w.logs.Put(logKey(e.Author, e.Log, e.Seq), cid); err != nil {
+		lk := logKey(e.Author, e.Log, e.Seq)
+		if err := w.logs.Put(lk, cid); err != nil {
 			return err
 		}
-		if err := w.heads.Put(hk, encodeHead(e.Seq, e.CID)); err != nil {
-			return err
-		}
+		w.newHeads[string(hk)] = logHead{e.Seq, e.CID}
 		if headSeq == 0 {
 			w.delta[string(counterLogs)]++
 		}
@@ -234,7 +253,6 @@ func (w *writer) put(e Entry, res *PutResult) error {
 			}
 			return err
 		}
-		lk := logKey(e.Author, e.Log, e.Seq)
 		if w.cids.Get(cid) == nil {
 			w.delta[string(counterRecords)]++
 		}
@@ -363,6 +381,15 @@ func pendingKey(cid, author string) []byte {
 func (w *writer) flush() error {
 	if err := w.flushSeq(); err != nil {
 		return err
+	for hk, h := range w.newHeads {
+		if err := w.heads.Put([]byte(hk), encodeHead(h.seq, h.cid)); err != nil {
+			return err
+		}
+	}
+	if w.seqDirty {
+		if err := w.counters.Put(counterSeq, encodeUint(w.seq)); err != nil {
+			return err
+		}
 	}
 	for name, d := range w.delta {
 		if d == 0 {

@@ -219,6 +219,14 @@ func (s *Store) walk(start, end []byte, withStubs bool, fn func(e Entry) error) 
 				k, v = c.Seek(next)
 			}
 			size := 0
+			// The key the cursor passed last: a log's entries follow each other, so an entry's
+			// author and log are usually the last one's, and its predecessor the last CID.
+			var last struct {
+				prefix      []byte // author \x00 log \x00
+				author, log string
+				seq         uint64
+				cid         string
+			}
 			for ; k != nil; k, v = c.Next() {
 				if end != nil && bytes.Compare(k, end) > 0 {
 					done = true
@@ -228,11 +236,20 @@ func (s *Store) walk(start, end []byte, withStubs bool, fn func(e Entry) error) 
 					next = bytes.Clone(k)
 					return nil
 				}
-				pk, ok := parseLogKey(k)
-				if !ok {
-					return fmt.Errorf("malformed log key %x: store is corrupt", k)
+				var pk parsedKey
+				sameLog := last.prefix != nil && len(k) == len(last.prefix)+8 && bytes.HasPrefix(k, last.prefix)
+				if sameLog {
+					pk = parsedKey{author: last.author, log: last.log, seq: binary.BigEndian.Uint64(k[len(last.prefix):])}
+				} else {
+					var ok bool
+					if pk, ok = parseLogKey(k); !ok {
+						return fmt.Errorf("malformed log key %x: store is corrupt", k)
+					}
+					last.prefix, last.author, last.log = bytes.Clone(k[:len(k)-8]), pk.author, pk.log
 				}
 				e := Entry{CID: string(v), Author: pk.author, Log: pk.log, Seq: pk.seq}
+				prevSeq, prevCID := last.seq, last.cid
+				last.seq, last.cid = pk.seq, e.CID
 				if env := bodies.Get(k); env != nil {
 					e.Envelope = bytes.Clone(env)
 					e.Control = control.Get(v) != nil
@@ -250,9 +267,13 @@ func (s *Store) walk(start, end []byte, withStubs bool, fn func(e Entry) error) 
 					return fmt.Errorf("log %s/%s seq %d: cid %s has neither envelope nor stub: store is corrupt",
 						pk.author, pk.log, pk.seq, v)
 				}
-				if pk.seq > 1 {
-					// The predecessor is the previous key of the same log, which the cursor just
-					// passed; reading it back keeps Entry complete without a second walk.
+				switch {
+				case pk.seq > 1 && sameLog && prevSeq == pk.seq-1:
+					// The predecessor is the key the cursor just passed.
+					e.Prev = prevCID
+				case pk.seq > 1:
+					// The first entry of a walk, or after a hole: read the predecessor back,
+					// which keeps Entry complete without a second walk.
 					if p := tx.Bucket(bucketLogs).Get(logKey(pk.author, pk.log, pk.seq-1)); p != nil {
 						e.Prev = string(p)
 					}
