@@ -150,14 +150,13 @@ type writer struct {
 	equivCIDs, equivExtra, pending, changes                            *bolt.Bucket
 	delta                                                              map[string]int64 // counter changes, applied by flush
 
-	seq                 uint64   // the store's change sequence (changes.go), once read
-	chain               [32]byte // its running hash, read with seq
 	// newHeads are the log heads this transaction moved, by head key,
 	// written once each by flush: a batch of one log moved its head an entry
 	// at a time, a read and a write of the heads bucket for every entry.
 	newHeads map[string]logHead
 
-	seq                 uint64 // the store's change sequence (changes.go), once read
+	seq                 uint64   // the store's change sequence (changes.go), once read
+	chain               [32]byte // its running hash, read with seq
 	seqLoaded, seqDirty bool
 }
 
@@ -379,17 +378,13 @@ func pendingKey(cid, author string) []byte {
 
 // flush writes the counter changes made by this writer, and its change sequence.
 func (w *writer) flush() error {
-	if err := w.flushSeq(); err != nil {
-		return err
 	for hk, h := range w.newHeads {
 		if err := w.heads.Put([]byte(hk), encodeHead(h.seq, h.cid)); err != nil {
 			return err
 		}
 	}
-	if w.seqDirty {
-		if err := w.counters.Put(counterSeq, encodeUint(w.seq)); err != nil {
-			return err
-		}
+	if err := w.flushSeq(); err != nil {
+		return err
 	}
 	for name, d := range w.delta {
 		if d == 0 {
