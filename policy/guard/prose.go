@@ -337,6 +337,8 @@ func (sc *scanner) latinRules() {
 			}
 		case w == "foreign" && sc.w(k+1) == "born" && sc.between(k) == "-":
 			sc.add(ruleBirthplace, toks[k].i, toks[k+1].j)
+		case w == "foreign" || w == "foreigners" || w == "foreigner":
+			sc.foreignTargeted(k)
 		case w == "from" && k > 0:
 			sc.personFrom(k)
 		case w == "green" && sc.w(k+1) == "card" || w == "greencard":
@@ -1194,3 +1196,58 @@ func (sc *scanner) capitalisedOrgName(k int) bool {
 	}
 	return false
 }
+
+// foreignTargeted: people singled out for being foreign. "Foreign
+// nationals" alone is the vocabulary of export law ("a release of technology
+// to a foreign national is a deemed export"), so it passes; a sentence that
+// restricts, excludes, watches or scores foreign nationals, researchers or
+// students judges people by nationality: "we restrict access to the
+// cleanroom for foreign nationals". A sentence about technology, goods or a
+// licence states the law and passes; so does one that denies it.
+func (sc *scanner) foreignTargeted(k int) {
+	toks := sc.toks
+	end := k
+	if toks[k].w == "foreign" {
+		m := k + 1
+		for m < len(toks) && m <= k+3 && personModifiers[toks[m].w] && !personNouns[toks[m].w] {
+			m++
+		}
+		if m >= len(toks) || !(personNouns[toks[m].w] || toks[m].w == "faculty") {
+			return
+		}
+		end = m
+	}
+	lo := k
+	for lo > 0 && !sc.sentenceBreak(lo-1) {
+		lo--
+	}
+	hi := end
+	for hi+1 < len(toks) && !sc.sentenceBreak(hi) {
+		hi++
+	}
+	target := false
+	for m := lo; m <= hi; m++ {
+		w := toks[m].w
+		if negations[w] || exportLawEN[w] || goodsWords[w] {
+			return
+		}
+		if targetingEN[w] {
+			target = true
+		}
+	}
+	if target {
+		sc.add(ruleNationality, toks[k].i, toks[end].j)
+	}
+}
+
+// targetingEN are what a sentence does to the people it singles out.
+var targetingEN = set(`restrict restricts restricted restricting restriction restrictions ban bans banned
+banning bar barred barring exclude excludes excluded excluding exclusion deny denies denied denying
+prohibit prohibits prohibited prohibiting limit limits limited limiting forbid forbids forbidden block
+blocked refuse refused reject rejected flag flagged flagging monitor monitored monitoring surveil
+surveillance watch watched watchlist risk risks risky suspicious suspect suspected escort escorted
+proportion percentage ratio quota extra additional enhanced stricter heightened`)
+
+// exportLawEN make a sentence about technology, goods or a licence.
+var exportLawEN = set(`licence license licences licenses licensing deemed ear itar controlled
+classification classified dual-use export exports exported re-export`)
