@@ -27,6 +27,7 @@ var originSuffixes = []originSuffix{
 	{"국적", ruleNationality}, {"国籍", ruleNationality}, {"國籍", ruleNationality}, {"사람", ruleNationality},
 	{"からの", ruleNationality}, {"から来た", ruleNationality}, {"から来日した", ruleNationality},
 	{"の出身", ruleBirthplace}, {"での生まれ", ruleBirthplace}, {"生", ruleBirthplace}, {"出生", ruleBirthplace},
+	{"にルーツ", ruleEthnicity},
 }
 
 // cjkWords are refused wherever they occur, unless a denial follows.
@@ -80,7 +81,11 @@ var cjkWords = []struct {
 	// (出身大学 and 出身校 are a person's alma mater, which the label rule lets
 	// through; 出身 alone is read with a place before it.)
 	{"出生地", ruleBirthplace, nil}, {"本籍地", ruleBirthplace, nil}, {"出身地", ruleBirthplace, nil},
-	{"出身国", ruleBirthplace, nil}, {"危険人物", rulePersonRiskScore, nil}, {"混血", ruleRace, nil}, {"ハーフ", ruleRace, []string{"ミラー", "サイズ"}},
+	{"出身国", ruleBirthplace, nil},
+	// Classifying people by an attribute in prose: 国籍別にリスクを評価.
+	{"国籍別", ruleNationality, nil}, {"国籍ごと", ruleNationality, nil}, {"民族別", ruleEthnicity, nil},
+	{"人種別", ruleRace, nil}, {"宗教別", ruleReligion, nil},
+	{"危険人物", rulePersonRiskScore, nil}, {"混血", ruleRace, nil}, {"ハーフ", ruleRace, []string{"ミラー", "サイズ"}},
 }
 
 // visaOfficeWork after a visa word makes it the visa office's work, not a
@@ -332,19 +337,29 @@ func hasAnyWord(s string, ws []string) bool {
 // technology or goods (技術提供, 輸出, 外為法, 該非) states export law and
 // passes; so does one that denies it (国籍を理由に制限しない).
 
-// foreignPeopleJA name people by being foreign.
-var foreignPeopleJA = []string{"外国人", "外国出身", "海外出身", "外国籍", "在日外国"}
+// foreignPeopleJA name people by being foreign, or by a mother tongue
+// standing in for origin (中国語を母語とする研究者; ロシア語が話せる職員 is a
+// skill and passes unless the sentence singles them out).
+var foreignPeopleJA = []string{"外国人", "外国出身", "海外出身", "外国籍", "在日外国", "を母語とする", "を母国語とする", "が母語の", "が母国語の"}
 
 // targetingJA are what a sentence does to the people it singles out.
+// (リスク alone is not: リスク管理の手順を説明した.)
 var targetingJA = []string{"制限", "禁止", "排除", "除外", "見送", "拒否", "拒む", "お断り", "断る", "厳格", "重点",
-	"監視", "警戒", "リスク", "要注意", "比率", "割合", "追加審査", "審査を強化", "認めない", "受け入れない",
-	"受入れない", "停止", "不可", "危険", "懸念"}
+	"監視", "警戒", "リスク要因", "リスクが高", "高リスク", "リスク評価", "リスクとみな", "リスクスコア", "リスク扱い",
+	"要注意", "比率", "割合", "追加審査", "追加の確認", "審査を強化", "認めない", "受け入れない", "受入れない",
+	"入れない", "停止", "不可", "危険視", "懸念があ", "懸念され", "懸念対象"}
 
 // exportLawJA make a sentence about technology or goods, not people.
 var exportLawJA = []string{"技術提供", "技術の提供", "輸出", "外為法", "該非", "みなし輸出", "貨物", "役務", "特定類型"}
 
 // denialJA in the sentence deny the judgement: 国籍を問わず, 制限しない.
-var denialJA = []string{"問わ", "関係なく", "しない", "せず", "ではなく", "理由としない", "ない方針"}
+// They are looked for once the targeting words are taken out, so that
+// 受け入れない is not read as its own denial.
+var denialJA = []string{"問わ", "関係なく", "ない", "せず", "ではなく", "同じ", "同様"}
+
+// notPeopleAfterJA after 外国人 make it an investor or a company, whose
+// share in a company is an investment-screening fact: 外国人投資家の出資比率.
+var notPeopleAfterJA = []string{"投資家", "株主", "投資", "出資", "持株", "特別研究員事業", "研究者招へい事業", "招へい研究者事業"}
 
 var foreignPeopleMatcher = newMultiMatcher(foreignPeopleJA)
 
@@ -352,15 +367,27 @@ func (sc *scanner) foreignTargetedJA() {
 	s := sc.s
 	foreignPeopleMatcher.each(s, func(pi, i int) {
 		from := i + len(foreignPeopleJA[pi])
-		// 外国人特別研究員 (a JSPS programme) and the like: a programme, not people.
-		if hasAnyPrefix(s[from:], []string{"特別研究員事業", "研究者招へい事業", "招へい研究者事業"}) {
+		// 外国人特別研究員事業 (a JSPS programme), 外国人投資家: not people
+		// judged by nationality.
+		if hasAnyPrefix(s[from:], notPeopleAfterJA) {
 			return
 		}
 		lo, hi := runeWindow(s, i, from, 60)
 		sentence := s[lo:hi]
-		if !hasAnyWord(sentence, targetingJA) || hasAnyWord(sentence, exportLawJA) || hasAnyWord(sentence, denialJA) {
+		if !hasAnyWord(sentence, targetingJA) || hasAnyWord(sentence, exportLawJA) {
 			return
 		}
-		sc.add(ruleNationality, i, from)
+		rest := sentence
+		for _, w := range targetingJA {
+			rest = strings.ReplaceAll(rest, w, "")
+		}
+		if hasAnyWord(rest, denialJA) {
+			return
+		}
+		rule := ruleNationality
+		if strings.Contains(foreignPeopleJA[pi], "母") {
+			rule = ruleEthnicity
+		}
+		sc.add(rule, i, from)
 	})
 }

@@ -125,3 +125,59 @@ func cut(s string) (verdict, rule string, ok bool) {
 	}
 	return s, "", false
 }
+
+// TestHoldoutVariants are phrasings of the classes the held-out corpus found
+// missed, written after the fixes and not in the corpus: other words for the
+// same judgement (R: refused), personal data (H: held) and the near-misses
+// an officer writes every day (P: passes). They check the class, not the
+// corpus's strings.
+func TestHoldoutVariants(t *testing.T) {
+	for _, c := range []struct{ want, s string }{
+		{"R", "外国籍の研究者は装置室に入れないこととした。"},
+		{"R", "外国人の大学院生については、研究室配属を見送ることにした。"},
+		{"R", "海外出身の教員の兼業は重点的に確認する。"},
+		{"R", "外国人職員を監視対象とした。"},
+		{"R", "留学生の国籍別にリスクを評価した。"},
+		{"R", "Staff who are foreign nationals must be escorted."},
+		{"R", "We will limit the number of foreign postdocs in the lab."},
+		{"R", "Non-Japanese researchers need an escort."},
+		{"R", "Researchers who are not Japanese citizens are excluded."},
+		{"R", "その学生はベトナム系だ。"},
+		{"R", "中国にルーツを持つ研究者には追加の確認を行う。"},
+		{"R", "中国語を母語とする研究者には追加の確認を行う。"},
+		{"R", "Mandarin-speaking researchers were given extra scrutiny."},
+		{"R", "The ethnic background of the applicant was considered."},
+		{"R", "Applicants with Chinese ancestry get an extra interview."},
+		{"H", "生年月日:1985/3/12"},
+		{"H", "He was born 12/03/1985 in a small town."},
+		{"H", "平成2年4月1日生まれの研究員"},
+		{"R", "外国人研究者はリスクが高いとみなす。"},
+		{"P", "外国人の受入れに関する学内説明会を開催した。"},
+		{"P", "外国人研究者向けの英語版マニュアルを作成し、リスク管理の手順を説明した。"},
+		{"P", "Foreign researchers receive a briefing on risk management in English."},
+		{"P", "外国人研究者にも日本人研究者と同じ手続を適用し、追加審査は行わない。"},
+		{"P", "外国人留学生の受入れ数の推移を文部科学省の統計で確認した。"},
+		{"P", "外国企業の出資比率が高いスタートアップから共同研究の提案があった。"},
+		{"P", "外国人投資家の出資比率が高いスタートアップから共同研究の提案があった。"},
+		{"P", "Foreign researchers receive additional language support."},
+		{"P", "Foreign students receive the same lab safety training as everyone."},
+		{"P", "同財団は韓国系であり、資金の出所を確認した。"},
+		{"P", "The lab restricts access to the cleanroom to trained users; visiting researchers from partner universities are escorted."},
+	} {
+		b, _ := json.Marshal(map[string]any{"kind": "method", "title": "t", "tactic": "p", "period": "2026-Q3", "narrative": c.s})
+		fs, err := guard.CheckContent("method", b, true)
+		got := "P"
+		if err != nil {
+			got = "R"
+		} else if len(fs) > 0 {
+			got = "H"
+		}
+		if got != c.want {
+			var rs []string
+			for _, f := range fs {
+				rs = append(rs, f.Rule+":"+f.Phrase)
+			}
+			t.Errorf("want %s got %s %v: %s", c.want, got, rs, c.s)
+		}
+	}
+}

@@ -113,7 +113,7 @@ func textFindings(text string, names bool) []personalHit {
 			mask(re, rulePhone, phoneLike)
 		}
 	}
-	if digits >= 6 {
+	if digits >= 3 && containsAny(masked, dobHints) {
 		mask(reDateOfBirth, ruleDateOfBirth, nil)
 	}
 	if names {
@@ -142,6 +142,9 @@ func textFindings(text string, names bool) []personalHit {
 	}
 	return found
 }
+
+// dobHints are substrings without which reDateOfBirth cannot match.
+var dobHints = []string{"生", "出生", "orn", "ORN", "ob", "OB", "irth", "IRTH", "o.b", "O.B"}
 
 // honorificHints and cjkHonorificHints are substrings without which the
 // honorific expressions cannot match; they only decide whether to run them.

@@ -339,6 +339,15 @@ func (sc *scanner) latinRules() {
 			sc.add(ruleBirthplace, toks[k].i, toks[k+1].j)
 		case w == "foreign" || w == "foreigners" || w == "foreigner":
 			sc.foreignTargeted(k)
+		case (w == "speaking" || w == "speakers" || w == "speaker") && k > 0 && sc.between(k-1) == "-" && speechOrigin[sc.w(k-1)] &&
+			(w != "speaking" || personNouns[sc.w(k+1)] || personModifiers[sc.w(k+1)] && personNouns[sc.w(k+2)]):
+			// "Mandarin-speaking researchers were given extra scrutiny": a
+			// language standing in for origin.
+			// Only where the sentence singles them out: "Russian-speaking
+			// staff translated the contract" is a skill.
+			if sc.sentenceTargets(k-1, k) {
+				sc.add(ruleEthnicity, toks[k-1].i, toks[k].j)
+			}
 		case w == "from" && k > 0:
 			sc.personFrom(k)
 		case w == "green" && sc.w(k+1) == "card" || w == "greencard":
@@ -358,7 +367,7 @@ func (sc *scanner) latinRules() {
 				sc.add(ruleImmigrationStatus, toks[k].i, toks[k].j)
 			}
 		case w == "ethnic" || w == "ethnically":
-			if n := sc.demonymAt(k + 1); n > 0 || sc.w(k+1) == "minority" || sc.w(k+1) == "minorities" {
+			if n := sc.demonymAt(k + 1); n > 0 || sc.w(k+1) == "minority" || sc.w(k+1) == "minorities" || ethnicOf[sc.w(k+1)] {
 				if !sc.negatedBefore(k) {
 					sc.add(ruleEthnicity, toks[k].i, toks[k+max(n, 1)].j)
 				}
@@ -1217,6 +1226,16 @@ func (sc *scanner) foreignTargeted(k int) {
 		}
 		end = m
 	}
+	if sc.sentenceTargets(k, end) {
+		sc.add(ruleNationality, toks[k].i, toks[end].j)
+	}
+}
+
+// sentenceTargets reports whether the sentence holding tokens k..end
+// restricts, excludes, watches or scores the people they name, and neither
+// denies it nor is about technology, goods or a licence.
+func (sc *scanner) sentenceTargets(k, end int) bool {
+	toks := sc.toks
 	lo := k
 	for lo > 0 && !sc.sentenceBreak(lo-1) {
 		lo--
@@ -1227,27 +1246,46 @@ func (sc *scanner) foreignTargeted(k int) {
 	}
 	target := false
 	for m := lo; m <= hi; m++ {
-		w := toks[m].w
+		w, next := toks[m].w, sc.w(m+1)
 		if negations[w] || exportLawEN[w] || goodsWords[w] {
-			return
+			return false
 		}
-		if targetingEN[w] {
+		if targetingEN[w] || targetingBeforeEN[w] && targetedAfterEN[next] ||
+			(w == "high" || w == "higher" || w == "elevated" || w == "increased") && next == "risk" ||
+			w == "risk" && (next == "factor" || next == "factors" || next == "score" || next == "rating" || next == "level") {
 			target = true
 		}
 	}
-	if target {
-		sc.add(ruleNationality, toks[k].i, toks[end].j)
-	}
+	return target
 }
 
 // targetingEN are what a sentence does to the people it singles out.
+// (Risk and "additional" alone are not: "a briefing on risk management",
+// "additional language support".)
 var targetingEN = set(`restrict restricts restricted restricting restriction restrictions ban bans banned
 banning bar barred barring exclude excludes excluded excluding exclusion deny denies denied denying
 prohibit prohibits prohibited prohibiting limit limits limited limiting forbid forbids forbidden block
 blocked refuse refused reject rejected flag flagged flagging monitor monitored monitoring surveil
-surveillance watch watched watchlist risk risks risky suspicious suspect suspected escort escorted
-proportion percentage ratio quota extra additional enhanced stricter heightened`)
+surveillance watchlist watchlisted suspicious suspect suspected escort escorted proportion percentage
+ratio quota`)
+
+// targetingBeforeEN before targetedAfterEN: "extra scrutiny", "additional
+// screening".
+var (
+	targetingBeforeEN = set(`extra additional enhanced stricter strict heightened special closer`)
+	targetedAfterEN   = set(`screening scrutiny vetting checks check review reviews interview interviews
+monitoring questioning`)
+)
 
 // exportLawEN make a sentence about technology, goods or a licence.
 var exportLawEN = set(`licence license licences licenses licensing deemed ear itar controlled
 classification classified dual-use export exports exported re-export`)
+
+// ethnicOf after "ethnic" make it a person's: "the ethnic background of the
+// applicant", "ethnic origin".
+var ethnicOf = set(`background backgrounds origin origins heritage identity identities ancestry descent roots makeup profile profiling`)
+
+// speechOrigin are languages that, in "X-speaking researchers", stand in for
+// a person's origin.
+var speechOrigin = set(`mandarin cantonese chinese korean russian persian farsi arabic uyghur tibetan
+vietnamese urdu hindi turkish hebrew japanese`)

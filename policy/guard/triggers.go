@@ -43,7 +43,7 @@ func initTriggers() {
 national subjects green greencard permanent asylum refugee undocumented overstay overstayed overstaying
 ethnic ethnically native hails originally grew converted foreign foreigners foreigner mixed immigrant scored rated j h f o l e m
 suspicious dangerous risky high elevated skin as ranked ramadan hajj umrah lent sabbath shabbat passover
-diwali eid kosher halal raised half score scores rating ratings work`) {
+diwali eid kosher halal raised half score scores rating ratings work speaking speakers speaker`) {
 		t[w] = true
 	}
 	// "foreign" starts foreignTargeted before a person ("foreign PhD
