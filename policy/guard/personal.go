@@ -144,7 +144,8 @@ func textFindings(text string, names bool) []personalHit {
 }
 
 // dobHints are substrings without which reDateOfBirth cannot match.
-var dobHints = []string{"生", "出生", "orn", "ORN", "ob", "OB", "irth", "IRTH", "o.b", "O.B"}
+// (生 alone is in 学生 and 発生: the day must come right before it.)
+var dobHints = []string{"日生", "日 生", "日出生", "orn", "ORN", "ob", "OB", "irth", "IRTH", "o.b", "O.B"}
 
 // honorificHints and cjkHonorificHints are substrings without which the
 // honorific expressions cannot match; they only decide whether to run them.
