@@ -27,6 +27,7 @@ var originSuffixes = []originSuffix{
 	{"국적", ruleNationality}, {"国籍", ruleNationality}, {"國籍", ruleNationality}, {"사람", ruleNationality},
 	{"からの", ruleNationality}, {"から来た", ruleNationality}, {"から来日した", ruleNationality},
 	{"の出身", ruleBirthplace}, {"での生まれ", ruleBirthplace}, {"生", ruleBirthplace}, {"出生", ruleBirthplace},
+	{"にルーツ", ruleEthnicity},
 }
 
 // cjkWords are refused wherever they occur, unless a denial follows.
@@ -68,7 +69,23 @@ var cjkWords = []struct {
 	{"回族", ruleEthnicity, nil}, {"満州族", ruleEthnicity, nil}, {"モンゴル族", ruleEthnicity, nil},
 	{"维吾尔族", ruleEthnicity, nil}, {"汉族", ruleEthnicity, nil}, {"藏族", ruleEthnicity, nil},
 	{"在日コリアン", ruleEthnicity, nil}, {"조선족", ruleEthnicity, nil}, {"黒人", ruleRace, nil},
-	{"白人", ruleRace, nil}, {"要注意人物", rulePersonRiskScore, nil}, {"危険人物", rulePersonRiskScore, nil}, {"混血", ruleRace, nil}, {"ハーフ", ruleRace, []string{"ミラー", "サイズ"}},
+	{"白人", ruleRace, nil}, {"要注意人物", rulePersonRiskScore, nil},
+	// A person's ethnic background in prose (民族的背景を考慮して), and the
+	// words for the Chinese diaspora (華人系の研究者, 華僑). 中華人民共和国
+	// holds 華人 and is a state, so 華人 before 民 is not a match.
+	{"民族的背景", ruleEthnicity, nil}, {"民族的出自", ruleEthnicity, nil}, {"民族的属性", ruleEthnicity, nil},
+	{"民族背景", ruleEthnicity, nil}, {"民族性", ruleEthnicity, nil}, {"華人", ruleEthnicity, []string{"民"}},
+	{"华人", ruleEthnicity, []string{"民"}}, {"華僑", ruleEthnicity, nil}, {"华侨", ruleEthnicity, nil},
+	{"華裔", ruleEthnicity, nil}, {"华裔", ruleEthnicity, nil}, {"日系人", ruleEthnicity, nil},
+	// Birthplace words in prose, not only as labels: 出身国別に, 本籍地と出生地が.
+	// (出身大学 and 出身校 are a person's alma mater, which the label rule lets
+	// through; 出身 alone is read with a place before it.)
+	{"出生地", ruleBirthplace, nil}, {"本籍地", ruleBirthplace, nil}, {"出身地", ruleBirthplace, nil},
+	{"出身国", ruleBirthplace, nil},
+	// Classifying people by an attribute in prose: 国籍別にリスクを評価.
+	{"国籍別", ruleNationality, nil}, {"国籍ごと", ruleNationality, nil}, {"民族別", ruleEthnicity, nil},
+	{"人種別", ruleRace, nil}, {"宗教別", ruleReligion, nil},
+	{"危険人物", rulePersonRiskScore, nil}, {"混血", ruleRace, nil}, {"ハーフ", ruleRace, []string{"ミラー", "サイズ"}},
 }
 
 // visaOfficeWork after a visa word makes it the visa office's work, not a
@@ -77,6 +94,7 @@ var visaOfficeWork = []string{"申請", "手続", "の申請", "の手続", "支
 
 // personWordsJA make a nearby score a person's.
 var personWordsJA = []string{"研究者", "研究員", "教授", "准教授", "講師", "助教", "氏", "先生", "学生", "留学生",
+	"教員", "職員", "社員", "技術者", "当該者", "応募者", "候補者",
 	"さん", "人物", "個人", "本人", "彼女", "彼", "ポスドク", "院生", "申請者", "연구자", "교수", "학생", "씨",
 	"研究人员", "学者", "博士生"}
 
@@ -108,7 +126,7 @@ func (sc *scanner) cjkRules() {
 		suf := originSuffixes[pi]
 		from := i + len(suf.text)
 		p := cjkPlaceBefore(s, i)
-		if p == "" || !sc.originOK(suf.text, p, s[from:]) {
+		if p == "" || !sc.originOK(suf.text, p, s[from:], i-len(p)) {
 			return
 		}
 		if (p == "無国" || p == "二重国") && suf.text != "籍" {
@@ -126,6 +144,7 @@ func (sc *scanner) cjkRules() {
 		sc.add(w.rule, i, from)
 	})
 	sc.cjkScores()
+	sc.foreignTargetedJA()
 	// Chinese "born in" before a place: 出生于上海.
 	bornBeforeMatcher.each(s, func(pi, i int) {
 		from := i + len(bornBefore[pi])
@@ -142,7 +161,7 @@ var (
 )
 
 // originOK checks what is around a place + suffix match.
-func (sc *scanner) originOK(suf, place, rest string) bool {
+func (sc *scanner) originOK(suf, place, rest string, at int) bool {
 	next, _ := utf8.DecodeRuneInString(rest)
 	switch suf {
 	case "人":
@@ -162,7 +181,12 @@ func (sc *scanner) originOK(suf, place, rest string) bool {
 	case "系":
 		// 日系企業, 中国系銀行: organisations; 中国系米国人, 韓国系の研究者: people.
 		r := strings.TrimPrefix(rest, "の")
-		return hasAnyPrefix(r, cjkPersonWords) || hasAnyPrefix(r, []string{"アメリカ人", "米国人", "カナダ人", "日本人", "移民"})
+		if hasAnyPrefix(r, cjkPersonWords) || hasAnyPrefix(r, []string{"アメリカ人", "米国人", "カナダ人", "日本人", "移民"}) {
+			return true
+		}
+		// Said of a person: 当該研究員はチベット系であり. Said of a company
+		// (同社は中国系である) it is ownership, so a person must be the topic.
+		return hasAnyPrefix(rest, copulasJA) && sc.personTopicBefore(at)
 	case "出身", "출신":
 		return !hasAnyPrefix(rest, []string{"大学", "校", "機関", "企業", "学部"})
 	case "生まれ", "で生まれ":
@@ -210,7 +234,14 @@ func cjkDenialAfter(rest string) bool {
 		n++
 	}
 	head := rest[:end]
-	for _, neg := range []string{"ない", "なく", "せず", "しない", "なし", "不問", "問わ", "無関係", "関係なく", "않", "없"} {
+	// A mismatch compares the values, it does not deny holding them:
+	// 本籍地と出生地が一致しない.
+	for _, cmp := range []string{"一致しない", "一致せず", "一致していない", "合わない"} {
+		head = strings.ReplaceAll(head, cmp, "")
+	}
+	// 差別 after it makes the mention about discrimination by it, which the
+	// sentence names to forbid: 国籍・出身地による差別は禁止されている.
+	for _, neg := range []string{"ない", "なく", "せず", "しない", "なし", "不問", "問わ", "無関係", "関係なく", "差別", "않", "없"} {
 		if strings.Contains(head, neg) {
 			return true
 		}
@@ -269,4 +300,94 @@ func runeWindow(s string, i, j, n int) (int, int) {
 		hi += size
 	}
 	return lo, hi
+}
+
+// copulasJA, after X系, make it a description of the topic: チベット系であり.
+var copulasJA = []string{"であ", "です", "だ。", "だと", "だっ", "の方", "の人"}
+
+// personTopicBefore reports whether the sentence before byte at has a
+// person word and no organisation word: 当該研究員はチベット系であり, not
+// 同社はチベット系である.
+func (sc *scanner) personTopicBefore(at int) bool {
+	lo, _ := runeWindow(sc.s, at, at, 20)
+	before := sc.s[lo:at]
+	if hasAnyWord(before, orgWordsJA) {
+		return false
+	}
+	return hasAnyWord(before, personWordsJA) || hasAnyWord(before, cjkPersonWords)
+}
+
+// orgWordsJA make the topic of a sentence an organisation.
+var orgWordsJA = []string{"社", "企業", "会社", "機関", "大学", "研究所", "財団", "法人", "団体", "基金", "銀行", "商社", "政府"}
+
+func hasAnyWord(s string, ws []string) bool {
+	for _, w := range ws {
+		if w != "人" && strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// Singling out people for being foreign. 外国人 alone is the generic
+// "foreign person" of export rules (外国人への技術提供), so it is let through;
+// but a sentence that restricts, excludes, watches or scores 外国人 研究者 or
+// 在日外国人 judges people by nationality: 外国人研究者の受け入れを制限,
+// 在日外国人の研究者による装置利用をリスク要因として記録. A sentence about
+// technology or goods (技術提供, 輸出, 外為法, 該非) states export law and
+// passes; so does one that denies it (国籍を理由に制限しない).
+
+// foreignPeopleJA name people by being foreign, or by a mother tongue
+// standing in for origin (中国語を母語とする研究者; ロシア語が話せる職員 is a
+// skill and passes unless the sentence singles them out).
+var foreignPeopleJA = []string{"外国人", "外国出身", "海外出身", "外国籍", "在日外国", "を母語とする", "を母国語とする", "が母語の", "が母国語の"}
+
+// targetingJA are what a sentence does to the people it singles out.
+// (リスク alone is not: リスク管理の手順を説明した.)
+var targetingJA = []string{"制限", "禁止", "排除", "除外", "見送", "拒否", "拒む", "お断り", "断る", "厳格", "重点",
+	"監視", "警戒", "リスク要因", "リスクが高", "高リスク", "リスク評価", "リスクとみな", "リスクスコア", "リスク扱い",
+	"要注意", "比率", "割合", "追加審査", "追加の確認", "審査を強化", "認めない", "受け入れない", "受入れない",
+	"入れない", "停止", "不可", "危険視", "懸念があ", "懸念され", "懸念対象"}
+
+// exportLawJA make a sentence about technology or goods, not people.
+var exportLawJA = []string{"技術提供", "技術の提供", "輸出", "外為法", "該非", "みなし輸出", "貨物", "役務", "特定類型"}
+
+// denialJA in the sentence deny the judgement: 国籍を問わず, 制限しない.
+// They are looked for once the targeting words are taken out, so that
+// 受け入れない is not read as its own denial.
+var denialJA = []string{"問わ", "関係なく", "ない", "せず", "ではなく", "同じ", "同様"}
+
+// notPeopleAfterJA after 外国人 make it an investor or a company, whose
+// share in a company is an investment-screening fact: 外国人投資家の出資比率.
+var notPeopleAfterJA = []string{"投資家", "株主", "投資", "出資", "持株", "特別研究員事業", "研究者招へい事業", "招へい研究者事業"}
+
+var foreignPeopleMatcher = newMultiMatcher(foreignPeopleJA)
+
+func (sc *scanner) foreignTargetedJA() {
+	s := sc.s
+	foreignPeopleMatcher.each(s, func(pi, i int) {
+		from := i + len(foreignPeopleJA[pi])
+		// 外国人特別研究員事業 (a JSPS programme), 外国人投資家: not people
+		// judged by nationality.
+		if hasAnyPrefix(s[from:], notPeopleAfterJA) {
+			return
+		}
+		lo, hi := runeWindow(s, i, from, 60)
+		sentence := s[lo:hi]
+		if !hasAnyWord(sentence, targetingJA) || hasAnyWord(sentence, exportLawJA) {
+			return
+		}
+		rest := sentence
+		for _, w := range targetingJA {
+			rest = strings.ReplaceAll(rest, w, "")
+		}
+		if hasAnyWord(rest, denialJA) {
+			return
+		}
+		rule := ruleNationality
+		if strings.Contains(foreignPeopleJA[pi], "母") {
+			rule = ruleEthnicity
+		}
+		sc.add(rule, i, from)
+	})
 }

@@ -14,12 +14,26 @@ import (
 	"github.com/ursic/ursic/share/sharetest"
 )
 
-// addCorpusLines adds every line of testdata/corpus/*.jsonl as a seed.
+// addCorpusLines adds every line of testdata/corpus/*.jsonl, and the record
+// of every line of the held-out corpora (testdata/holdout-*.jsonl), as a seed.
 func addCorpusLines(f *testing.F, each func(line []byte)) {
 	f.Helper()
 	files, _ := filepath.Glob("testdata/corpus/*.jsonl")
 	if len(files) == 0 {
 		f.Fatal("no seeds in testdata/corpus")
+	}
+	holdouts, _ := filepath.Glob("testdata/holdout-*.jsonl")
+	for _, file := range holdouts {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			var c struct{ Record json.RawMessage }
+			if json.Unmarshal(line, &c) == nil && len(c.Record) > 0 {
+				each(bytes.Clone(c.Record))
+			}
+		}
 	}
 	for _, file := range files {
 		b, err := os.ReadFile(file)

@@ -674,6 +674,13 @@ func stringFindingsUncached(s string, orgNames bool) []Finding {
 			}
 		}
 	}
+	// An indicator's subject named as a person: "Dr. Mei Chen", "山本 健一
+	// 准教授". Its kind may say role_pattern; its name says a person.
+	if orgNames && subjectNamesPerson(text) {
+		c.add(fieldFinding(ruleSubjectIsPerson, Refuse,
+			"the subject's name is a person's name (it has a title or an honorific)",
+			"対象の名前は個人名です（敬称または肩書きが付いています）"))
+	}
 	// Personal data in free text.
 	for _, pd := range textFindings(text, !orgNames) {
 		rt := ruleTexts[pd.rule]
@@ -743,6 +750,7 @@ var textNouns = map[string]string{
 	ruleORCID:        "ORCID iD",
 	rulePhone:        "phone number",
 	rulePersonalName: "personal name (after an honorific)",
+	ruleDateOfBirth:  "date of birth",
 }
 
 func countNoun(n int, noun string) string {

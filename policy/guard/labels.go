@@ -465,6 +465,35 @@ func idPrefix(s string) int {
 	if idLike(s[:n]) {
 		return n
 	}
+	return digitGroups(s)
+}
+
+// digitGroups returns the length of a number written in groups at the start
+// of s (個人番号 1234 5678 9012, 1234-5678-9012): two or more groups of digits
+// joined by one space or hyphen, eight or more digits in all; or 0.
+func digitGroups(s string) int {
+	n, end, digits, groups := 0, 0, 0, 0
+	for {
+		g := 0
+		for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+			n++
+			g++
+		}
+		if g == 0 {
+			break
+		}
+		digits += g
+		groups++
+		end = n
+		if n+1 < len(s) && (s[n] == ' ' || s[n] == '-') && s[n+1] >= '0' && s[n+1] <= '9' {
+			n++
+			continue
+		}
+		break
+	}
+	if groups >= 2 && digits >= 8 {
+		return end
+	}
 	return 0
 }
 

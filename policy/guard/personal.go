@@ -27,12 +27,21 @@ var (
 		regexp.MustCompile(`\(0\d{1,4}\) ?\d{1,4}-\d{3,4}`),                        // (03) 1234-5678
 		regexp.MustCompile(`(?i)(?:電話|携帯|tel|phone|fax)(?:番号)?\.? ?:? ?0\d{9,10}`), // 電話番号 0312345678
 	}
+	// A date of birth in prose: "(1985年3月12日生)", "DOB 1979-07-21",
+	// "born on 12 March 1985". As a field or a "DOB:" label it is read by the
+	// label rules; here it has no label.
+	reDateOfBirth = regexp.MustCompile(`(?:\d{4}|(?:昭和|平成|令和)\d{1,2}|(?:昭和|平成|令和)元)年\d{1,2}月\d{1,2}日 ?(?:生まれ|生|出生)` +
+		`|(?i)\b(?:dob|d\.o\.b\.?|date of birth|born on|born)\s*[:(]?\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{4}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})`)
 	// Honorific + capitalised word(s): "Dr. Jane Smith", "Prof Yamada", "Ms Tanaka".
 	reHonorific = regexp.MustCompile(`\b(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Miss|Sir|Dame)\.?\s+(?:[A-Z]\.\s*)*[A-Z][\p{L}'’\-]+`)
+	// A romanised name before a Japanese honorific: "Zhang Wei 博士",
+	// "Tanaka 教授", "Smith氏".
+	reLatinCJKHonorific = regexp.MustCompile(`\b[A-Z][a-z]+(?: [A-Z][a-z]+){0,2} ?(?:氏|さん|様|准教授|教授|博士|先生|助教|講師)`)
 	// Romanised Japanese honorific suffix: "Yamada-sensei", "Tanaka-san".
 	reRomajiHonorific = regexp.MustCompile(`\b[A-Z][a-z]+-(?:san|sama|sensei|kun|hakase|shi)\b`)
 	// A CJK name-like run followed by an honorific: 田中氏, 山田太郎教授, スミス様, 王先生, 김민수 씨.
-	reCJKHonorific = regexp.MustCompile(`([\p{Han}\p{Katakana}ー・]{1,8})(氏|さん|様|さま|准教授|教授|博士|先生|女士|君|くん|助教|講師)` +
+	// A space may stand inside the name and before the honorific: 中村 由美 先生.
+	reCJKHonorific = regexp.MustCompile(`([\p{Han}\p{Katakana}ー・]{1,8}(?: [\p{Han}\p{Katakana}ー・]{1,8})?) ?(氏|さん|様|さま|准教授|教授|博士|先生|女士|君|くん|助教|講師)` +
 		`|([\p{Hangul}]{2,4}) ?(씨|교수님|박사님|선생님|님)`)
 )
 
@@ -54,7 +63,7 @@ type personalHit struct {
 var ranksBeforeTitle = []string{"准", "特任", "客員", "名誉", "副", "招聘", "非常勤", "兼任", "主任", "特命"}
 
 // textFindings returns the personal data found in text, one entry a rule in
-// the order e-mail, ORCID, phone, name. names=false skips personal-name
+// the order e-mail, ORCID, phone, date of birth, name. names=false skips personal-name
 // detection (for fields that hold organisation names).
 func textFindings(text string, names bool) []personalHit {
 	var found []personalHit
@@ -104,6 +113,9 @@ func textFindings(text string, names bool) []personalHit {
 			mask(re, rulePhone, phoneLike)
 		}
 	}
+	if digits >= 3 && containsAny(masked, dobHints) {
+		mask(reDateOfBirth, ruleDateOfBirth, nil)
+	}
 	if names {
 		if containsAny(masked, honorificHints) {
 			for _, loc := range reHonorific.FindAllStringIndex(masked, -1) {
@@ -116,6 +128,11 @@ func textFindings(text string, names bool) []personalHit {
 			}
 		}
 		if !isASCII(masked) && containsAny(masked, cjkHonorificHints) {
+			for _, loc := range reLatinCJKHonorific.FindAllStringIndex(masked, -1) {
+				if latinCJKName(masked, loc) {
+					note(rulePersonalName, loc[0])
+				}
+			}
 			for _, m := range reCJKHonorific.FindAllStringSubmatchIndex(masked, -1) {
 				if cjkName(masked, m) {
 					note(rulePersonalName, m[0])
@@ -125,6 +142,10 @@ func textFindings(text string, names bool) []personalHit {
 	}
 	return found
 }
+
+// dobHints are substrings without which reDateOfBirth cannot match.
+// (生 alone is in 学生 and 発生: the day must come right before it.)
+var dobHints = []string{"日生", "日 生", "日出生", "orn", "ORN", "ob", "OB", "irth", "IRTH", "o.b", "O.B"}
 
 // honorificHints and cjkHonorificHints are substrings without which the
 // honorific expressions cannot match; they only decide whether to run them.
@@ -283,4 +304,37 @@ func labelsInText(text string) []string {
 		i += size
 	}
 	return labels
+}
+
+// latinCJKName decides whether a reLatinCJKHonorific match is a name: the
+// honorific must end the word (Tanaka 博士課程 is a course, as in cjkName).
+func latinCJKName(s string, loc []int) bool {
+	if loc[1] < len(s) {
+		if r, _ := utf8.DecodeRuneInString(s[loc[1]:]); unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// subjectNamesPerson reports whether an indicator subject's name is a
+// person's: a name with a title or an honorific (Dr. Mei Chen, 山本 健一
+// 准教授, Zhang Wei 博士) and no word for an organisation, so that "Dr.
+// Reddy's Laboratories" and 野口英世記念財団 stay organisations.
+func subjectNamesPerson(text string) bool {
+	named := false
+	for _, pd := range textFindings(text, true) {
+		if pd.rule == rulePersonalName {
+			named = true
+		}
+	}
+	if !named {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if orgNouns[w] || orgNouns[strings.TrimSuffix(w, "s")] {
+			return false
+		}
+	}
+	return !containsAny(text, orgWordsJA) && !containsAny(text, []string{"記念", "協会", "学会", "研究室", "センター", "株式", "有限"})
 }

@@ -337,6 +337,17 @@ func (sc *scanner) latinRules() {
 			}
 		case w == "foreign" && sc.w(k+1) == "born" && sc.between(k) == "-":
 			sc.add(ruleBirthplace, toks[k].i, toks[k+1].j)
+		case w == "foreign" || w == "foreigners" || w == "foreigner":
+			sc.foreignTargeted(k)
+		case (w == "speaking" || w == "speakers" || w == "speaker") && k > 0 && sc.between(k-1) == "-" && speechOrigin[sc.w(k-1)] &&
+			(w != "speaking" || personNouns[sc.w(k+1)] || personModifiers[sc.w(k+1)] && personNouns[sc.w(k+2)]):
+			// "Mandarin-speaking researchers were given extra scrutiny": a
+			// language standing in for origin.
+			// Only where the sentence singles them out: "Russian-speaking
+			// staff translated the contract" is a skill.
+			if sc.sentenceTargets(k-1, k) {
+				sc.add(ruleEthnicity, toks[k-1].i, toks[k].j)
+			}
 		case w == "from" && k > 0:
 			sc.personFrom(k)
 		case w == "green" && sc.w(k+1) == "card" || w == "greencard":
@@ -356,7 +367,7 @@ func (sc *scanner) latinRules() {
 				sc.add(ruleImmigrationStatus, toks[k].i, toks[k].j)
 			}
 		case w == "ethnic" || w == "ethnically":
-			if n := sc.demonymAt(k + 1); n > 0 || sc.w(k+1) == "minority" || sc.w(k+1) == "minorities" {
+			if n := sc.demonymAt(k + 1); n > 0 || sc.w(k+1) == "minority" || sc.w(k+1) == "minorities" || ethnicOf[sc.w(k+1)] {
 				if !sc.negatedBefore(k) {
 					sc.add(ruleEthnicity, toks[k].i, toks[k+max(n, 1)].j)
 				}
@@ -1194,3 +1205,87 @@ func (sc *scanner) capitalisedOrgName(k int) bool {
 	}
 	return false
 }
+
+// foreignTargeted: people singled out for being foreign. "Foreign
+// nationals" alone is the vocabulary of export law ("a release of technology
+// to a foreign national is a deemed export"), so it passes; a sentence that
+// restricts, excludes, watches or scores foreign nationals, researchers or
+// students judges people by nationality: "we restrict access to the
+// cleanroom for foreign nationals". A sentence about technology, goods or a
+// licence states the law and passes; so does one that denies it.
+func (sc *scanner) foreignTargeted(k int) {
+	toks := sc.toks
+	end := k
+	if toks[k].w == "foreign" {
+		m := k + 1
+		for m < len(toks) && m <= k+3 && personModifiers[toks[m].w] && !personNouns[toks[m].w] {
+			m++
+		}
+		if m >= len(toks) || !(personNouns[toks[m].w] || toks[m].w == "faculty") {
+			return
+		}
+		end = m
+	}
+	if sc.sentenceTargets(k, end) {
+		sc.add(ruleNationality, toks[k].i, toks[end].j)
+	}
+}
+
+// sentenceTargets reports whether the sentence holding tokens k..end
+// restricts, excludes, watches or scores the people they name, and neither
+// denies it nor is about technology, goods or a licence.
+func (sc *scanner) sentenceTargets(k, end int) bool {
+	toks := sc.toks
+	lo := k
+	for lo > 0 && !sc.sentenceBreak(lo-1) {
+		lo--
+	}
+	hi := end
+	for hi+1 < len(toks) && !sc.sentenceBreak(hi) {
+		hi++
+	}
+	target := false
+	for m := lo; m <= hi; m++ {
+		w, next := toks[m].w, sc.w(m+1)
+		if negations[w] || exportLawEN[w] || goodsWords[w] {
+			return false
+		}
+		if targetingEN[w] || targetingBeforeEN[w] && targetedAfterEN[next] ||
+			(w == "high" || w == "higher" || w == "elevated" || w == "increased") && next == "risk" ||
+			w == "risk" && (next == "factor" || next == "factors" || next == "score" || next == "rating" || next == "level") {
+			target = true
+		}
+	}
+	return target
+}
+
+// targetingEN are what a sentence does to the people it singles out.
+// (Risk and "additional" alone are not: "a briefing on risk management",
+// "additional language support".)
+var targetingEN = set(`restrict restricts restricted restricting restriction restrictions ban bans banned
+banning bar barred barring exclude excludes excluded excluding exclusion deny denies denied denying
+prohibit prohibits prohibited prohibiting limit limits limited limiting forbid forbids forbidden block
+blocked refuse refused reject rejected flag flagged flagging monitor monitored monitoring surveil
+surveillance watchlist watchlisted suspicious suspect suspected escort escorted proportion percentage
+ratio quota`)
+
+// targetingBeforeEN before targetedAfterEN: "extra scrutiny", "additional
+// screening".
+var (
+	targetingBeforeEN = set(`extra additional enhanced stricter strict heightened special closer`)
+	targetedAfterEN   = set(`screening scrutiny vetting checks check review reviews interview interviews
+monitoring questioning`)
+)
+
+// exportLawEN make a sentence about technology, goods or a licence.
+var exportLawEN = set(`licence license licences licenses licensing deemed ear itar controlled
+classification classified dual-use export exports exported re-export`)
+
+// ethnicOf after "ethnic" make it a person's: "the ethnic background of the
+// applicant", "ethnic origin".
+var ethnicOf = set(`background backgrounds origin origins heritage identity identities ancestry descent roots makeup profile profiling`)
+
+// speechOrigin are languages that, in "X-speaking researchers", stand in for
+// a person's origin.
+var speechOrigin = set(`mandarin cantonese chinese korean russian persian farsi arabic uyghur tibetan
+vietnamese urdu hindi turkish hebrew japanese`)

@@ -41,10 +41,17 @@ func initTriggers() {
 	}
 	for _, w := range strings.Fields(`born visa visas dual stateless statelessness citizen citizens nationals
 national subjects green greencard permanent asylum refugee undocumented overstay overstayed overstaying
-ethnic ethnically native hails originally grew converted foreign mixed immigrant scored rated j h f o l e m
+ethnic ethnically native hails originally grew converted foreign foreigners foreigner mixed immigrant scored rated j h f o l e m
 suspicious dangerous risky high elevated skin as ranked ramadan hajj umrah lent sabbath shabbat passover
-diwali eid kosher halal raised half score scores rating ratings work`) {
+diwali eid kosher halal raised half score scores rating ratings work speaking speakers speaker`) {
 		t[w] = true
+	}
+	// "foreign" starts foreignTargeted before a person ("foreign PhD
+	// students"), as well as "foreign-born".
+	for _, m := range []map[string]bool{personNouns, personModifiers, {"faculty": true}} {
+		for w := range m {
+			partners["foreign"][w] = true
+		}
 	}
 	triggerSet = t
 	r := make(map[string]bool)
@@ -85,7 +92,7 @@ var partners = map[string]map[string]bool{
 	"native":    set(`of`),
 	"grew":      set(`up`),
 	"converted": set(`to`),
-	"foreign":   set(`born`),
+	"foreign":   set(`born`), // and a person: see initTriggers
 	"j":         set(`1 2`),
 	"h":         set(`1b 1 4 2b`),
 	"f":         set(`1 2`),
