@@ -484,8 +484,8 @@ func phaseName(tactic string) string {
 
 // Bundle writes one STIX bundle of objs: the fixed objects first, then
 // objs in order, each id once (the newest version wins). Its id is the
-// UUIDv5 of the ids and versions it holds, so the same export gives the
-// same bundle.
+// name UUID of the ids and versions it holds (docs/STIX.md §2), so the
+// same export gives the same bundle.
 func Bundle(objs []Object) ([]byte, error) {
 	all := append(FixedObjects(), objs...)
 	at := map[string]int{}
@@ -505,7 +505,7 @@ func Bundle(objs []Object) ([]byte, error) {
 		name.WriteString(o.ID + "@" + stixTime(o.Modified) + "\n")
 	}
 	var buf bytes.Buffer
-	buf.WriteString(`{"type":"bundle","id":"bundle--` + uuid5("bundle:"+name.String()) + `","objects":[`)
+	buf.WriteString(`{"type":"bundle","id":"` + bundleID(name.String()) + `","objects":[`)
 	for i, o := range list {
 		if i > 0 {
 			buf.WriteByte(',')

@@ -94,10 +94,16 @@ func TestExportValidates(t *testing.T) {
 		}
 		checkStrict(t, name, b)
 	}
+	golden := filepath.Join("testdata", "export.json")
 	if *update {
-		if err := os.WriteFile(filepath.Join("testdata", "export.json"), exportAll(t, srcs), 0o644); err != nil {
+		if err := os.WriteFile(golden, exportAll(t, srcs), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The example docs/STIX.md shows is what the export writes today,
+	// ids included: a change to either must be a deliberate -update.
+	if b, err := os.ReadFile(golden); err != nil || !bytes.Equal(b, exportAll(t, srcs)) {
+		t.Errorf("%s is not today's export (%v): go test ./node/liaison -update", golden, err)
 	}
 }
 
@@ -195,8 +201,8 @@ func TestExportDeterministic(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Fatal("two exports of the same records differ")
 	}
-	if got, want := liaison.RecordID("report", "bafyreib2rxk3rybk3aobmv5cjuql3bm2twh4jo5uxgr3vb6pdb4gumolee"), "report--"; !strings.HasPrefix(got, want) || got[len(want)+14] != '5' {
-		t.Fatalf("RecordID = %s, want a version 5 UUID", got)
+	if got, want := liaison.RecordID("report", "bafyreib2rxk3rybk3aobmv5cjuql3bm2twh4jo5uxgr3vb6pdb4gumolee"), "report--"; !strings.HasPrefix(got, want) || got[len(want)+14] != '4' {
+		t.Fatalf("RecordID = %s, want a version 4 UUID (docs/STIX.md §2)", got)
 	}
 }
 

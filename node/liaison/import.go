@@ -76,11 +76,15 @@ func (o object) strs(k string) []string {
 	return s
 }
 
-// ext is the URSIC extension of an object, nil if it has none.
+// ext is the URSIC extension of an object, nil if it has none: under
+// [ExtensionID], or under the id it had before 2026-11-30.
 func (o object) ext() map[string]json.RawMessage {
 	var exts map[string]map[string]json.RawMessage
 	json.Unmarshal(o["extensions"], &exts)
-	return exts[ExtensionID]
+	if e, ok := exts[ExtensionID]; ok {
+		return e
+	}
+	return exts[legacyExtensionID]
 }
 
 // ParseBundle reads a bundle's objects, refusing what is not a bundle.

@@ -143,8 +143,13 @@ func TestStrictCatches(t *testing.T) {
 		t.Fatalf("a good export fails: %v", errs)
 	}
 	report := liaison.RecordID("report", "bafyreib2rxk3rybk3aobmv5cjuql3bm2twh4jo5uxgr3vb6pdb4gumolee")
+	// bundleID is the bundle's id up to its version digit, a 4.
+	bundleID := good[:len(`{"type":"bundle","id":"bundle--xxxxxxxx-xxxx-4`)]
 	for name, c := range map[string]struct{ old, new string }{
 		"uuid version 1":      {report, "report--001cb776-5896-177b-8f72-19f413bcb08c"},
+		"uuid version 5":      {report, "report--001cb776-5896-577b-8f72-19f413bcb08c"},
+		"uuid no variant":     {report, "report--001cb776-5896-477b-0f72-19f413bcb08c"},
+		"bundle version 5":    {bundleID, bundleID[:len(bundleID)-1] + "5"},
 		"upper-case id":       {report, strings.ToUpper(report)},
 		"seconds only":        {`"published":"2026-07-01T09:30:00.123Z"`, `"published":"2026-07-01T09:30:00Z"`},
 		"microseconds":        {`"modified":"2026-07-01T09:30:00.123Z","confidence"`, `"modified":"2026-07-01T09:30:00.123456Z","confidence"`},
@@ -170,7 +175,7 @@ func TestStrictCatches(t *testing.T) {
 		"lang":                {`"confidence":85`, `"lang":"english!","confidence":85`},
 		"extref url":          {`"external_id":"0zzzzzz02"`, `"url":"https://ror.org/0zzzzzz02"`},
 		"extref empty":        {`"source_name":"ror","description":"involved as sponsor","external_id":"0zzzzzz02"`, `"source_name":"ror"`},
-		"duplicate version":   {"\n]}", ",\n" + `{"type":"identity","spec_version":"2.1","id":"identity--88ea1a8b-fd6a-5a0a-ac30-c301150ad41f","created":"2026-11-29T00:00:00.000Z","modified":"2026-11-29T00:00:00.000Z","object_marking_refs":["marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"],"name":"Copy","identity_class":"group"}` + "\n]}"},
+		"duplicate version":   {"\n]}", ",\n" + `{"type":"identity","spec_version":"2.1","id":"` + liaison.ConsortiumID + `","created":"2026-11-29T00:00:00.000Z","modified":"2026-11-29T00:00:00.000Z","object_marking_refs":["marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"],"name":"Copy","identity_class":"group"}` + "\n]}"},
 		"bundle id":           {`"id":"bundle--`, `"id":"bundle--x`},
 	} {
 		if !strings.Contains(good, c.old) {

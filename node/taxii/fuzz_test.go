@@ -14,9 +14,9 @@ import (
 func FuzzParseQuery(f *testing.F) {
 	sharetest.AddSeeds(f, "testdata/queries/*.txt")
 	entries := []taxii.Entry{
-		{ID: "report--001cb776-5896-577b-8f72-19f413bcb08c", Type: "report", Version: "2026-07-01T09:30:00.123Z"},
-		{ID: "report--001cb776-5896-577b-8f72-19f413bcb08c", Type: "report", Version: "2026-07-02T09:30:00.123Z"},
-		{ID: "identity--a5a608cd-4bee-50df-8689-54273f8e280c", Type: "identity", Version: "2026-07-01T09:30:00.123Z"},
+		{ID: "report--001cb776-5896-477b-8f72-19f413bcb08c", Type: "report", Version: "2026-07-01T09:30:00.123Z"},
+		{ID: "report--001cb776-5896-477b-8f72-19f413bcb08c", Type: "report", Version: "2026-07-02T09:30:00.123Z"},
+		{ID: "identity--a5a608cd-4bee-40df-8689-54273f8e280c", Type: "identity", Version: "2026-07-01T09:30:00.123Z"},
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		v, err := url.ParseQuery(string(raw))

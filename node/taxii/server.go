@@ -42,7 +42,10 @@ const MaxContentLength = liaison.MaxBundleSize
 
 // Collection ids (UUIDv5 in the namespace of docs/STIX.md of
 // "taxii:collection:export" and "taxii:collection:inbox"); the aliases
-// "export" and "inbox" name them too.
+// "export" and "inbox" name them too. They are TAXII ids, not STIX ones:
+// no uuid-check reads them, and partners have them in their
+// configuration, so they stayed version 5 when STIX ids became version 4
+// (docs/STIX.md §2).
 const (
 	ExportCollection = "0c1edbdc-57c2-54da-8ac9-39143e700a8e"
 	InboxCollection  = "a6cdbf3f-0182-58da-8c83-3110ac1ecbe8"

@@ -16,9 +16,10 @@ import (
 // no files, so it runs everywhere. It returns every finding, nil if none.
 //
 // The checks, by the name the OASIS validator gives them where it has one:
-//   - ids: type--UUID of the object's own type, an RFC 9562 UUID of
-//     version 4 or 5 (uuid-check proper wants version 4 for domain
-//     objects; the export's ids are deliberately version 5, docs/STIX.md §2);
+//   - ids: type--UUID of the object's own type, in lower case with the
+//     RFC 9562 variant; version 4 for the bundle and every domain,
+//     relationship and meta object (and a process), version 5 for every
+//     other cyber observable (uuid-check, see [UUIDCheck]);
 //     spec_version "2.1"; only types STIX 2.1 defines (types-strict);
 //   - timestamps: created, modified and published in UTC to the
 //     millisecond, real dates, modified not before created
@@ -61,6 +62,8 @@ func Strict(data []byte) []error {
 	}
 	if bundle.Type != "bundle" || !validID(bundle.ID, "bundle") {
 		fail("bundle: type %q id %q is not a bundle--UUID", bundle.Type, bundle.ID)
+	} else if err := UUIDCheck("bundle", bundle.ID); err != nil {
+		fail("bundle: %v", err)
 	}
 	str := func(o map[string]json.RawMessage, k string) string {
 		var s string
@@ -92,7 +95,9 @@ func Strict(data []byte) []error {
 			continue
 		}
 		if !validID(id, typ) {
-			fail("%s: id is not %s--UUID (RFC 9562, version 4 or 5)", where, typ)
+			fail("%s: id is not %s--UUID (RFC 9562, lower case)", where, typ)
+		} else if err := UUIDCheck(typ, id); err != nil {
+			fail("%s: %v", where, err)
 		}
 		if v := str(o, "spec_version"); v != "2.1" {
 			fail("%s: spec_version %q, want \"2.1\"", where, v)
@@ -289,13 +294,42 @@ var tlp2Names = map[string]string{
 	"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1": "TLP:RED",
 }
 
-var uuidForm = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+// uuidForm is an RFC 9562 UUID in lower case: the variant bits 10 (the
+// 17th hex digit 8, 9, a or b) and a version digit from 1 to 8.
+var uuidForm = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
-// validID reports whether id is typ--UUID with an RFC 9562 UUID of version
-// 4 or 5, in lower case.
+// validID reports whether id is typ--UUID with an RFC 9562 UUID in lower
+// case; [UUIDCheck] checks its version.
 func validID(id, typ string) bool {
 	u, ok := strings.CutPrefix(id, typ+"--")
 	return ok && uuidForm.MatchString(u)
+}
+
+// cyberObservables are the STIX 2.1 cyber-observable object types
+// (STIX 2.1 §6).
+var cyberObservables = []string{
+	"artifact", "autonomous-system", "directory", "domain-name", "email-addr", "email-message",
+	"file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex", "network-traffic", "process",
+	"software", "url", "user-account", "windows-registry-key", "x509-certificate",
+}
+
+// UUIDCheck is the OASIS stix2-validator's uuid-check (STIX 2.1, an error
+// under --strict) for an object of type typ with this id: a cyber
+// observable other than a process has a version 5 UUID; a bundle, every
+// domain, relationship and meta object and a process a version 4 one.
+// Like the validator (Python's uuid.UUID.version), it counts a UUID
+// without the RFC 9562 variant as having no version at all.
+func UUIDCheck(typ, id string) error {
+	_, u, ok := strings.Cut(id, "--")
+	want := byte('4')
+	if slices.Contains(cyberObservables, typ) && typ != "process" {
+		want = '5'
+	}
+	u = strings.ToLower(u) // Python's uuid.UUID reads either case
+	if !ok || !uuidForm.MatchString(u) || u[14] != want {
+		return fmt.Errorf("uuid-check: %s is not a UUIDv%c id", id, want)
+	}
+	return nil
 }
 
 var timestampForm = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$`)
