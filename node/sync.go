@@ -708,9 +708,10 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 // store is the serial half of a push: it stores prepared envelopes log by
 // log (a log with a gap keeps what precedes the gap) and indexes them.
 func (nw *federation) store(p peer.ID, ok []*received, sparse bool) (gap bool, bad error) {
+	retracted := retractionsIn(ok)
 	for start := 0; start < len(ok); {
 		end := logEnd(ok, start)
-		g, _, err := nw.storeLog(p, ok[start:end], sparse)
+		g, _, err := nw.storeLog(p, ok[start:end], sparse, retracted)
 		gap = gap || g
 		bad = errors.Join(bad, err)
 		start = end
@@ -722,9 +723,10 @@ func (nw *federation) store(p peer.ID, ok []*received, sparse bool) (gap bool, b
 // answer, which may skip positions this node may not hold, and returns the
 // stubs at the end that the next batch may confirm.
 func (nw *federation) storeRange(p peer.ID, ok []*received) (carry []*received, bad error) {
+	retracted := retractionsIn(ok)
 	for start := 0; start < len(ok); {
 		end := logEnd(ok, start)
-		_, c, err := nw.storeLog(p, ok[start:end], true)
+		_, c, err := nw.storeLog(p, ok[start:end], true, retracted)
 		carry = append(carry, c...)
 		bad = errors.Join(bad, err)
 		start = end
@@ -771,9 +773,14 @@ func cidFromBytes(b []byte) (string, error) {
 // (rangeAnswer from the author) entries may skip positions: the author
 // vouches that this node may not hold them. From anyone else, and in a push,
 // the first gap stops the log (a relay that skipped an entry this node may
-// hold must not make it pass over that entry for good). It returns the stubs
-// at the end of the log that nothing confirmed yet.
-func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (gap bool, carry []*received, err error) {
+// hold must not make it pass over that entry for good). A stub from anyone
+// but its author is taken only with the author's retraction of it
+// (policy.MayTakeStub; retracted maps the targets of the retractions
+// received with recs to their authors): before it the log stops, and in a
+// range answer the stub and what follows it wait for the next batch, which
+// may carry the retraction. It returns the entries at the end of the log
+// that nothing confirmed or vouched for yet.
+func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool, retracted map[string][]string) (gap bool, carry []*received, err error) {
 	from := p.String()
 	sparse := rangeAnswer && recs[0].header().Author == from
 	n := nw.n
@@ -819,6 +826,15 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 			} else if held {
 				next = max(next, h.Seq+1)
 				continue
+			}
+			if !policy.MayTakeStub(h.Author, from, n.stubRetractors(e.CID, h.Author, from, retracted)) {
+				nw.stats.rejectedEnvelopes.Add(1)
+				nw.stats.rejection("stub-unvouched")
+				stubErr = errors.Join(stubErr, fmt.Errorf("stub %s/%s seq %d from %s: its author's retraction of %s is not held", h.Author, h.Log, h.Seq, from, e.CID))
+				if rangeAnswer {
+					carry = vouchLater(recs, keptRecs[i])
+				}
+				break
 			}
 		}
 		if h.Seq >= next {
@@ -891,6 +907,65 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 	}
 	n.indexReceived(keep, suppressed)
 	return gap, carry, stubErr
+}
+
+// maxStubWait is how many entries of a log a pull holds back behind a stub
+// that no retraction vouches for yet, waiting for the batch that carries the
+// retraction: an author retracts with a record of the same policy, so of
+// the same log, written after the record it retracts.
+const maxStubWait = storeBatch
+
+// vouchLater is what a range answer holds back for the next batch: the
+// entries of recs from the unvouched stub r on, or nothing (the log stops
+// at r) if they are more than maxStubWait.
+func vouchLater(recs []*received, r *received) []*received {
+	i := slices.Index(recs, r)
+	if i < 0 || len(recs)-i > maxStubWait {
+		return nil
+	}
+	return recs[i:]
+}
+
+// retractionsIn maps the target of each retraction among recs that this
+// node opened to the authors that retract it.
+func retractionsIn(recs []*received) map[string][]string {
+	var out map[string][]string
+	for _, r := range recs {
+		if r.plain == nil || r.Stub || r.header().Kind != share.KindRetraction {
+			continue
+		}
+		var body struct {
+			Target string `json:"target"`
+		}
+		if json.Unmarshal(r.plain, &body) != nil || body.Target == "" {
+			continue
+		}
+		if out == nil {
+			out = map[string][]string{}
+		}
+		out[body.Target] = append(out[body.Target], r.header().Author)
+	}
+	return out
+}
+
+// stubRetractors are the authors of the retractions of c that this node
+// knows of, for a stub of author's that from relayed: those received with
+// it (retracted) and those it keeps pending. The author's own stub needs
+// none, so the store is not asked.
+func (n *Node) stubRetractors(c, author, from string, retracted map[string][]string) []string {
+	rs := retracted[c]
+	if from == author {
+		return rs
+	}
+	pending, err := n.store.Pending(c)
+	if err != nil {
+		n.log.Error("failed to read pending retractions", "cid", c, "err", err)
+		return rs
+	}
+	for _, st := range pending {
+		rs = append(rs, st.Author)
+	}
+	return rs
 }
 
 // receivedOf maps envelopes of recs back to their received entries. sub
