@@ -5,7 +5,16 @@ package node_test
 // loopback. Each test names the attack it makes impossible.
 
 import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"runtime/pprof"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/network"
 
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/share"
@@ -70,4 +79,77 @@ func TestRelayedStubOfRetractedRecord(t *testing.T) {
 	if !charlie.holds(target) || charlie.canRead(target) {
 		t.Fatalf("charlie holds the retracted record's stub: %v; reads its body: %v", charlie.holds(target), charlie.canRead(target))
 	}
+}
+
+// Finding: every Hello a peer opened a session with started a pull of its
+// own, which waited for the peer's running pull. A member that answered the
+// first pull's GetRange slowly (a stream deadline is minutes) and sent
+// Hellos at the stream rate grew the node by a goroutine and a Hello (up to
+// 4 MiB of heads) each, without bound. Now a peer's Hellos wait in one slot,
+// the latest replacing the one before, for the pull that runs.
+func TestHostileHelloFloodHoldsOnePull(t *testing.T) {
+	b := newAttackBed(t)
+	adv := b.adv
+	log := "g/flood"
+	hello := &share.Hello{RosterVersion: b.genesis.Version, RosterHash: b.genesis.Hash(), Heads: []share.LogHead{{
+		Author: b.mallory.peerID(), Log: log, Seq: 5, CID: share.CIDOf([]byte("mallory's head")).Bytes(),
+	}}}
+	// Mallory's node answers Hello and never answers a GetRange (until the
+	// test ends): bravo's pull of mallory's log hangs on it.
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	adv.h.SetStreamHandler(node.SyncProtocol, func(s network.Stream) {
+		defer s.Close()
+		m, err := share.ReadMessage(bufio.NewReader(s), 0)
+		if err != nil {
+			return
+		}
+		switch {
+		case m.Hello != nil:
+			share.WriteMessage(s, &share.Message{Hello: hello})
+		case m.GetRange != nil:
+			select {
+			case <-release:
+			case <-time.After(2 * fedWait):
+			}
+		}
+	})
+	const hellos = 64
+	for range hellos {
+		ctx, cancel := context.WithTimeout(context.Background(), fedWait)
+		s, err := adv.h.NewStream(ctx, adv.target, node.SyncProtocol)
+		cancel()
+		if err != nil {
+			t.Fatalf("open a sync stream: %v", err)
+		}
+		s.SetDeadline(time.Now().Add(fedWait))
+		if _, err := s.Write(frame(t, &share.Message{Hello: hello})); err != nil {
+			t.Fatal(err)
+		}
+		s.CloseWrite()
+		// Bravo's Hello, then the end of the stream: its handler has
+		// returned, so the pull it asked for has been started or queued.
+		if m, err := share.ReadMessage(bufio.NewReader(s), 0); err != nil || m.Hello == nil {
+			t.Fatalf("bravo's answer to Hello: %v, %v", m, err)
+		}
+		io.Copy(io.Discard, s)
+		s.Close()
+	}
+	if n := goroutinesIn("(*federation).afterHello"); n > 1 {
+		t.Errorf("%d Hellos left %d goroutines pulling or waiting to pull from mallory; want at most 1", hellos, n)
+	}
+	b.alphaReachesBravo(t, "during the flood")
+}
+
+// goroutinesIn counts the goroutines of this process with fn on their stack.
+func goroutinesIn(fn string) int {
+	var buf bytes.Buffer
+	pprof.Lookup("goroutine").WriteTo(&buf, 2)
+	n := 0
+	for _, g := range strings.Split(buf.String(), "\n\n") {
+		if strings.Contains(g, fn) {
+			n++
+		}
+	}
+	return n
 }

@@ -57,6 +57,10 @@ type federation struct {
 	kick     map[peer.ID]chan struct{}
 	limits   map[peer.ID]*rate.Limiter // stream rate per peer
 	pulls    map[peer.ID]*sync.Mutex   // one pull per peer at a time
+	// The latest Hello of each peer whose pull after a Hello is running
+	// (afterHello), and which peers have one running.
+	hellos     map[peer.ID]*share.Hello
+	helloPulls map[peer.ID]bool
 
 	checker *receive.Checker
 

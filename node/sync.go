@@ -220,10 +220,38 @@ func (nw *federation) ask(p peer.ID, m *share.Message) (*share.Message, error) {
 }
 
 // afterHello pulls from a peer that opened a session, in the background.
+// One goroutine per peer does it: a Hello that comes while it pulls waits in
+// one slot, replacing the Hello before it (the latest heads cover the older
+// ones). A goroutine per Hello, each waiting for the peer's pull lock, let a
+// peer that answered a GetRange slowly and sent Hellos at the stream rate
+// grow the node without bound.
 func (nw *federation) afterHello(p peer.ID, h *share.Hello) {
+	nw.mu.Lock()
+	if nw.hellos == nil {
+		nw.hellos = map[peer.ID]*share.Hello{}
+		nw.helloPulls = map[peer.ID]bool{}
+	}
+	nw.hellos[p] = h
+	running := nw.helloPulls[p]
+	nw.helloPulls[p] = true
+	nw.mu.Unlock()
+	if running {
+		return
+	}
 	nw.spawn(func() {
-		if err := nw.pull(p, h); err != nil && nw.ctx.Err() == nil {
-			nw.n.log.Debug("pull failed", "peer", p.String(), "err", err)
+		for {
+			nw.mu.Lock()
+			h, ok := nw.hellos[p]
+			delete(nw.hellos, p)
+			if !ok {
+				delete(nw.helloPulls, p)
+				nw.mu.Unlock()
+				return
+			}
+			nw.mu.Unlock()
+			if err := nw.pull(p, h); err != nil && nw.ctx.Err() == nil {
+				nw.n.log.Debug("pull failed", "peer", p.String(), "err", err)
+			}
 		}
 	})
 }
