@@ -61,6 +61,8 @@ type federation struct {
 	// (afterHello), and which peers have one running.
 	hellos     map[peer.ID]*share.Hello
 	helloPulls map[peer.ID]bool
+	forged     map[peer.ID]*rate.Limiter // budget of forged envelopes per peer
+	benches    map[peer.ID]time.Time     // peers whose streams are refused until then
 
 	checker *receive.Checker
 

@@ -50,6 +50,11 @@ func (nw *federation) handleStream(s network.Stream) {
 		s.Reset()
 		return
 	}
+	if nw.benched(p) {
+		nw.reject(p, "penalized", errBenched)
+		s.Reset()
+		return
+	}
 	if !nw.limiter(p).Allow() {
 		// A flood: refuse the stream. Nothing honest is lost, because
 		// anti-entropy sessions fetch anything a refused push carried.
@@ -545,6 +550,52 @@ const (
 
 var errRateLimited = errors.New("too many streams: rate-limited")
 
+// A peer's budget of forged envelopes (a signature that does not verify, a
+// body that does not match its digest): an honest node never sends one, and
+// each costs this node a signature check, which the stream rate alone does
+// not bound below what the cores do (a frame of 512 takes ~20 ms). Past the
+// budget the peer's streams are refused for benchTime; its records reach
+// this node again after it, through anti-entropy.
+const (
+	forgedPerSecond = 1
+	forgedBurst     = 2 * share.MaxBatch
+	benchTime       = time.Minute
+)
+
+var errBenched = errors.New("the peer sent more forged envelopes than its budget: its streams are refused for a while")
+
+// noteForged charges k forged envelopes to p's budget, and benches p when
+// it is spent.
+func (nw *federation) noteForged(p peer.ID, k int) {
+	if k == 0 {
+		return
+	}
+	lim := perPeer(&nw.mu, &nw.forged, p, func() *rate.Limiter { return rate.NewLimiter(forgedPerSecond, forgedBurst) })
+	if lim.AllowN(time.Now(), k) {
+		return
+	}
+	until := time.Now().Add(benchTime)
+	nw.mu.Lock()
+	if nw.benches == nil {
+		nw.benches = map[peer.ID]time.Time{}
+	}
+	nw.benches[p] = until
+	nw.mu.Unlock()
+	nw.n.log.Warn("a peer sent more forged envelopes than its budget: its streams are refused for a while", "peer", p.String(), "name", nw.n.memberName(p.String()), "until", until)
+}
+
+// benched reports whether p's streams are refused now (noteForged).
+func (nw *federation) benched(p peer.ID) bool {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	until, ok := nw.benches[p]
+	if ok && !time.Now().Before(until) {
+		delete(nw.benches, p)
+		return false
+	}
+	return ok
+}
+
 // pullLock is p's pull lock: one pull per peer at a time.
 func (nw *federation) pullLock(p peer.ID) *sync.Mutex {
 	return perPeer(&nw.mu, &nw.pulls, p, func() *sync.Mutex { return new(sync.Mutex) })
@@ -689,17 +740,22 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 	}
 	var bad error
 	var ok []*received
+	forged := 0
 	for i, r := range recs {
 		if errs[i] != nil {
 			nw.stats.rejectedEnvelopes.Add(1)
 			nw.stats.rejection(rejectionReason(errs[i]))
 			bad = errors.Join(bad, errs[i])
+			if errors.Is(errs[i], share.ErrBadSignature) || errors.Is(errs[i], share.ErrBodyMismatch) {
+				forged++
+			}
 			continue
 		}
 		if r != nil {
 			ok = append(ok, r)
 		}
 	}
+	nw.noteForged(p, forged)
 	// Order by log position so each log's entries arrive in sequence.
 	slices.SortFunc(ok, func(a, b *received) int {
 		ha, hb := a.header(), b.header()
