@@ -57,6 +57,12 @@ type federation struct {
 	kick     map[peer.ID]chan struct{}
 	limits   map[peer.ID]*rate.Limiter // stream rate per peer
 	pulls    map[peer.ID]*sync.Mutex   // one pull per peer at a time
+	// The latest Hello of each peer whose pull after a Hello is running
+	// (afterHello), and which peers have one running.
+	hellos     map[peer.ID]*share.Hello
+	helloPulls map[peer.ID]bool
+	forged     map[peer.ID]*rate.Limiter // budget of forged envelopes per peer
+	benches    map[peer.ID]time.Time     // peers whose streams are refused until then
 
 	checker *receive.Checker
 

@@ -2,6 +2,7 @@ package node
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/receive"
 	"github.com/ursic/ursic/node/screen"
+	"github.com/ursic/ursic/node/store"
 	"github.com/ursic/ursic/share"
 )
 
@@ -143,5 +145,78 @@ func TestReceivedOf(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("receivedOf %v, want %v", got, want)
 		}
+	}
+}
+
+// TestStoreRangeHoldsUnvouchedStub: in a relay's range answer a stub waits,
+// with what follows it, for the batch that carries its author's retraction;
+// without one the log stops before it, and what waits is bounded.
+func TestStoreRangeHoldsUnvouchedStub(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "home")
+	if _, err := Init(dir, InitOptions{Name: "Test University"}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := LoadHome(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Open(h, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	relay, err := peer.Decode(n.PeerID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	nw := &federation{n: n}
+	head := func(l *syntheticLog) uint64 {
+		t.Helper()
+		seq, _, err := n.store.Head(l.author, l.log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return seq
+	}
+	stub := func(r *received) { r.Stub, r.plain, r.facts = true, nil, nil }
+	retraction := func(r *received, target string) {
+		r.Env.Header.Kind = share.KindRetraction
+		r.plain = []byte(fmt.Sprintf(`{"kind":"retraction","target":%q,"reason":"withdrawn"}`, target))
+		r.facts = nil
+	}
+
+	// Vouched in the next batch: entry 2 is a stub, entry 4 its author's retraction.
+	l := &syntheticLog{author: "12D3KooWQ6SC8QeL55fdVUnxYYHNba2J2GoLNPDPq3ey3WrPVtsC", log: "g/members"}
+	recs := l.next(4)
+	stub(recs[1])
+	retraction(recs[3], recs[1].CID)
+	carry, err := nw.storeRange(relay, recs[:3])
+	if got := head(l); got != 1 || len(carry) != 2 {
+		t.Fatalf("first batch: head %d, %d carried (%v); want 1 and the stub and its successor", got, len(carry), err)
+	}
+	carry, _ = nw.storeRange(relay, append(carry, recs[3]))
+	if got := head(l); got != 4 || len(carry) != 0 {
+		t.Fatalf("second batch: head %d, %d carried; want 4, none", got, len(carry))
+	}
+	if _, err := n.store.Get(recs[1].CID); !errors.Is(err, store.ErrRetracted) {
+		t.Fatalf("the stubbed entry: %v, want it held as retracted", err)
+	}
+
+	// Never vouched: the log stops before the stub, and what waits is bounded.
+	l = &syntheticLog{author: "12D3KooWEuDdagZ227Tn1dVLyzefB83jCXcNSMhKRzwo5Bb38pcv", log: "g/members"}
+	recs = l.next(maxStubWait + 2)
+	stub(recs[1])
+	carry, _ = nw.storeRange(relay, recs[:3])
+	carry, _ = nw.storeRange(relay, append(carry, recs[3:]...))
+	if got := head(l); got != 1 || len(carry) != 0 {
+		t.Fatalf("an unvouched stub: head %d, %d carried; want 1, none (more than %d wait)", got, len(carry), maxStubWait)
+	}
+	// The author's own answer needs no retraction.
+	author, err := peer.Decode(l.author)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nw.storeRange(author, recs[1:]); err != nil || head(l) != uint64(len(recs)) {
+		t.Fatalf("the author's own stub: head %d of %d, %v", head(l), len(recs), err)
 	}
 }

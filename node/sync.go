@@ -50,6 +50,11 @@ func (nw *federation) handleStream(s network.Stream) {
 		s.Reset()
 		return
 	}
+	if nw.benched(p) {
+		nw.reject(p, "penalized", errBenched)
+		s.Reset()
+		return
+	}
 	if !nw.limiter(p).Allow() {
 		// A flood: refuse the stream. Nothing honest is lost, because
 		// anti-entropy sessions fetch anything a refused push carried.
@@ -220,10 +225,38 @@ func (nw *federation) ask(p peer.ID, m *share.Message) (*share.Message, error) {
 }
 
 // afterHello pulls from a peer that opened a session, in the background.
+// One goroutine per peer does it: a Hello that comes while it pulls waits in
+// one slot, replacing the Hello before it (the latest heads cover the older
+// ones). A goroutine per Hello, each waiting for the peer's pull lock, let a
+// peer that answered a GetRange slowly and sent Hellos at the stream rate
+// grow the node without bound.
 func (nw *federation) afterHello(p peer.ID, h *share.Hello) {
+	nw.mu.Lock()
+	if nw.hellos == nil {
+		nw.hellos = map[peer.ID]*share.Hello{}
+		nw.helloPulls = map[peer.ID]bool{}
+	}
+	nw.hellos[p] = h
+	running := nw.helloPulls[p]
+	nw.helloPulls[p] = true
+	nw.mu.Unlock()
+	if running {
+		return
+	}
 	nw.spawn(func() {
-		if err := nw.pull(p, h); err != nil && nw.ctx.Err() == nil {
-			nw.n.log.Debug("pull failed", "peer", p.String(), "err", err)
+		for {
+			nw.mu.Lock()
+			h, ok := nw.hellos[p]
+			delete(nw.hellos, p)
+			if !ok {
+				delete(nw.helloPulls, p)
+				nw.mu.Unlock()
+				return
+			}
+			nw.mu.Unlock()
+			if err := nw.pull(p, h); err != nil && nw.ctx.Err() == nil {
+				nw.n.log.Debug("pull failed", "peer", p.String(), "err", err)
+			}
 		}
 	})
 }
@@ -517,6 +550,52 @@ const (
 
 var errRateLimited = errors.New("too many streams: rate-limited")
 
+// A peer's budget of forged envelopes (a signature that does not verify, a
+// body that does not match its digest): an honest node never sends one, and
+// each costs this node a signature check, which the stream rate alone does
+// not bound below what the cores do (a frame of 512 takes ~20 ms). Past the
+// budget the peer's streams are refused for benchTime; its records reach
+// this node again after it, through anti-entropy.
+const (
+	forgedPerSecond = 1
+	forgedBurst     = 2 * share.MaxBatch
+	benchTime       = time.Minute
+)
+
+var errBenched = errors.New("the peer sent more forged envelopes than its budget: its streams are refused for a while")
+
+// noteForged charges k forged envelopes to p's budget, and benches p when
+// it is spent.
+func (nw *federation) noteForged(p peer.ID, k int) {
+	if k == 0 {
+		return
+	}
+	lim := perPeer(&nw.mu, &nw.forged, p, func() *rate.Limiter { return rate.NewLimiter(forgedPerSecond, forgedBurst) })
+	if lim.AllowN(time.Now(), k) {
+		return
+	}
+	until := time.Now().Add(benchTime)
+	nw.mu.Lock()
+	if nw.benches == nil {
+		nw.benches = map[peer.ID]time.Time{}
+	}
+	nw.benches[p] = until
+	nw.mu.Unlock()
+	nw.n.log.Warn("a peer sent more forged envelopes than its budget: its streams are refused for a while", "peer", p.String(), "name", nw.n.memberName(p.String()), "until", until)
+}
+
+// benched reports whether p's streams are refused now (noteForged).
+func (nw *federation) benched(p peer.ID) bool {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	until, ok := nw.benches[p]
+	if ok && !time.Now().Before(until) {
+		delete(nw.benches, p)
+		return false
+	}
+	return ok
+}
+
 // pullLock is p's pull lock: one pull per peer at a time.
 func (nw *federation) pullLock(p peer.ID) *sync.Mutex {
 	return perPeer(&nw.mu, &nw.pulls, p, func() *sync.Mutex { return new(sync.Mutex) })
@@ -661,17 +740,22 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 	}
 	var bad error
 	var ok []*received
+	forged := 0
 	for i, r := range recs {
 		if errs[i] != nil {
 			nw.stats.rejectedEnvelopes.Add(1)
 			nw.stats.rejection(rejectionReason(errs[i]))
 			bad = errors.Join(bad, errs[i])
+			if errors.Is(errs[i], share.ErrBadSignature) || errors.Is(errs[i], share.ErrBodyMismatch) {
+				forged++
+			}
 			continue
 		}
 		if r != nil {
 			ok = append(ok, r)
 		}
 	}
+	nw.noteForged(p, forged)
 	// Order by log position so each log's entries arrive in sequence.
 	slices.SortFunc(ok, func(a, b *received) int {
 		ha, hb := a.header(), b.header()
@@ -708,9 +792,10 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 // store is the serial half of a push: it stores prepared envelopes log by
 // log (a log with a gap keeps what precedes the gap) and indexes them.
 func (nw *federation) store(p peer.ID, ok []*received, sparse bool) (gap bool, bad error) {
+	retracted := retractionsIn(ok)
 	for start := 0; start < len(ok); {
 		end := logEnd(ok, start)
-		g, _, err := nw.storeLog(p, ok[start:end], sparse)
+		g, _, err := nw.storeLog(p, ok[start:end], sparse, retracted)
 		gap = gap || g
 		bad = errors.Join(bad, err)
 		start = end
@@ -722,9 +807,10 @@ func (nw *federation) store(p peer.ID, ok []*received, sparse bool) (gap bool, b
 // answer, which may skip positions this node may not hold, and returns the
 // stubs at the end that the next batch may confirm.
 func (nw *federation) storeRange(p peer.ID, ok []*received) (carry []*received, bad error) {
+	retracted := retractionsIn(ok)
 	for start := 0; start < len(ok); {
 		end := logEnd(ok, start)
-		_, c, err := nw.storeLog(p, ok[start:end], true)
+		_, c, err := nw.storeLog(p, ok[start:end], true, retracted)
 		carry = append(carry, c...)
 		bad = errors.Join(bad, err)
 		start = end
@@ -771,9 +857,14 @@ func cidFromBytes(b []byte) (string, error) {
 // (rangeAnswer from the author) entries may skip positions: the author
 // vouches that this node may not hold them. From anyone else, and in a push,
 // the first gap stops the log (a relay that skipped an entry this node may
-// hold must not make it pass over that entry for good). It returns the stubs
-// at the end of the log that nothing confirmed yet.
-func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (gap bool, carry []*received, err error) {
+// hold must not make it pass over that entry for good). A stub from anyone
+// but its author is taken only with the author's retraction of it
+// (policy.MayTakeStub; retracted maps the targets of the retractions
+// received with recs to their authors): before it the log stops, and in a
+// range answer the stub and what follows it wait for the next batch, which
+// may carry the retraction. It returns the entries at the end of the log
+// that nothing confirmed or vouched for yet.
+func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool, retracted map[string][]string) (gap bool, carry []*received, err error) {
 	from := p.String()
 	sparse := rangeAnswer && recs[0].header().Author == from
 	n := nw.n
@@ -819,6 +910,15 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 			} else if held {
 				next = max(next, h.Seq+1)
 				continue
+			}
+			if !policy.MayTakeStub(h.Author, from, n.stubRetractors(e.CID, h.Author, from, retracted)) {
+				nw.stats.rejectedEnvelopes.Add(1)
+				nw.stats.rejection("stub-unvouched")
+				stubErr = errors.Join(stubErr, fmt.Errorf("stub %s/%s seq %d from %s: its author's retraction of %s is not held", h.Author, h.Log, h.Seq, from, e.CID))
+				if rangeAnswer {
+					carry = vouchLater(recs, keptRecs[i])
+				}
+				break
 			}
 		}
 		if h.Seq >= next {
@@ -891,6 +991,65 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool) (g
 	}
 	n.indexReceived(keep, suppressed)
 	return gap, carry, stubErr
+}
+
+// maxStubWait is how many entries of a log a pull holds back behind a stub
+// that no retraction vouches for yet, waiting for the batch that carries the
+// retraction: an author retracts with a record of the same policy, so of
+// the same log, written after the record it retracts.
+const maxStubWait = storeBatch
+
+// vouchLater is what a range answer holds back for the next batch: the
+// entries of recs from the unvouched stub r on, or nothing (the log stops
+// at r) if they are more than maxStubWait.
+func vouchLater(recs []*received, r *received) []*received {
+	i := slices.Index(recs, r)
+	if i < 0 || len(recs)-i > maxStubWait {
+		return nil
+	}
+	return recs[i:]
+}
+
+// retractionsIn maps the target of each retraction among recs that this
+// node opened to the authors that retract it.
+func retractionsIn(recs []*received) map[string][]string {
+	var out map[string][]string
+	for _, r := range recs {
+		if r.plain == nil || r.Stub || r.header().Kind != share.KindRetraction {
+			continue
+		}
+		var body struct {
+			Target string `json:"target"`
+		}
+		if json.Unmarshal(r.plain, &body) != nil || body.Target == "" {
+			continue
+		}
+		if out == nil {
+			out = map[string][]string{}
+		}
+		out[body.Target] = append(out[body.Target], r.header().Author)
+	}
+	return out
+}
+
+// stubRetractors are the authors of the retractions of c that this node
+// knows of, for a stub of author's that from relayed: those received with
+// it (retracted) and those it keeps pending. The author's own stub needs
+// none, so the store is not asked.
+func (n *Node) stubRetractors(c, author, from string, retracted map[string][]string) []string {
+	rs := retracted[c]
+	if from == author {
+		return rs
+	}
+	pending, err := n.store.Pending(c)
+	if err != nil {
+		n.log.Error("failed to read pending retractions", "cid", c, "err", err)
+		return rs
+	}
+	for _, st := range pending {
+		rs = append(rs, st.Author)
+	}
+	return rs
 }
 
 // receivedOf maps envelopes of recs back to their received entries. sub

@@ -44,3 +44,27 @@ func MayRelay(r *Roster, p Policy, author, relayer, to string) bool {
 func MayRetract(author, retractor string) bool {
 	return author != "" && author == retractor
 }
+
+// MayTakeStub reports whether a receiver may take a stub (a record's header
+// without its body) for author's log position from sender: a stub stands
+// for "the author retracted this record", and the receiver then never holds
+// the body. The author's own word suffices (it sent the stub); from anyone
+// else the receiver needs a retraction of that record by its author
+// (retractors: the authors of the retractions naming the record's CID that
+// the receiver holds or received with the stub). Otherwise any member that
+// ever held a record could strip its body and withdraw it from every node
+// that had not received it yet.
+func MayTakeStub(author, sender string, retractors []string) bool {
+	if author == "" {
+		return false
+	}
+	if sender == author {
+		return true
+	}
+	for _, r := range retractors {
+		if MayRetract(author, r) {
+			return true
+		}
+	}
+	return false
+}
