@@ -1,15 +1,13 @@
 package node
 
 import (
-	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/ursic/ursic/internal/benchrecords"
+	"github.com/ursic/ursic/internal/corpus"
 	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/share"
 )
@@ -27,31 +25,12 @@ var bodyKinds = []string{share.KindIndicator, share.KindMethod, share.KindSighti
 // compact, sorted body Envelope.Open yields.
 func corpusBodies(t testing.TB, lines, bench int) [][]byte {
 	t.Helper()
-	var raw [][]byte
-	for _, pattern := range []string{
-		"../examples/records/*", "../share/testdata/records/*",
-		"screen/testdata/corpus/*.jsonl", "index/testdata/fuzz/*/*",
-	} {
-		files, _ := filepath.Glob(pattern)
-		if len(files) == 0 {
-			t.Fatalf("no corpus at %s", pattern)
+	raw := corpus.Bodies(t, "..", lines, func(pattern string, line []byte) [][]byte {
+		if !strings.Contains(pattern, "screen") || len(line) == 0 {
+			return nil
 		}
-		for _, file := range files {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw = append(raw, b)
-			if strings.HasSuffix(file, ".jsonl") {
-				for _, line := range bytes.SplitN(b, []byte("\n"), lines) {
-					raw = append(raw, line)
-					if strings.Contains(file, "screen") && len(line) > 0 {
-						raw = append(raw, fmt.Appendf(nil, `{"kind":"indicator","title":"t","subject":%s,"severity":"high"}`, line))
-					}
-				}
-			}
-		}
-	}
+		return [][]byte{fmt.Appendf(nil, `{"kind":"indicator","title":"t","subject":%s,"severity":"high"}`, line)}
+	})
 	raw = append(raw, benchrecords.Records("diff", 0, bench)...)
 	bodies := raw
 	for _, b := range raw {

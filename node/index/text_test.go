@@ -6,38 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/ursic/ursic/internal/corpus"
 )
 
 // corpusBodies returns every record body in the repository's corpora that this package can
 // reach: each file, and each line of a .jsonl file.
 func corpusBodies(t testing.TB) [][]byte {
-	t.Helper()
-	var bodies [][]byte
-	for _, pattern := range []string{
-		"../../examples/records/*", "../../share/testdata/records/*",
-		"../screen/testdata/corpus/*.jsonl", "testdata/fuzz/*/*",
-	} {
-		files, _ := filepath.Glob(pattern)
-		if len(files) == 0 {
-			t.Fatalf("no corpus at %s", pattern)
-		}
-		for _, file := range files {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			bodies = append(bodies, b)
-			if strings.HasSuffix(file, ".jsonl") {
-				bodies = append(bodies, bytes.Split(b, []byte("\n"))...)
-			}
-		}
-	}
-	return bodies
+	return corpus.Bodies(t, "../..", -1, nil)
 }
 
 // TestScanBodyMatchesReference: the scan that reports values to a visitor gives every corpus

@@ -21,34 +21,7 @@ func referenceTokens(s string) []string {
 }
 
 func (ws *words) referencePost(w string, ord uint32) {
-	id := ws.id(w)
-	if b, ok := ws.dense[id]; ok {
-		ws.dense[id] = b.set(ord)
-		return
-	}
-	p := ws.lists[id]
-	switch n := len(p); {
-	case n == 0 || p[n-1] < ord:
-		if n == 0 {
-			p = make([]uint32, 0, 1)
-		}
-		p = append(p, ord)
-	default:
-		i, found := slices.BinarySearch(p, ord)
-		if found {
-			return
-		}
-		p = slices.Insert(p, i, ord)
-	}
-	if len(p) >= 64 && uint32(len(p))*denseRatio >= ws.rows {
-		var b bitmap
-		for _, o := range p {
-			b = b.set(o)
-		}
-		ws.dense[id], ws.lists[id] = b, nil
-		return
-	}
-	ws.lists[id] = p
+	ws.postID(ws.id(w), ord) // posting itself is unchanged; what the reference keeps is how words reach it
 }
 
 // TestWordsAddMatchesReference builds the word index of the same rows with add and with the
