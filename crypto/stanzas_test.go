@@ -7,24 +7,9 @@ import (
 	"testing"
 
 	"filippo.io/age"
+
+	"github.com/ursic/ursic/internal/agecraft"
 )
-
-// unlabelled returns every recipient's stanzas for one file key, without
-// labels: a file age would refuse to make from the recipients themselves,
-// but one it opens.
-type unlabelled []age.Recipient
-
-func (u unlabelled) Wrap(fileKey []byte) ([]*age.Stanza, error) {
-	var out []*age.Stanza
-	for _, r := range u {
-		s, err := r.Wrap(fileKey)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s...)
-	}
-	return out, nil
-}
 
 // counting counts the calls age makes to an identity.
 type counting struct {
@@ -41,7 +26,7 @@ func (c counting) Unwrap(s []*age.Stanza) ([]byte, error) { *c.n++; return c.id.
 func TestOpenSKNotAloneDirect(t *testing.T) {
 	x, _ := age.GenerateX25519Identity()
 	k, _ := NewGroupKey()
-	for _, order := range []unlabelled{{x.Recipient(), k.Recipient()}, {k.Recipient(), x.Recipient()}} {
+	for _, order := range []agecraft.Unlabelled{{x.Recipient(), k.Recipient()}, {k.Recipient(), x.Recipient()}} {
 		sealed, err := Seal([]byte("both"), order)
 		if err != nil {
 			t.Fatal(err)
@@ -144,7 +129,7 @@ func TestMaxStanzasIsAgeLimit(t *testing.T) {
 func FuzzOpenBounded(f *testing.F) {
 	x, _ := age.GenerateX25519Identity()
 	k, _ := NewGroupKey()
-	for _, rs := range [][]age.Recipient{{x.Recipient()}, {x.Recipient(), k.X25519Recipient()}, {k.Recipient()}, {unlabelled{x.Recipient(), k.Recipient()}}} {
+	for _, rs := range [][]age.Recipient{{x.Recipient()}, {x.Recipient(), k.X25519Recipient()}, {k.Recipient()}, {agecraft.Unlabelled{x.Recipient(), k.Recipient()}}} {
 		b, err := Seal([]byte("seed"), rs...)
 		if err != nil {
 			f.Fatal(err)

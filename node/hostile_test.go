@@ -29,14 +29,8 @@ import (
 // author retracted it (its retraction held, pending or in the same answer).
 func TestInsiderRelayedStubDeletesNothing(t *testing.T) {
 	b := newAttackBed(t)
-	alpha, bravo, adv := b.alpha, b.bravo, b.adv
-	if err := bravo.n.SetBlocked([]string{alpha.peerID()}); err != nil {
-		t.Fatal(err)
-	}
-	missed := alpha.publish(sampleRecord(t, "indicator-amber.json"), node.PublishOptions{})
-	later := alpha.publish(sampleRecord(t, "indicator-clear.json"), node.PublishOptions{TLP: "amber"})
-	rawMissed, _ := envelopeAt(t, alpha, missed)
-	rawLater, _ := envelopeAt(t, alpha, later)
+	bravo, adv := b.bravo, b.adv
+	missed, later, rawMissed, rawLater := b.missedByBravo(t)
 	// Mallory may hold both (AMBER to the consortium), so it may relay them
 	// to bravo; what it relays of the first is the stub, with the true CID.
 	adv.send(t, frame(t, &share.Message{Envelopes: &share.Envelopes{

@@ -75,6 +75,21 @@ func stubOf(tb testing.TB, raw []byte) []byte {
 }
 
 // envelopeAt is the stored envelope c at p, decoded.
+// missedByBravo has bravo stop hearing from alpha, and alpha publish two
+// AMBER records in a row: the one bravo misses, and the next, whose header
+// names the first as its predecessor. It returns their CIDs and envelopes.
+func (b *attackBed) missedByBravo(t *testing.T) (missed, later string, rawMissed, rawLater []byte) {
+	t.Helper()
+	if err := b.bravo.n.SetBlocked([]string{b.alpha.peerID()}); err != nil {
+		t.Fatal(err)
+	}
+	missed = b.alpha.publish(sampleRecord(t, "indicator-amber.json"), node.PublishOptions{})
+	later = b.alpha.publish(sampleRecord(t, "indicator-clear.json"), node.PublishOptions{TLP: "amber"})
+	rawMissed, _ = envelopeAt(t, b.alpha, missed)
+	rawLater, _ = envelopeAt(t, b.alpha, later)
+	return missed, later, rawMissed, rawLater
+}
+
 func envelopeAt(tb testing.TB, p *peerNode, c string) ([]byte, *share.Envelope) {
 	tb.Helper()
 	raw, err := p.n.Envelope(c)
@@ -151,14 +166,8 @@ func TestInsiderForgedStubDeletesNothing(t *testing.T) {
 // and the honest author was flagged for equivocation.
 func TestInsiderMadeUpStubCIDFreezesNoLog(t *testing.T) {
 	b := newAttackBed(t)
-	alpha, bravo, adv := b.alpha, b.bravo, b.adv
-	if err := bravo.n.SetBlocked([]string{alpha.peerID()}); err != nil {
-		t.Fatal(err)
-	}
-	missed := alpha.publish(sampleRecord(t, "indicator-amber.json"), node.PublishOptions{})
-	later := alpha.publish(sampleRecord(t, "indicator-clear.json"), node.PublishOptions{TLP: "amber"})
-	rawMissed, _ := envelopeAt(t, alpha, missed)
-	rawLater, _ := envelopeAt(t, alpha, later)
+	bravo, adv := b.bravo, b.adv
+	missed, later, rawMissed, rawLater := b.missedByBravo(t)
 	fake := share.CIDOf([]byte("an entry that never existed")).Bytes()
 	before := bravo.status()
 	// Alone (nothing confirms it), then with the successor that contradicts it.

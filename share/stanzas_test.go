@@ -9,23 +9,8 @@ import (
 	"filippo.io/age"
 
 	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/internal/agecraft"
 )
-
-// unlabelled returns every recipient's stanzas for one file key, without
-// labels: a file age would refuse to make from the recipients, but opens.
-type unlabelled []age.Recipient
-
-func (u unlabelled) Wrap(fileKey []byte) ([]*age.Stanza, error) {
-	var out []*age.Stanza
-	for _, r := range u {
-		s, err := r.Wrap(fileKey)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s...)
-	}
-	return out, nil
-}
 
 // signedOver signs h over a body sealed to rs without the checks of Seal:
 // an authentic envelope whose body only the stanza rules refuse.
@@ -72,7 +57,7 @@ func TestEnvelopeStanzaRules(t *testing.T) {
 	}{
 		{"direct, one stanza per reader", signedOver(t, author, direct, plain, ra, rr), reader.AgeIdentity(), true},
 		{"direct, a stanza more than readers", signedOver(t, author, direct, plain, ra, rr, ro), reader.AgeIdentity(), false},
-		{"direct, reader's X25519 and ursic-sk", signedOver(t, author, direct, plain, unlabelled{rr, k.Recipient()}), reader.AgeIdentity(), false},
+		{"direct, reader's X25519 and ursic-sk", signedOver(t, author, direct, plain, agecraft.Unlabelled{rr, k.Recipient()}), reader.AgeIdentity(), false},
 		{"group, ursic-sk", signedOver(t, author, group, plain, k.Recipient()), k.Identity(), true},
 		{"group, old form", signedOver(t, author, group, plain, k.X25519Recipient()), k.Identity(), true},
 		{"group, old form and another X25519", signedOver(t, author, group, plain, k.X25519Recipient(), rr), k.Identity(), false},

@@ -6,6 +6,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/internal/agecraft"
 	"github.com/ursic/ursic/share"
 )
 
@@ -24,7 +25,7 @@ func stanzaRuleVectors(author, reader, outsider *crypto.Identity, group *age.X25
 	rs := recipients(reader)
 
 	write("direct-sk-not-alone", "success-direct's header over a body with the reader's X25519 stanza and then an ursic-sk stanza, both wrapping the file key; two stanzas for two readers, but an ursic-sk stanza must be alone in every body", "bad stanza",
-		mustEncode(sealUnchecked(author, direct.Header, sighting, unlabelled{rs[0], gk.Recipient()})), "", readerKey, "")
+		mustEncode(sealUnchecked(author, direct.Header, sighting, agecraft.Unlabelled{rs[0], gk.Recipient()})), "", readerKey, "")
 	write("direct-extra-stanza", "success-direct's header (two readers: the author and the reader) over a body sealed to three X25519 recipients, the author, the reader and a third key", "bad stanza",
 		mustEncode(sealUnchecked(author, direct.Header, sighting, recipients(author, reader, outsider)...)), "", readerKey, "")
 	write("group-extra-stanza", "success-group's header over an old-form body with two X25519 stanzas, to the sender key and to the reader; a group body has exactly one stanza", "bad stanza",
@@ -58,21 +59,4 @@ func stanzaRuleVectors(author, reader, outsider *crypto.Identity, group *age.X25
 			}
 			hm["aud"], hm["l"] = a, share.LogID(peers)
 		}), "", readerKey, "")
-}
-
-// unlabelled wraps the file key for each recipient and returns all their
-// stanzas as one recipient without labels, so that age writes a file it
-// would refuse to make from the recipients themselves.
-type unlabelled []age.Recipient
-
-func (u unlabelled) Wrap(fileKey []byte) ([]*age.Stanza, error) {
-	var out []*age.Stanza
-	for _, r := range u {
-		s, err := r.Wrap(fileKey)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s...)
-	}
-	return out, nil
 }
