@@ -2,9 +2,7 @@ package crypto
 
 import (
 	"crypto/cipher"
-	"crypto/hkdf"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -54,14 +52,8 @@ func (id *Identity) LocalKey(label string) *LocalKey {
 
 // aead is the wrap cipher for one salt.
 func (k *LocalKey) aead(salt []byte) (cipher.AEAD, error) {
-	wk, err := hkdf.Key(sha256.New, k.key[:], salt, localWrapInfo, chacha20poly1305.KeySize)
-	if err != nil {
-		return nil, err
-	}
-	return chacha20poly1305.New(wk)
+	return wrapAEAD(k.key[:], salt, localWrapInfo)
 }
-
-var zeroNonce = make([]byte, chacha20poly1305.NonceSize)
 
 // Recipient seals a file that only [LocalKey.Identity] opens.
 func (k *LocalKey) Recipient() age.Recipient { return localRecipient{k} }

@@ -1,6 +1,7 @@
 package crypto
 
 import (
+	"crypto/cipher"
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
@@ -74,7 +75,24 @@ func hkdfKey(secret, salt []byte, info string, n int) []byte {
 	return k
 }
 
-func (k *stanzaKey) wrapKey(salt []byte) []byte { return hkdfKey(k.key[:], salt, skWrapInfo, 32) }
+// wrapAEAD is the cipher that wraps a file key in a symmetric stanza (ursic-sk,
+// ursic-local): ChaCha20-Poly1305 under HKDF-SHA-256(key, salt, info), used
+// with the zero nonce, which is safe because the salt is fresh per stanza.
+func wrapAEAD(key, salt []byte, info string) (cipher.AEAD, error) {
+	return chacha20poly1305.New(hkdfKey(key, salt, info, chacha20poly1305.KeySize))
+}
+
+// zeroNonce is the wrap nonce of every symmetric stanza (wrapAEAD).
+var zeroNonce = make([]byte, chacha20poly1305.NonceSize)
+
+// wrapKey is the ursic-sk wrap key for salt (SPEC.md §2.3.1).
+func (k *stanzaKey) wrapKey(salt []byte) []byte {
+	return hkdfKey(k.key[:], salt, skWrapInfo, chacha20poly1305.KeySize)
+}
+
+func (k *stanzaKey) aead(salt []byte) (cipher.AEAD, error) {
+	return wrapAEAD(k.key[:], salt, skWrapInfo)
+}
 
 // wrap makes the stanza for fileKey with the given salt. Only tests choose
 // the salt; [senderKeyRecipient] draws a fresh one per stanza.
@@ -82,11 +100,11 @@ func (k *stanzaKey) wrap(fileKey, salt []byte) (*age.Stanza, error) {
 	if len(fileKey) != fileKeySize || len(salt) != skSaltSize {
 		return nil, fmt.Errorf("ursic-sk: file key of %d bytes, salt of %d", len(fileKey), len(salt))
 	}
-	aead, err := chacha20poly1305.New(k.wrapKey(salt))
+	aead, err := k.aead(salt)
 	if err != nil {
 		return nil, err
 	}
-	body := aead.Seal(nil, make([]byte, chacha20poly1305.NonceSize), fileKey, nil)
+	body := aead.Seal(nil, zeroNonce, fileKey, nil)
 	return &age.Stanza{Type: SenderKeyStanzaType, Args: []string{k.id, b64.EncodeToString(salt)}, Body: body}, nil
 }
 
@@ -129,11 +147,11 @@ func skStanza(stanzas []*age.Stanza) (*age.Stanza, error) {
 
 // unwrap opens a well-formed stanza whose key ID is k's.
 func (k *stanzaKey) unwrap(s *age.Stanza, salt []byte) ([]byte, error) {
-	aead, err := chacha20poly1305.New(k.wrapKey(salt))
+	aead, err := k.aead(salt)
 	if err != nil {
 		return nil, err
 	}
-	fileKey, err := aead.Open(nil, make([]byte, chacha20poly1305.NonceSize), s.Body, nil)
+	fileKey, err := aead.Open(nil, zeroNonce, s.Body, nil)
 	if err != nil {
 		// The key ID was ours, so this is tampering, not another reader's stanza.
 		return nil, fmt.Errorf("%w: it does not authenticate under the key its key ID names", ErrBadStanza)
