@@ -70,8 +70,14 @@ func TestRelayedStubOfRetractedRecord(t *testing.T) {
 	})
 	// The position is held as the stub: the log went on past it, and the
 	// body is not there.
-	if !charlie.holds(target) || charlie.canRead(target) {
-		t.Fatalf("charlie holds the retracted record's stub: %v; reads its body: %v", charlie.holds(target), charlie.canRead(target))
+	v, err := charlie.n.Show(target)
+	if !charlie.holds(target) || v.Body != nil {
+		t.Fatalf("charlie holds the retracted record's stub: %v; reads its body: %v", charlie.holds(target), v.Body != nil)
+	}
+	// And says so: the record is listed as retracted, by alpha's retraction,
+	// not as unknown.
+	if err != nil || !v.Retracted || v.RetractedBy != by {
+		t.Fatalf("charlie shows the retracted record as %+v, %v; want it retracted by %s", v, err, by)
 	}
 }
 

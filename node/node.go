@@ -465,19 +465,31 @@ func (n *Node) openEntry(e store.Envelope, env *share.Envelope, decodeErr error)
 }
 
 // stubRow makes the index row of a retracted record from its stub envelope.
+// A record suppressed on arrival by a pending retraction has a stub without
+// an envelope: without its header, this node cannot tell whether it may hold
+// it, so it is not listed.
 func (n *Node) stubRow(s store.Stub) (index.Row, bool) {
+	if len(s.Envelope) == 0 {
+		return index.Row{}, false
+	}
 	env, err := share.Decode(s.Envelope)
 	if err != nil {
 		n.log.Error("stored retraction stub does not decode", "cid", s.CID, "err", err)
 		return index.Row{}, false
 	}
-	h := env.Header
-	if !n.ent.MayHold(&h, n.PeerID()) {
+	return n.retractedRow(s.CID, &env.Header, s.RetractedBy, s.Reason)
+}
+
+// retractedRow is the index row of the retracted record cid with header h,
+// retracted by the retraction record by (empty if unknown), if this node may
+// hold it.
+func (n *Node) retractedRow(cid string, h *share.Header, by, reason string) (index.Row, bool) {
+	if !n.ent.MayHold(h, n.PeerID()) {
 		return index.Row{}, false
 	}
 	return index.Row{
-		CID: s.CID, Kind: h.Kind, Author: h.Author, AuthorName: n.memberName(h.Author), Log: h.Log, Seq: h.Seq,
+		CID: cid, Kind: h.Kind, Author: h.Author, AuthorName: n.memberName(h.Author), Log: h.Log, Seq: h.Seq,
 		TLP: h.TLP, Audience: h.Audience, Caveats: h.Caveats, Created: time.UnixMilli(h.Created).UTC(),
-		RosterVersion: h.RosterVersion, Retracted: true, RetractedBy: s.RetractedBy, RetractReason: s.Reason,
+		RosterVersion: h.RosterVersion, Retracted: true, RetractedBy: by, RetractReason: reason,
 	}, true
 }

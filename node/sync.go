@@ -16,6 +16,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"golang.org/x/time/rate"
 
+	"github.com/ursic/ursic/node/index"
 	"github.com/ursic/ursic/node/receive"
 	"github.com/ursic/ursic/node/store"
 	"github.com/ursic/ursic/policy"
@@ -1095,9 +1096,58 @@ func (n *Node) indexReceived(recs []*received, suppressed map[string]bool) {
 	if err := n.applyFacts(facts); err != nil {
 		n.log.Error("index insert failed", "err", err)
 	}
+	n.indexRetractedOnArrival(recs, suppressed)
 	for _, r := range recs {
 		if r.plain != nil && !suppressed[r.CID] && r.header().Kind == share.KindRetraction {
 			n.applyRetraction(r)
+		}
+	}
+}
+
+// indexRetractedOnArrival lists the records of a stored batch that arrived
+// already retracted — a stub (from its author, or vouched for by the
+// author's retraction, policy.MayTakeStub) or a record a pending retraction
+// suppressed — so that Show and List say "retracted" rather than "no such
+// record", as they do after a restart (indexStubs). A row already retracted
+// keeps the retraction it names.
+func (n *Node) indexRetractedOnArrival(recs []*received, suppressed map[string]bool) {
+	var rows []index.Row
+	for _, r := range recs {
+		if !r.Stub && !suppressed[r.CID] {
+			continue
+		}
+		if old, ok := n.index.Get(r.CID); ok && old.Retracted {
+			continue
+		}
+		var by, reason string
+		if st, err := n.store.Stub(r.CID); err == nil && st != nil {
+			by, reason = st.RetractedBy, st.Reason
+		}
+		if row, ok := n.retractedRow(r.CID, r.header(), by, reason); ok {
+			rows = append(rows, row)
+		}
+	}
+	if err := n.index.Insert(rows); err != nil {
+		n.log.Error("failed to list retracted records", "err", err)
+	}
+}
+
+// noteRetractionOfStub names the retraction of a record this node holds
+// only as a stub taken from sync (which says that the record was retracted,
+// not by which retraction): the index row then says which, as it does for a
+// record this node held when the retraction came.
+func (n *Node) noteRetractionOfStub(target, retraction, by, reason string) {
+	st, err := n.store.Stub(target)
+	if err != nil || st == nil || st.RetractedBy != "" || len(st.Envelope) == 0 {
+		return // not a stub, or one that names its retraction already
+	}
+	env, err := share.Decode(st.Envelope)
+	if err != nil || !policy.MayRetract(env.Header.Author, by) {
+		return
+	}
+	if row, ok := n.retractedRow(target, &env.Header, retraction, reason); ok {
+		if err := n.index.Insert([]index.Row{row}); err != nil {
+			n.log.Error("failed to mark a record retracted in the index", "target", target, "err", err)
 		}
 	}
 }
@@ -1121,6 +1171,7 @@ func (n *Node) applyRetraction(r *received) {
 	raw, err := n.store.Get(body.Target)
 	switch {
 	case errors.Is(err, store.ErrRetracted):
+		n.noteRetractionOfStub(body.Target, r.CID, by, body.Reason)
 		return
 	case errors.Is(err, store.ErrNotFound):
 		if err := n.store.PutPending(st); err != nil {
