@@ -16,12 +16,14 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/fxamacker/cbor/v2"
 	"github.com/mr-tron/base58"
 )
 
@@ -451,5 +453,54 @@ func TestCleanroomRoster(t *testing.T) {
 	}
 	if genesis.Version != 1 || genesis.Prev != "" || len(counted) < genesis.Threshold || genesis.Threshold < 1 {
 		t.Errorf("genesis: version %d, %d signatures count, threshold %d", genesis.Version, len(counted), genesis.Threshold)
+	}
+}
+
+// TestSpecKeyRefErrors pins which error §5 names for a broken key
+// reference (2026-11-30): every defect of the reference's shape — a missing
+// "g" or "e", an empty map, "d" with any value but true, "e" = 0 — is an
+// invalid header (item 7), while a wrong type for "g", "e" or "c" is
+// malformed (item 6) and an unknown key is an unknown field (item 5).
+func TestSpecKeyRefErrors(t *testing.T) {
+	raw, err := base64.StdEncoding.DecodeString(loadVectors(t)["success-group"].Envelope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	em, err := cbor.CoreDetEncOptions().EncMode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		key  func(k map[any]any) any
+		want error
+	}{
+		{"missing e", func(k map[any]any) any { delete(k, "e"); return k }, ErrInvalidHeader},
+		{"missing g", func(k map[any]any) any { delete(k, "g"); return k }, ErrInvalidHeader},
+		{"empty", func(map[any]any) any { return map[any]any{} }, ErrInvalidHeader},
+		{"e zero", func(k map[any]any) any { k["e"] = uint64(0); return k }, ErrInvalidHeader},
+		{"d false", func(map[any]any) any { return map[any]any{"d": false} }, ErrInvalidHeader},
+		{"d one", func(map[any]any) any { return map[any]any{"d": uint64(1)} }, ErrInvalidHeader},
+		{"d float", func(map[any]any) any { return map[any]any{"d": 1.5} }, ErrInvalidHeader},
+		{"d and g", func(k map[any]any) any { k["d"] = true; return k }, ErrInvalidHeader},
+		{"c empty", func(k map[any]any) any { k["c"] = []byte{}; return k }, ErrInvalidHeader},
+		{"e text", func(k map[any]any) any { k["e"] = "1"; return k }, ErrMalformed},
+		{"g number", func(k map[any]any) any { k["g"] = uint64(7); return k }, ErrMalformed},
+		{"d null", func(map[any]any) any { return map[any]any{"d": nil} }, ErrMalformed},
+		{"unknown key", func(k map[any]any) any { k["x"] = uint64(1); return k }, ErrUnknownField},
+	} {
+		var top map[string]any
+		if err := cbor.Unmarshal(raw, &top); err != nil {
+			t.Fatal(err)
+		}
+		h := top["h"].(map[any]any)
+		h["key"] = tt.key(h["key"].(map[any]any))
+		b, err := em.Marshal(top)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Decode(b); !errors.Is(err, tt.want) {
+			t.Errorf("key reference %s: %v, want %v", tt.name, err, tt.want)
+		}
 	}
 }
