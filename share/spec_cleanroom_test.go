@@ -504,3 +504,38 @@ func TestSpecKeyRefErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecRosterAddrs pins §7.1's multiaddr text rule (2026-11-30): "/"
+// and then 1 to 255 printable ASCII characters without spaces.
+func TestSpecRosterAddrs(t *testing.T) {
+	doc, err := os.ReadFile("testdata/rosters/valid-genesis.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		addr string
+		ok   bool
+	}{
+		{"/", false},
+		{"/x", true},
+		{"/" + strings.Repeat("a", 255), true},
+		{"/" + strings.Repeat("a", 256), false},
+		{"/ip4/127.0.0.1/tcp/4001 ", false},
+		{"ip4/127.0.0.1", false},
+		{"/ip4/1.2.3.4/tcp/1/ünicode", false},
+	} {
+		var m map[string]any
+		if err := json.Unmarshal(doc, &m); err != nil {
+			t.Fatal(err)
+		}
+		m["members"].([]any)[0].(map[string]any)["addrs"] = []any{tt.addr}
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ParseRoster(b)
+		if (err == nil) != tt.ok {
+			t.Errorf("addr %q: %v, want accepted %v", tt.addr, err, tt.ok)
+		}
+	}
+}
