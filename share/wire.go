@@ -1,8 +1,6 @@
 package share
 
 import (
-	"github.com/ipfs/go-cid"
-
 	"bufio"
 	"bytes"
 	"errors"
@@ -266,8 +264,10 @@ func (m *Message) Validate() error {
 			if st.Index >= uint64(len(e.Envs)) || (i > 0 && st.Index <= e.Stubs[i-1].Index) {
 				return malformed("envs: stubs[%d] names envelope %d, out of order or out of range", i, st.Index)
 			}
-			if _, err := cid.Cast(st.CID); err != nil {
-				return malformed("envs: stubs[%d] is not a CID", i)
+			// The hint names an envelope, so it is an envelope CID like
+			// any other (SPEC.md §3): CIDv1, dag-cbor, sha2-256, 36 bytes.
+			if _, err := cidFromBytes(st.CID); err != nil {
+				return malformed("envs: stubs[%d]: %v", i, err)
 			}
 		}
 	case m.GetRosters != nil:

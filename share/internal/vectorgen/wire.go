@@ -107,6 +107,12 @@ func wireVectors() {
 	write("getr-from-zero", "a getr from roster version 0", "malformed message", enc(map[string]any{"getr": map[string]any{"f": 0}}))
 	write("envs-empty-envelope", "an envs holding a zero-length envelope", "malformed message",
 		enc(map[string]any{"envs": map[string]any{"e": [][]byte{{}}}}))
+	rawCID := append([]byte{0x01, 0x55, 0x12, 0x20}, make([]byte, 32)...) // CIDv1, codec raw
+	for i := range 32 {
+		rawCID[4+i] = byte(i)
+	}
+	write("stub-cid-not-envelope", "an envs whose stub hint \"c\" is a CIDv1 of codec raw (0x55), not an envelope CID (SPEC.md §3, §8.1; added 2026-11-30)", "malformed message",
+		enc(map[string]any{"envs": map[string]any{"e": [][]byte{{0x01}}, "s": []any{map[string]any{"i": 0, "c": rawCID}}}}))
 	if !bytes.Equal(good[:1], uvarint(uint64(len(payload)))) {
 		log.Fatal("wireVectors: the range frame's length is not one byte")
 	}
