@@ -254,3 +254,27 @@ func TestServeCapsHeaders(t *testing.T) {
 		t.Errorf("headers of %d KiB: status %d, want 431", 2*api.MaxHeaderBytes>>10, resp.StatusCode)
 	}
 }
+
+// TestNoPathTraversal: no route reads a file named by the request. Inbox
+// IDs, CIDs and the console's static files refuse "..", encoded or not, and
+// nothing of the home (the token, the key) comes back.
+func TestNoPathTraversal(t *testing.T) {
+	a := startAPI(t)
+	for _, path := range []string{
+		"/v1/inbox/..%2F..%2Fapi.token",
+		"/v1/inbox/..%2Fapi",
+		"/v1/inbox/%2e%2e%2f%2e%2e%2fidentity.key",
+		"/v1/records/..%2F..%2Fapi.token",
+		"/v1/records/..%2F..%2Fapi.token/retract",
+		"/console/static/..%2F..%2F..%2Fapi.token",
+		"/console/static/../../api.token",
+		"/console/static/%2e%2e/%2e%2e/console.go",
+	} {
+		for _, method := range []string{"GET", "POST"} {
+			status, body, _ := a.do(method, path, a.token, nil)
+			if status == 200 || strings.Contains(string(body), a.token) || strings.Contains(string(body), "package console") {
+				t.Errorf("%s %s: status %d, body %.200q", method, path, status, body)
+			}
+		}
+	}
+}
