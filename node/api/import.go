@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -34,9 +33,9 @@ func (s *Server) importSTIX(w http.ResponseWriter, r *http.Request) {
 			*f.dst = b
 		}
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, liaison.MaxBundleSize))
+	data, err := readBody(w, r, liaison.MaxBundleSize)
 	if err != nil {
-		writeError(w, &Error{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("bundle larger than %d MiB", liaison.MaxBundleSize>>20)})
+		writeError(w, bodyError(err, &Error{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("bundle larger than %d MiB", liaison.MaxBundleSize>>20)}))
 		return
 	}
 	res, err := s.node.ImportSTIX(r.Context(), data, opt)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -26,9 +25,9 @@ func (s *Server) screen(w http.ResponseWriter, r *http.Request) {
 		}
 		opt.All = b
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, screen.MaxFileSize))
+	data, err := readBody(w, r, screen.MaxFileSize)
 	if err != nil {
-		writeError(w, &Error{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("list larger than %d MiB", screen.MaxFileSize>>20), Hint: "split the list into parts"})
+		writeError(w, bodyError(err, &Error{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("list larger than %d MiB", screen.MaxFileSize>>20), Hint: "split the list into parts"}))
 		return
 	}
 	res, err := s.node.Screen(r.Context(), q.Get("name"), data, opt)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"crypto/tls"
@@ -118,6 +119,13 @@ func NewServer(n *node.Node, token string, lg *slog.Logger) *Server {
 
 // ServeHTTP answers a request whose Host is allowed (see [Server.AllowHost]).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The API answers JSON, YAML, tar and text to programs; a browser led to
+	// one of its URLs must never render or sniff an answer as a page, even
+	// one that echoes the request's path or Host. The console sets its own,
+	// looser policy for its pages.
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 	if !s.AllowHost(r.Host) {
 		writeError(w, &Error{Status: http.StatusMisdirectedRequest,
 			Message: fmt.Sprintf("this node's API does not answer to Host %q", r.Host),
@@ -203,10 +211,13 @@ func (s *Server) handle(pattern string, auth bool, h http.HandlerFunc) {
 	s.mux.Handle(pattern, handler)
 }
 
+// auth lets a request through only with the API token. It fails closed: a
+// server made with an empty token (an emptied api.token) answers no one,
+// where a plain comparison would let "Bearer " with nothing after it in.
 func (s *Server) auth(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) != 1 {
+		if !ok || s.token == "" || subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) != 1 {
 			writeError(w, &Error{Status: http.StatusUnauthorized, Message: "missing or wrong API token", Hint: "send Authorization: Bearer TOKEN with the token in the home's api.token (the CLI reads it from there; check --home)"})
 			return
 		}
@@ -263,9 +274,9 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &Error{Status: 400, Message: err.Error()})
 		return
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxPublishBody))
+	data, err := readBody(w, r, MaxPublishBody)
 	if err != nil {
-		writeError(w, &Error{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("publish input larger than %d MiB", MaxPublishBody>>20), Hint: "split the file and publish the parts"})
+		writeError(w, bodyError(err, &Error{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("publish input larger than %d MiB", MaxPublishBody>>20), Hint: "split the file and publish the parts"}))
 		return
 	}
 	records, err := node.SplitRecords(data)
@@ -373,9 +384,9 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &Error{Status: 400, Message: err.Error()})
 		return
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	data, err := readBody(w, r, 1<<20)
 	if err != nil {
-		writeError(w, &Error{Status: http.StatusRequestEntityTooLarge, Message: "record larger than 1 MiB"})
+		writeError(w, bodyError(err, &Error{Status: http.StatusRequestEntityTooLarge, Message: "record larger than 1 MiB"}))
 		return
 	}
 	d, err := s.node.Check(data, opt)
@@ -474,9 +485,9 @@ func (s *Server) getRoster(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) applyRoster(w http.ResponseWriter, r *http.Request) {
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 16<<20))
+	data, err := readBody(w, r, 16<<20)
 	if err != nil {
-		writeError(w, &Error{Status: http.StatusRequestEntityTooLarge, Message: "roster larger than 16 MiB"})
+		writeError(w, bodyError(err, &Error{Status: http.StatusRequestEntityTooLarge, Message: "roster larger than 16 MiB"}))
 		return
 	}
 	ro, err := share.ParseRoster(data)
@@ -494,9 +505,9 @@ func (s *Server) applyRoster(w http.ResponseWriter, r *http.Request) {
 // signRoster signs a proposed next roster version with the node's identity
 // and answers the signed document with its signature count.
 func (s *Server) signRoster(w http.ResponseWriter, r *http.Request) {
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 16<<20))
+	data, err := readBody(w, r, 16<<20)
 	if err != nil {
-		writeError(w, &Error{Status: http.StatusRequestEntityTooLarge, Message: "roster larger than 16 MiB"})
+		writeError(w, bodyError(err, &Error{Status: http.StatusRequestEntityTooLarge, Message: "roster larger than 16 MiB"}))
 		return
 	}
 	ro, err := share.ParseRoster(data)
@@ -527,6 +538,23 @@ func (s *Server) backup(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// readBody reads a request's body, at most limit bytes.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+}
+
+// bodyError is tooLarge when err says the body passed its cap, and
+// otherwise says the body could not be read (a client that stalled past the
+// server's read timeout, or went away): telling a stalled client its body
+// was too large would send it looking for the wrong problem.
+func bodyError(err error, tooLarge *Error) *Error {
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return tooLarge
+	}
+	return &Error{Status: http.StatusBadRequest, Message: "failed to read the request body: " + err.Error(), Hint: "send the whole body without pausing; the API stops reading a request after " + DefaultReadTimeout.String()}
+}
+
 func internal(err error) *Error {
 	return &Error{Status: http.StatusInternalServerError, Message: err.Error()}
 }
@@ -551,7 +579,28 @@ type Listen struct {
 	Addr string // HOST:PORT
 	// CertFile and KeyFile, both set, make the API serve HTTPS.
 	CertFile, KeyFile string
+	// ReadTimeout bounds reading one request, headers and body
+	// ([DefaultReadTimeout] if zero); IdleTimeout bounds how long a
+	// keep-alive connection waits for its next request ([DefaultIdleTimeout]
+	// if zero). Tests shorten them.
+	ReadTimeout, IdleTimeout time.Duration
 }
+
+// Connection limits of the local API. Without them a client (no token
+// needed) that sends a request's headers and then stalls its body, or
+// keeps a connection open after one request, holds a connection and a
+// goroutine for ever; enough of them exhaust the node's file descriptors.
+const (
+	// DefaultReadTimeout is time enough to send the largest publish
+	// ([MaxPublishBody]) at about 1 MB/s.
+	DefaultReadTimeout = 5 * time.Minute
+	DefaultIdleTimeout = 2 * time.Minute
+	// ReadHeaderTimeout bounds the headers alone.
+	ReadHeaderTimeout = 10 * time.Second
+	// MaxHeaderBytes caps a request's headers; the API's requests carry a
+	// token and a few short headers.
+	MaxHeaderBytes = 64 << 10
+)
 
 // ListenOf returns how a home's config says to serve the API.
 func ListenOf(dir string, cfg *config.Config) Listen {
@@ -589,7 +638,8 @@ func Serve(ctx context.Context, h http.Handler, l Listen, ready func(net.Addr)) 
 	if tlsCfg != nil {
 		ln = tls.NewListener(ln, tlsCfg)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, TLSConfig: tlsCfg}
+	srv := &http.Server{Handler: h, TLSConfig: tlsCfg, ReadHeaderTimeout: ReadHeaderTimeout, MaxHeaderBytes: MaxHeaderBytes,
+		ReadTimeout: cmp.Or(l.ReadTimeout, DefaultReadTimeout), IdleTimeout: cmp.Or(l.IdleTimeout, DefaultIdleTimeout)}
 	if ready != nil {
 		ready(ln.Addr())
 	}

@@ -236,8 +236,18 @@ func ReadToken(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("failed to read the API token: %w", err)
 	}
-	return strings.TrimSpace(string(b)), nil
+	tok := strings.TrimSpace(string(b))
+	if len(tok) < MinTokenLen {
+		// An emptied or truncated token file must not leave the API open
+		// to a guessable (or empty) token.
+		return "", fmt.Errorf("the API token in %s has %d characters, fewer than %d: write a new one (64 hex digits, e.g. `openssl rand -hex 32 > %s`, mode 0600)", filepath.Join(dir, TokenFile), len(tok), MinTokenLen, TokenFile)
+	}
+	return tok, nil
 }
+
+// MinTokenLen is the shortest API token [ReadToken] accepts: 32 characters,
+// at least 128 bits however they are written. init writes 64 hex digits.
+const MinTokenLen = 32
 
 // checkAnnounce checks an address to announce: a multiaddr starting with
 // /ip4, /ip6, /dns, /dns4 or /dns6, then /tcp or /udp and a port, and not a

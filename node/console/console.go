@@ -11,9 +11,9 @@
 // Sign-in: `ursic console` asks the API (token-protected) for a one-time
 // link, valid for [SignInTTL] and good for one use. Opening it sets a session
 // cookie (HttpOnly, SameSite=Strict, Secure under TLS). Every POST carries the
-// session's CSRF token. A session ends on sign-out or after [IdleTimeout]
-// without a request. Sessions live in memory: restarting the node signs
-// everyone out.
+// session's CSRF token. A session ends on sign-out, after [IdleTimeout]
+// without a request, or [MaxSessionAge] after sign-in. Sessions live in
+// memory: restarting the node signs everyone out.
 package console
 
 import (
@@ -47,6 +47,11 @@ const SignInTTL = 2 * time.Minute
 
 // IdleTimeout ends a session that has made no request for this long.
 const IdleTimeout = 30 * time.Minute
+
+// MaxSessionAge ends a session this long after sign-in however busy it is:
+// a session cookie taken once (a shared machine, a browser profile copied)
+// and kept busy by a script would otherwise last until the node restarts.
+const MaxSessionAge = 12 * time.Hour
 
 // Cookie names.
 const (
@@ -86,6 +91,7 @@ type Console struct {
 
 type session struct {
 	csrf      string
+	started   time.Time // sign-in; see MaxSessionAge
 	lastSeen  time.Time
 	prevVisit time.Time             // the inbox visit before this session began
 	screen    *apiwire.ScreenResult // the last list screened, for its CSV (guarded by Console.mu)
@@ -198,13 +204,13 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := randomToken()
-	s := &session{csrf: randomToken(), lastSeen: c.now()}
+	s := &session{csrf: randomToken(), started: c.now(), lastSeen: c.now()}
 	if ck, err := r.Cookie(cookieName(r, seenCookie)); err == nil {
 		s.prevVisit = parseMillis(ck.Value)
 	}
 	c.mu.Lock()
 	for k, old := range c.sessions {
-		if c.now().Sub(old.lastSeen) > IdleTimeout {
+		if c.expired(old, c.now()) {
 			delete(c.sessions, k)
 		}
 	}
@@ -231,12 +237,17 @@ func (c *Console) session(r *http.Request) *session {
 		return nil
 	}
 	now := c.now()
-	if now.Sub(s.lastSeen) > IdleTimeout {
+	if c.expired(s, now) {
 		delete(c.sessions, ck.Value)
 		return nil
 	}
 	s.lastSeen = now
 	return s
+}
+
+// expired reports whether s has ended by now: idle too long, or too old.
+func (c *Console) expired(s *session, now time.Time) bool {
+	return now.Sub(s.lastSeen) > IdleTimeout || now.Sub(s.started) > MaxSessionAge
 }
 
 type handler func(w http.ResponseWriter, r *http.Request, s *session)
