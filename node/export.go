@@ -55,7 +55,7 @@ func (n *Node) exportRow(r index.Row, since time.Time) ([]liaison.Object, error)
 	if !policy.MayExport(policy.Policy{Level: level, Audience: aud, Caveats: r.Caveats}) {
 		return nil, nil
 	}
-	src := liaison.Source{CID: r.CID, Kind: r.Kind, Author: r.Author, AuthorName: r.AuthorName, TLP: level.String(), Created: r.Created}
+	src := liaison.Source{CID: r.CID, Kind: r.Kind, Author: r.Author, AuthorName: r.AuthorName, TLP: level.String(), Created: r.Created, MayName: n.mayNameInExport}
 	if r.Author == n.PeerID() {
 		src.AuthorName, src.AuthorROR = n.home.Config.Name, n.home.Config.ROR
 	}
@@ -91,4 +91,19 @@ func (n *Node) ExportSTIX(since time.Time) ([]byte, error) {
 	}
 	n.audit("export", fmt.Sprintf("STIX bundle of %d objects", len(objs)))
 	return b, nil
+}
+
+// mayNameInExport reports whether an exported record may name the record
+// cid: only if this node holds it and it may leave itself
+// (policy.MayExportRef).
+func (n *Node) mayNameInExport(cid string) bool {
+	var target *policy.Policy
+	if r, ok := n.index.Get(cid); ok {
+		level, err1 := policy.ParseLevel(r.TLP)
+		aud, err2 := policy.ParseAudience(r.Audience)
+		if err1 == nil && err2 == nil {
+			target = &policy.Policy{Level: level, Audience: aud, Caveats: r.Caveats}
+		}
+	}
+	return policy.MayExportRef(target)
 }

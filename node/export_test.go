@@ -86,3 +86,32 @@ func TestExportOnlyClearAndGreen(t *testing.T) {
 		t.Error("--since in the future still exports records")
 	}
 }
+
+// TestExportNamesNoAmberRecord: a GREEN method may list, in
+// observed_indicators, the CIDs of records that never leave (an AMBER
+// indicator, a CID this node cannot read). The export names only those
+// that leave themselves: an AMBER record's CID, from which its STIX id
+// follows, is as much "the record in some form" as its body.
+func TestExportNamesNoAmberRecord(t *testing.T) {
+	tn := startNode(t, "Export Links University")
+	indicator := example(t, "indicator-green.json")
+	green := tn.mustPublish(node.PublishOptions{TLP: "green", Audience: []string{"members"}}, edit(t, indicator, func(r map[string]any) { delete(r, "policy") }))[0]
+	amber := tn.mustPublish(node.PublishOptions{TLP: "amber", Audience: []string{"members"}}, edit(t, indicator, func(r map[string]any) { r["title"] = "Amber " + uniqueMarker(t); delete(r, "policy") }))[0]
+	const unknown = "bafyreigdmqpykrgxyaxtlafqpqhzrb7qy2rh75nldvfd4tucqmqqme5yfu"
+	tn.mustPublish(node.PublishOptions{TLP: "green", Audience: []string{"members"}}, edit(t, example(t, "method-amber-strict.json"), func(r map[string]any) {
+		r["observed_indicators"] = []string{green, amber, unknown}
+		delete(r, "policy")
+	}))
+	b, err := tn.n.ExportSTIX(time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, cid := range map[string]string{"AMBER": amber, "unreadable": unknown} {
+		if bytes.Contains(b, []byte(cid)) {
+			t.Errorf("the export names the %s record %s (a GREEN method's observed_indicators)", name, cid)
+		}
+	}
+	if !bytes.Contains(b, []byte(`"observed_indicators":["`+green+`"]`)) {
+		t.Errorf("the GREEN indicator's CID is no longer in the method's observed_indicators:\n%s", b)
+	}
+}

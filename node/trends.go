@@ -102,10 +102,13 @@ func (n *Node) Trends(opt TrendOptions) (TrendTable, error) {
 	if err != nil {
 		return TrendTable{}, err
 	}
-	return n.trends(period, by, th)
+	return n.trends(period, by, th, nil)
 }
 
-func (n *Node) trends(period policy.Period, by []string, th policy.Thresholds) (TrendTable, error) {
+// trends builds the table; earlier are the counts earlier reports of the
+// same period published, against which a report is protected too
+// (policy.Thresholds.Republish).
+func (n *Node) trends(period policy.Period, by []string, th policy.Thresholds, earlier []policy.Earlier) (TrendTable, error) {
 	type cellAcc struct {
 		key      []string
 		byMember map[string]int
@@ -169,6 +172,7 @@ func (n *Node) trends(period policy.Period, by []string, th policy.Thresholds) (
 	if err != nil {
 		return TrendTable{}, err
 	}
+	prot = th.Republish(by, prot, earlier)
 	t := TrendTable{K: th.K, M: th.M, P: th.P, By: by, Cells: []TrendCell{}, Totals: []TrendCell{}}
 	if period.From != 0 {
 		lo = period.From
@@ -280,7 +284,11 @@ func (n *Node) PublishTrend(ctx context.Context, opt TrendPublishOptions) (strin
 	if err != nil {
 		return "", err
 	}
-	t, err := n.trends(period, by, th)
+	earlier, err := n.earlierCounts(period.String())
+	if err != nil {
+		return "", err
+	}
+	t, err := n.trends(period, by, th, earlier)
 	if err != nil {
 		return "", err
 	}
@@ -313,6 +321,31 @@ func (n *Node) PublishTrend(ctx context.Context, opt TrendPublishOptions) (strin
 		return "", err
 	}
 	return cid, nil
+}
+
+// earlierCounts are the counts every live report of period already
+// published: a new report of the period must not differ from them by a
+// single case.
+func (n *Node) earlierCounts(period string) ([]policy.Earlier, error) {
+	var out []policy.Earlier
+	err := n.trendReports(func(r TrendReport) bool {
+		if r.Period != period {
+			return true
+		}
+		for _, c := range r.Cells {
+			out = append(out, policy.Earlier{Dims: c.Dims, Records: c.Records})
+		}
+		for _, c := range r.Totals {
+			out = append(out, policy.Earlier{Dims: c.Dims, Records: c.Records})
+		}
+		if len(r.Cells) == 0 { // a report that has only metrics
+			for _, m := range r.Metrics {
+				out = append(out, policy.Earlier{Dims: map[string]string{m.Dimension: m.Value}, Records: m.Count})
+			}
+		}
+		return true
+	})
+	return out, err
 }
 
 // TrendReport is a trend record as a member reads it.

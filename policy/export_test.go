@@ -12,3 +12,24 @@ func TestMayExport(t *testing.T) {
 		}
 	}
 }
+
+func TestMayExportRef(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		target *Policy
+		want   bool
+	}{
+		{"unknown", nil, false},
+		{"clear", &Policy{Level: Clear}, true},
+		{"green", &Policy{Level: Green}, true},
+		{"green no-facet", &Policy{Level: Green, Caveats: []string{CaveatNoFacet}}, true},
+		{"amber", &Policy{Level: Amber}, false},
+		{"amber+strict", &Policy{Level: AmberStrict}, false},
+		{"red", &Policy{Level: Red}, false},
+		{"invalid", &Policy{}, false},
+	} {
+		if got := MayExportRef(tc.target); got != tc.want {
+			t.Errorf("%s: MayExportRef = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -25,6 +25,10 @@ type Source struct {
 	Body       json.RawMessage // nil once retracted
 	// RetractedAt is when the author retracted the record; zero if not.
 	RetractedAt time.Time
+	// MayName reports whether another record, by CID, may be named in this
+	// one's objects (a method's observed_indicators): only a record that
+	// leaves itself may (policy.MayExportRef). Nil names none.
+	MayName func(cid string) bool
 }
 
 // Object is one STIX object with what a TAXII server needs to know of it.
@@ -431,13 +435,19 @@ func Export(src Source) ([]Object, error) {
 		for _, o := range b.OrgsInvolved {
 			a.ExternalRefs = append(a.ExternalRefs, externalRef{SourceName: "ror", ExternalID: strings.TrimPrefix(o.ROR, "https://ror.org/"), Description: "involved as " + o.Role})
 		}
+		var observed []string
+		for _, cid := range b.ObservedIndicators {
+			if src.MayName != nil && src.MayName(cid) {
+				observed = append(observed, cid)
+			}
+		}
 		var orgs any
 		if len(b.OrgsInvolved) > 0 {
 			orgs = b.OrgsInvolved
 		}
 		a.Extensions = ext(map[string]any{
 			"record_kind": src.Kind, "cid": src.CID, "tactic": b.Tactic, "period": b.Period, "tech_areas": b.TechAreas,
-			"asset_type": b.AssetType, "observed_indicators": b.ObservedIndicators, "orgs_involved": orgs,
+			"asset_type": b.AssetType, "observed_indicators": observed, "orgs_involved": orgs,
 			"detection": b.Detection, "outcome": b.Outcome, "mitigations": b.Mitigations, "lessons": b.Lessons,
 		})
 		if err := add(a, "attack-pattern", a.ID); err != nil {

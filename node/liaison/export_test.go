@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,8 +50,11 @@ var (
 // sources are one record of every exported kind, at CLEAR and GREEN.
 func sources(t testing.TB) []liaison.Source {
 	created := time.Date(2026, 7, 1, 9, 30, 0, 123e6, time.UTC)
+	leaves := map[string]bool{} // the CIDs of these sources, which all leave
+	mayName := func(cid string) bool { return leaves[cid] }
 	mk := func(cid, kind, tlp string, b json.RawMessage) liaison.Source {
-		return liaison.Source{CID: cid, Kind: kind, Author: testPeer, AuthorName: "Example University", AuthorROR: "057zh3y96", TLP: tlp, Created: created, Body: b}
+		leaves[cid] = true
+		return liaison.Source{CID: cid, Kind: kind, Author: testPeer, AuthorName: "Example University", AuthorROR: "057zh3y96", TLP: tlp, Created: created, Body: b, MayName: mayName}
 	}
 	return []liaison.Source{
 		mk("bafyreib2rxk3rybk3aobmv5cjuql3bm2twh4jo5uxgr3vb6pdb4gumolee", share.KindIndicator, "green", exampleBody(t, "indicator-green.json")),
@@ -277,5 +281,53 @@ func TestImportOwnExport(t *testing.T) {
 	}
 	if kinds["indicator"] != 2 || kinds["method"] != 1 || kinds["trend skipped"] != 1 {
 		t.Errorf("imported %v", kinds)
+	}
+}
+
+// TestExportNamesOnlyWhatLeaves: a method's observed_indicators keep only
+// the CIDs the caller says may be named; with no MayName, none.
+func TestExportNamesOnlyWhatLeaves(t *testing.T) {
+	const (
+		self  = "bafyreigdmqpykrgxyaxtlafqpqhzrb7qy2rh75nldvfd4tucqmqqme5yfu"
+		green = "bafyreib2rxk3rybk3aobmv5cjuql3bm2twh4jo5uxgr3vb6pdb4gumolee"
+		amber = "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm"
+	)
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(methodRecord), &rec); err != nil {
+		t.Fatal(err)
+	}
+	rec["observed_indicators"] = []string{green, amber}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := liaison.Source{CID: self, Kind: share.KindMethod, Author: testPeer, TLP: "green", Created: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), Body: b}
+	for _, tc := range []struct {
+		name    string
+		mayName func(string) bool
+		want    []string
+	}{
+		{"green only", func(cid string) bool { return cid == green }, []string{green}},
+		{"none", nil, nil},
+	} {
+		src.MayName = tc.mayName
+		objs, err := liaison.Export(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			Extensions map[string]struct {
+				Observed []string `json:"observed_indicators"`
+			} `json:"extensions"`
+		}
+		if err := json.Unmarshal(objs[0].JSON, &got); err != nil {
+			t.Fatal(err)
+		}
+		if o := got.Extensions[liaison.ExtensionID].Observed; !slices.Equal(o, tc.want) {
+			t.Errorf("%s: observed_indicators = %v, want %v", tc.name, o, tc.want)
+		}
+		if bytes.Contains(objs[0].JSON, []byte(amber)) {
+			t.Errorf("%s: the export names %s, which may not be named", tc.name, amber)
+		}
 	}
 }
