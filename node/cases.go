@@ -267,7 +267,9 @@ func (t *caseTable) retract(cid string) {
 }
 
 // caseNames reads a summary's numbers back as text. The tables it holds
-// are only ever appended to, so a copy taken under the lock stays valid.
+// are only ever appended to, so a copy taken under the lock stays valid —
+// for the summaries added before it: take the names after the summaries
+// they are to read (a summary added since may name a newer string).
 type caseNames struct {
 	strs     []string
 	areaSets [][]string

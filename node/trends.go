@@ -117,7 +117,8 @@ func (n *Node) trends(period policy.Period, by []string, th policy.Thresholds, e
 	var order []string
 	var lo, hi policy.Month
 	key := make([]string, len(by))
-	names := n.cases.names()
+	facets := n.cases.snapshot()
+	names := n.cases.names() // after the snapshot, so that it names every summary in it
 	var add func(f *caseSummary, d int)
 	add = func(f *caseSummary, d int) {
 		if d == len(by) {
@@ -152,7 +153,7 @@ func (n *Node) trends(period policy.Period, by []string, th policy.Thresholds, e
 		}
 		add(f, d+1)
 	}
-	for _, f := range n.cases.snapshot() {
+	for _, f := range facets {
 		m := policy.Month(f.month)
 		if m == 0 || !period.Contains(m) || !n.live(f) {
 			continue
