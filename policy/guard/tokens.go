@@ -78,6 +78,9 @@ func tokenOrigin(s string) (rule, word string, ok bool) {
 		if r, ok := originWord(w); ok {
 			return r, w, true
 		}
+		if r, ok := cjkOriginWord(w); ok {
+			return r, w, true
+		}
 		switch {
 		case w == "origin" || w == "origins":
 			// "country_of_origin_cn" is a person's; "goods_origin_fraud"
@@ -176,4 +179,44 @@ func (w *walker) walkTokens(v *jvalue, path []pathSeg) {
 			}
 		}
 	}
+}
+
+// cjkOriginSuffixes, after a place of the gazetteer, make a token word about
+// people's origin: 中国系, イラン人, 中国籍, ウイグル族, 中国出身. (Tokens are
+// lower-case ASCII once validated, so such a token never publishes; the
+// guard refuses it first all the same, with the rule's message.)
+var cjkOriginSuffixes = []struct{ suffix, rule string }{
+	{"族", ruleEthnicity}, {"系", ruleEthnicity}, {"人", ruleNationality}, {"籍", ruleNationality},
+	{"出身", ruleNationality}, {"国籍", ruleNationality},
+}
+
+// cjkOriginWord reports whether a non-ASCII token word is a place of the
+// gazetteer followed by a suffix of origin.
+func cjkOriginWord(w string) (rule string, ok bool) {
+	if isASCII(w) {
+		return "", false
+	}
+	for _, place := range cjkPlaces {
+		rest, found := strings.CutPrefix(w, place)
+		if !found {
+			continue
+		}
+		for _, s := range cjkOriginSuffixes {
+			if strings.HasPrefix(rest, s.suffix) && !(s.suffix == "人" && cjkNotPerson(rest[len(s.suffix):])) {
+				return s.rule, true
+			}
+		}
+	}
+	return "", false
+}
+
+// cjkNotPerson reports whether what follows 人 makes a word that is not a
+// person (中国人民大学, 人材).
+func cjkNotPerson(rest string) bool {
+	for _, n := range cjkNotAfterPerson {
+		if strings.HasPrefix(rest, n) {
+			return true
+		}
+	}
+	return false
 }

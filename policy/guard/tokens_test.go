@@ -51,6 +51,10 @@ func TestCategoryTokensNamingOrigin(t *testing.T) {
 		{"ethnicity_profiling", ruleEthnicity},
 		{"minzoku", ruleEthnicity},
 		{"zainichi_koreans", ruleEthnicity},
+		{"中国系", ruleEthnicity},
+		{"ウイグル族", ruleEthnicity},
+		{"イラン人研究者", ruleNationality},
+		{"中国籍", ruleNationality},
 	}
 	allowed := []string{
 		"china_talent_plan", "export_control_us", "foreign_funding", "state_sponsored",
@@ -62,6 +66,7 @@ func TestCategoryTokensNamingOrigin(t *testing.T) {
 		"quantum", "semiconductors", "advanced-materials", "visa_sponsorship_scheme_abuse",
 		"research_integrity", "procurement_front", "role_pattern", "member_observation", "know_how",
 		"sponsor", "export_control_cn", "myanmar_sanctions", "tech_area", "reason_category",
+		"中国人民大学", "中国", "人材",
 	}
 	fields := []string{"reason_category", "tactic", "category", "indicator_type", "asset_type"}
 	for _, tc := range refused {
