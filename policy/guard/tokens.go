@@ -55,7 +55,10 @@ func tokenOrigin(s string) (rule, word string, ok bool) {
 	if s == "" || len(s) > 200 || strings.ContainsAny(s, " \t\n") {
 		return "", "", false
 	}
-	t := strings.ToLower(foldLatin(norm.NFKC.String(s)))
+	t := strings.ToLower(s)
+	if !isASCII(s) {
+		t = strings.ToLower(foldLatin(norm.NFKC.String(s)))
+	}
 	ws := strings.FieldsFunc(t, func(r rune) bool { return r == '_' || r == '-' || r == '.' })
 	goods := false
 	for _, w := range ws {
@@ -137,8 +140,28 @@ func originWord(w string) (rule string, ok bool) {
 	return "", false
 }
 
+// tokenVerdict is a token's answer, kept: tokens repeat from record to
+// record (tactics, categories, tech areas).
+type tokenVerdict struct {
+	f  Finding
+	ok bool
+}
+
+var tokenCache memo[tokenVerdict]
+
 // tokenFinding is the refusal of a category token that names origin.
 func tokenFinding(s string) (Finding, bool) {
+	if v, ok := tokenCache.get(s); ok {
+		return v.f, v.ok
+	}
+	f, ok := tokenFindingUncached(s)
+	if len(s) <= 200 {
+		tokenCache.put(s, tokenVerdict{f, ok})
+	}
+	return f, ok
+}
+
+func tokenFindingUncached(s string) (Finding, bool) {
 	rule, word, ok := tokenOrigin(s)
 	if !ok {
 		return Finding{}, false
