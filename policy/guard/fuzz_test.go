@@ -127,3 +127,39 @@ func FuzzScanText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTokenOrigin fuzzes the reading of category tokens: it never panics,
+// is deterministic, names a word of the token, and a refused token stays
+// refused when another word is added after it ("chinese" → "chinese_case").
+func FuzzTokenOrigin(f *testing.F) {
+	for _, s := range []string{"chinese", "overseas_chinese", "country_of_origin_cn", "ethnicuyghur",
+		"china_talent_plan", "export_control_us", "foreign_funding", "saudi_arabia", "foreign_national",
+		"goods_origin", "germanium", "", "_", "--", "é_chinese", "ｃｈｉｎｅｓｅ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		rule, word, ok := tokenOrigin(s)
+		r2, w2, ok2 := tokenOrigin(s)
+		if rule != r2 || word != w2 || ok != ok2 {
+			t.Fatalf("not deterministic: %q", s)
+		}
+		if !ok {
+			if rule != "" || word != "" {
+				t.Fatalf("not refused but rule %q word %q", rule, word)
+			}
+			return
+		}
+		if rule != ruleNationality && rule != ruleEthnicity {
+			t.Fatalf("%q: rule %q", s, rule)
+		}
+		if word == "" {
+			t.Fatalf("%q: refused without a word", s)
+		}
+		if _, _, ok := tokenOrigin(s + "_case"); !ok && len(s) < 190 {
+			t.Fatalf("%q refused but %q is not", s, s+"_case")
+		}
+		if _, ok := tokenFinding(s); !ok {
+			t.Fatalf("%q: no finding", s)
+		}
+	})
+}

@@ -501,6 +501,11 @@ func (w *walker) walkObject(v *jvalue, path []pathSeg, ctx walkCtx) {
 			contact:       f.contact,
 			orgNames:      ctx.orgNames || (ctx.parentSubject && w.kind == "indicator" && f.compactName),
 		})
+		// After the walk, so that a value the rules above already refuse
+		// keeps their finding; the token check adds what they miss.
+		if tokenFields[k] {
+			w.walkTokens(child, p)
+		}
 	}
 }
 
