@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -26,20 +25,8 @@ import (
 // openNode makes a node in a fresh home and returns it with its home.
 func openNode(t *testing.T) (*node.Node, string) {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "home")
-	if _, err := node.Init(dir, node.InitOptions{Name: "Attack Test University"}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := node.LoadHome(dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := node.Open(h, node.Options{Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
-	return n, dir
+	dir := newHome(t, "Attack Test University")
+	return openHome(t, loadHome(t, dir), nil), dir
 }
 
 // TestEmptyTokenOpensNothing: a server whose token is empty (an emptied

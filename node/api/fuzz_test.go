@@ -32,20 +32,9 @@ func FuzzQueryParameters(f *testing.F) {
 		}
 		f.Add(strings.TrimSpace(string(b)))
 	}
-	dir := filepath.Join(f.TempDir(), "home")
-	if _, err := node.Init(dir, node.InitOptions{Name: "Fuzz University"}); err != nil {
-		f.Fatal(err)
-	}
-	h, err := node.LoadHome(dir, "")
-	if err != nil {
-		f.Fatal(err)
-	}
+	dir := newHome(f, "Fuzz University")
 	lg := slog.New(slog.DiscardHandler)
-	n, err := node.Open(h, node.Options{Logger: lg})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { n.Close() })
+	n := openHome(f, loadHome(f, dir), lg)
 	tok, err := node.ReadToken(dir)
 	if err != nil {
 		f.Fatal(err)

@@ -3,7 +3,6 @@ package api_test
 import (
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,14 +14,7 @@ import (
 
 func TestRosterSign(t *testing.T) {
 	a := startAPI(t)
-	dir := filepath.Join(t.TempDir(), "other")
-	if _, err := node.Init(dir, node.InitOptions{Name: "Other University"}); err != nil {
-		t.Fatal(err)
-	}
-	other, err := node.LoadHome(dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := loadHome(t, newHome(t, "Other University"))
 	self := a.n.Home()
 	g := &share.Roster{Version: 1, Threshold: 2, Created: time.Now().UTC().Truncate(time.Second),
 		Executive: []string{self.Identity.PeerID(), other.Identity.PeerID()},

@@ -25,20 +25,9 @@ import (
 // config's api_hosts, and refuses any other Host with 421, so that a web page
 // that rebinds its DNS name to 127.0.0.1 cannot reach it.
 func TestHostAllowlist(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "home")
-	if _, err := node.Init(dir, node.InitOptions{Name: "Host Test University"}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := node.LoadHome(dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := loadHome(t, newHome(t, "Host Test University"))
 	h.Config.APIHosts = []string{"ursic.example.ac.jp", "192.0.2.10"}
-	n, err := node.Open(h, node.Options{Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
+	n := openHome(t, h, nil)
 	srv := api.NewServer(n, "tok", nil)
 	_, port, _ := net.SplitHostPort(h.Config.API)
 	tests := []struct {

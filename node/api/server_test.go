@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -32,28 +31,15 @@ type apiNode struct {
 
 func startAPI(t *testing.T) *apiNode {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "home")
-	if _, err := node.Init(dir, node.InitOptions{Name: "API Test University"}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := node.LoadHome(dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := newHome(t, "API Test University")
 	lg := slog.New(slog.NewTextHandler(t.Output(), nil))
-	n, err := node.Open(h, node.Options{Logger: lg})
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := openHome(t, loadHome(t, dir), lg)
 	tok, err := node.ReadToken(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(api.NewServer(n, tok, lg))
-	t.Cleanup(func() {
-		srv.Close()
-		n.Close()
-	})
+	t.Cleanup(srv.Close) // before the node's own cleanup (openHome) closes it
 	return &apiNode{t: t, n: n, srv: srv, token: tok}
 }
 
