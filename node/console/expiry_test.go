@@ -198,7 +198,7 @@ func TestFindingPhraseAndLanguage(t *testing.T) {
 	if gotLang != "ja" {
 		t.Errorf("the check asked the node in %q, want ja", gotLang)
 	}
-	for _, want := range []string{"<mark>国籍：某国</mark>", "経緯：不明。", "。以上", "国籍に関する記述は共有できません", "国籍・出身国に関する記述", `class="field has-refuse" id="field-narrative"`} {
+	for _, want := range []string{"<mark><bdi>国籍：某国</bdi></mark>", "経緯：不明。", "。以上", "国籍に関する記述は共有できません", "国籍・出身国に関する記述", `class="field has-refuse" id="field-narrative"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the refused form lacks %q", want)
 		}

@@ -88,8 +88,8 @@ func TestHostileRecordEscapedEverywhere(t *testing.T) {
 	// Japanese and the full-width look-alikes are text: shown as written.
 	for path, want := range map[string]string{
 		"/console/inbox":            `輸出管理：＜script＞window.__xss=5＜/script＞ &lt;script&gt;`,
-		"/console/records/" + cid:   `<h1 id="rec-title">輸出管理：＜script＞window.__xss=5＜/script＞ &lt;script&gt;window.__xss=1&lt;/script&gt;&lt;img src=x onerror=&#34;window.__xss=2&#34;&gt;</h1>`,
-		"/console/records/" + jaCID: `<h1 id="rec-title">` + japaneseTitle + `</h1>`,
+		"/console/records/" + cid:   `<h1 id="rec-title"><bdi>輸出管理：＜script＞window.__xss=5＜/script＞ &lt;script&gt;window.__xss=1&lt;/script&gt;&lt;img src=x onerror=&#34;window.__xss=2&#34;&gt;</bdi></h1>`,
+		"/console/records/" + jaCID: `<h1 id="rec-title"><bdi>` + japaneseTitle + `</bdi></h1>`,
 		"/console/inbox?" + url.Values{"q": {"輸出管理"}}.Encode(): `輸出管理：＜script＞`,
 		"screen": `株式会社エグザンプル`,
 	} {

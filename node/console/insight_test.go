@@ -149,7 +149,7 @@ func TestSimilarPage(t *testing.T) {
 		`<tr><td>pending</td><td>1</td><td class="suppressed">suppressed</td></tr>`,
 		`<a href="/console/records/bafyrec1">`,
 		`<a href="/console/records/bafynew">2026-10</a>`,
-		`visitor_escort: 2`,
+		`<bdi>visitor_escort</bdi>: 2`,
 		`<svg id="similar-chart"`,
 		`<title>accepted (consortium): suppressed</title>`,
 	} {
@@ -216,9 +216,9 @@ func TestScreenPage(t *testing.T) {
 		t.Fatalf("upload: %d (%d screenings) %s", code, f.screens.Load(), page)
 	}
 	for _, want := range []string{
-		`<td>Example Trading Co., Ltd.</td><td>normalised</td><td>0.97</td><td><span class="tlp tlp-amber">TLP:AMBER</span></td><td>high</td>`,
-		`<a href="/console/records/bafyhit">Front &lt;b&gt;company&lt;/b&gt;</a>`,
-		`<td>Clean University</td><td colspan="6" class="count">no match`,
+		`<td><bdi>Example Trading Co., Ltd.</bdi></td><td>normalised</td><td>0.97</td><td><span class="tlp tlp-amber">TLP:AMBER</span></td><td>high</td>`,
+		`<a href="/console/records/bafyhit"><bdi>Front &lt;b&gt;company&lt;/b&gt;</bdi></a>`,
+		`<td><bdi>Clean University</bdi></td><td colspan="6" class="count">no match`,
 		`<a id="screen-csv" href="/console/screen.csv"`,
 	} {
 		if !strings.Contains(page, want) {
@@ -254,7 +254,7 @@ func TestInsightPagesOnANode(t *testing.T) {
 	}
 	_, form, _ := get(t, b, cn.srv.URL+"/console/screen")
 	code, page = upload(t, b, cn.srv.URL+"/console/screen", csrf(t, form), "list.txt", "Example Trading Co., Ltd.\nNobody Institute\n")
-	if code != 200 || !strings.Contains(page, `<a href="/console/records/`+cid+`">Procurement front for lasers</a>`) {
+	if code != 200 || !strings.Contains(page, `<a href="/console/records/`+cid+`"><bdi>Procurement front for lasers</bdi></a>`) {
 		t.Errorf("screening at a member: %d %s", code, page)
 	}
 	code, body, _ := get(t, b, cn.srv.URL+"/console/screen.csv")

@@ -127,8 +127,8 @@ func TestRosterProposalDiff(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("load: %d %s", code, body)
 	}
-	for _, want := range []string{"Member removed: Delta University", "Executive added: Gamma University", "Group created: pilot",
-		"Joins group pilot: Beta University", "Signatures needed for later changes", "(2 → 1)", "<strong>0</strong> of 2", `id="prop-sign"`} {
+	for _, want := range []string{"Member removed: <bdi>Delta University</bdi>", "Executive added: <bdi>Gamma University</bdi>", "Group created: <bdi>pilot</bdi>",
+		"Joins group <bdi>pilot</bdi>: <bdi>Beta University</bdi>", "Signatures needed for later changes", "(<bdi>2</bdi> → <bdi>1</bdi>)", "<strong>0</strong> of 2", `id="prop-sign"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q", want)
 		}
@@ -141,7 +141,7 @@ func TestRosterProposalDiff(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("load in Japanese: %d", code)
 	}
-	for _, want := range []string{"会員の削除: Delta University", "執行役の追加", "グループの新設: pilot", "以後の変更に必要な署名数", "このノードの鍵で署名"} {
+	for _, want := range []string{"会員の削除: <bdi>Delta University</bdi>", "執行役の追加", "グループの新設: <bdi>pilot</bdi>", "以後の変更に必要な署名数", "このノードの鍵で署名"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the Japanese page lacks %q", want)
 		}
@@ -187,7 +187,7 @@ func TestRosterProposalNonExecutive(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("load: %d", code)
 	}
-	if !strings.Contains(body, "Member removed: Delta University") {
+	if !strings.Contains(body, "Member removed: <bdi>Delta University</bdi>") {
 		t.Error("a non-executive does not see the changes")
 	}
 	if strings.Contains(body, `id="prop-sign"`) || strings.Contains(body, `action="/console/peers/sign"`) {

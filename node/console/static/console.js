@@ -17,6 +17,11 @@
     return e;
   }
 
+  // bdi wraps text written by a member (a name, a phrase of the record) in
+  // its own <bdi>, so bidi controls in it end with it and cannot reorder
+  // the text beside it.
+  function bdi(text) { return el("bdi", "", text); }
+
   function mark(findings) {
     var fields = form.querySelectorAll(".field");
     for (var i = 0; i < fields.length; i++) { fields[i].classList.remove("has-refuse", "has-flag"); }
@@ -38,12 +43,13 @@
       res.findings.forEach(function (f) {
         var li = el("li", "finding " + f.severity);
         li.appendChild(el("strong", "", f.rule_name));
-        li.appendChild(document.createTextNode((f.label ? " (" + f.label + ")" : "") + ": " + f.message));
+        li.appendChild(document.createTextNode((f.label ? " (" + f.label + ")" : "") + ": "));
+        li.appendChild(bdi(f.message));
         if (f.phrase) {
           var q = el("q", "excerpt");
-          q.appendChild(document.createTextNode(f.before || ""));
-          q.appendChild(el("mark", "", f.phrase));
-          q.appendChild(document.createTextNode(f.after || ""));
+          q.appendChild(bdi(f.before || ""));
+          q.appendChild(el("mark")).appendChild(bdi(f.phrase));
+          q.appendChild(bdi(f.after || ""));
           li.appendChild(document.createElement("br"));
           li.appendChild(q);
         }
@@ -61,7 +67,7 @@
         if (!l[1] || !l[1].length) { return; }
         out.appendChild(el("h3", "", t(l[0])));
         var ul = el("ul", l[2]);
-        l[1].forEach(function (n) { ul.appendChild(el("li", "", n)); });
+        l[1].forEach(function (n) { ul.appendChild(el("li")).appendChild(bdi(n)); });
         out.appendChild(ul);
       });
     }
