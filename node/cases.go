@@ -303,12 +303,13 @@ func mitigationsOf(s *caseSummary) []string {
 	return out
 }
 
-// snapshot returns the facets held now.
-func (t *caseTable) snapshot() []*caseSummary {
+// snapshot returns the facets held now, and the names that read them:
+// taken under one lock, so that every string a facet names is in them.
+func (t *caseTable) snapshot() ([]*caseSummary, caseNames) {
 	t.queue.settle()
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return slices.Clip(t.facets)
+	return slices.Clip(t.facets), caseNames{t.strs, t.areaSets}
 }
 
 // all returns every summary held now.

@@ -117,8 +117,7 @@ func (n *Node) trends(period policy.Period, by []string, th policy.Thresholds, e
 	var order []string
 	var lo, hi policy.Month
 	key := make([]string, len(by))
-	facets := n.cases.snapshot()
-	names := n.cases.names() // after the snapshot, so that it names every summary in it
+	facets, names := n.cases.snapshot()
 	var add func(f *caseSummary, d int)
 	add = func(f *caseSummary, d int) {
 		if d == len(by) {
