@@ -8,25 +8,9 @@ import (
 	"filippo.io/age"
 
 	"github.com/ursic/ursic/crypto"
+	"github.com/ursic/ursic/internal/agecraft"
 	"github.com/ursic/ursic/share"
 )
-
-// mixedStanzas wraps one file key for each recipient and returns all their
-// stanzas without labels: a body age would refuse to write from the
-// recipients themselves, but one it opens.
-type mixedStanzas []age.Recipient
-
-func (m mixedStanzas) Wrap(fileKey []byte) ([]*age.Stanza, error) {
-	var out []*age.Stanza
-	for _, r := range m {
-		s, err := r.Wrap(fileKey)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s...)
-	}
-	return out, nil
-}
 
 // sealRaw makes an envelope by the adversary with header h over plain
 // sealed to rs as given, however many: correctly signed, so only the
@@ -97,7 +81,7 @@ func TestInsiderStanzaRules(t *testing.T) {
 		recipientOfPeer(t, mallory), recipientOfPeer(t, bravo), extra.Recipient())
 	// Three readers, two stanzas: bravo's X25519 and an ursic-sk stanza.
 	notAlone, notAloneCID := adv.sealRaw(t, direct(peers(alpha, bravo)), rec.Body,
-		mixedStanzas{recipientOfPeer(t, bravo), k.Recipient()})
+		agecraft.Unlabelled{recipientOfPeer(t, bravo), k.Recipient()})
 	// The members group's recipients at AMBER under roster 1 are the three
 	// members; the senderkey record carries a fourth stanza, and the group
 	// record sealed to its key follows it.

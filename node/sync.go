@@ -1019,10 +1019,8 @@ func retractionsIn(recs []*received) map[string][]string {
 		if r.plain == nil || r.Stub || r.header().Kind != share.KindRetraction {
 			continue
 		}
-		var body struct {
-			Target string `json:"target"`
-		}
-		if json.Unmarshal(r.plain, &body) != nil || body.Target == "" {
+		body, err := retractionOf(r.plain)
+		if err != nil {
 			continue
 		}
 		if out == nil {
@@ -1152,17 +1150,32 @@ func (n *Node) noteRetractionOfStub(target, retraction, by, reason string) {
 	}
 }
 
+// retractionBody is what the node reads of an opened retraction record.
+type retractionBody struct {
+	Target string `json:"target"`
+	Reason string `json:"reason"`
+}
+
+// retractionOf reads the target and reason of a retraction's plaintext.
+func retractionOf(plain []byte) (retractionBody, error) {
+	var b retractionBody
+	if err := json.Unmarshal(plain, &b); err != nil {
+		return b, err
+	}
+	if b.Target == "" {
+		return b, errors.New("no target")
+	}
+	return b, nil
+}
+
 // applyRetraction withdraws the record a received retraction names, if the
 // retraction's author wrote it (policy.MayRetract): the body is deleted and a
 // stub kept, so it can never come back through sync. A record not held yet
 // gets a pending retraction, keyed by its CID and the retraction's author,
 // which suppresses it on arrival only if that author wrote it.
 func (n *Node) applyRetraction(r *received) {
-	var body struct {
-		Target string `json:"target"`
-		Reason string `json:"reason"`
-	}
-	if err := json.Unmarshal(r.plain, &body); err != nil || body.Target == "" {
+	body, err := retractionOf(r.plain)
+	if err != nil {
 		n.log.Warn("ignored a retraction without a target", "cid", r.CID, "err", err)
 		return
 	}
