@@ -76,13 +76,24 @@ func (c *Catalogue) Note(h *share.Header) {
 }
 
 func (lr *logRuns) add(seq uint64, cls *class) {
+	n := len(lr.runs)
+	if n > 0 && seq <= lr.runs[n-1].last {
+		// Catalogued already (positions are never rewritten), or noted
+		// late: two stores of one log (a push and a pull) commit in one
+		// order and may note in the other. A late note at the first hole
+		// would leave the log served only up to it, and its class
+		// unknown, for as long as the node runs: the log is read again
+		// from the store, which holds both. Notes beyond the first hole
+		// matter only once it is filled, which reads the log again.
+		if seq == lr.contig+1 {
+			lr.built = false
+		}
+		return
+	}
 	if seq == lr.contig+1 {
 		lr.contig = seq
 	}
-	n := len(lr.runs)
 	switch {
-	case n > 0 && seq <= lr.runs[n-1].last:
-		// Already catalogued: positions are never rewritten.
 	case n > 0 && lr.runs[n-1].cls == cls:
 		lr.runs[n-1].last = seq
 	default:

@@ -231,3 +231,98 @@ func TestConfirmStubs(t *testing.T) {
 		}
 	}
 }
+
+// Two stores of one log (a push and a pull of the same author's log) commit
+// in one order and may note their entries in the other. Whatever the order of
+// the notes, and however often one is repeated, the catalogue serves and
+// names what a catalogue read afresh from the store does. A late note at the
+// first hole once left the log served only up to it until a restart: a relay
+// then served a stub without the retraction that vouches for it, and its
+// peers could not pass the stub.
+func TestCatalogueNotesOutOfOrder(t *testing.T) {
+	author := identities[0]
+	self := author.PeerID()
+	log := share.LogID([]string{"members"})
+	rapid.Check(t, func(t *rapid.T) {
+		vs := views{1: genView(t, "v1")}
+		dir, err := os.MkdirTemp("", "catalogue")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		st, err := store.Open(filepath.Join(dir, "store.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		ent := NewEntitlement(vs)
+		// A peer's log, read (empty) before anything of it is stored, so
+		// that the notes are what keeps it up to date.
+		peerAuthor := identities[1]
+		cat := NewCatalogue(st, ent, self)
+		if _, err := cat.HeadFor(peerAuthor.PeerID(), log, self); !errors.Is(err, ErrNothingFor) {
+			t.Fatalf("an empty log: %v", err)
+		}
+		n := rapid.IntRange(2, 10).Draw(t, "entries")
+		var headers []*share.Header
+		var prev []byte
+		for i := range n {
+			level := rapid.SampledFrom([]string{"clear", "green", "amber", "amber+strict"}).Draw(t, "level")
+			raw := sealAt(t, peerAuthor, uint64(i+1), prev, level, []string{"members"}, 1)
+			c := share.CIDOf(raw)
+			e := store.Entry{CID: c.String(), Author: peerAuthor.PeerID(), Log: log, Seq: uint64(i + 1), Envelope: raw}
+			if prev != nil {
+				e.Prev = cidString(prev)
+			}
+			if _, err := st.Put(e); err != nil {
+				t.Fatal(err)
+			}
+			env, err := share.Decode(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			headers = append(headers, &env.Header)
+			prev = c.Bytes()
+		}
+		order := rapid.Permutation(headers).Draw(t, "order of the notes")
+		for _, h := range order {
+			cat.Note(h)
+			if rapid.IntRange(0, 3).Draw(t, "noted twice") == 0 {
+				cat.Note(h)
+			}
+		}
+		fresh := NewCatalogue(st, ent, self)
+		for _, id := range identities {
+			peer := id.PeerID()
+			allowed, contig, err := cat.Filter(peerAuthor.PeerID(), log, peer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, wantContig, err := fresh.Filter(peerAuthor.PeerID(), log, peer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if contig != wantContig || contig != uint64(n) {
+				t.Fatalf("after notes in the order %v: served up to %d, the store holds 1..%d", seqs(order), contig, n)
+			}
+			for seq := uint64(1); seq <= uint64(n); seq++ {
+				if allowed(seq) != want(seq) {
+					t.Fatalf("after notes in the order %v: entry %d to %s served %v, read afresh %v", seqs(order), seq, peer, allowed(seq), want(seq))
+				}
+			}
+			head, err := cat.HeadFor(peerAuthor.PeerID(), log, peer)
+			wantHead, wantErr := fresh.HeadFor(peerAuthor.PeerID(), log, peer)
+			if head != wantHead || !errors.Is(err, wantErr) {
+				t.Fatalf("after notes in the order %v: Hello to %s names %d (%v), read afresh %d (%v)", seqs(order), peer, head, err, wantHead, wantErr)
+			}
+		}
+	})
+}
+
+func seqs(hs []*share.Header) []uint64 {
+	out := make([]uint64, len(hs))
+	for i, h := range hs {
+		out[i] = h.Seq
+	}
+	return out
+}
