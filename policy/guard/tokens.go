@@ -40,6 +40,14 @@ var tokenFields = map[string]bool{
 // "indigenous_innovation", a Chinese industrial policy).
 var notOrigin = set("prc dprk rok myanmar mainland english arabic polish black white han indigenous")
 
+// languageSubjects after a demonym make the two a language or a field of
+// study, not a people: "japanese_nlp", "chinese_language_models",
+// "korean_speech_recognition", "chinese_studies". A person noun anywhere
+// after them still makes the token about people ("chinese_language_students").
+// Ethnonyms get no such reading: "uyghur_nlp" stays refused.
+var languageSubjects = set("nlp language languages linguistics translation speech text texts ocr corpus " +
+	"corpora literature studies grammar script scripts morphology dialect dialects phonetics lexicography")
+
 // originWords in a token name people's origin on their own.
 var originWords = set("nationals citizens citizenship nationality nationalities ethnic ethnicity " +
 	"ethnicities ethnically descent ancestry foreigner foreigners kokuseki gaikokujin gaikokuseki minzoku " +
@@ -77,6 +85,10 @@ func tokenOrigin(s string) (rule, word string, ok bool) {
 			if demonyms[two] { // "sri_lankan", "east_asian"
 				return ruleNationality, two, true
 			}
+		}
+		if demonyms[w] && !ethnonyms[w] && i+1 < len(ws) && languageSubjects[ws[i+1]] && !namesPeople(ws[i+2:]) {
+			i++ // a language or a field: "japanese_nlp"
+			continue
 		}
 		if r, ok := originWord(w); ok {
 			return r, w, true
@@ -117,6 +129,17 @@ func tokenOrigin(s string) (rule, word string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// namesPeople reports whether a token's words name people: a person noun or
+// a word that stands before one ("phd", "visiting").
+func namesPeople(ws []string) bool {
+	for _, w := range ws {
+		if personNouns[w] || personNouns[stem(w)] || personModifiers[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // originWord reports whether one word of a token names people's origin on

@@ -55,6 +55,13 @@ func TestCategoryTokensNamingOrigin(t *testing.T) {
 		{"ウイグル族", ruleEthnicity},
 		{"イラン人研究者", ruleNationality},
 		{"中国籍", ruleNationality},
+		// A language word does not excuse a token about people.
+		{"chinese_language_students", ruleNationality},
+		{"japanese_speech_researchers", ruleNationality},
+		{"korean_studies_phd", ruleNationality},
+		{"chinese_nlp_chinese_staff", ruleNationality},
+		{"uyghur_nlp", ruleEthnicity},
+		{"tibetan_language", ruleEthnicity},
 	}
 	allowed := []string{
 		"china_talent_plan", "export_control_us", "foreign_funding", "state_sponsored",
@@ -67,6 +74,9 @@ func TestCategoryTokensNamingOrigin(t *testing.T) {
 		"research_integrity", "procurement_front", "role_pattern", "member_observation", "know_how",
 		"sponsor", "export_control_cn", "myanmar_sanctions", "tech_area", "reason_category",
 		"中国人民大学", "中国", "人材",
+		// A demonym that names a language or a field of study.
+		"japanese_nlp", "chinese_nlp", "chinese_language_models", "korean_speech_recognition",
+		"chinese_studies", "japanese_text_mining", "russian_translation", "persian_ocr",
 	}
 	fields := []string{"reason_category", "tactic", "category", "indicator_type", "asset_type"}
 	for _, tc := range refused {
