@@ -700,6 +700,7 @@ type received struct {
 	*receive.Envelope
 	plain []byte       // nil if this node cannot open it
 	facts *recordFacts // what it adds to the index and the node's tables, if opened
+	noKey bool         // not opened: sealed to a sender key not known when it was prepared
 }
 
 func (r *received) header() *share.Header { return &r.Env.Header }
@@ -778,16 +779,41 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 		if r.Stub || r.header().Kind == share.KindSenderKey {
 			return
 		}
-		plain, err := n.openEnvelope(r.Env, r.CID)
-		if err != nil {
-			return // not for this node's keys: kept for relaying
-		}
-		r.plain = plain
-		if f, err := n.factsOfPlain(r.CID, r.Env, plain); err == nil {
-			r.facts = &f // with this node's own digest, for a record fetched back after a restore
+		if err := n.openReceived(r); err != nil {
+			// Not for this node's keys: kept for relaying. Or sealed to a
+			// sender key not known yet: storeLog tries again (openLate).
+			r.noKey = errors.Is(err, ErrNoSenderKey)
 		}
 	})
 	return ok, bad
+}
+
+// openReceived opens r and reads the facts it adds to the index.
+func (n *Node) openReceived(r *received) error {
+	plain, err := n.openEnvelope(r.Env, r.CID)
+	if err != nil {
+		return err
+	}
+	r.plain, r.noKey = plain, false
+	if f, err := n.factsOfPlain(r.CID, r.Env, plain); err == nil {
+		r.facts = &f // with this node's own digest, for a record fetched back after a restore
+	}
+	return nil
+}
+
+// openLate opens the stored records that were sealed to a sender key this
+// node did not know when they were prepared. A push and a pull of one log
+// run side by side: the pull may learn the key (an earlier entry of the log)
+// after the push prepared its record and store it before the push stores
+// the record, which was then held and unread until a restart. The key, if
+// it is ever this node's, precedes the record in its log, so it is known by
+// the time the record is stored.
+func (n *Node) openLate(recs []*received) {
+	for _, r := range recs {
+		if r.noKey && !r.Stub {
+			n.openReceived(r)
+		}
+	}
 }
 
 // store is the serial half of a push: it stores prepared envelopes log by
@@ -990,6 +1016,7 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool, re
 			n.cat.Note(r.header())
 		}
 	}
+	n.openLate(keep)
 	n.indexReceived(keep, suppressed)
 	return gap, carry, stubErr
 }
