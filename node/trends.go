@@ -105,9 +105,10 @@ func (n *Node) Trends(opt TrendOptions) (TrendTable, error) {
 	return n.trends(period, by, th, nil)
 }
 
-// trends builds the table; earlier are the counts earlier reports of the
-// same period published, against which a report is protected too
-// (policy.Thresholds.Republish).
+// trends builds the table; earlier are the counts earlier reports
+// published, against which a report is protected too: those of the same
+// period by policy.Thresholds.Republish, those of its quarter and the
+// quarter's months by policy.Thresholds.Nested.
 func (n *Node) trends(period policy.Period, by []string, th policy.Thresholds, earlier []policy.Earlier) (TrendTable, error) {
 	type cellAcc struct {
 		key      []string
@@ -172,7 +173,13 @@ func (n *Node) trends(period policy.Period, by []string, th policy.Thresholds, e
 	if err != nil {
 		return TrendTable{}, err
 	}
-	prot = th.Republish(by, prot, earlier)
+	var same []policy.Earlier
+	for _, e := range earlier {
+		if e.Period == period {
+			same = append(same, e)
+		}
+	}
+	prot = th.Nested(period, by, th.Republish(by, prot, same), earlier)
 	t := TrendTable{K: th.K, M: th.M, P: th.P, By: by, Cells: []TrendCell{}, Totals: []TrendCell{}}
 	if period.From != 0 {
 		lo = period.From
@@ -284,7 +291,7 @@ func (n *Node) PublishTrend(ctx context.Context, opt TrendPublishOptions) (strin
 	if err != nil {
 		return "", err
 	}
-	earlier, err := n.earlierCounts(period.String())
+	earlier, err := n.earlierCounts(period)
 	if err != nil {
 		return "", err
 	}
@@ -323,24 +330,27 @@ func (n *Node) PublishTrend(ctx context.Context, opt TrendPublishOptions) (strin
 	return cid, nil
 }
 
-// earlierCounts are the counts every live report of period already
-// published: a new report of the period must not differ from them by a
-// single case.
-func (n *Node) earlierCounts(period string) ([]policy.Earlier, error) {
+// earlierCounts are the counts every live report of period's quarter (the
+// quarter's and its months') already published: a new report must not
+// differ from one of the same period by a single case, nor leave a
+// quarter's count less its months' at one.
+func (n *Node) earlierCounts(period policy.Period) ([]policy.Earlier, error) {
 	var out []policy.Earlier
+	quarter := period.From - period.From%3
 	err := n.trendReports(func(r TrendReport) bool {
-		if r.Period != period {
+		p, err := policy.ParsePeriod(r.Period)
+		if err != nil || p.From-p.From%3 != quarter {
 			return true
 		}
 		for _, c := range r.Cells {
-			out = append(out, policy.Earlier{Dims: c.Dims, Records: c.Records})
+			out = append(out, policy.Earlier{Dims: c.Dims, Records: c.Records, Period: p})
 		}
 		for _, c := range r.Totals {
-			out = append(out, policy.Earlier{Dims: c.Dims, Records: c.Records})
+			out = append(out, policy.Earlier{Dims: c.Dims, Records: c.Records, Period: p})
 		}
 		if len(r.Cells) == 0 { // a report that has only metrics
 			for _, m := range r.Metrics {
-				out = append(out, policy.Earlier{Dims: map[string]string{m.Dimension: m.Value}, Records: m.Count})
+				out = append(out, policy.Earlier{Dims: map[string]string{m.Dimension: m.Value}, Records: m.Count, Period: p})
 			}
 		}
 		return true

@@ -342,3 +342,63 @@ func TestTrendReportsCannotBeDifferenced(t *testing.T) {
 		}
 	}
 }
+
+// TestQuarterReportAfterItsMonth: the secretariat publishes the month's
+// report, a member publishes one more case, and the secretariat publishes
+// the quarter. The quarter's count of a cell less the month's (the other
+// months of the quarter had no cases) would be the one new case; every
+// cell and total both reports publish must differ by 0 or by k or more.
+func TestQuarterReportAfterItsMonth(t *testing.T) {
+	nodes := newSecretariatConsortium(t, "kyoto", "osaka", "tohoku")
+	members, sec := nodes[:3], nodes[3]
+	startMesh(t, nodes...)
+	publish := func(i int) {
+		members[i%3].publish(methodRecord(fmt.Sprintf("Case %d", i), "talent_recruitment", "declined", []string{"ai"}, nil), node.PublishOptions{})
+	}
+	held := func(n int) {
+		waitFor(t, fedWait, fmt.Sprintf("the secretariat holds %d facets", n), func() bool {
+			tab, err := sec.n.Trends(node.TrendOptions{By: []string{"category"}})
+			return err == nil && len(tab.Totals) == 1 && tab.Totals[0].Records != nil && *tab.Totals[0].Records == n
+		})
+	}
+	for i := range 3 {
+		publish(i)
+	}
+	held(3)
+	m := policy.MonthOf(time.Now())
+	month, quarter := m.String(), policy.Period{From: m - m%3, To: m - m%3 + 2}.String()
+	ctx := context.Background()
+	first, err := sec.n.PublishTrend(ctx, node.TrendPublishOptions{Period: month, By: []string{"category"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	publish(3)
+	held(4)
+	second, err := sec.n.PublishTrend(ctx, node.TrendPublishOptions{Period: quarter, By: []string{"category"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reps []node.TrendReport
+	waitFor(t, fedWait, "kyoto receives both reports", func() bool {
+		reps, err = members[0].n.TrendReports()
+		return err == nil && len(reps) == 2
+	})
+	counts := map[string]map[string]int{} // report → cell or total → records
+	for _, r := range reps {
+		counts[r.CID] = map[string]int{}
+		for _, c := range r.Cells {
+			counts[r.CID]["cell "+c.Dims["category"]] = c.Records
+		}
+		for _, c := range r.Totals {
+			counts[r.CID]["total"] = c.Records
+		}
+	}
+	if counts[first]["cell talent_recruitment"] != 3 {
+		t.Fatalf("the month's report: %v", counts[first])
+	}
+	for k, a := range counts[first] {
+		if b, ok := counts[second][k]; ok && b-a > 0 && b-a < 3 {
+			t.Errorf("%s is %d in %s and %d in %s: the quarter less the month is a cell of %d", k, a, month, b, quarter, b-a)
+		}
+	}
+}

@@ -23,7 +23,9 @@ package policy
 // published cell of that line with the fewest records.
 //
 // Reports cover whole calendar months or quarters ([ParsePeriod]), so two
-// reports cannot be differenced into a window smaller than a month.
+// reports cannot be differenced into a window smaller than a month; reports
+// of the same period ([Thresholds.Republish]) and of a quarter and its
+// months ([Thresholds.Nested]) are protected against each other.
 
 import (
 	"errors"

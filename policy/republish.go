@@ -16,11 +16,14 @@ import "slices"
 // records, so the two reports together would reveal a cell of fewer than K.
 const ReasonDifference Reason = "difference"
 
-// Earlier is one count an earlier report of the same period published: the
-// values it fixes (a cell's dimensions, or a total's) and its records.
+// Earlier is one count an earlier report published: the values it fixes
+// (a cell's dimensions, or a total's), its records, and the report's
+// period (read by [Thresholds.Nested]; Republish is given only the counts
+// of its own period).
 type Earlier struct {
 	Dims    map[string]string
 	Records int
+	Period  Period
 }
 
 // Republish applies the difference rule to p, a table by the dimensions by
