@@ -462,6 +462,18 @@ func (nw *federation) readRange(ctx context.Context, p peer.ID, req *receive.Ask
 			return n, false
 		}
 		n += len(m.Envelopes.Envs)
+		if uint64(n) > req.To-req.From+1 {
+			// An honest answer holds each position at most once. Every
+			// envelope of the range is checked in full (it is past this
+			// node's head), so an answer that repeats valid envelopes in
+			// frame after frame would keep the cores busy until the
+			// stream's deadline without a forged one among them.
+			err := fmt.Errorf("%w: %d envelopes for %d positions", errRangeOverrun, n, req.To-req.From+1)
+			nw.reject(p, "range-overrun", err)
+			s.Reset() // not Close: the peer is to stop writing now
+			yield(nil, err)
+			return n, false
+		}
 		if !yield(m.Envelopes, nil) {
 			return n, false
 		}
@@ -536,6 +548,8 @@ func (nw *federation) serveRange(s network.Stream, p peer.ID, g *share.GetRange)
 }
 
 var errStopRange = errors.New("stop")
+
+var errRangeOverrun = errors.New("range answer holds more envelopes than the range has positions")
 
 // maxEmptyRanges is how many empty range answers one pull accepts.
 const maxEmptyRanges = 100
