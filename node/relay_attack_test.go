@@ -10,6 +10,8 @@ package node_test
 import (
 	"bufio"
 	"context"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -216,4 +218,68 @@ func TestRelayEndlessRangeAnswer(t *testing.T) {
 		return b.bravo.holds(r.missed) && b.bravo.holds(r.later)
 	})
 	b.alphaLogIntact(t, r)
+}
+
+// Finding: valid envelopes that could store nothing cost bravo a signature
+// check each, push after push, and none of it was forged, so neither the
+// rejected-before memory nor the forged budget applied: mallory's own log at
+// a far position (it signs whatever position it likes; a push cannot fill a
+// log past a hole, so nothing is stored and the next push is checked again),
+// and further copies of a position of its own that keeps two already (only
+// counted, with a write and a log line each). A push of 512 such envelopes
+// took as long as a frame of forged ones. Now a push is sieved before the
+// signature check (receive.Checker): what could not be stored is not checked.
+func TestRelayValidEnvelopesThatStoreNothing(t *testing.T) {
+	b := newAttackBed(t)
+	adv, bravo := b.adv, b.bravo
+	// Mallory's own log to bravo: entry 1 and its equivocating copy, which
+	// bravo keeps as evidence, then more copies, and a frame of entries far
+	// past bravo's head of that log.
+	first, second := adv.seal(t, 1, nil, bravo), adv.seal(t, 1, nil, bravo)
+	eqBefore := bravo.status().Equivocations
+	adv.push(t, first)
+	adv.push(t, second)
+	waitFor(t, liveWait, "bravo keeps mallory's equivocation", func() bool { return bravo.status().Equivocations > eqBefore })
+	var copies, far [][]byte
+	for range 64 {
+		copies = append(copies, adv.seal(t, 1, nil, bravo))
+	}
+	prev := share.CIDOf([]byte("an entry bravo never saw")).Bytes()
+	for i := range share.MaxBatch {
+		far = append(far, adv.seal(t, 1_000_000+uint64(i), prev, bravo))
+	}
+	before := signatureChecks(t, bravo)
+	const rounds = 4
+	for range rounds {
+		adv.push(t, far...)
+		adv.push(t, second)
+		adv.push(t, copies...)
+	}
+	// Each push is answered (the stream closed) after bravo checked it.
+	if n := signatureChecks(t, bravo) - before; n >= share.MaxBatch {
+		t.Errorf("%d pushes of envelopes that store nothing (%d envelopes) cost bravo %d signature checks", 3*rounds, rounds*(len(far)+1+len(copies)), n)
+	}
+	if n := bravo.status().Equivocations - eqBefore; n != 1 {
+		t.Errorf("bravo keeps %d equivocating copies of mallory's entry; want 1", n)
+	}
+	if bravo.holds(share.CIDOf(far[0]).String()) {
+		t.Errorf("bravo holds an entry pushed past a hole in its log")
+	}
+	b.alphaReachesBravo(t, "after the pushes")
+}
+
+// signatureChecks reads ursic_signature_checks_total from p's /metrics.
+func signatureChecks(t *testing.T, p *peerNode) int64 {
+	t.Helper()
+	for _, line := range strings.Split(metricsText(t, p), "\n") {
+		if v, ok := strings.CutPrefix(line, "ursic_signature_checks_total "); ok {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return int64(n)
+		}
+	}
+	t.Fatal("no ursic_signature_checks_total in /metrics")
+	return 0
 }

@@ -420,7 +420,7 @@ func (nw *federation) pullLog(p peer.ID, author, log string, ours, theirs uint64
 			break
 		}
 		total += len(f.m.Envs)
-		ok, bad := nw.prepare(p, f.m, f.req)
+		ok, _, bad := nw.prepare(p, f.m, f.req)
 		prepared <- ok
 		if bad != nil {
 			err = bad
@@ -723,17 +723,19 @@ func (r *received) header() *share.Header { return &r.Env.Header }
 // a log had a gap (the caller then pulls), and an error if p sent anything
 // invalid; valid envelopes in the same frame are kept.
 func (nw *federation) ingest(p peer.ID, m *share.Envelopes) (gap bool, err error) {
-	ok, bad := nw.prepare(p, m, nil)
+	ok, pastGap, bad := nw.prepare(p, m, nil)
 	gap, err = nw.store(p, ok, false)
-	return gap, errors.Join(bad, err)
+	return gap || pastGap, errors.Join(bad, err)
 }
 
 // prepare is the parallel half of ingesting a frame: it checks every
 // envelope (receive.Checker), opens what this node may read and builds its
 // index row, and returns the valid ones in log order. Sender keys are learnt
 // in order, so the frames of one range must be prepared in order. req is the
-// range the frame answers, nil for a push.
-func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked) ([]*received, error) {
+// range the frame answers, nil for a push. pastGap reports envelopes of a
+// push that follow a position this node lacks (receive.ErrPastGap): not
+// checked, not stored, and no fault; the caller pulls the log.
+func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked) (ok []*received, pastGap bool, bad error) {
 	n := nw.n
 	recs := make([]*received, len(m.Envs))
 	hints := map[uint64][]byte{}
@@ -754,10 +756,12 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 		}
 		recs[i] = &received{Envelope: r}
 	}
-	var bad error
-	var ok []*received
 	forged := 0
 	for i, r := range recs {
+		if errors.Is(errs[i], receive.ErrPastGap) {
+			pastGap = true
+			continue
+		}
 		if errs[i] != nil {
 			nw.stats.rejectedEnvelopes.Add(1)
 			nw.stats.rejection(rejectionReason(errs[i]))
@@ -799,7 +803,7 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 			r.noKey = errors.Is(err, ErrNoSenderKey)
 		}
 	})
-	return ok, bad
+	return ok, pastGap, bad
 }
 
 // openReceived opens r and reads the facts it adds to the index.
