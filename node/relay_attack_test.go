@@ -9,6 +9,7 @@ package node_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"strconv"
 	"strings"
@@ -282,4 +283,105 @@ func signatureChecks(t *testing.T, p *peerNode) int64 {
 	}
 	t.Fatal("no ursic_signature_checks_total in /metrics")
 	return 0
+}
+
+// Finding: a node restored from a backup publishes nothing until it holds
+// every head of its own logs that a peer's Hello named. A member naming a
+// far head of the restored node's log, and serving nothing of it (or failing
+// every range it is asked), kept the node from publishing for as long as it
+// liked — across restarts, since the restore mark stays in the store. Now a
+// head counts only while the peer that named it may still serve it: one a
+// completed pull did not reach is dropped, and so are a peer's heads after
+// maxRestoreFails pulls from it in a row failed.
+func TestRestoreNotHeldHostageByAHello(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		name := "serves nothing"
+		if fail {
+			name = "fails every range"
+		}
+		t.Run(name, func(t *testing.T) {
+			nodes, genesis := newConsortium(t, "alpha", "bravo", "mallory")
+			alpha, bravo, mallory := nodes[0], nodes[1], nodes[2]
+			startMesh(t, alpha, bravo)
+			first := alpha.publish(sampleRecord(t, "indicator-amber.json"), node.PublishOptions{})
+			var backup bytes.Buffer
+			if _, err := alpha.n.Backup(&backup); err != nil {
+				t.Fatal(err)
+			}
+			later := alpha.publish(sampleRecord(t, "indicator-amber.json"), node.PublishOptions{})
+			waitFor(t, fedWait, "bravo reads alpha's later record", func() bool { return bravo.canRead(later) })
+			_, env := envelopeAt(t, alpha, later)
+			alpha.stop()
+			bravo.stop()
+			h, err := node.LoadHome(alpha.dir, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := node.Restore(h, bytes.NewReader(backup.Bytes()), node.RestoreOptions{Force: true}); err != nil {
+				t.Fatal(err)
+			}
+			alpha.startNode()
+			if !alpha.status().Restoring || !alpha.canRead(first) {
+				t.Fatal("alpha is not restoring from its backup")
+			}
+			// Mallory names a head of alpha's log far past what anyone
+			// holds, and answers each range alpha asks with nothing, or
+			// not at all.
+			adv := newAdversary(t, mallory, alpha)
+			heads := []share.LogHead{{Author: alpha.peerID(), Log: env.Header.Log, Seq: env.Header.Seq + 1000, CID: cidBytes(t, later)}}
+			hello := &share.Hello{RosterVersion: genesis.Version, RosterHash: genesis.Hash(), Heads: heads}
+			asked := make(chan struct{}, 64)
+			adv.h.SetStreamHandler(node.SyncProtocol, func(s network.Stream) {
+				defer s.Close()
+				s.SetDeadline(time.Now().Add(fedWait))
+				m, err := share.ReadMessage(bufio.NewReader(s), share.MaxFrameSize)
+				switch {
+				case err != nil:
+					s.Reset()
+				case m.Hello != nil:
+					share.WriteMessage(s, &share.Message{Hello: hello})
+				case m.GetRange != nil:
+					if fail {
+						s.Reset()
+					} else {
+						writeEnvs(s, false)
+					}
+					select {
+					case asked <- struct{}{}:
+					default:
+					}
+				}
+			})
+			for range 4 { // a session each, so a pull from mallory each
+				adv.send(t, frame(t, &share.Message{Hello: hello}))
+				select {
+				case <-asked:
+				case <-time.After(fedWait):
+					t.Fatal("alpha never asked mallory for its own log")
+				}
+			}
+			if !fail {
+				// The only peer it reached served what it served: the
+				// restore ends with that (alpha's peers holding more are
+				// offline), not with a head mallory named and never served.
+				waitFor(t, fedWait, "alpha ends its restore", func() bool { return !alpha.status().Restoring })
+				return
+			}
+			// Mallory's pulls all failed: the restore waits for a peer that
+			// serves, then ends with what bravo holds of alpha's log.
+			if !alpha.status().Restoring {
+				t.Fatal("alpha ended its restore with no pull completed")
+			}
+			bravo.startNode()
+			waitFor(t, fedWait, "alpha ends its restore", func() bool { return !alpha.status().Restoring })
+			if !alpha.canRead(later) {
+				t.Errorf("alpha ended its restore without fetching its own record back from bravo")
+			}
+			next := alpha.publish(sampleRecord(t, "indicator-amber.json"), node.PublishOptions{})
+			waitFor(t, fedWait, "bravo reads alpha's record after the restore", func() bool { return bravo.canRead(next) })
+			if n := bravo.status().Equivocations; n != 0 {
+				t.Errorf("bravo counts %d equivocations after alpha's restore", n)
+			}
+		})
+	}
 }

@@ -288,7 +288,7 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 		}
 	}
 	pulled := false
-	defer func() { nw.n.restoreProgress(own, pulled) }()
+	defer func() { nw.n.restoreProgress(p.String(), own, pulled) }()
 	for _, lh := range h.Heads {
 		if !nw.n.wasMember(lh.Author) {
 			continue // nothing of a non-member's could be stored
