@@ -396,34 +396,72 @@ func (n *Node) openRestored() error {
 		return n.store.DeleteMeta(metaRestored)
 	}
 	n.restoring.Store(true)
-	n.restoredHeads = map[string]uint64{}
+	n.restoredHeads = map[string]map[string]uint64{}
+	n.restoreFails = map[string]int{}
 	n.log.Warn("RESTORED from a backup: fetching this node's own records back from its peers; publishing waits until then",
 		"restored", string(v))
 	n.audit("restore", "store restored from a backup made before "+string(v)+"; catching up before publishing")
 	return nil
 }
 
-// restoreProgress is called after a pull from a peer whose Hello named heads
-// hs: it records the heads of this node's own logs that peers hold, and ends
-// the restore once a pull completed and this node holds every one of them.
-// Peers that are offline may hold more: the restore ends with what the
-// reachable peers hold (SECURITY.md).
-func (n *Node) restoreProgress(hs []logHeadSeen, pulled bool) {
+// restoreProgress is called after a pull from peer p whose Hello named
+// heads hs of this node's own logs (pulled: the pull completed). The node
+// waits for a head only while the peer that named it may still serve it: a
+// completed pull that did not reach a head the peer named shows that it will
+// not (the head is dropped, and logged), and a peer whose pulls failed
+// maxRestoreFails times in a row is not waited for. The restore ends once
+// every connected peer has completed a pull since the restore (or is not
+// waited for) and this node holds every head still waited for. Peers that
+// are offline, or that name what they do not serve, may hold more: the
+// restore ends with what the reachable peers serve (SECURITY.md).
+//
+// Waiting for every head any peer ever named let one member keep a restored
+// node from publishing for as long as it liked, across restarts; ending at
+// the first completed pull let a member that answered first, with nothing,
+// end it before a peer holding the node's later records was asked.
+func (n *Node) restoreProgress(p string, hs []logHeadSeen, pulled bool) {
 	if !n.restoring.Load() {
 		return
 	}
 	n.restoreMu.Lock()
 	defer n.restoreMu.Unlock()
-	for _, h := range hs {
-		n.restoredHeads[h.log] = max(n.restoredHeads[h.log], h.seq)
+	named := n.restoredHeads[p]
+	if named == nil {
+		named = map[string]uint64{}
 	}
+	for _, h := range hs {
+		named[h.log] = max(named[h.log], h.seq)
+	}
+	n.restoredHeads[p] = named
 	if !pulled {
+		n.restoreFails[p] = max(n.restoreFails[p], 0) + 1
+		if n.restoreFails[p] >= maxRestoreFails {
+			if n.restoreFails[p] == maxRestoreFails {
+				n.log.Warn("restoring: pulls from a peer keep failing; not waiting for the heads of this node's logs it names",
+					"peer", p, "name", n.memberName(p), "failures", n.restoreFails[p])
+			}
+			delete(n.restoredHeads, p)
+		}
 		return
 	}
-	for log, seq := range n.restoredHeads {
-		ours, _, err := n.store.Head(n.PeerID(), log)
-		if err != nil || ours < seq {
-			return
+	n.restoreFails[p] = -1 // completed since the restore
+	for log, seq := range named {
+		if ours, _, err := n.store.Head(n.PeerID(), log); err == nil && ours < seq {
+			n.log.Warn("restoring: a peer named a head of this node's log that it did not serve; not waiting for it",
+				"peer", p, "name", n.memberName(p), "log", log, "named", seq, "held", ours)
+		}
+	}
+	delete(n.restoredHeads, p) // what it served is held now
+	for _, pi := range n.Peers() {
+		if f := n.restoreFails[pi.PeerID]; f >= 0 && f < maxRestoreFails {
+			return // a connected peer not pulled from yet
+		}
+	}
+	for _, named := range n.restoredHeads {
+		for log, seq := range named {
+			if ours, _, err := n.store.Head(n.PeerID(), log); err != nil || ours < seq {
+				return
+			}
 		}
 	}
 	if err := n.store.DeleteMeta(metaRestored); err != nil {
@@ -431,9 +469,14 @@ func (n *Node) restoreProgress(hs []logHeadSeen, pulled bool) {
 		return
 	}
 	n.restoring.Store(false)
-	n.log.Info("restore complete: this node holds its own records as its peers do; publishing again", "logs", len(n.restoredHeads))
-	n.audit("restore", fmt.Sprintf("caught up with %d own logs from peers", len(n.restoredHeads)))
+	n.log.Info("restore complete: this node holds its own records as its connected peers serve them; publishing again")
+	n.audit("restore", "caught up with its own logs from its peers")
 }
+
+// maxRestoreFails is how many pulls in a row may fail from a peer before a
+// restoring node stops waiting for the heads of its own logs that the peer
+// named.
+const maxRestoreFails = 3
 
 type logHeadSeen struct {
 	log string

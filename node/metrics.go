@@ -61,6 +61,13 @@ func (n *Node) Metrics() []prometheus.Collector {
 			}
 			return float64(h.Seq)
 		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ursic_signature_checks_total",
+			Help: "Envelope signatures checked since start: what peers' envelopes cost the cores."}, func() float64 {
+			if n.net == nil {
+				return 0
+			}
+			return float64(n.net.checker.SignatureChecks())
+		}),
 		gauge("ursic_handshake_refusals", "Connections refused by the roster gate since start.", func() float64 {
 			if n.net == nil {
 				return 0

@@ -101,7 +101,7 @@ func (n *Node) Start(ctx context.Context) error {
 		return fmt.Errorf("node already started")
 	}
 	nw := &federation{n: n, since: map[peer.ID]time.Time{}, sessions: map[peer.ID]bool{}, kick: map[peer.ID]chan struct{}{},
-		checker: receive.NewChecker(n.PeerID(), n.ent, n.store.Has)}
+		checker: receive.NewChecker(n.PeerID(), n.ent, n.store)}
 	nw.gate = p2p.NewGate(func(p peer.ID, dir network.Direction) {
 		nw.stats.refusedAtHandshake.Add(1)
 		n.log.Warn("refused a peer that is not on the roster", "peer", p.String(), "direction", dir.String())

@@ -46,8 +46,9 @@ type Node struct {
 
 	net *federation // nil until Start
 
-	restoring     atomic.Bool       // restored from a backup, own logs not yet fetched back (see backup.go)
-	restoredHeads map[string]uint64 // own logs' heads that peers named since the restore, by log ID
+	restoring     atomic.Bool                  // restored from a backup, own logs not yet fetched back (see backup.go)
+	restoredHeads map[string]map[string]uint64 // own logs' heads a peer named and may still serve: peer → log ID → seq
+	restoreFails  map[string]int               // by peer: pulls in a row that failed since the restore, -1 once one completed
 	restoreMu     sync.Mutex
 
 	publishSeconds prometheus.Histogram

@@ -288,7 +288,7 @@ func (nw *federation) pull(p peer.ID, h *share.Hello) error {
 		}
 	}
 	pulled := false
-	defer func() { nw.n.restoreProgress(own, pulled) }()
+	defer func() { nw.n.restoreProgress(p.String(), own, pulled) }()
 	for _, lh := range h.Heads {
 		if !nw.n.wasMember(lh.Author) {
 			continue // nothing of a non-member's could be stored
@@ -420,7 +420,7 @@ func (nw *federation) pullLog(p peer.ID, author, log string, ours, theirs uint64
 			break
 		}
 		total += len(f.m.Envs)
-		ok, bad := nw.prepare(p, f.m, f.req)
+		ok, _, bad := nw.prepare(p, f.m, f.req)
 		prepared <- ok
 		if bad != nil {
 			err = bad
@@ -462,6 +462,18 @@ func (nw *federation) readRange(ctx context.Context, p peer.ID, req *receive.Ask
 			return n, false
 		}
 		n += len(m.Envelopes.Envs)
+		if uint64(n) > req.To-req.From+1 {
+			// An honest answer holds each position at most once. Every
+			// envelope of the range is checked in full (it is past this
+			// node's head), so an answer that repeats valid envelopes in
+			// frame after frame would keep the cores busy until the
+			// stream's deadline without a forged one among them.
+			err := fmt.Errorf("%w: %d envelopes for %d positions", errRangeOverrun, n, req.To-req.From+1)
+			nw.reject(p, "range-overrun", err)
+			s.Reset() // not Close: the peer is to stop writing now
+			yield(nil, err)
+			return n, false
+		}
 		if !yield(m.Envelopes, nil) {
 			return n, false
 		}
@@ -536,6 +548,8 @@ func (nw *federation) serveRange(s network.Stream, p peer.ID, g *share.GetRange)
 }
 
 var errStopRange = errors.New("stop")
+
+var errRangeOverrun = errors.New("range answer holds more envelopes than the range has positions")
 
 // maxEmptyRanges is how many empty range answers one pull accepts.
 const maxEmptyRanges = 100
@@ -709,17 +723,19 @@ func (r *received) header() *share.Header { return &r.Env.Header }
 // a log had a gap (the caller then pulls), and an error if p sent anything
 // invalid; valid envelopes in the same frame are kept.
 func (nw *federation) ingest(p peer.ID, m *share.Envelopes) (gap bool, err error) {
-	ok, bad := nw.prepare(p, m, nil)
+	ok, pastGap, bad := nw.prepare(p, m, nil)
 	gap, err = nw.store(p, ok, false)
-	return gap, errors.Join(bad, err)
+	return gap || pastGap, errors.Join(bad, err)
 }
 
 // prepare is the parallel half of ingesting a frame: it checks every
 // envelope (receive.Checker), opens what this node may read and builds its
 // index row, and returns the valid ones in log order. Sender keys are learnt
 // in order, so the frames of one range must be prepared in order. req is the
-// range the frame answers, nil for a push.
-func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked) ([]*received, error) {
+// range the frame answers, nil for a push. pastGap reports envelopes of a
+// push that follow a position this node lacks (receive.ErrPastGap): not
+// checked, not stored, and no fault; the caller pulls the log.
+func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked) (ok []*received, pastGap bool, bad error) {
 	n := nw.n
 	recs := make([]*received, len(m.Envs))
 	hints := map[uint64][]byte{}
@@ -740,10 +756,12 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 		}
 		recs[i] = &received{Envelope: r}
 	}
-	var bad error
-	var ok []*received
 	forged := 0
 	for i, r := range recs {
+		if errors.Is(errs[i], receive.ErrPastGap) {
+			pastGap = true
+			continue
+		}
 		if errs[i] != nil {
 			nw.stats.rejectedEnvelopes.Add(1)
 			nw.stats.rejection(rejectionReason(errs[i]))
@@ -785,7 +803,7 @@ func (nw *federation) prepare(p peer.ID, m *share.Envelopes, req *receive.Asked)
 			r.noKey = errors.Is(err, ErrNoSenderKey)
 		}
 	})
-	return ok, bad
+	return ok, pastGap, bad
 }
 
 // openReceived opens r and reads the facts it adds to the index.

@@ -46,6 +46,34 @@ func NewCatalogue(st *store.Store, ent *Entitlement, self string) *Catalogue {
 	return &Catalogue{st: st, ent: ent, self: self, logs: map[logKey]*logRuns{}}
 }
 
+// forgetIfEmpty drops lr, the runs of a log the store holds nothing of, so
+// that asking about made-up logs (a GetRange names any well-formed author
+// and log) does not grow the catalogue: a member sending GetRanges at the
+// stream rate grew it by a map entry each, for as long as the node ran. A
+// note that comes meanwhile loses nothing: it follows its store commit, so
+// the next read of the log, made afresh, sees the entry.
+func (c *Catalogue) forgetIfEmpty(author, log string, lr *logRuns) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := logKey{author, log}
+	if c.logs[k] != lr {
+		return
+	}
+	lr.mu.Lock()
+	empty := lr.built && len(lr.runs) == 0
+	lr.mu.Unlock()
+	if empty {
+		delete(c.logs, k)
+	}
+}
+
+// logsKept is how many logs the catalogue keeps runs of (for tests).
+func (c *Catalogue) logsKept() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.logs)
+}
+
 func (c *Catalogue) runsOf(author, log string) *logRuns {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -136,15 +164,22 @@ var ErrNothingFor = errors.New("no entry of this log is for the peer")
 func (c *Catalogue) HeadFor(author, log, peer string) (uint64, error) {
 	lr := c.runsOf(author, log)
 	lr.mu.Lock()
-	defer lr.mu.Unlock()
 	if err := c.build(author, log, lr); err != nil {
+		lr.mu.Unlock()
 		return 0, err
 	}
 	for i := len(lr.runs) - 1; i >= 0; i-- {
 		r := lr.runs[i]
 		if r.from <= lr.contig && c.ent.mayHold(r.cls, peer) {
-			return min(r.last, lr.contig), nil
+			head := min(r.last, lr.contig)
+			lr.mu.Unlock()
+			return head, nil
 		}
+	}
+	empty := len(lr.runs) == 0
+	lr.mu.Unlock()
+	if empty {
+		c.forgetIfEmpty(author, log, lr)
 	}
 	return 0, ErrNothingFor
 }
@@ -162,6 +197,9 @@ func (c *Catalogue) Filter(author, log, peer string) (allowed func(seq uint64) b
 	runs := append([]run(nil), lr.runs...)
 	contig = lr.contig
 	lr.mu.Unlock()
+	if len(runs) == 0 {
+		c.forgetIfEmpty(author, log, lr)
+	}
 	ok := make([]bool, len(runs))
 	for i, r := range runs {
 		ok[i] = c.ent.mayHold(r.cls, peer) && c.ent.mayHold(r.cls, c.self)

@@ -1,10 +1,13 @@
 package receive
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	lru "github.com/hashicorp/golang-lru"
 
@@ -20,7 +23,20 @@ var (
 	ErrRejectedBefore = errors.New("envelope rejected before")
 	ErrNotAsked       = errors.New("envelope is not of the range asked for")
 	ErrNotEntitled    = errors.New("envelope is not for this node, or not the sender's to relay")
+	// ErrPastGap is not a fault: a pushed envelope follows a position of
+	// its log that this node lacks, so it could not be stored; the node
+	// pulls the log instead.
+	ErrPastGap = errors.New("pushed envelope follows a position this node lacks")
 )
+
+// Holdings is what a Checker asks the store: whether it holds an envelope
+// (or its retraction stub), a log's head, and whether a log position keeps
+// an equivocating copy already (*store.Store).
+type Holdings interface {
+	Has(cid string) (bool, error)
+	Head(author, log string) (seq uint64, cid string, err error)
+	Equivocated(author, log string, seq uint64) (bool, error)
+}
 
 // Envelope is one envelope from a peer that passed every check.
 type Envelope struct {
@@ -39,33 +55,31 @@ type Asked struct {
 	From, To    uint64
 }
 
-// fresh reports whether h is in the range asked for, so not held already
-// (unless a push raced the pull, which the store then finds).
-func (a *Asked) fresh(h *share.Header) bool {
-	return a != nil && h.Author == a.Author && h.Log == a.Log && h.Seq >= a.From
-}
-
 // Checker checks envelopes from peers, cheapest check first: the CID (a
-// hash) against what it rejected before, the range asked for, the sender's
-// and this node's entitlement (a cached decision), whether the store holds
-// it already, and only then the signature, batched over a frame. An envelope
-// whose signature or body fails is remembered (a bounded set), so a replay
-// costs little.
+// hash) against what it rejected before and, for a push, against what the
+// store holds, the range asked for, the sender's and this node's entitlement
+// (a cached decision), what a push could store (the sieve), and only then
+// the signature, batched over a frame. An envelope whose signature or body
+// fails is remembered (a bounded set), so a replay costs little.
 type Checker struct {
 	self     string
 	ent      *Entitlement
-	held     func(cid string) (bool, error)
+	st       Holdings
 	rejected *lru.Cache
+	checks   atomic.Int64 // signatures checked, for /metrics
 }
 
-// NewChecker checks for the node self, deciding entitlement with ent; held
-// reports whether the store holds a CID already.
-func NewChecker(self string, ent *Entitlement, held func(cid string) (bool, error)) *Checker {
+// SignatureChecks is how many envelope signatures the Checker has checked.
+func (c *Checker) SignatureChecks() int64 { return c.checks.Load() }
+
+// NewChecker checks for the node self, deciding entitlement with ent and
+// asking st what the store holds.
+func NewChecker(self string, ent *Entitlement, st Holdings) *Checker {
 	c, err := lru.New(rejectedMemory)
 	if err != nil {
 		panic(err) // only for a size ≤ 0
 	}
-	return &Checker{self: self, ent: ent, held: held, rejected: c}
+	return &Checker{self: self, ent: ent, st: st, rejected: c}
 }
 
 // Check checks one envelope (or stub) that peer from sent in answer to asked
@@ -86,50 +100,112 @@ const minChunk = 16
 // of those that pass them are then checked in one batch per core
 // ([share.VerifyBatch]). A bad signature fails only its own envelope: the
 // batch finds it and the rest of the frame is accepted.
+//
+// A push is sieved between the two (see [Checker.sieve]): what could not be
+// stored is not verified, so valid envelopes that store nothing cost no
+// signature check either.
 func (c *Checker) CheckFrame(raws [][]byte, from string, asked *Asked) ([]*Envelope, []error) {
 	out := make([]*Envelope, len(raws))
 	errs := make([]error, len(raws))
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(raws)/minChunk))
-	if workers == 1 {
-		c.checkChunk(raws, from, asked, out, errs)
-		return out, errs
+	ids := make([]string, len(raws))
+	c.chunks(len(raws), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			ids[i], out[i], errs[i] = c.cheap(raws[i], from, asked)
+		}
+	})
+	if asked == nil {
+		c.sieve(out, errs)
 	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*len(raws)/workers, (w+1)*len(raws)/workers
-		wg.Go(func() { c.checkChunk(raws[lo:hi], from, asked, out[lo:hi], errs[lo:hi]) })
-	}
-	wg.Wait()
+	c.chunks(len(raws), func(lo, hi int) { c.verify(ids[lo:hi], out[lo:hi], errs[lo:hi]) })
 	return out, errs
 }
 
-// checkChunk runs the cheap checks on each of raws, then checks the
-// signatures of those left in one batch, writing the results to out and errs.
-func (c *Checker) checkChunk(raws [][]byte, from string, asked *Asked, out []*Envelope, errs []error) {
+// chunks runs fn over 0..n in one chunk a core, or in one if n is small.
+func (c *Checker) chunks(n int, fn func(lo, hi int)) {
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/minChunk))
+	if workers == 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() { fn(w*n/workers, (w+1)*n/workers) })
+	}
+	wg.Wait()
+}
+
+// verify checks the signatures of the envelopes left in out in one batch,
+// failing and remembering each that does not verify.
+func (c *Checker) verify(ids []string, out []*Envelope, errs []error) {
 	var (
-		pending []int // index in raws of each envelope whose signature is to check
-		ids     []string
+		pending []int // index in out of each envelope whose signature is to check
 		envs    []*share.Envelope
 	)
-	for i, raw := range raws {
-		id, r, err := c.cheap(raw, from, asked)
-		if err != nil || r == nil {
-			errs[i] = err
-			continue
+	for i, r := range out {
+		if r != nil {
+			pending = append(pending, i)
+			envs = append(envs, r.Env)
 		}
-		pending = append(pending, i)
-		ids = append(ids, id)
-		envs = append(envs, r.Env)
-		out[i] = r
 	}
 	if len(envs) == 0 {
 		return
 	}
+	c.checks.Add(int64(len(envs)))
 	for j, err := range share.VerifyBatch(envs) {
 		if err != nil {
 			i := pending[j]
-			c.rejected.Add(ids[j], nil)
+			c.rejected.Add(ids[i], nil)
 			out[i], errs[i] = nil, err
+		}
+	}
+}
+
+// sieve drops, before their signatures are checked, the envelopes of a push
+// that could store nothing: those past the first position of their log that
+// neither this node nor the frame holds (ErrPastGap: a push cannot fill a
+// log past a hole, so the node pulls the log instead), and further copies of
+// a position that keeps two already (equivocation evidence is the first two;
+// the rest were only counted). Both are valid envelopes a member may hold or
+// write — another's log past this node's head, or its own log at any
+// position, in as many signed copies as it likes — so neither the rejected
+// memory nor the forged budget stopped a member replaying them push after
+// push, each costing a signature check (and, for copies, a write).
+func (c *Checker) sieve(out []*Envelope, errs []error) {
+	type pos struct {
+		i   int
+		seq uint64
+	}
+	logs := map[[2]string][]pos{}
+	for i, r := range out {
+		if r != nil {
+			h := &r.Env.Header
+			k := [2]string{h.Author, h.Log}
+			logs[k] = append(logs[k], pos{i, h.Seq})
+		}
+	}
+	for k, ps := range logs {
+		head, _, err := c.st.Head(k[0], k[1])
+		if err != nil {
+			for _, p := range ps {
+				out[p.i], errs[p.i] = nil, err
+			}
+			continue
+		}
+		slices.SortStableFunc(ps, func(a, b pos) int { return cmp.Compare(a.seq, b.seq) })
+		next := head + 1 // the first position neither held nor in the frame so far
+		for _, p := range ps {
+			switch {
+			case p.seq > next:
+				out[p.i], errs[p.i] = nil, fmt.Errorf("%w: %s/%s seq %d, held to %d", ErrPastGap, k[0], k[1], p.seq, next-1)
+			case p.seq == next:
+				next++
+			case p.seq <= head:
+				// A position held, by an envelope other than this one
+				// (held ones were dropped already): an equivocation.
+				if two, err := c.st.Equivocated(k[0], k[1], p.seq); err != nil || two {
+					out[p.i], errs[p.i] = nil, err
+				}
+			}
 		}
 	}
 }
@@ -143,6 +219,19 @@ func (c *Checker) cheap(raw []byte, from string, asked *Asked) (string, *Envelop
 	id := share.CIDOf(raw).String()
 	if c.rejected.Contains(id) {
 		return id, nil, fmt.Errorf("%w: %s", ErrRejectedBefore, id)
+	}
+	// Held already (a relayed copy, or a push that raced a pull): not even
+	// decoded, so a member replaying what this node holds — every envelope
+	// it relays is one — costs a hash and a lookup each. A different
+	// envelope for the same position has another CID, so equivocation is
+	// still seen. An entry of a range answer is past this node's head: no
+	// lookup. (A stub's own bytes are never held under their CID.)
+	if asked == nil {
+		if held, err := c.st.Has(id); err != nil {
+			return id, nil, err
+		} else if held {
+			return id, nil, nil
+		}
 	}
 	env, err := share.Decode(raw)
 	if err != nil {
@@ -167,17 +256,6 @@ func (c *Checker) cheap(raw []byte, from string, asked *Asked) (string, *Envelop
 		return id, r, nil
 	}
 	r.CID = id
-	// Held already (a relayed copy, or a push that raced a pull): no
-	// signature check. A different envelope for the same position has
-	// another CID, so equivocation is still seen. An entry of the range asked
-	// for is past this node's head: no lookup.
-	if !asked.fresh(h) {
-		if held, err := c.held(id); err != nil {
-			return id, nil, err
-		} else if held {
-			return id, nil, nil
-		}
-	}
 	return id, r, nil
 }
 

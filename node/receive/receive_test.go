@@ -2,9 +2,11 @@ package receive
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -325,4 +327,72 @@ func seqs(hs []*share.Header) []uint64 {
 		out[i] = h.Seq
 	}
 	return out
+}
+
+// Finding (2026-11-30, insider against the relay path): a GetRange names
+// any well-formed author and log, and the catalogue kept an entry for every
+// log it was asked about, held or not. A member sending GetRanges for
+// made-up logs at the stream rate (500 a second) grew the node by a map
+// entry each (~250 bytes), for as long as it ran. Logs the store holds
+// nothing of are now forgotten once answered; a log that is held is served
+// as before, and one stored after it was asked about is read afresh.
+func TestCatalogueForgetsUnknownLogs(t *testing.T) {
+	author, other := identities[0], identities[1]
+	vs := views{1: &policy.Roster{Executive: []string{author.PeerID()}, Members: []policy.Member{
+		{PeerID: author.PeerID(), Name: "a", Role: policy.RoleMember},
+		{PeerID: other.PeerID(), Name: "o", Role: policy.RoleMember},
+	}}}
+	st, err := store.Open(filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	log := share.LogID([]string{"members"})
+	raw := sealAt(t, author, 1, nil, "amber", []string{"members"}, 1)
+	if _, err := st.Put(store.Entry{CID: share.CIDOf(raw).String(), Author: author.PeerID(), Log: log, Seq: 1, Envelope: raw}); err != nil {
+		t.Fatal(err)
+	}
+	cat := NewCatalogue(st, NewEntitlement(vs), other.PeerID())
+	if head, err := cat.HeadFor(author.PeerID(), log, other.PeerID()); err != nil || head != 1 {
+		t.Fatalf("the held log: head %d, %v", head, err)
+	}
+	// Made-up logs, of a real member and of a made-up author, the way a
+	// GetRange names them.
+	const asked = 1000
+	for i := range asked {
+		made := "p/" + strings.Repeat("a", 20) + fmt.Sprintf("%06d", i)
+		made = strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return 'a' + (r - '0')
+			}
+			return r
+		}, made)
+		if _, contig, err := cat.Filter(other.PeerID(), made, author.PeerID()); err != nil || contig != 0 {
+			t.Fatalf("a made-up log: served up to %d, %v", contig, err)
+		}
+		if _, err := cat.HeadFor(identities[2+i%4].PeerID(), made, author.PeerID()); !errors.Is(err, ErrNothingFor) {
+			t.Fatalf("a made-up log's head: %v", err)
+		}
+	}
+	if n := cat.logsKept(); n > 1 {
+		t.Errorf("after GetRanges of %d made-up logs the catalogue keeps %d logs; want the one held", 2*asked, n)
+	}
+	// A log asked about before anything of it was stored is read afresh.
+	fresh := "g/lab"
+	if _, err := cat.HeadFor(author.PeerID(), fresh, other.PeerID()); !errors.Is(err, ErrNothingFor) {
+		t.Fatalf("an empty log: %v", err)
+	}
+	raw = sealAt(t, author, 1, nil, "amber", []string{"members"}, 1)
+	env, err := share.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Header.Log = fresh // only the header's log matters to the catalogue
+	if _, err := st.Put(store.Entry{CID: share.CIDOf(raw).String(), Author: author.PeerID(), Log: fresh, Seq: 1, Envelope: raw}); err != nil {
+		t.Fatal(err)
+	}
+	cat.Note(&env.Header)
+	if _, contig, err := cat.Filter(author.PeerID(), fresh, other.PeerID()); err != nil || contig != 1 {
+		t.Errorf("a log stored after it was asked about: served up to %d, %v; want 1", contig, err)
+	}
 }

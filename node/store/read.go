@@ -378,6 +378,23 @@ func (s *Store) Stubs(fn func(Stub) error) error {
 	return nil
 }
 
+// Equivocated reports whether the log position keeps an equivocating copy
+// beside its entry: it then holds the two copies it ever keeps, and any other
+// envelope for it is only counted.
+func (s *Store) Equivocated(author, log string, seq uint64) (bool, error) {
+	var ok bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		prefix := append(logKey(author, log, seq), 0)
+		k, _ := tx.Bucket(bucketEquivocations).Cursor().Seek(prefix)
+		ok = k != nil && bytes.HasPrefix(k, prefix)
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("read equivocations of %s/%s %d: %w", author, log, seq, err)
+	}
+	return ok, nil
+}
+
 // Equivocations returns every equivocating log position, in (author, log, seq) order.
 func (s *Store) Equivocations() ([]Equivocation, error) {
 	var out []Equivocation
