@@ -61,7 +61,7 @@ func TestConvergenceUnderConcurrency(t *testing.T) {
 
 	// 1. Three members publish at once while sessions run beside the pushes.
 	startMesh(t, alpha, bravo, charlie)
-	l.run(t, 8, []*node.Node{alpha.n, bravo.n, charlie.n}, scripts[0], scripts[1], scripts[2])
+	l.run(t, 16, []*node.Node{alpha.n, bravo.n, charlie.n}, scripts[0], scripts[1], scripts[2])
 
 	// 2. bravo stops; alpha and charlie publish; bravo starts again while
 	// they still do.
@@ -99,7 +99,7 @@ func TestConvergenceUnderConcurrency(t *testing.T) {
 	}
 	close(joined)
 	l.wait(t, done)
-	l.run(t, 4, []*node.Node{alpha.n, bravo.n, charlie.n, delta.n}, scripts...)
+	l.run(t, 16, []*node.Node{alpha.n, bravo.n, charlie.n, delta.n}, scripts...)
 	waitConverged(t, "all four converge", nodes, func() []string { return l.faults(t, nodes, nil) })
 	t.Logf("%d records published, %d of them retracted", len(l.recs), l.retracted())
 }
@@ -199,11 +199,16 @@ func (s *script) step(n *node.Node, l *ledger) error {
 	default:
 		opt.TLP = "amber"
 	}
-	rec := []byte(strings.Replace(string(convergeRecord), `"title": "`, fmt.Sprintf(`"title": "%s %d: `, s.p.name, s.n), 1))
+	// A burst of records in one publish: one commit, pushed as one frame,
+	// whose store overlaps longer with the pulls.
+	recs := make([][]byte, 1+s.rng.IntN(maxBurst))
+	for i := range recs {
+		recs[i] = []byte(strings.Replace(string(convergeRecord), `"title": "`, fmt.Sprintf(`"title": "%s %d.%d: `, s.p.name, s.n, i), 1))
+	}
 	opt.Again = true
-	var c string
-	err := n.Publish(context.Background(), [][]byte{rec}, opt, func(pub node.Published) error {
-		c = pub.CID
+	var cids []string
+	err := n.Publish(context.Background(), recs, opt, func(pub node.Published) error {
+		cids = append(cids, pub.CID)
 		return nil
 	})
 	if err != nil {
@@ -221,12 +226,17 @@ func (s *script) step(n *node.Node, l *ledger) error {
 	if err != nil {
 		return err
 	}
-	s.live = append(s.live, c)
+	s.live = append(s.live, cids...)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.recs[c] = &published{author: s.p, pol: policy.Policy{Level: level, Audience: a}}
+	for _, c := range cids {
+		l.recs[c] = &published{author: s.p, pol: policy.Policy{Level: level, Audience: a}}
+	}
 	return nil
 }
+
+// maxBurst is the most records one step publishes at once.
+const maxBurst = 6
 
 var convergeRecord = func() []byte {
 	b, err := os.ReadFile("../examples/records/indicator-amber.json")
@@ -281,10 +291,12 @@ func (l *ledger) startUntil(steps int, until <-chan struct{}, running []*node.No
 	syncer := make(chan struct{})
 	go func() {
 		defer close(syncer)
-		tick := time.NewTicker(15 * time.Millisecond)
+		tick := time.NewTicker(5 * time.Millisecond)
 		defer tick.Stop()
-		for i := 0; ; i++ {
-			running[i%len(running)].SyncNow()
+		for {
+			for _, n := range running {
+				n.SyncNow()
+			}
 			select {
 			case <-stop:
 				return
