@@ -1015,22 +1015,27 @@ func (nw *federation) storeLog(p peer.ID, recs []*received, rangeAnswer bool, re
 		}
 		suppressed[c] = true
 	}
-	if len(res.StoredCIDs) > 0 {
-		// StoredCIDs follow the entries' order, which is keep's. The log
-		// is one author's: its name is looked up once.
-		name, j := n.memberName(author), 0
-		for _, r := range keep {
-			if j < len(res.StoredCIDs) && res.StoredCIDs[j] == r.CID {
-				j++
-				h := r.header()
-				n.log.Info("record received", "cid", r.CID, "author", h.Author, "name", name, "kind", h.Kind, "tlp", h.TLP, "from", from)
-			}
-		}
-	}
+	// The catalogue is told what this call wrote: the entries it stored
+	// and the stubs it took. A record suppressed on arrival (retracted
+	// before it came) has no envelope to serve: its position is a hole. An
+	// entry held already was noted by whoever stored it; an equivocating
+	// copy is not what the log holds, and its header (its own level) must
+	// not stand for the held entry's, whose note another storer may make
+	// after this one. StoredCIDs follow the entries' order, which is
+	// keep's. The log is one author's: its name is looked up once.
+	name, j := "", 0
 	for _, r := range keep {
-		if r.Stub || !suppressed[r.CID] {
-			// A record suppressed on arrival (retracted before it came) has
-			// no envelope to serve: its position is a hole.
+		wrote := r.Stub && suppressed[r.CID]
+		if j < len(res.StoredCIDs) && res.StoredCIDs[j] == r.CID {
+			j++
+			wrote = true
+			if name == "" {
+				name = n.memberName(author)
+			}
+			h := r.header()
+			n.log.Info("record received", "cid", r.CID, "author", h.Author, "name", name, "kind", h.Kind, "tlp", h.TLP, "from", from)
+		}
+		if wrote {
 			n.cat.Note(r.header())
 		}
 	}

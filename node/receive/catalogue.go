@@ -94,9 +94,16 @@ func (c *Catalogue) Note(h *share.Header) {
 	lr.mu.Lock()
 	defer lr.mu.Unlock()
 	if !lr.built && h.Seq == 1 && h.Author == c.self {
-		// This node's own log starting now (only its own publish writes
-		// seq 1 of its logs): there is nothing to read from the store.
-		lr.built = true
+		// This node's own log starting now: read it, which costs an entry
+		// or so, so that its publishes are noted from here on. It is read
+		// rather than taken as empty: a restore fetches this node's own
+		// logs back from several peers at once, and the pull that stored
+		// seq 1 may note it after another noted (and this log, unread,
+		// ignored) the entries after it.
+		if err := c.build(h.Author, h.Log, lr); err != nil {
+			return // read again when next asked
+		}
+		return // the store held h
 	}
 	if lr.built {
 		lr.add(h.Seq, c.ent.classOf(h))
