@@ -131,12 +131,12 @@ func TestEquivocatingCopyNotCatalogued(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nw := &federation{n: bravo, checker: receive.NewChecker(bravo.PeerID(), bravo.ent, bravo.store.Has)}
+	nw := &federation{n: bravo, checker: receive.NewChecker(bravo.PeerID(), bravo.ent, bravo.store)}
 	var before [][]byte
 	for _, e := range entries[:len(entries)-1] {
 		before = append(before, e.Envelope)
 	}
-	ok, bad := nw.prepare(from, &share.Envelopes{Envs: before}, nil)
+	ok, _, bad := nw.prepare(from, &share.Envelopes{Envs: before}, nil)
 	if bad != nil {
 		t.Fatal(bad)
 	}
@@ -151,7 +151,7 @@ func TestEquivocatingCopyNotCatalogued(t *testing.T) {
 		t.Fatal(err)
 	}
 	// ... the push stores the copy, an equivocation ...
-	push, bad := nw.prepare(from, &share.Envelopes{Envs: [][]byte{copyRaw}}, nil)
+	push, _, bad := nw.prepare(from, &share.Envelopes{Envs: [][]byte{copyRaw}}, nil)
 	if bad != nil || len(push) != 1 {
 		t.Fatalf("the copy: %d, %v", len(push), bad)
 	}
