@@ -70,6 +70,9 @@ var cjkWords = []struct {
 	{"维吾尔族", ruleEthnicity, nil}, {"汉族", ruleEthnicity, nil}, {"藏族", ruleEthnicity, nil},
 	{"在日コリアン", ruleEthnicity, nil}, {"조선족", ruleEthnicity, nil}, {"黒人", ruleRace, nil},
 	{"白人", ruleRace, nil}, {"要注意人物", rulePersonRiskScore, nil},
+	// Chinese 外籍 (of foreign nationality) is said of people: 外籍研究人员;
+	// 外籍船舶 and 外籍企业 are things.
+	{"外籍", ruleNationality, []string{"船", "企业", "公司", "机构", "資本", "企業"}},
 	// A person's ethnic background in prose (民族的背景を考慮して), and the
 	// words for the Chinese diaspora (華人系の研究者, 華僑). 中華人民共和国
 	// holds 華人 and is a state, so 華人 before 民 is not a match.
@@ -208,8 +211,12 @@ func (sc *scanner) originOK(suf, place, rest string, at int) bool {
 	case "の出身":
 		return true
 	case "からの", "から来た", "から来日した":
-		// 中国からの留学生 (origin); 中国からの資金 (funds) passes.
-		return hasAnyPrefix(rest, cjkPersonWords) && !strings.HasPrefix(rest, "人")
+		// 中国からの留学生 (origin); 中国からの資金 (funds) passes, and so
+		// does 中国からの人材 (talent); あの国から来た人 is a person.
+		if strings.HasPrefix(rest, "人") {
+			return suf != "からの" && !hasAnyPrefix(rest[len("人"):], cjkNotAfterPerson)
+		}
+		return hasAnyPrefix(rest, cjkPersonWords)
 	}
 	if place == "外国" && suf != "籍" {
 		return false
@@ -303,7 +310,7 @@ func runeWindow(s string, i, j, n int) (int, int) {
 }
 
 // copulasJA, after X系, make it a description of the topic: チベット系であり.
-var copulasJA = []string{"であ", "です", "だ。", "だと", "だっ", "の方", "の人"}
+var copulasJA = []string{"であ", "です", "だ。", "だと", "だっ", "の方", "の人", "とのこと", "だという", "だそう", "らしい"}
 
 // personTopicBefore reports whether the sentence before byte at has a
 // person word and no organisation word: 当該研究員はチベット系であり, not

@@ -116,7 +116,16 @@ func textFindings(text string, names bool) []personalHit {
 	if digits >= 3 && containsAny(masked, dobHints) {
 		mask(reDateOfBirth, ruleDateOfBirth, nil)
 	}
+	for _, i := range personalIDAt(masked, digits) {
+		note(rulePersonalID, i)
+	}
 	if names {
+		for _, i := range nameHits(masked) {
+			note(rulePersonalName, i)
+		}
+		for _, i := range relativeAt(masked) {
+			note(rulePersonalRelation, i)
+		}
 		if containsAny(masked, honorificHints) {
 			for _, loc := range reHonorific.FindAllStringIndex(masked, -1) {
 				note(rulePersonalName, loc[0])
@@ -249,7 +258,7 @@ func cjkName(s string, m []int) bool {
 	// The honorific must end the word: 様式 (form), 博士課程 (doctoral course)
 	// and 教授会 (faculty meeting) are not honorifics.
 	if m[5] < len(s) {
-		if r, _ := utf8.DecodeRuneInString(s[m[5]:]); unicode.Is(unicode.Han, r) {
+		if r, _ := utf8.DecodeRuneInString(s[m[5]:]); unicode.Is(unicode.Han, r) && !hasAnyPrefix(s[m[5]:], afterNameJA) {
 			return false
 		}
 	}
@@ -259,6 +268,10 @@ func cjkName(s string, m []int) bool {
 	}
 	return true
 }
+
+// afterNameJA may follow an honorific in one word with it and leave it a
+// name: 田中様方 (care of), 山田太郎氏提供資料 (provided by), 鈴木氏宅 (home).
+var afterNameJA = []string{"方", "宅", "提供", "作成", "所有", "発言", "談", "記", "撮影", "所蔵", "寄贈"}
 
 // labelsInText extracts the "Label" of each "Label: value" entry in text,
 // for labels of at most 5 words (or 12 CJK characters) that a value follows.
