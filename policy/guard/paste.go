@@ -305,11 +305,14 @@ func hanAfter(text string, j int) bool {
 	return unicode.Is(unicode.Han, r)
 }
 
-// orgAfter reports whether an organisation word follows within the next words:
-// "LI Ka Shing Foundation".
+// orgAfter reports whether an organisation word ends the run of capitalised
+// words that follows: "LI Ka Shing Foundation".
 func orgAfter(rest string) bool {
 	n := 0
 	for _, w := range strings.FieldsFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+			return false // the name has ended: "Minjun KIM of the partner lab"
+		}
 		if orgNouns[strings.ToLower(w)] {
 			return true
 		}
