@@ -185,7 +185,7 @@ feng cao peng zeng xiao tian dong pan yuan cai jiang yu du ye cheng wei su lu di
 nguyen tran pham hoang phan vu dang bui do ngo duong`)
 
 // jobTitlesJA after a surname make a person: 山本委員長, 鈴木課長補佐.
-var jobTitlesJA = []string{"副委員長", "委員長", "課長補佐", "課長代理", "課長", "副部長", "部長", "係長", "室長", "所長",
+var jobTitlesJA = []string{"副理事長", "理事長", "総長", "学部長", "研究所長", "機構長", "本部長", "副委員長", "委員長", "課長補佐", "課長代理", "課長", "副部長", "部長", "係長", "室長", "所長",
 	"副センター長", "センター長", "事務局長", "事務長", "理事", "副学長", "学長", "研究科長", "主査", "主任", "専門員",
 	"研究員", "助教", "准教授", "特任教授", "委員"}
 
@@ -195,14 +195,22 @@ var (
 	reCapsFamilyFirst = regexp.MustCompile(`\b([A-Z]{2,})\s+([A-Z][a-z]{1,})\b`)
 	reCapsFamilyLast  = regexp.MustCompile(`\b([A-Z][a-z]{1,})\s+([A-Z]{2,})\b`)
 	// A Japanese surname and a given name with a space between: 佐藤 健一.
-	reSpacedNameJA = regexp.MustCompile(`(?:^|[^\p{Han}])(\p{Han}{1,3})[ \x{3000}]([\p{Han}\p{Hiragana}]{1,3})`)
+	reSpacedNameJA = regexp.MustCompile(`(?:^|[^\p{Han}])(\p{Han}{1,3})[ \x{3000}](\p{Han}{1,3}|\p{Hiragana}{2,4})`)
 	// A surname before a job title: 山本委員長, 中村 副委員長.
 	reSurnameTitle = regexp.MustCompile(`(\p{Han}{1,3}?) ?(` + strings.Join(jobTitlesJA, "|") + `)`)
 )
 
 // notGivenName end a word that follows a surname but is a place or a unit:
 // 中村 研究室, 石川 県.
-var notGivenName = []string{"室", "課", "部", "所", "会", "社", "科", "局", "係", "館", "院", "校", "県", "市", "区", "町", "村", "長", "学", "賞", "団", "庁", "省"}
+var notGivenName = []string{"室", "課", "部", "所", "会", "社", "科", "局", "係", "館", "院", "校", "県", "市", "区", "町", "村", "長", "学", "賞", "団", "庁", "省",
+	"駅", "閣", "線", "港", "派", "組", "店", "屋", "湖", "党", "軍", "法", "案", "式", "型", "版", "号", "邸", "家", "寺", "城", "橋", "通", "台", "園", "塾", "基金", "財団"}
+
+// katakanaOrgWords make two katakana words a name of a thing, not a person:
+// アジア センター, ロシア アカデミー.
+var katakanaOrgWords = set(`センター グループ チーム ラボ オフィス デスク プログラム ユニット アカデミー ファンド
+ファウンデーション コーポレーション カンパニー ホールディングス ジャパン インターナショナル ネットワーク
+システム システムズ サービス ソリューションズ テクノロジー テクノロジーズ ラボラトリー ラボラトリーズ
+インスティテュート ユニバーシティ カレッジ スクール ジャーナル プレス マテリアルズ フォトニクス`)
 
 // notGivenEN are capitalised words that start a phrase, not a given name:
 // "The KIM Foundation".
@@ -232,7 +240,7 @@ func nameHits(text string) []int {
 	}
 	if !ascii && (strings.Contains(text, " ") || strings.Contains(text, "\u3000")) {
 		for _, m := range reSpacedNameJA.FindAllStringSubmatchIndex(text, -1) {
-			if surnameAt(text, m[2], m[3]) && !hasAnySuffix(text[m[4]:m[5]], notGivenName) && !hanAfter(text, m[5]) {
+			if surnameAt(text, m[2], m[3]) && !hasAnySuffix(text[m[4]:m[5]], notGivenName) && nameEndsAt(text, m[5]) {
 				at = append(at, m[2])
 			}
 		}
@@ -250,24 +258,34 @@ func nameHits(text string) []int {
 	if !strings.Contains(text, ":") && !strings.Contains(text, "：") {
 		return at
 	}
-	for _, l := range roleLabels {
-		for from := 0; ; {
-			i := strings.Index(text[from:], l)
-			if i < 0 {
-				break
+	// Each colon: is a role label before it, and a name after it?
+	for c := 0; c < len(text); {
+		k := strings.IndexByte(text[c:], ':')
+		if w := strings.Index(text[c:], "："); w >= 0 && (k < 0 || w < k) {
+			k = w
+		}
+		if k < 0 {
+			break
+		}
+		colon := c + k
+		_, size := utf8.DecodeRuneInString(text[colon:])
+		c = colon + size
+		before := strings.TrimRight(text[:colon], " \t\u3000")
+		for _, l := range roleLabels {
+			if !strings.HasSuffix(before, l) {
+				continue
 			}
-			i += from
-			from = i + len(l)
+			i := len(before) - len(l)
 			if i > 0 {
 				// The label starts a line, a cell or a clause.
-				p, _ := utf8.DecodeLastRuneInString(text[:i])
-				if unicode.IsLetter(p) || unicode.IsDigit(p) {
+				if p, _ := utf8.DecodeLastRuneInString(text[:i]); unicode.IsLetter(p) || unicode.IsDigit(p) {
 					continue
 				}
 			}
-			if v, ok := labelValue(text[from:]); ok && nameShaped(v) {
+			if v, ok := labelValue(text[colon:]); ok && nameShaped(v) {
 				at = append(at, i)
 			}
+			break
 		}
 	}
 	return at
@@ -296,6 +314,19 @@ func surnameAt(text string, i, j int) bool {
 		if unicode.Is(unicode.Han, p) {
 			return false
 		}
+	}
+	return true
+}
+
+// nameEndsAt reports whether a given name can end at byte j: what follows
+// is not more of a word (Han, or kana that is not a particle).
+func nameEndsAt(text string, j int) bool {
+	r, _ := utf8.DecodeRuneInString(text[j:])
+	switch {
+	case unicode.Is(unicode.Han, r):
+		return false
+	case unicode.Is(unicode.Hiragana, r):
+		return strings.ContainsRune("のはがをにともへやさく", r) // particles, さん, くん
 	}
 	return true
 }
@@ -356,8 +387,16 @@ func nameShaped(v string) bool {
 		if surnamesJA[a] && allRunes(b, isHanOrKana) && utf8.RuneCountInString(b) <= 3 && !hasAnySuffix(b, notGivenName) {
 			return true
 		}
-		if allRunes(a, isKatakana) && allRunes(b, isKatakana) && between(utf8.RuneCountInString(a), 2, 6) && between(utf8.RuneCountInString(b), 1, 6) {
+		if allRunes(a, isKatakana) && allRunes(b, isKatakana) && between(utf8.RuneCountInString(a), 2, 6) && between(utf8.RuneCountInString(b), 1, 6) &&
+			!katakanaOrgWords[a] && !katakanaOrgWords[b] && cjkPlaceAt(a) != len(a) {
 			return true
+		}
+		// A romanised name, in a value with no organisation word: "Tanaka
+		// Ichiro", not "Park Systems Corp." or "Tanaka Lab".
+		for _, w := range f {
+			if orgNouns[strings.ToLower(strings.Trim(w, ".,()"))] {
+				return false
+			}
 		}
 		for _, p := range [][2]string{{a, b}, {f[0], f[1]}} {
 			x, y := strings.ToLower(p[0]), strings.ToLower(p[1])
@@ -424,7 +463,6 @@ var (
 	reRelativeEN      = regexp.MustCompile(`(?i)\b(?:applicant|researcher|scholar|postdoc|professor|student|visitor|fellow|engineer|candidate|scientist|pi)s?(?:(?:'s|’s)\s+|\b[^.;\n]{0,80}?\bwhose\s+)(?:wife|husband|spouse|father|mother|son|daughter|brother|sister|parents|father-in-law|mother-in-law|relative|relatives)\b`)
 	relativeHintsJA   = []string{"の父", "の母", "の実", "の妻", "の夫", "の配偶者", "の奥", "のご主人", "の息子", "の娘", "の兄", "の弟", "の姉", "の妹", "の親", "の义", "の岳"}
 	relativeMatcherJA = newMultiMatcher(relativeHintsJA)
-	relativeHintsEN   = []string{"whose", "'s", "’s", "s’", "s'"}
 	kinHintsEN        = []string{"wife", "husband", "spouse", "father", "mother", "son", "daughter", "brother", "sister", "parents", "relative"}
 )
 
@@ -436,7 +474,9 @@ func relativeAt(text string) []int {
 			at = append(at, loc[0])
 		}
 	}
-	if containsAny(text, relativeHintsEN) && containsAny(text, kinHintsEN) {
+	// "'s" or "whose" first: an apostrophe is rare, and "whose" starts with
+	// a rarer letter than the kin words ("son" is in "reason").
+	if (strings.IndexByte(text, '\'') >= 0 || strings.Contains(text, "’") || strings.Contains(text, "whose")) && containsAny(text, kinHintsEN) {
 		for _, loc := range reRelativeEN.FindAllStringIndex(text, -1) {
 			at = append(at, loc[0])
 		}
@@ -516,6 +556,11 @@ func tableCellAt(s string, i, j int) bool {
 	if n < 2 {
 		return false
 	}
+	// A table of organisations (団体名, company) with no column for a
+	// person: its 国籍 is a company's, as in prose (当該企業の国籍).
+	if hdr := strings.ToLower(s[ls:le]); containsAny(hdr, orgColumns) && !containsAny(hdr, personColumns) {
+		return false
+	}
 	// A neighbouring line with as many cells.
 	if le < len(s) {
 		next := s[le+1:]
@@ -535,6 +580,13 @@ func tableCellAt(s string, i, j int) bool {
 	}
 	return false
 }
+
+// orgColumns and personColumns are words of a table's header that say whose
+// rows they are.
+var (
+	orgColumns    = []string{"団体", "企業", "機関", "会社", "法人", "組織", "company", "organisation", "organization", "entity", "institution", "supplier", "vendor", "funder"}
+	personColumns = []string{"氏名", "名前", "学籍", "職員", "社員", "研究者", "研究員", "学生", "申請者", "受入", "姓", "researcher", "student", "applicant", "staff", "person", "visitor", "full name", "surname", "given name", "employee"}
+)
 
 // cellSeparator returns a line's commonest cell separator and its count.
 func cellSeparator(line string) (string, int) {
