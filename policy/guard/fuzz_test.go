@@ -211,7 +211,7 @@ func FuzzPastedText(f *testing.F) {
 				t.Fatalf("finding %s at %d of %d characters", fd.Rule, fd.Offset, n)
 			}
 		}
-		for _, i := range nameHits(s) {
+		for _, i := range nameHits(s, factsOfText(s)) {
 			if i < 0 || i > len(s) {
 				t.Fatalf("name at byte %d of %d", i, len(s))
 			}

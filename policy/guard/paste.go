@@ -220,11 +220,11 @@ var jobTitleMatcher = newMultiMatcher(jobTitlesJA)
 
 // nameHits returns where personal names of the pasted genres start in text
 // (bytes).
-func nameHits(text string) []int {
+func nameHits(text string, tf textFacts) []int {
 	var at []int
-	ascii := isASCII(text)
+	ascii := !tf.nonASCII
 	// A family name in capitals, with a given name.
-	if hasCapsRun(text) {
+	if tf.capsRun {
 		for _, m := range reCapsFamilyFirst.FindAllStringSubmatchIndex(text, -1) {
 			fam, given := strings.ToLower(text[m[2]:m[3]]), strings.ToLower(text[m[4]:m[5]])
 			if surnamesRomaji[fam] && len(fam) >= 2 && fam != "ma" && fam != "he" && fam != "do" && fam != "so" && !orgNouns[given] && !orgAfter(text[m[1]:]) {
@@ -255,7 +255,7 @@ func nameHits(text string) []int {
 		}
 	}
 	// A name after a role label.
-	if !strings.Contains(text, ":") && !strings.Contains(text, "：") {
+	if !tf.colon {
 		return at
 	}
 	// Each colon: is a role label before it, and a name after it?
@@ -291,15 +291,46 @@ func nameHits(text string) []int {
 	return at
 }
 
-// hasCapsRun reports whether text has two capital letters in a row, without
-// which no family name is written in capitals.
-func hasCapsRun(text string) bool {
-	for i := 1; i < len(text); i++ {
-		if text[i] >= 'A' && text[i] <= 'Z' && text[i-1] >= 'A' && text[i-1] <= 'Z' {
-			return true
+// textFacts is what one pass over a text's bytes says about it, so that
+// each detector of personal data can skip text it cannot match.
+type textFacts struct {
+	digits     int
+	nonASCII   bool
+	capsRun    bool // two capital letters in a row: a family name in capitals may be there
+	colon      bool // ":" or "：": a role label may be there
+	idMark     bool // "@", "_" or "/": a handle or a profile URL may be there
+	apostrophe bool // "'" or "’": "the applicant's father" may be there
+}
+
+func factsOfText(text string) textFacts {
+	var f textFacts
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c >= '0' && c <= '9':
+			f.digits++
+		case c >= 'A' && c <= 'Z':
+			if i > 0 && text[i-1] >= 'A' && text[i-1] <= 'Z' {
+				f.capsRun = true
+			}
+		case c == ':':
+			f.colon = true
+		case c == '@' || c == '_' || c == '/':
+			f.idMark = true
+		case c == '\'':
+			f.apostrophe = true
+		case c >= 0x80:
+			f.nonASCII = true
+			// "：" is EF BC 9A, "’" is E2 80 99.
+			if c == 0xEF && i+2 < len(text) && text[i+1] == 0xBC && text[i+2] == 0x9A {
+				f.colon = true
+			}
+			if c == 0xE2 && i+2 < len(text) && text[i+1] == 0x80 && text[i+2] == 0x99 {
+				f.apostrophe = true
+			}
 		}
 	}
-	return false
+	return f
 }
 
 // surnameAt reports whether text[i:j] is a listed surname standing alone on
@@ -467,16 +498,16 @@ var (
 )
 
 // relativeAt returns where text singles out a person by a relative.
-func relativeAt(text string) []int {
+func relativeAt(text string, tf textFacts) []int {
 	var at []int
-	if !isASCII(text) && relativeMatcherJA.has(text) {
+	if tf.nonASCII && relativeMatcherJA.has(text) {
 		for _, loc := range reRelativeJA.FindAllStringIndex(text, -1) {
 			at = append(at, loc[0])
 		}
 	}
 	// "'s" or "whose" first: an apostrophe is rare, and "whose" starts with
 	// a rarer letter than the kin words ("son" is in "reason").
-	if (strings.IndexByte(text, '\'') >= 0 || strings.Contains(text, "’") || strings.Contains(text, "whose")) && containsAny(text, kinHintsEN) {
+	if (tf.apostrophe || strings.Contains(text, "whose")) && containsAny(text, kinHintsEN) {
 		for _, loc := range reRelativeEN.FindAllStringIndex(text, -1) {
 			at = append(at, loc[0])
 		}
@@ -507,11 +538,11 @@ var (
 // personalIDAt returns where personal identifiers start in text (bytes).
 // Every identifier has four digits, or (a handle or a profile URL) one of
 // "@", "_", "/"; text with neither is not searched.
-func personalIDAt(text string, digits int) []int {
-	if digits < 4 && !strings.ContainsAny(text, "@_/") {
+func personalIDAt(text string, tf textFacts) []int {
+	if tf.digits < 4 && !tf.idMark {
 		return nil
 	}
-	if !containsAny(text, personalIDHints) && (isASCII(text) || !personalIDHintsCJK.has(text)) {
+	if !containsAny(text, personalIDHints) && (!tf.nonASCII || !personalIDHintsCJK.has(text)) {
 		return nil
 	}
 	var at []int

@@ -99,7 +99,8 @@ func textFindings(text string, names bool) []personalHit {
 	}
 	// Cheap tests first: most text has no '@', few digits and no honorific,
 	// and the regular expressions below cost far more than these scans.
-	digits := countDigits(text)
+	tf := factsOfText(text)
+	digits := tf.digits
 	if digits >= 15 {
 		mask(reORCID, ruleORCID, digitBounded)
 	}
@@ -116,14 +117,14 @@ func textFindings(text string, names bool) []personalHit {
 	if digits >= 3 && containsAny(masked, dobHints) {
 		mask(reDateOfBirth, ruleDateOfBirth, nil)
 	}
-	for _, i := range personalIDAt(masked, digits) {
+	for _, i := range personalIDAt(masked, tf) {
 		note(rulePersonalID, i)
 	}
 	if names {
-		for _, i := range nameHits(masked) {
+		for _, i := range nameHits(masked, tf) {
 			note(rulePersonalName, i)
 		}
-		for _, i := range relativeAt(masked) {
+		for _, i := range relativeAt(masked, tf) {
 			note(rulePersonalRelation, i)
 		}
 		if containsAny(masked, honorificHints) {
@@ -136,7 +137,7 @@ func textFindings(text string, names bool) []personalHit {
 				note(rulePersonalName, loc[0])
 			}
 		}
-		if !isASCII(masked) && containsAny(masked, cjkHonorificHints) {
+		if tf.nonASCII && containsAny(masked, cjkHonorificHints) {
 			for _, loc := range reLatinCJKHonorific.FindAllStringIndex(masked, -1) {
 				if latinCJKName(masked, loc) {
 					note(rulePersonalName, loc[0])
