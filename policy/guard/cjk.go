@@ -91,6 +91,9 @@ var cjkWords = []struct {
 	{"危険人物", rulePersonRiskScore, nil}, {"混血", ruleRace, nil}, {"ハーフ", ruleRace, []string{"ミラー", "サイズ"}},
 }
 
+// notBelieverBefore, before 信者, make a word about messages: 送信者, 受信者.
+var notBelieverBefore = []string{"送", "受", "発", "通", "返", "着", "配", "交", "電", "私", "与", "確", "自", "音", "花", "来"}
+
 // visaOfficeWork after a visa word makes it the visa office's work, not a
 // person's status: 留学ビザの申請書類の確認.
 var visaOfficeWork = []string{"申請", "手続", "の申請", "の手続", "支援", "の支援", "書類", "窓口", "事務", "の要件", "要件", "取得支援", "の案内", "案内"}
@@ -142,6 +145,11 @@ func (sc *scanner) cjkRules() {
 		from := i + len(w.text)
 		rest := s[from:]
 		if hasAnyPrefix(rest, w.unlessNext) || cjkDenialAfter(rest) {
+			return
+		}
+		// 送信者 (sender), 受信者, 発信者, 配信者 hold 信者 (believer): an
+		// e-mail header is not a religion.
+		if (w.text == "信者" || w.text == "信徒") && hasAnySuffix(s[:i], notBelieverBefore) {
 			return
 		}
 		sc.add(w.rule, i, from)

@@ -690,6 +690,14 @@ func stringFindingsUncached(s string, orgNames bool) []Finding {
 	for _, pd := range textFindings(text, !orgNames) {
 		c.addPersonal(pd, text, utf8.RuneCountInString(text[:pd.i]))
 	}
+	// A table of people pasted as text with a column for their country.
+	if !orgNames {
+		if _, i := tableColumns(text); i >= 0 {
+			c.add(Finding{Rule: ruleNationality, Severity: Refuse, Offset: utf8.RuneCountInString(text[:i]),
+				Message:   "a table of people (it has a name column) has a column for their country or origin",
+				MessageJA: "人の一覧（氏名の列がある表）に国・出身の列があります"})
+		}
+	}
 	// Words and names a PDF's layout broke across lines: 国\n籍, eth-\nnicity.
 	c.joinedRules(s, !orgNames)
 	// Encoded content.
@@ -762,7 +770,7 @@ var textNouns = map[string]string{
 	ruleEmail:            "e-mail address",
 	ruleORCID:            "ORCID iD",
 	rulePhone:            "phone number",
-	rulePersonalName:     "personal name (after an honorific)",
+	rulePersonalName:     "personal name",
 	ruleDateOfBirth:      "date of birth",
 	rulePersonalID:       "personal identifier (staff or student number, messenger or author ID)",
 	rulePersonalRelation: "relative-based reference (to a person)",

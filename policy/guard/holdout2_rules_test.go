@@ -84,6 +84,23 @@ func TestHoldout2Classes(t *testing.T) {
 		{"ZH 外籍企业", "外籍企业的投资比例。", "pass"},
 		{"JA X-kei hearsay", "当該研究員はモンゴル系とのこと。", "refuse ethnicity"},
 		{"JA X-kei company", "同社は中国系とのこと。", "pass"},
+		// Found by probing past the corpus, before release.
+		{"signature block, no phone", "━━━━━━━━━━\n北橋大学 国際部\n小川 直子\n━━━━━━━━━━", "hold personal-name"},
+		{"honorifics omitted", "出席者：山田、田中、鈴木（敬称略）", "hold personal-name"},
+		{"table of people with a Country column", "Name, Country, Lab\nWang Wei, CN, Optics\nLee Jun, KR, Materials", "refuse nationality"},
+		{"table of people with a 国 column", "氏名,国,受入研究室\n張偉,中国,光学\n金民俊,韓国,材料", "refuse nationality"},
+		{"氏名 column with unspaced names", "氏名\t所属\t受入期間\n山田太郎\t工学部\t2026/4-", "hold personal-name"},
+		{"entity-list extract with Name and Country", "Name, Country, Date added\nNorthbridge Photonics Ltd., HK, 2026-09-12\nBeijing Institute of Technology, CN, 2012-05-30", "pass"},
+		{"名称 and 国・地域 of companies", "名称\t国・地域\t掲載日\n北方精密机械有限公司\t中国\t2026-04-01", "pass"},
+		{"form label spaced out 国　籍", "国\u3000籍：韓国", "refuse nationality"},
+		{"form label spaced out 氏　名", "氏\u3000名：山田太郎", "hold personal-name"},
+		{"spaced office name", "国\u3000際\u3000課より周知", "pass"},
+		{"half-width katakana label", "ｺｸｾｷ: ﾁｭｳｺﾞｸ", "refuse nationality"},
+		{"description in brackets", "Visiting researcher (female, 30s, from Shanghai)", "refuse nationality"},
+		{"sender header is no believer", "送信者：研究推進課", "pass"},
+		{"recipients", "受信者各位", "pass"},
+		{"believer", "キリスト教の信者である", "refuse religion"},
+		{"name of a convention centre", "KIM Dae-jung Convention Center hosted the conference.", "pass"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

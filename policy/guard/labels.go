@@ -287,7 +287,7 @@ var cjkLabelList = []cjkLabel{
 	{"护照号码", ruleIdentityDocument}, {"护照", ruleIdentityDocument}, {"護照", ruleIdentityDocument},
 	{"身份证", ruleIdentityDocument}, {"여권번호", ruleIdentityDocument}, {"여권", ruleIdentityDocument},
 	{"マイナンバー", ruleIdentityDocument}, {"個人番号", ruleIdentityDocument},
-	{"外国人登録番号", ruleIdentityDocument}, {"外国人登録証明書番号", ruleIdentityDocument}, {"外国人登録証", ruleIdentityDocument},
+	{"コクセキ", ruleNationality}, {"シュッシン", ruleBirthplace}, {"外国人登録番号", ruleIdentityDocument}, {"外国人登録証明書番号", ruleIdentityDocument}, {"外国人登録証", ruleIdentityDocument},
 }
 
 // cjkQualifiers may stand between a label and its separator.

@@ -2,6 +2,7 @@ package guard
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -25,14 +26,24 @@ import (
 // characters, for each of them its character offset in s, and where the
 // joins are (indexes into joined); joins is empty if there is nothing to join.
 func joinBrokenLines(s string) (joined []rune, offs []int32, joins []int) {
-	if !strings.Contains(s, "\n") {
+	if !strings.Contains(s, "\n") && (isASCII(s) || !strings.Contains(s, " ") && !strings.Contains(s, "\u3000")) {
 		return nil, nil, nil
 	}
 	rs := []rune(s)
 	joined = make([]rune, 0, len(rs))
 	offs = make([]int32, 0, len(rs))
+	spacedEnd := -1 // end of a run of single characters spaced out (国　籍)
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
+		if i > spacedEnd && isWideLetter(r) && !isWideLetter(prevRune(rs, i)) {
+			spacedEnd = spacedRun(rs, i)
+		}
+		if (r == ' ' || r == '\u3000') && i < spacedEnd {
+			if len(joins) == 0 || joins[len(joins)-1] != len(joined) {
+				joins = append(joins, len(joined))
+			}
+			continue
+		}
 		if r == '\n' || r == '\r' {
 			// 国\n籍: both sides CJK letters (not punctuation or a bullet).
 			if isWideLetter(prevRune(rs, i)) && isWideLetter(nextRune(rs, i)) {
@@ -57,6 +68,32 @@ func joinBrokenLines(s string) (joined []rune, offs []int32, joins []int) {
 		offs = append(offs, int32(i))
 	}
 	return joined, offs, joins
+}
+
+// spacedRun returns where a run of single CJK characters separated by
+// spaces ends, if one starts at i: a form's label spaced out to align it
+// (国　籍, 氏　名, 出 身 地). It returns i if there is none.
+func spacedRun(rs []rune, i int) int {
+	n, k := 0, i
+	for k < len(rs) && isWideLetter(rs[k]) {
+		if k+1 < len(rs) && isWideLetter(rs[k+1]) {
+			break // a word of two characters or more ends the run
+		}
+		n++
+		j := k + 1
+		for j < len(rs) && (rs[j] == ' ' || rs[j] == '\u3000') {
+			j++
+		}
+		if j == k+1 || j >= len(rs) || !isWideLetter(rs[j]) {
+			k++
+			break
+		}
+		k = j
+	}
+	if n < 2 {
+		return i
+	}
+	return k
 }
 
 func prevRune(rs []rune, i int) rune {
@@ -221,6 +258,12 @@ var jobTitleMatcher = newMultiMatcher(jobTitlesJA)
 // nameHits returns where personal names of the pasted genres start in text
 // (bytes).
 func nameHits(text string, tf textFacts) []int {
+	at := nameHitsAll(text, tf)
+	slices.Sort(at)
+	return slices.Compact(at)
+}
+
+func nameHitsAll(text string, tf textFacts) []int {
 	var at []int
 	ascii := !tf.nonASCII
 	// A family name in capitals, with a given name.
@@ -283,7 +326,7 @@ func nameHits(text string, tf textFacts) []int {
 				}
 			}
 			if v, ok := labelValue(text[colon:]); ok && nameShaped(v) {
-				at = append(at, i)
+				at = append(at, colon+strings.Index(text[colon:], v))
 			}
 			break
 		}
@@ -371,7 +414,11 @@ func hanAfter(text string, j int) bool {
 // words that follows: "LI Ka Shing Foundation".
 func orgAfter(rest string) bool {
 	n := 0
-	for _, w := range strings.FieldsFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) }) {
+	for _, w := range strings.Fields(rest) {
+		if strings.HasPrefix(w, "-") {
+			continue // the rest of a hyphenated given name: "KIM Dae-jung"
+		}
+		w = strings.Trim(w, ".,;:()[]\"'")
 		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
 			return false // the name has ended: "Minjun KIM of the partner lab"
 		}
@@ -619,6 +666,21 @@ var (
 	personColumns = []string{"氏名", "名前", "学籍", "職員", "社員", "研究者", "研究員", "学生", "申請者", "受入", "姓", "researcher", "student", "applicant", "staff", "person", "visitor", "full name", "surname", "given name", "employee"}
 )
 
+// isOrgValue reports whether a cell names an organisation: an organisation
+// word or a company suffix (Ltd., Inc., 株式会社, 有限公司, 大学 …).
+func isOrgValue(cell string) bool {
+	l := strings.ToLower(cell)
+	for _, w := range strings.FieldsFunc(l, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if orgNouns[w] || orgNouns[strings.TrimSuffix(w, "s")] || companySuffixes[w] {
+			return true
+		}
+	}
+	return containsAny(cell, orgWordsJA) || containsAny(cell, []string{"株式会社", "有限公司", "公司", "大学", "研究所", "研究院", "財団", "基金", "协会", "協会", "센터", "대학", "연구원"})
+}
+
+// companySuffixes end a company's name.
+var companySuffixes = set(`ltd limited inc co corp llc gmbh ag sa plc bv kk pte jsc ooo`)
+
 // cellSeparator returns a line's commonest cell separator and its count.
 func cellSeparator(line string) (string, int) {
 	best, n := "", 0
@@ -628,4 +690,74 @@ func cellSeparator(line string) (string, int) {
 		}
 	}
 	return best, n
+}
+
+// ---- columns of a pasted table ----
+
+// nameColumns head a column of people's names; originColumns a column of
+// where they are from. A table whose header has a name column and rows
+// under it lists people: the names are flagged, and an origin column beside
+// them (Country, 国, 出身) is refused as it is in an object about a person.
+var (
+	nameColumns   = set(`name full_name fullname surname family_name given_name 氏名 名前 姓名 성명 이름 shimei 研究者名 申請者名 学生氏名 氏名(ローマ字) 氏名(漢字) 氏名(カナ)`)
+	originColumns = set(`country country_of_origin origin home_country 国 国・地域 国名 出身 出身国 出身地 국가 国家 country/region`)
+)
+
+// tableColumns reads the header of each table pasted in text (a line of at
+// least two separators next to a line with as many) and returns where a name
+// column and an origin column of a table of people start (bytes; -1 if none).
+func tableColumns(text string) (nameAt, originAt int) {
+	nameAt, originAt = -1, -1
+	if !strings.Contains(text, "\n") || !strings.ContainsAny(text, ",\t|") {
+		return
+	}
+	lines := strings.Split(text, "\n")
+	off := 0
+	for li, line := range lines {
+		start := off
+		off += len(line) + 1
+		sep, n := cellSeparator(line)
+		if n < 2 {
+			continue
+		}
+		if !(li+1 < len(lines) && strings.Count(lines[li+1], sep) == n) {
+			continue
+		}
+		hdr := strings.ToLower(line)
+		if containsAny(hdr, orgColumns) && !containsAny(hdr, personColumns) {
+			continue
+		}
+		name, origin := -1, -1
+		nameCol := -1
+		pos := start
+		for ci, cell := range strings.Split(line, sep) {
+			c := strings.TrimSpace(cell)
+			key := strings.ReplaceAll(strings.ToLower(norm.NFKC.String(c)), " ", "_")
+			switch {
+			case nameColumns[key] || nameColumns[strings.ReplaceAll(key, "_", "")]:
+				if name < 0 {
+					name, nameCol = pos+strings.Index(cell, c), ci
+				}
+			case originColumns[key]:
+				if origin < 0 {
+					origin = pos + strings.Index(cell, c)
+				}
+			}
+			pos += len(cell) + len(sep)
+		}
+		// "Name, Country" over "Northbridge Photonics Ltd., HK" is a list of
+		// organisations (an export list's extract), not of people.
+		if name >= 0 {
+			if cells := strings.Split(lines[li+1], sep); nameCol < len(cells) && isOrgValue(cells[nameCol]) {
+				continue
+			}
+		}
+		if name >= 0 && nameAt < 0 {
+			nameAt = name
+		}
+		if name >= 0 && origin >= 0 && originAt < 0 {
+			originAt = origin
+		}
+	}
+	return nameAt, originAt
 }

@@ -127,6 +127,15 @@ func textFindings(text string, names bool) []personalHit {
 		for _, i := range relativeAt(masked, tf) {
 			note(rulePersonalRelation, i)
 		}
+		// 出席者：山田、田中（敬称略）: "honorifics omitted" follows names.
+		if i := strings.Index(masked, "敬称略"); i >= 0 {
+			note(rulePersonalName, i)
+		}
+		if tf.colon || tf.nonASCII || strings.ContainsAny(masked, ",\t|") {
+			if i, _ := tableColumns(masked); i >= 0 {
+				note(rulePersonalName, i)
+			}
+		}
 		if containsAny(masked, honorificHints) {
 			for _, loc := range reHonorific.FindAllStringIndex(masked, -1) {
 				note(rulePersonalName, loc[0])

@@ -1149,6 +1149,14 @@ func (sc *scanner) personFrom(k int) {
 	} else if sc.w(p-1) == "to" && motionVerbs[sc.w(p-2)] && sc.upper(p) {
 		p -= 3 // "came to Japan from Pakistan"
 	}
+	if p >= 0 && strings.ContainsAny(sc.between(p), ",(") {
+		// A description in brackets after a person: "Visiting researcher
+		// (female, 30s, from Shanghai)".
+		if q := sc.bracketOwner(k); q >= 0 && !sc.negatedBefore(q) {
+			sc.add(ruleNationality, toks[q].i, toks[m+n-1].j)
+		}
+		return
+	}
 	if p < 0 || strings.ContainsAny(sc.between(p), ".,;:()\n") {
 		return
 	}
@@ -1159,6 +1167,24 @@ func (sc *scanner) personFrom(k int) {
 		return
 	}
 	sc.add(ruleNationality, toks[p].i, toks[m+n-1].j)
+}
+
+// bracketOwner returns the person noun right before the bracket that token k
+// is inside, if the bracket opened within six words, or -1.
+func (sc *scanner) bracketOwner(k int) int {
+	for m := k - 1; m >= 0 && m >= k-7; m-- {
+		b := sc.between(m)
+		if strings.ContainsAny(b, ").;\n") {
+			return -1
+		}
+		if strings.Contains(b, "(") {
+			if personNouns[sc.toks[m].w] || subjects[sc.toks[m].w] {
+				return m
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 func tokenWords(sc *scanner, k, n int) []string {
