@@ -70,6 +70,9 @@ var cjkWords = []struct {
 	{"维吾尔族", ruleEthnicity, nil}, {"汉族", ruleEthnicity, nil}, {"藏族", ruleEthnicity, nil},
 	{"在日コリアン", ruleEthnicity, nil}, {"조선족", ruleEthnicity, nil}, {"黒人", ruleRace, nil},
 	{"白人", ruleRace, nil}, {"要注意人物", rulePersonRiskScore, nil},
+	// Chinese 外籍 (of foreign nationality) is said of people: 外籍研究人员;
+	// 外籍船舶 and 外籍企业 are things.
+	{"外籍", ruleNationality, []string{"船", "企业", "公司", "机构", "資本", "企業"}},
 	// A person's ethnic background in prose (民族的背景を考慮して), and the
 	// words for the Chinese diaspora (華人系の研究者, 華僑). 中華人民共和国
 	// holds 華人 and is a state, so 華人 before 民 is not a match.
@@ -87,6 +90,9 @@ var cjkWords = []struct {
 	{"人種別", ruleRace, nil}, {"宗教別", ruleReligion, nil},
 	{"危険人物", rulePersonRiskScore, nil}, {"混血", ruleRace, nil}, {"ハーフ", ruleRace, []string{"ミラー", "サイズ"}},
 }
+
+// notBelieverBefore, before 信者, make a word about messages: 送信者, 受信者.
+var notBelieverBefore = []string{"送", "受", "発", "通", "返", "着", "配", "交", "電", "私", "与", "確", "自", "音", "花", "来"}
 
 // visaOfficeWork after a visa word makes it the visa office's work, not a
 // person's status: 留学ビザの申請書類の確認.
@@ -139,6 +145,11 @@ func (sc *scanner) cjkRules() {
 		from := i + len(w.text)
 		rest := s[from:]
 		if hasAnyPrefix(rest, w.unlessNext) || cjkDenialAfter(rest) {
+			return
+		}
+		// 送信者 (sender), 受信者, 発信者, 配信者 hold 信者 (believer): an
+		// e-mail header is not a religion.
+		if (w.text == "信者" || w.text == "信徒") && hasAnySuffix(s[:i], notBelieverBefore) {
 			return
 		}
 		sc.add(w.rule, i, from)
@@ -208,8 +219,12 @@ func (sc *scanner) originOK(suf, place, rest string, at int) bool {
 	case "の出身":
 		return true
 	case "からの", "から来た", "から来日した":
-		// 中国からの留学生 (origin); 中国からの資金 (funds) passes.
-		return hasAnyPrefix(rest, cjkPersonWords) && !strings.HasPrefix(rest, "人")
+		// 中国からの留学生 (origin); 中国からの資金 (funds) passes, and so
+		// does 中国からの人材 (talent); あの国から来た人 is a person.
+		if strings.HasPrefix(rest, "人") {
+			return suf != "からの" && !hasAnyPrefix(rest[len("人"):], cjkNotAfterPerson)
+		}
+		return hasAnyPrefix(rest, cjkPersonWords)
 	}
 	if place == "外国" && suf != "籍" {
 		return false
@@ -303,7 +318,7 @@ func runeWindow(s string, i, j, n int) (int, int) {
 }
 
 // copulasJA, after X系, make it a description of the topic: チベット系であり.
-var copulasJA = []string{"であ", "です", "だ。", "だと", "だっ", "の方", "の人"}
+var copulasJA = []string{"であ", "です", "だ。", "だと", "だっ", "の方", "の人", "とのこと", "だという", "だそう", "らしい"}
 
 // personTopicBefore reports whether the sentence before byte at has a
 // person word and no organisation word: 当該研究員はチベット系であり, not

@@ -163,3 +163,61 @@ func FuzzTokenOrigin(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPastedText feeds arbitrary text to the readers of pasted genres
+// (paste.go): the join of lines a layout broke, table cells, names after
+// role labels, identifiers. Seeded from the second held-out corpus. They must
+// not panic; every joined character must map back to the same character of
+// the original, in order; every finding must point inside the string.
+func FuzzPastedText(f *testing.F) {
+	data, err := os.ReadFile("testdata/holdout2-2026-11-30.jsonl")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		var c struct{ Record map[string]any }
+		if json.Unmarshal(line, &c) != nil {
+			continue
+		}
+		for _, k := range []string{"narrative", "summary", "note", "detection", "lessons"} {
+			if s, ok := c.Record[k].(string); ok {
+				f.Add(s)
+			}
+		}
+	}
+	f.Add("国\n籍\n\r\n-\n-a-\nb")
+	f.Fuzz(func(t *testing.T, s string) {
+		src := []rune(s)
+		joined, offs, joins := joinBrokenLines(s)
+		if len(joined) != len(offs) {
+			t.Fatalf("%d characters, %d offsets", len(joined), len(offs))
+		}
+		for i, r := range joined {
+			if i > 0 && offs[i] <= offs[i-1] {
+				t.Fatalf("offsets out of order at %d", i)
+			}
+			if int(offs[i]) >= len(src) || src[offs[i]] != r {
+				t.Fatalf("joined character %d %q does not map back", i, r)
+			}
+		}
+		for i, j := range joins {
+			if j < 0 || j > len(joined) || i > 0 && j < joins[i-1] {
+				t.Fatalf("join %d at %d", i, j)
+			}
+		}
+		n := utf8.RuneCountInString(s)
+		for _, fd := range stringFindingsUncached(s, false) {
+			if fd.Offset < -1 || fd.Offset > n {
+				t.Fatalf("finding %s at %d of %d characters", fd.Rule, fd.Offset, n)
+			}
+		}
+		for _, i := range nameHits(s, factsOfText(s)) {
+			if i < 0 || i > len(s) {
+				t.Fatalf("name at byte %d of %d", i, len(s))
+			}
+		}
+		for i := 0; i < len(s); i++ {
+			tableCellAt(s, i, min(len(s), i+2))
+		}
+	})
+}

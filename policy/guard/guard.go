@@ -688,15 +688,18 @@ func stringFindingsUncached(s string, orgNames bool) []Finding {
 	}
 	// Personal data in free text.
 	for _, pd := range textFindings(text, !orgNames) {
-		rt := ruleTexts[pd.rule]
-		f := Finding{Rule: pd.rule, Severity: Flag, Offset: utf8.RuneCountInString(text[:pd.i]),
-			Message:   fmt.Sprintf("the text contains %s", countNoun(pd.n, textNouns[pd.rule])),
-			MessageJA: fmt.Sprintf("本文に%sが含まれています", rt.whatJA)}
-		if pd.n > 1 {
-			f.MessageJA = fmt.Sprintf("本文に%sが %d 件含まれています", rt.whatJA, pd.n)
-		}
-		c.add(f)
+		c.addPersonal(pd, text, utf8.RuneCountInString(text[:pd.i]))
 	}
+	// A table of people pasted as text with a column for their country.
+	if !orgNames {
+		if _, i := tableColumns(text); i >= 0 {
+			c.add(Finding{Rule: ruleNationality, Severity: Refuse, Offset: utf8.RuneCountInString(text[:i]),
+				Message:   "a table of people (it has a name column) has a column for their country or origin",
+				MessageJA: "人の一覧（氏名の列がある表）に国・出身の列があります"})
+		}
+	}
+	// Words and names a PDF's layout broke across lines: 国\n籍, eth-\nnicity.
+	c.joinedRules(s, !orgNames)
 	// Encoded content.
 	for _, b := range findBlobs(s) {
 		if b.binary {
@@ -709,6 +712,19 @@ func stringFindingsUncached(s string, orgNames bool) []Finding {
 		c.textRulesAt(b.text, b.encName, s[b.i:b.j], utf8.RuneCountInString(s[:b.i]))
 	}
 	return c.found
+}
+
+// addPersonal adds a flag for personal data found in text, at character off
+// of the string.
+func (c *collector) addPersonal(pd personalHit, text string, off int) {
+	rt := ruleTexts[pd.rule]
+	f := Finding{Rule: pd.rule, Severity: Flag, Offset: off,
+		Message:   fmt.Sprintf("the text contains %s", countNoun(pd.n, textNouns[pd.rule])),
+		MessageJA: fmt.Sprintf("本文に%sが含まれています", rt.whatJA)}
+	if pd.n > 1 {
+		f.MessageJA = fmt.Sprintf("本文に%sが %d 件含まれています", rt.whatJA, pd.n)
+	}
+	c.add(f)
 }
 
 // textRules runs the text rules over s (and, if it may be ROT13, over its
@@ -751,11 +767,13 @@ func (c *collector) textRulesAt(decoded string, via, encoded string, off int) {
 }
 
 var textNouns = map[string]string{
-	ruleEmail:        "e-mail address",
-	ruleORCID:        "ORCID iD",
-	rulePhone:        "phone number",
-	rulePersonalName: "personal name (after an honorific)",
-	ruleDateOfBirth:  "date of birth",
+	ruleEmail:            "e-mail address",
+	ruleORCID:            "ORCID iD",
+	rulePhone:            "phone number",
+	rulePersonalName:     "personal name",
+	ruleDateOfBirth:      "date of birth",
+	rulePersonalID:       "personal identifier (staff or student number, messenger or author ID)",
+	rulePersonalRelation: "relative-based reference (to a person)",
 }
 
 func countNoun(n int, noun string) string {

@@ -40,11 +40,11 @@ var latinLabels = func() map[string][]label {
 		"country of citizenship", "countries of citizenship", "citizenship status", "national origin",
 		"nation of origin", "kokuseki", "nationalite", "nacionalidad", "nazionalita", "nationalitat",
 		"staatsangehorigkeit", "staatsburgerschaft", "citoyennete", "ciudadania", "гражданство",
-		"национальность", "подданство", "الجنسية", "جنسية", "الجنسيه", "home country", "citizen of")
+		"национальность", "подданство", "الجنسية", "جنسية", "الجنسيه", "home country", "citizen of", "kokuseki betsu")
 	add(ruleNationality, "a", "nat", "natl", "ctzn", "cit", "nat'l", "nation")
 	add(ruleNationality, "p", "country of origin", "origin country", "origin", "country", "place of origin")
 	add(ruleEthnicity, "", "ethnicity", "ethnicities", "ethnic origin", "ethnic group", "ethnic background",
-		"ethnic identity", "этническая принадлежность", "этничность", "الأصل العرقي", "العرقية", "ethnie", "etnia")
+		"ethnic identity", "minzoku", "jinshu", "этническая принадлежность", "этничность", "الأصل العرقي", "العرقية", "ethnie", "etnia")
 	add(ruleRace, "s", "race", "racial group", "racial background", "раса", "العرق")
 	add(ruleReligion, "", "religion", "religious affiliation", "religious belief", "religious beliefs",
 		"религия", "вероисповедание", "الديانة", "الدين", "konfession", "religionszugehorigkeit")
@@ -52,18 +52,20 @@ var latinLabels = func() map[string][]label {
 	add(ruleBirthplace, "", "birthplace", "place of birth", "country of birth", "city of birth",
 		"birth country", "birth city", "birth place", "hometown", "home town", "native country",
 		"native place", "место рождения", "مكان الميلاد", "محل الميلاد", "geburtsort", "lieu de naissance",
-		"lugar de nacimiento", "born in")
+		"lugar de nacimiento", "born in", "shusshin", "shushin", "shusshinkoku", "shusshinchi", "shusseichi")
 	add(ruleBirthplace, "a", "pob")
 	add(ruleBirthplace, "s", "born")
 	add(ruleImmigrationStatus, "", "visa status", "visa type", "visa category", "visa class",
 		"immigration status", "residence status", "residency status", "resident status",
 		"status of residence", "period of stay", "residence permit", "work permit", "visa holder",
-		"вид на жительство", "التأشيرة", "تأشيرة", "الإقامة", "aufenthaltstitel", "zairyu shikaku")
+		"вид на жительство", "التأشيرة", "تأشيرة", "الإقامة", "aufenthaltstitel", "zairyu shikaku", "zairyuu shikaku",
+		"zairyuu kikan", "zairyu kikan")
 	add(ruleImmigrationStatus, "s", "visa", "виза", "immigration")
 	add(ruleIdentityDocument, "", "passport number", "passport no", "passport num", "passport id",
 		"residence card", "residence card number", "residence card no", "my number", "mynumber",
 		"national id", "national id number", "id card number", "номер паспорта", "رقم جواز السفر",
-		"رقم الجواز", "جواز السفر", "reisepass", "personalausweis")
+		"رقم الجواز", "جواز السفر", "reisepass", "personalausweis", "zairyu card", "zairyu kado", "zairyuu kaado", "zairyuu kaado bangou",
+		"zairyu kado bango", "ryoken bangou", "ryoken bango", "pasupooto bangou")
 	add(ruleIdentityDocument, "s", "passport", "паспорт")
 	return m
 }()
@@ -81,8 +83,8 @@ mrs visiting his her their`)
 // strongSeparator reports whether the text between a label and its value
 // separates them as a label: ":", "=", "→", " - ", "—", "|".
 func strongSeparator(b string) bool {
-	if strings.ContainsAny(b, ":=→⇒➔>|—–") {
-		return true
+	if strings.ContainsAny(b, ":=→⇒➔>|—–…") || strings.Contains(b, "...") {
+		return true // "Nationality: CN", a form's dot leaders "Ethnicity ..... Han"
 	}
 	if i := strings.IndexByte(b, '-'); i >= 0 {
 		return strings.ContainsAny(b, " \t") // "Nationality - CN", not "nationality-based"
@@ -285,6 +287,7 @@ var cjkLabelList = []cjkLabel{
 	{"护照号码", ruleIdentityDocument}, {"护照", ruleIdentityDocument}, {"護照", ruleIdentityDocument},
 	{"身份证", ruleIdentityDocument}, {"여권번호", ruleIdentityDocument}, {"여권", ruleIdentityDocument},
 	{"マイナンバー", ruleIdentityDocument}, {"個人番号", ruleIdentityDocument},
+	{"コクセキ", ruleNationality}, {"シュッシン", ruleBirthplace}, {"外国人登録番号", ruleIdentityDocument}, {"外国人登録証明書番号", ruleIdentityDocument}, {"外国人登録証", ruleIdentityDocument},
 }
 
 // cjkQualifiers may stand between a label and its separator.
@@ -317,6 +320,12 @@ func (sc *scanner) cjkLabel(l cjkLabel, i, j int) {
 	if strings.HasPrefix(s[j:], "国") || strings.HasPrefix(s[j:], "地") || strings.HasPrefix(s[j:], "番号") ||
 		strings.HasPrefix(s[j:], "・地域") || strings.HasPrefix(s[j:], "種別") || strings.HasPrefix(s[j:], "号码") ||
 		strings.HasPrefix(s[j:], "번호") {
+		return
+	}
+	// A column of a table pasted as text: 氏名\t所属\t国籍 over rows of
+	// values. The table collects the attribute of everyone in it.
+	if tableCellAt(s, i, j) {
+		sc.add(l.rule, i, j)
 		return
 	}
 	rest := s[j:]

@@ -48,7 +48,9 @@ greece saudi_arabia uae qatar kuwait libya sudan yemen jordan algeria morocco tu
 burma cambodia laos north_korea south_korea xinjiang tibet shanghai beijing shenzhen wuhan
 harbin tianjin chongqing guangzhou nanjing hangzhou chengdu xian dalian seoul busan pyongyang
 tehran moscow taipei hanoi mumbai delhi karachi lahore istanbul ankara damascus baghdad kyiv
-minsk almaty tashkent manila jakarta bangkok`)
+minsk almaty tashkent manila jakarta bangkok
+chuugoku chugoku kankoku kitachousen kitachosen betonamu roshia iran indo indoneshia mongoru chousen chosen
+taiwan honkon`)
 
 // personNouns name people ("researchers", "nationals").
 var personNouns = set(`national nationals citizen citizens researcher researchers student students
@@ -57,7 +59,7 @@ employee employees worker workers staff staffer staffers applicant applicants ca
 candidates visitor visitors man men woman women people person persons individual individuals
 graduates undergraduates academic academics lecturer lecturers fellow fellows investigator
 investigators author authors coauthor coauthors collaborator collaborators colleague colleagues
-intern interns trainee trainees immigrant immigrants emigrant emigrants migrant
+intern interns trainee trainees natl natls immigrant immigrants emigrant emigrants migrant
 migrants expat expats expatriate expatriates diaspora descendant descendants spouse wife husband
 family families parents child children hire hires recruit recruits pi pis phds doctor doctors
 physicist physicists chemist chemists mathematician mathematicians technician technicians
@@ -110,7 +112,7 @@ nobody cannot irrelevant`)
 
 // copulas join a label to its value in prose: "her nationality is Chinese".
 var copulas = set(`is was are were being listed recorded given stated shown declared reported
-registered as`)
+registered as wa`)
 
 // goodsWords make "country of origin" about goods or funds.
 var goodsWords = set(`goods good components component parts part equipment funds fund funding
@@ -140,7 +142,7 @@ var cjkPlaces = strings.Fields(`中国 中華人民共和国 中華民国 韓国
 エジプト イスラエル パレスチナ アフガニスタン ベラルーシ ウクライナ ポーランド ドイツ フランス イギリス
 英国 米国 アメリカ 合衆国 カナダ メキシコ ブラジル オーストラリア ナイジェリア ケニア キューバ ベネズエラ
 イタリア スペイン オランダ スイス スウェーデン ノルウェー フィンランド バングラデシュ ネパール スリランカ
-日本 外国 無国 二重国 他国 アジア 東南アジア 南アジア 中央アジア 中東 アフリカ 中南米 南米 東欧 欧州 ヨーロッパ 上海 北京 天津 重慶 広州 深圳 武漢 南京 杭州 成都 西安 ハルビン 大連 瀋陽 青島
+日本 外国 無国 二重国 他国 特定国 当該国 懸念国 同国 その国 あの国 某国 アジア 東南アジア 南アジア 中央アジア 中東 アフリカ 中南米 南米 東欧 欧州 ヨーロッパ 上海 北京 天津 重慶 広州 深圳 武漢 南京 杭州 成都 西安 ハルビン 大連 瀋陽 青島
 ソウル 釜山 平壌 テヘラン モスクワ 台北 新疆 チベット ウイグル 内モンゴル 延辺 吉林 遼寧 黒竜江 福建 広東 浙江
 江蘇 山東 四川 湖北 湖南 河南 河北 雲南 チワン 朝鮮族 ペルシャ アラブ
 北海道 青森 岩手 宮城 秋田 山形 福島 茨城 栃木 群馬 埼玉 千葉 東京 神奈川 新潟 富山 石川 福井 山梨 長野

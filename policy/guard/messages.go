@@ -80,7 +80,11 @@ var ruleTexts = map[string]ruleText{
 	rulePhoneField:        {what: "a phone number", whatJA: "電話番号", nounJA: "電話番号", principleJA: principlePersonalDataJA, advice: adviceFlag, adviceJA: adviceFlagJA},
 	rulePersonalNameField: {what: "a person's name", whatJA: "個人名", nounJA: "個人名", principleJA: principlePersonalDataJA, advice: adviceFlag, adviceJA: adviceFlagJA},
 	ruleDateOfBirth:       {what: "a date of birth", whatJA: "生年月日", nounJA: "生年月日", principleJA: principlePersonalDataJA, advice: adviceFlag, adviceJA: adviceFlagJA},
-	ruleHomeAddress:       {what: "a home address", whatJA: "自宅住所", nounJA: "自宅住所", principleJA: principlePersonalDataJA, advice: adviceFlag, adviceJA: adviceFlagJA},
+	rulePersonalRelation: {what: "a person singled out through a relative (the applicant's father, whose wife …)", whatJA: "家族関係による個人の特定（申請者の父親、その妻 など）", nounJA: "家族関係による個人の特定",
+		principleJA: principlePersonalDataJA, advice: adviceFlag, adviceJA: adviceFlagJA},
+	rulePersonalID: {what: "a number or account that identifies one person (staff or student number, messenger or author ID)", whatJA: "個人を特定する番号・アカウント（職員番号・学籍番号、メッセンジャーや研究者のID）", nounJA: "個人を特定する番号・アカウント",
+		principleJA: principlePersonalDataJA, advice: adviceFlag, adviceJA: adviceFlagJA},
+	ruleHomeAddress: {what: "a home address", whatJA: "自宅住所", nounJA: "自宅住所", principleJA: principlePersonalDataJA, advice: adviceFlag, adviceJA: adviceFlagJA},
 }
 
 // Lang is a language for messages: "en" or "ja".

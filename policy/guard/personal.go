@@ -99,7 +99,8 @@ func textFindings(text string, names bool) []personalHit {
 	}
 	// Cheap tests first: most text has no '@', few digits and no honorific,
 	// and the regular expressions below cost far more than these scans.
-	digits := countDigits(text)
+	tf := factsOfText(text)
+	digits := tf.digits
 	if digits >= 15 {
 		mask(reORCID, ruleORCID, digitBounded)
 	}
@@ -116,7 +117,25 @@ func textFindings(text string, names bool) []personalHit {
 	if digits >= 3 && containsAny(masked, dobHints) {
 		mask(reDateOfBirth, ruleDateOfBirth, nil)
 	}
+	for _, i := range personalIDAt(masked, tf) {
+		note(rulePersonalID, i)
+	}
 	if names {
+		for _, i := range nameHits(masked, tf) {
+			note(rulePersonalName, i)
+		}
+		for _, i := range relativeAt(masked, tf) {
+			note(rulePersonalRelation, i)
+		}
+		// 出席者：山田、田中（敬称略）: "honorifics omitted" follows names.
+		if i := strings.Index(masked, "敬称略"); i >= 0 {
+			note(rulePersonalName, i)
+		}
+		if tf.colon || tf.nonASCII || strings.ContainsAny(masked, ",\t|") {
+			if i, _ := tableColumns(masked); i >= 0 {
+				note(rulePersonalName, i)
+			}
+		}
 		if containsAny(masked, honorificHints) {
 			for _, loc := range reHonorific.FindAllStringIndex(masked, -1) {
 				note(rulePersonalName, loc[0])
@@ -127,7 +146,7 @@ func textFindings(text string, names bool) []personalHit {
 				note(rulePersonalName, loc[0])
 			}
 		}
-		if !isASCII(masked) && containsAny(masked, cjkHonorificHints) {
+		if tf.nonASCII && containsAny(masked, cjkHonorificHints) {
 			for _, loc := range reLatinCJKHonorific.FindAllStringIndex(masked, -1) {
 				if latinCJKName(masked, loc) {
 					note(rulePersonalName, loc[0])
@@ -249,7 +268,7 @@ func cjkName(s string, m []int) bool {
 	// The honorific must end the word: 様式 (form), 博士課程 (doctoral course)
 	// and 教授会 (faculty meeting) are not honorifics.
 	if m[5] < len(s) {
-		if r, _ := utf8.DecodeRuneInString(s[m[5]:]); unicode.Is(unicode.Han, r) {
+		if r, _ := utf8.DecodeRuneInString(s[m[5]:]); unicode.Is(unicode.Han, r) && !hasAnyPrefix(s[m[5]:], afterNameJA) {
 			return false
 		}
 	}
@@ -259,6 +278,10 @@ func cjkName(s string, m []int) bool {
 	}
 	return true
 }
+
+// afterNameJA may follow an honorific in one word with it and leave it a
+// name: 田中様方 (care of), 山田太郎氏提供資料 (provided by), 鈴木氏宅 (home).
+var afterNameJA = []string{"方", "宅", "提供", "作成", "所有", "発言", "談", "記", "撮影", "所蔵", "寄贈"}
 
 // labelsInText extracts the "Label" of each "Label: value" entry in text,
 // for labels of at most 5 words (or 12 CJK characters) that a value follows.

@@ -135,12 +135,37 @@ func (sc *scanner) negatedBefore(k int) bool {
 		if sc.sentenceBreak(m) {
 			break
 		}
-		if negations[sc.toks[m].w] {
+		if negations[sc.toks[m].w] && !sc.romajiParticle(m) {
 			return true
 		}
 	}
 	return false
 }
+
+// romajiParticle reports whether token m is "no", the Japanese particle の
+// written in romaji, not the English negation: "kenkyuusha no kokuseki wa".
+// It is when the word before it ends a romaji word and a romaji particle or
+// verb ending is in the same sentence.
+func (sc *scanner) romajiParticle(m int) bool {
+	if sc.toks[m].w != "no" || m == 0 || sc.sentenceBreak(m-1) {
+		return false
+	}
+	for x := m + 1; x < len(sc.toks) && x <= m+6; x++ {
+		if romajiMarkers[sc.toks[x].w] {
+			return true
+		}
+		if sc.sentenceBreak(x) {
+			break
+		}
+	}
+	return false
+}
+
+// countryRef are words that point at a country without naming it.
+var countryRef = set(`that this same certain particular said other another`)
+
+// romajiMarkers are particles and verb endings of Japanese in romaji.
+var romajiMarkers = set(`wa desu deshita dearu masu mashita shita suru sareta shimashita wo`)
 
 // negatedNear also looks three words ahead.
 func (sc *scanner) negatedNear(k, end int) bool {
@@ -331,6 +356,10 @@ func (sc *scanner) latinRules() {
 				if sc.w(m) == "the" {
 					m++
 				}
+				// "the People's Republic of China"
+				if (sc.w(m) == "people" || sc.w(m) == "peoples") && sc.w(m+1) == "s" && sc.w(m+2) == "republic" && sc.w(m+3) == "of" {
+					m += 4
+				}
 				if sc.placeValue(m) || (sc.upper(m) && m == k+2 && w != "national" && w != "subjects") {
 					sc.add(ruleNationality, toks[k].i, toks[m].j)
 				}
@@ -347,6 +376,29 @@ func (sc *scanner) latinRules() {
 			// staff translated the contract" is a skill.
 			if sc.sentenceTargets(k-1, k) {
 				sc.add(ruleEthnicity, toks[k-1].i, toks[k].j)
+			}
+		case (w == "shusshin" || w == "shushin") && k > 0 && (sc.w(k-1) == "koku" || sc.placeValue(k-1)):
+			// Romaji: "tokutei-koku shusshin" (from a specified country),
+			// "Chuugoku shusshin".
+			if !sc.negatedNear(k, k) {
+				sc.add(ruleBirthplace, toks[k-1].i, toks[k].j)
+			}
+		case (w == "f" && sc.between(k) == "/" && sc.w(k+1) == "n" || w == "fn" && sc.allUpper(k)) && k+2 < len(toks) &&
+			(personNouns[sc.w(k+2)] || personModifiers[sc.w(k+2)] || sc.w(k+2) == "status"):
+			// "F/N researchers", "F/N status": a foreign national, in the
+			// shorthand of export-control offices.
+			if !sc.negatedNear(k, k+2) {
+				sc.add(ruleNationality, toks[k].i, toks[k+2].j)
+			}
+		case w == "country" && k >= 2 && countryRef[sc.w(k-1)] && (sc.w(k-2) == "from" || sc.w(k-3) == "from" && sc.w(k-2) == "the"):
+			// "the only postdoc from that country": a country not named is
+			// still a person's origin.
+			f := k - 2
+			if sc.w(f) != "from" {
+				f--
+			}
+			if sc.personBefore(f, 4) && !sc.negatedNear(f, k) {
+				sc.add(ruleNationality, toks[f].i, toks[k].j)
 			}
 		case w == "from" && k > 0:
 			sc.personFrom(k)
@@ -1097,6 +1149,14 @@ func (sc *scanner) personFrom(k int) {
 	} else if sc.w(p-1) == "to" && motionVerbs[sc.w(p-2)] && sc.upper(p) {
 		p -= 3 // "came to Japan from Pakistan"
 	}
+	if p >= 0 && strings.ContainsAny(sc.between(p), ",(") {
+		// A description in brackets after a person: "Visiting researcher
+		// (female, 30s, from Shanghai)".
+		if q := sc.bracketOwner(k); q >= 0 && !sc.negatedBefore(q) {
+			sc.add(ruleNationality, toks[q].i, toks[m+n-1].j)
+		}
+		return
+	}
 	if p < 0 || strings.ContainsAny(sc.between(p), ".,;:()\n") {
 		return
 	}
@@ -1107,6 +1167,24 @@ func (sc *scanner) personFrom(k int) {
 		return
 	}
 	sc.add(ruleNationality, toks[p].i, toks[m+n-1].j)
+}
+
+// bracketOwner returns the person noun right before the bracket that token k
+// is inside, if the bracket opened within six words, or -1.
+func (sc *scanner) bracketOwner(k int) int {
+	for m := k - 1; m >= 0 && m >= k-7; m-- {
+		b := sc.between(m)
+		if strings.ContainsAny(b, ").;\n") {
+			return -1
+		}
+		if strings.Contains(b, "(") {
+			if personNouns[sc.toks[m].w] || subjects[sc.toks[m].w] {
+				return m
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 func tokenWords(sc *scanner, k, n int) []string {
@@ -1159,6 +1237,12 @@ func (sc *scanner) tableCell(k int) {
 		after = sc.between(k)
 	}
 	cell := func(b string) bool { return b == "," || b == "\t" || b == "|" || b == ";" }
+	if tableCellAt(sc.s, sc.toks[k].i, sc.toks[k].j) {
+		// A column of a table: "Passport No." in the next column is no
+		// negation.
+		sc.add(attributeWords[sc.toks[k].w], sc.toks[k].i, sc.toks[k].j)
+		return
+	}
 	if !cell(before) && !cell(after) {
 		return
 	}

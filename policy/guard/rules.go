@@ -38,6 +38,8 @@ const (
 	rulePersonalNameField = "personal-name-field"
 	ruleDateOfBirth       = "date-of-birth"
 	ruleHomeAddress       = "home-address"
+	rulePersonalID        = "personal-id"
+	rulePersonalRelation  = "personal-relation"
 )
 
 // attribute is a meaning the guardrails look for in field names, in short
@@ -305,4 +307,6 @@ var ruleCatalogue = []struct {
 	{rulePersonalNameField, Flag, principlePersonalData},
 	{ruleDateOfBirth, Flag, principlePersonalData},
 	{ruleHomeAddress, Flag, principlePersonalData},
+	{rulePersonalID, Flag, principlePersonalData},
+	{rulePersonalRelation, Flag, principlePersonalData},
 }

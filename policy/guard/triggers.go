@@ -43,7 +43,7 @@ func initTriggers() {
 national subjects green greencard permanent asylum refugee undocumented overstay overstayed overstaying
 ethnic ethnically native hails originally grew converted foreign foreigners foreigner mixed immigrant scored rated j h f o l e m
 suspicious dangerous risky high elevated skin as ranked ramadan hajj umrah lent sabbath shabbat passover
-diwali eid kosher halal raised half score scores rating ratings work speaking speakers speaker`) {
+diwali eid kosher halal raised half score scores rating ratings work speaking speakers speaker fn country`) {
 		t[w] = true
 	}
 	// "foreign" starts foreignTargeted before a person ("foreign PhD
@@ -95,7 +95,7 @@ var partners = map[string]map[string]bool{
 	"foreign":   set(`born`), // and a person: see initTriggers
 	"j":         set(`1 2`),
 	"h":         set(`1b 1 4 2b`),
-	"f":         set(`1 2`),
+	"f":         set(`1 2 n`),
 	"o":         set(`1`),
 	"l":         set(`1 2`),
 	"e":         set(`1 2 3`),
@@ -158,4 +158,19 @@ func (m *multiMatcher) each(s string, fn func(pi, i int)) {
 			}
 		}
 	}
+}
+
+// has reports whether any pattern occurs in s.
+func (m *multiMatcher) has(s string) bool {
+	for i, r := range s {
+		if r < 0x80 || r < 1<<16 && m.bits[r/64]&(1<<(r%64)) == 0 {
+			continue
+		}
+		for _, pi := range m.byFirst[r] {
+			if strings.HasPrefix(s[i:], m.pats[pi]) {
+				return true
+			}
+		}
+	}
+	return false
 }

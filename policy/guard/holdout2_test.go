@@ -1,0 +1,141 @@
+package guard_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ursic/ursic/policy/guard"
+)
+
+// holdout2File is the second held-out corpus: 210 records written as
+// research-security officers paste them (e-mail with signature blocks,
+// minutes and ringi excerpts, bullet lists, spreadsheet rows, text extracted
+// from PDFs, romaji, half-width katakana and family-name-first capitals,
+// Chinese and Korean, abbreviations, indirect identification, identifiers,
+// personal data in tags, mitigations and subject names), and about half that
+// must pass although they look close to the line: organisation names holding
+// a country or a person's name, country programmes, export lists, history,
+// statistics about funders, titles without names, counts of people and
+// language programmes. It was written before the guard's rules, lexicon or
+// earlier corpora were read.
+const holdout2File = "testdata/holdout2-2026-11-30.jsonl"
+
+// holdout2Case is one line of holdout2File.
+type holdout2Case struct {
+	ID     string          `json:"id"`
+	Genre  string          `json:"genre"`
+	Lang   string          `json:"lang"`
+	Expect string          `json:"expect"` // "refuse", "personal" (held until confirmed, or refused) or "pass"
+	Why    string          `json:"why"`
+	Record json.RawMessage `json:"record"`
+}
+
+func loadHoldout2(t testing.TB) []holdout2Case {
+	t.Helper()
+	data, err := os.ReadFile(holdout2File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []holdout2Case
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var c holdout2Case
+		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+			t.Fatalf("%s:%d: %v", holdout2File, line, err)
+		}
+		switch c.Expect {
+		case "refuse", "personal", "pass":
+		default:
+			t.Fatalf("%s:%d: expect %q", holdout2File, line, c.Expect)
+		}
+		cases = append(cases, c)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
+
+// holdout2Verdict runs one record through [guard.CheckContent] as the
+// publish path does (no confirmation) and says whether the verdict is the
+// expected one, and if not, what went wrong.
+func holdout2Verdict(c holdout2Case) (ok bool, got string, findings []guard.Finding) {
+	var kind struct{ Kind string }
+	_ = json.Unmarshal(c.Record, &kind)
+	findings, err := guard.CheckContent(kind.Kind, c.Record, false)
+	switch {
+	case errors.Is(err, guard.ErrRefused):
+		got = "refuse"
+	case errors.Is(err, guard.ErrNeedsConfirmation):
+		got = "flag"
+	case err != nil:
+		got = "error: " + err.Error()
+	default:
+		got = "pass"
+	}
+	switch c.Expect {
+	case "refuse":
+		ok = got == "refuse"
+	case "personal":
+		ok = got == "refuse" || got == "flag"
+	case "pass":
+		ok = got == "pass"
+	}
+	return ok, got, findings
+}
+
+// TestHoldout2 asserts the verdict on every record of the second held-out
+// corpus, and reports misses (should be stopped, passed or only flagged) and
+// false refusals (should pass, stopped) per genre.
+func TestHoldout2(t *testing.T) {
+	cases := loadHoldout2(t)
+	type tally struct{ stop, missed, pass, falseRef int }
+	byGenre := map[string]*tally{}
+	var genres []string
+	for _, c := range cases {
+		g := byGenre[c.Genre]
+		if g == nil {
+			g = &tally{}
+			byGenre[c.Genre] = g
+			genres = append(genres, c.Genre)
+		}
+		ok, got, findings := holdout2Verdict(c)
+		if c.Expect == "pass" {
+			g.pass++
+		} else {
+			g.stop++
+		}
+		if ok {
+			continue
+		}
+		if c.Expect == "pass" {
+			g.falseRef++
+		} else {
+			g.missed++
+		}
+		var rules []string
+		for _, f := range findings {
+			rules = append(rules, f.Rule+"@"+f.Path)
+		}
+		t.Errorf("%s [%s, %s]: want %s, got %s (%s) %v", c.ID, c.Genre, c.Lang, c.Expect, got, c.Why, rules)
+	}
+	slices.Sort(genres)
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%-10s %9s %9s\n", "genre", "missed", "false-ref")
+	for _, name := range genres {
+		g := byGenre[name]
+		fmt.Fprintf(&sb, "%-10s %4d/%-4d %4d/%-4d\n", name, g.missed, g.stop, g.falseRef, g.pass)
+	}
+	t.Logf("holdout2 by genre:\n%s", sb.String())
+}
