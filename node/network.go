@@ -56,6 +56,7 @@ type federation struct {
 	sessions map[peer.ID]bool // a pull session is running
 	kick     map[peer.ID]chan struct{}
 	limits   map[peer.ID]*rate.Limiter // stream rate per peer
+	pushes   map[peer.ID]*rate.Limiter // pushed envelopes per peer
 	pulls    map[peer.ID]*sync.Mutex   // one pull per peer at a time
 	// The latest Hello of each peer whose pull after a Hello is running
 	// (afterHello), and which peers have one running.

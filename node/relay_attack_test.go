@@ -271,6 +271,50 @@ func TestRelayValidEnvelopesThatStoreNothing(t *testing.T) {
 	b.alphaReachesBravo(t, "after the pushes")
 }
 
+// Finding: the stream rate lets a member push hundreds of full frames a
+// second, each decoded (and, unless the sieve drops it, verified) whether or
+// not it stores anything. Now a peer's pushed envelopes have a budget; past
+// it a push is not checked and the node pulls from the peer instead.
+func TestHostilePushFloodBudgeted(t *testing.T) {
+	b := newAttackBed(t)
+	adv, bravo := b.adv, b.bravo
+	prev := share.CIDOf([]byte("an entry bravo never saw")).Bytes()
+	var far [][]byte
+	for i := range share.MaxBatch {
+		far = append(far, adv.seal(t, 1_000_000+uint64(i), prev, bravo))
+	}
+	// Far more than the burst, at the rate one sender manages: the budget
+	// refills at two frames a second, so a few hundred pushes cross it
+	// however slow the machine is.
+	over := false
+	for i := 0; i < 400 && !over; i++ {
+		adv.push(t, far...)
+		over = rejected(t, bravo, "push-budget") > 0
+	}
+	if !over {
+		t.Fatalf("400 frames of %d envelopes pushed, none refused by the push budget", share.MaxBatch)
+	}
+	if bravo.holds(share.CIDOf(far[0]).String()) {
+		t.Errorf("bravo holds an entry pushed past a hole in its log")
+	}
+	b.alphaReachesBravo(t, "after the flood")
+}
+
+// rejected reads ursic_rejected_total for reason from p's /metrics.
+func rejected(t *testing.T, p *peerNode, reason string) int64 {
+	t.Helper()
+	for _, line := range strings.Split(metricsText(t, p), "\n") {
+		if v, ok := strings.CutPrefix(line, `ursic_rejected_total{reason="`+reason+`"} `); ok {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return int64(n)
+		}
+	}
+	return 0
+}
+
 // signatureChecks reads ursic_signature_checks_total from p's /metrics.
 func signatureChecks(t *testing.T, p *peerNode) int64 {
 	t.Helper()

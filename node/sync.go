@@ -86,6 +86,16 @@ func (nw *federation) handleStream(s network.Stream) {
 			nw.n.log.Debug("serving a range failed", "peer", p.String(), "err", err)
 		}
 	case m.Envelopes != nil:
+		if !nw.pushBudget(p).AllowN(time.Now(), len(m.Envelopes.Envs)) {
+			// More pushed than a member publishes: the frame is not
+			// checked, and the peer's new entries are pulled instead (one
+			// pull at a time per peer, each bounded by what it asks for).
+			nw.stats.rejectedMessages.Add(1)
+			nw.stats.rejection("push-budget")
+			nw.n.log.Debug("a peer pushed more than its budget: pulling from it instead", "peer", p.String(), "envelopes", len(m.Envelopes.Envs))
+			nw.startSession(p)
+			return
+		}
 		gap, err := nw.ingest(p, m.Envelopes)
 		if err != nil {
 			nw.n.log.Warn("rejected from peer", "peer", p.String(), "what", "pushed envelopes", "err", err)
@@ -564,6 +574,22 @@ const (
 )
 
 var errRateLimited = errors.New("too many streams: rate-limited")
+
+// A peer's budget of pushed envelopes. Each costs a decode and, unless the
+// checker's sieve drops it, a signature check — whether or not it stores
+// anything — and the stream rate alone allows hundreds of full frames a
+// second. Honest pushes are a member's new records: a bulk import of
+// thousands pushes them in frames of share.MaxBatch once. Past the budget a
+// push is not read further and the node pulls from the peer instead, so
+// nothing honest is lost, only delayed to the pull.
+const (
+	pushedPerSecond = 2 * share.MaxBatch
+	pushedBurst     = 16 * share.MaxBatch
+)
+
+func (nw *federation) pushBudget(p peer.ID) *rate.Limiter {
+	return perPeer(&nw.mu, &nw.pushes, p, func() *rate.Limiter { return rate.NewLimiter(pushedPerSecond, pushedBurst) })
+}
 
 // A peer's budget of forged envelopes (a signature that does not verify, a
 // body that does not match its digest): an honest node never sends one, and
