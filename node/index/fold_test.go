@@ -33,7 +33,6 @@ func TestSearchFoldsWidthAndKana(t *testing.T) {
 		{"ＯＰＴＩＣＳ", []string{"c-ja"}},       // full-width capitals
 		{"ﾌｫﾄﾆｸｽ", []string{"c-ja"}},       // half-width katakana
 		{"ほくきょう", []string{"c-ja"}},        // hiragana for katakana
-		{"株", []string{"c-ja"}},            // ㈱ is (株)
 		{"データ", []string{"c-ja", "c-en"}},  // ﾃﾞｰﾀ with its voiced mark composed
 		{"でーた", []string{"c-ja", "c-en"}},  // and in hiragana
 		{"ﾎｸｷｮｳ ﾌｫﾄﾆｸｽ", []string{"c-ja"}}, // every word must match
