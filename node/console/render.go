@@ -69,12 +69,14 @@ func (p *page) Value(v string) string { return valueLabel(p.Lang, v) }
 // Kind is the label of a record kind.
 func (p *page) Kind(k string) string { return kindLabel(p.Lang, k) }
 
-// Time formats an instant for reading.
+// Time formats an instant for reading, in the node's time zone and naming
+// it: a node on a server kept in UTC showed 03:27 to an officer for whom it
+// was 12:27 JST, with nothing to say which.
 func (p *page) Time(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Local().Format("2006-01-02 15:04")
+	return t.Local().Format("2006-01-02 15:04 MST")
 }
 
 // Date shows the date of an RFC 3339 time.

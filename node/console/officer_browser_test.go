@@ -1,0 +1,93 @@
+package console_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// officerMethod is a case write-up as a Japanese officer writes it: a
+// title and narrative in Japanese with full-width letters and katakana.
+const officerMethod = `{"kind":"method","title":"財団経由の人材招へい（架空の例）","tactic":"talent_recruitment","period":"2026-Q3",` +
+	`"tech_areas":["photonics"],"narrative":"海外の財団から、ＡＩ研究者を客員として招へいしたいとの申し出があった。ホクキョウフォトニクスが成果の帰属先だった。",` +
+	`"outcome":"declined","policy":{"tlp":"amber","audience":["members"]}}`
+
+// TestBrowserOfficerDay walks the parts of an officer's day in Japanese
+// that stopped or misled an officer before 2026-11-30: a search typed in
+// half-width katakana or hiragana, the time of a record without its zone,
+// an author filter in Japanese answered in English, and a record page
+// showing its tactic and technology area as stored tokens.
+func TestBrowserOfficerDay(t *testing.T) {
+	cn := startNode(t, "Kyoto University (officer test)")
+	b := newBrowser(t)
+	cn.publish(indicator("Procurement front for photonics"))
+	cid := cn.publish(officerMethod)
+	link := signInURL(t, cn.srv.URL, cn.token)
+	b.run("sign in in Japanese",
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(`#inbox`, chromedp.ByQuery),
+		chromedp.Click(`#lang-switch`, chromedp.ByQuery),
+		chromedp.WaitVisible(`html[lang=ja] #inbox`, chromedp.ByQuery),
+	)
+
+	// Half-width katakana (as some input methods and pasted PDFs give it)
+	// and hiragana find the record written in full-width katakana.
+	for _, q := range []string{"ﾌｫﾄﾆｸｽ", "ほくきょう", "ａｉ研究者"} {
+		var titles []string
+		b.run("search "+q,
+			chromedp.Navigate(cn.srv.URL+"/console/inbox"),
+			chromedp.WaitVisible(`html[lang=ja] #f-q`, chromedp.ByQuery),
+			chromedp.SendKeys(`#f-q`, q, chromedp.ByQuery),
+			chromedp.Click(`#f-submit`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#f-q[value="`+q+`"]`, chromedp.ByQuery),
+			chromedp.Evaluate(`Array.from(document.querySelectorAll('#inbox .rec-title')).map(e => e.textContent)`, &titles),
+		)
+		if len(titles) != 1 || titles[0] != "財団経由の人材招へい（架空の例）" {
+			t.Errorf("searching %q finds %q", q, titles)
+		}
+	}
+	b.shot("officer-search")
+
+	// Every time says its zone: the node's, which may not be the officer's.
+	var when string
+	b.run("time zone",
+		chromedp.Navigate(cn.srv.URL+"/console/inbox"),
+		chromedp.WaitVisible(`#inbox`, chromedp.ByQuery),
+		chromedp.Text(`#inbox tbody tr td`, &when, chromedp.ByQuery),
+	)
+	zone := time.Now().Format("MST")
+	if !regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d ` + regexp.QuoteMeta(zone) + `$`).MatchString(strings.TrimSpace(when)) {
+		t.Errorf("the inbox's time reads %q, want the date, time and %s", when, zone)
+	}
+
+	// An author typed in Japanese that the roster does not hold: told in
+	// Japanese what the filter takes and which members there are.
+	var refused string
+	b.run("author filter",
+		chromedp.Navigate(cn.srv.URL+"/console/inbox?author=京都"),
+		chromedp.WaitVisible(`.error`, chromedp.ByQuery),
+		chromedp.Text(`.error`, &refused, chromedp.ByQuery),
+	)
+	b.shot("officer-author")
+	if !strings.Contains(refused, "その名称の会員は名簿にありません") || !strings.Contains(refused, "Kyoto University (officer test)") || strings.Contains(refused, "no member") {
+		t.Errorf("an unknown author reads %q", refused)
+	}
+
+	// The record page names the tactic and technology area in Japanese,
+	// with the token the 相場感 page takes.
+	var body string
+	b.run("record page",
+		chromedp.Navigate(cn.srv.URL+"/console/records/"+cid),
+		chromedp.WaitVisible(`html[lang=ja] #rec-title`, chromedp.ByQuery),
+		chromedp.Text(`main`, &body, chromedp.ByQuery),
+	)
+	b.shot("officer-record")
+	for _, want := range []string{"人材招へい（talent_recruitment）", "光学・フォトニクス（photonics）", "辞退・拒否"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the record page lacks %q:\n%s", want, body)
+		}
+	}
+}
