@@ -393,6 +393,20 @@ func fieldLabel(lang, name string) string {
 	return strings.ReplaceAll(name, "_", " ")
 }
 
+// audienceJA names the built-in audiences in Japanese; a roster's own
+// groups are shown by the name the roster gives them.
+var audienceJA = map[string]string{"members": "会員全体", "secretariat": "事務局", "executive": "執行役"}
+
+// audienceLabel is the label of an audience: a built-in group in the
+// page's language (with its name, which `ursic publish --audience` takes),
+// anything else as it is.
+func audienceLabel(lang, a string) string {
+	if ja, ok := audienceJA[a]; ok && lang == "ja" {
+		return ja + "（" + a + "）"
+	}
+	return a
+}
+
 func valueLabel(lang, v string) string {
 	if ja, ok := tokenJA[v]; ok {
 		if lang == "ja" {

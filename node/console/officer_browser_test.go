@@ -85,7 +85,7 @@ func TestBrowserOfficerDay(t *testing.T) {
 		chromedp.Text(`main`, &body, chromedp.ByQuery),
 	)
 	b.shot("officer-record")
-	for _, want := range []string{"人材招へい（talent_recruitment）", "光学・フォトニクス（photonics）", "辞退・拒否"} {
+	for _, want := range []string{"人材招へい（talent_recruitment）", "光学・フォトニクス（photonics）", "辞退・拒否", "会員全体（members）"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the record page lacks %q:\n%s", want, body)
 		}

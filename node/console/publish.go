@@ -289,7 +289,7 @@ func (c *Console) publishData(r *http.Request, lang, kind string, f url.Values, 
 		chosen[a] = true
 	}
 	for _, g := range groups {
-		d.Aud = append(d.Aud, option{Value: g, Label: g, Selected: chosen[g]})
+		d.Aud = append(d.Aud, option{Value: g, Label: audienceLabel(lang, g), Selected: chosen[g]})
 	}
 	// TLP:RED names its nodes: every member can be chosen by name.
 	if ro != nil {

@@ -66,6 +66,9 @@ func (p *page) Field(name string) string { return fieldLabel(p.Lang, name) }
 // Value is the label of a controlled-vocabulary value.
 func (p *page) Value(v string) string { return valueLabel(p.Lang, v) }
 
+// Audience is the label of an audience (a group or a peer ID).
+func (p *page) Audience(a string) string { return audienceLabel(p.Lang, a) }
+
 // Kind is the label of a record kind.
 func (p *page) Kind(k string) string { return kindLabel(p.Lang, k) }
 
