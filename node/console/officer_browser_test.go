@@ -91,3 +91,61 @@ func TestBrowserOfficerDay(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserOfficerPublishesAndRetracts: an officer publishes a case
+// write-up in Japanese through the form — the guardrails refuse a
+// nationality, hold an e-mail address until she confirms — then retracts
+// it. The inbox row of the retracted record keeps a link she can click (it
+// had lost its title and with it every clickable character), and the
+// node's retraction notice reads in Japanese.
+func TestBrowserOfficerPublishesAndRetracts(t *testing.T) {
+	cn := startNode(t, "Kyoto University (officer test)")
+	b := newBrowser(t)
+	link := signInURL(t, cn.srv.URL, cn.token)
+	var refused, held string
+	b.run("refused in Japanese",
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(`main`, chromedp.ByQuery),
+		chromedp.Navigate(cn.srv.URL+"/console/lang?to=ja&next=/console/publish?kind=method"),
+		chromedp.WaitVisible(`html[lang=ja] #publish-form`, chromedp.ByQuery),
+		chromedp.SendKeys(`#in-title`, "見積依頼の手口：海外の商社を名乗る窓口から光学部品の見積依頼が繰り返し届いた件（長いタイトルの例）", chromedp.ByQuery),
+		chromedp.SendKeys(`#in-tactic`, "procurement", chromedp.ByQuery),
+		chromedp.SendKeys(`#in-period`, "2026-Q3", chromedp.ByQuery),
+		chromedp.SendKeys(`#in-narrative`, "招へい予定の研究者は国籍が某国であった。", chromedp.ByQuery),
+		chromedp.WaitVisible(`#check-result li.finding.refuse`, chromedp.ByQuery),
+		chromedp.Text(`#check-result`, &refused, chromedp.ByQuery),
+	)
+	if !strings.Contains(refused, "国籍") || !strings.Contains(refused, "拒否") {
+		t.Errorf("the refusal reads %q", refused)
+	}
+	var title string
+	b.run("held, confirmed, published",
+		chromedp.Evaluate(`document.getElementById("in-narrative").value = ""`, nil),
+		chromedp.SendKeys(`#in-narrative`, "毎回同じ文面で procurement-desk@northbridge.example から見積依頼が届いた。", chromedp.ByQuery),
+		chromedp.WaitVisible(`#check-result li.finding.flag`, chromedp.ByQuery),
+		chromedp.Text(`#check-result`, &held, chromedp.ByQuery),
+		chromedp.WaitVisible(`#confirm-box`, chromedp.ByQuery),
+		chromedp.Click(`#in-confirm`, chromedp.ByQuery),
+		chromedp.Click(`#publish`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#rec-title`, chromedp.ByQuery),
+		chromedp.Text(`#rec-title`, &title, chromedp.ByQuery),
+	)
+	if !strings.Contains(held, "メールアドレス") || !strings.HasPrefix(title, "見積依頼の手口") {
+		t.Errorf("held: %q; published: %q", held, title)
+	}
+	var rows []string
+	var linkWidth float64
+	b.run("retract",
+		chromedp.SendKeys(`input[name=reason]`, "誤って連絡先を記載したため", chromedp.ByQuery),
+		chromedp.Submit(`input[name=reason]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.error[role=status]`, chromedp.ByQuery),
+		chromedp.Navigate(cn.srv.URL+"/console/inbox"),
+		chromedp.WaitVisible(`html[lang=ja] #inbox`, chromedp.ByQuery),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('#inbox .rec-title')).map(e => e.textContent)`, &rows),
+		chromedp.Evaluate(`Math.min(...Array.from(document.querySelectorAll('#inbox .rec-title')).map(e => e.getBoundingClientRect().width))`, &linkWidth),
+	)
+	b.shot("officer-retracted")
+	if len(rows) != 2 || !strings.HasPrefix(rows[0], "撤回通知：") || !strings.HasPrefix(rows[1], "bafy") || linkWidth < 10 {
+		t.Errorf("inbox after a retraction: titles %q, narrowest link %.0f px", rows, linkWidth)
+	}
+}

@@ -69,6 +69,39 @@ func (p *page) Value(v string) string { return valueLabel(p.Lang, v) }
 // Audience is the label of an audience (a group or a peer ID).
 func (p *page) Audience(a string) string { return audienceLabel(p.Lang, a) }
 
+// Title is what the inbox and the record page show as a record's title.
+// The node writes the titles of the records it makes itself in English
+// ("Retraction of bafy…", "Trend report 2026-Q4", "Sighting of bafy…:
+// declined"); on a Japanese page they are said in Japanese. A retracted
+// record has lost its title: its short CID stands in, so that the inbox
+// row still has something to click.
+func (p *page) Title(kind, title, cid string) string {
+	if title == "" {
+		if len(cid) > 20 {
+			return cid[:12] + "…" + cid[len(cid)-6:]
+		}
+		return cid
+	}
+	if p.Lang != "ja" {
+		return title
+	}
+	switch {
+	case kind == "retraction" && strings.HasPrefix(title, "Retraction of "):
+		return "撤回通知：" + strings.TrimPrefix(title, "Retraction of ")
+	case kind == "trend" && strings.HasPrefix(title, "Trend report "):
+		return "傾向レポート " + strings.TrimPrefix(title, "Trend report ")
+	case kind == "facet" && strings.HasPrefix(title, "Facet: "):
+		if k, period, ok := strings.Cut(strings.TrimPrefix(title, "Facet: "), " "); ok {
+			return "ファセット：" + kindLabel(p.Lang, k) + " " + period
+		}
+	case kind == "sighting" && strings.HasPrefix(title, "Sighting of "):
+		if ref, outcome, ok := strings.Cut(strings.TrimPrefix(title, "Sighting of "), ": "); ok {
+			return "遭遇報告：" + ref + "（" + valueLabel(p.Lang, outcome) + "）"
+		}
+	}
+	return title
+}
+
 // Kind is the label of a record kind.
 func (p *page) Kind(k string) string { return kindLabel(p.Lang, k) }
 
