@@ -90,6 +90,19 @@ func TestBrowserOfficerDay(t *testing.T) {
 			t.Errorf("the record page lacks %q:\n%s", want, body)
 		}
 	}
+
+	// 相場感 takes a token; the page offers them with their Japanese
+	// labels, and heads the answer with the label.
+	var heading, offered string
+	b.run("similar",
+		chromedp.Navigate(cn.srv.URL+"/console/similar?category=talent_recruitment"),
+		chromedp.WaitVisible(`html[lang=ja] #similar-heading`, chromedp.ByQuery),
+		chromedp.Text(`#similar-heading`, &heading, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('#dl-category option[value="talent_recruitment"]').label`, &offered),
+	)
+	if heading != "人材招へい（talent_recruitment）" || offered != heading {
+		t.Errorf("相場感: heading %q, the suggestion's label %q", heading, offered)
+	}
 }
 
 // TestBrowserOfficerPublishesAndRetracts: an officer publishes a case

@@ -30,6 +30,16 @@ var (
 	levels       = []string{"amber", "amber+strict", "green", "clear", "red"}
 )
 
+// suggestions are the tokens the publish form suggests for a field of a kind.
+func suggestions(kind, field string) []string {
+	for _, f := range forms[kind] {
+		if f.Name == field {
+			return f.Suggest
+		}
+	}
+	return nil
+}
+
 // publishKinds are the kinds an officer publishes from the form.
 var publishKinds = []string{"indicator", "method", "sighting"}
 
