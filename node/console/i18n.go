@@ -84,6 +84,7 @@ var messages = map[string][2]string{
 	"err.nosession":       {"You are not signed in, or your session ended (sign-out, or 30 minutes without use).", "サインインしていないか、セッションが終了しました（サインアウト、または 30 分間操作なし）。"},
 	"err.signinhint":      {"Run `ursic console` on the node's machine and open the link it prints.", "ノードのマシンで `ursic console` を実行し、表示されたリンクを開いてください。"},
 	"err.csrf":            {"This form is out of date or did not come from this console (its security token does not match). Reload the page and try again.", "このフォームは古いか、このコンソールから送信されたものではありません（セキュリティトークンが一致しません）。ページを再読み込みしてやり直してください。"},
+	"inbox.noauthor":      {"No member of the roster has that name. The author filter takes part of a member's name as the roster writes it, or a peer ID. Members:", "その名称の会員は名簿にありません。作成機関には、名簿に記載された名称の一部またはピア ID を入力してください。名簿の会員："},
 	"err.node":            {"The node refused the request:", "ノードが要求を拒否しました："},
 	"err.hint":            {"Hint:", "ヒント："},
 	"inbox.title":         {"Inbox", "受信一覧"},
@@ -310,6 +311,28 @@ var valueLabels = map[string][2]string{
 	"role_pattern": {"role pattern", "役職のパターン"},
 }
 
+// tokenJA names in Japanese the common tokens the publish form suggests
+// (indicator types, reason categories, tactics, technology areas, assets,
+// sources) and the name types. They are open vocabularies, so a record
+// page shows the Japanese with the token beside it: the token is what
+// `ursic similar --category` and the 相場感 page take. Without these a
+// Japanese page showed talent_recruitment and photonics as they are stored.
+var tokenJA = map[string]string{
+	"procurement_front": "調達のフロント企業", "front_company": "フロント企業", "talent_programme": "人材招へいプログラム",
+	"hijacked_venue": "乗っ取られた学術誌・会議", "predatory_venue": "ハゲタカ学術誌・会議", "shell_company": "ペーパーカンパニー",
+	"undisclosed_funding": "開示されていない資金提供",
+	"export_control":      "輸出管理", "research_integrity": "研究公正", "undisclosed_obligation": "開示されていない義務",
+	"foreign_interference": "外国からの不当な影響", "sanctions": "制裁", "procurement_diversion": "調達品の転用",
+	"talent_recruitment": "人材招へい", "intermediary_funding": "仲介者経由の資金提供", "procurement": "調達",
+	"undisclosed_affiliation": "開示されていない兼業・所属", "visiting_researcher": "客員研究者の受入れ", "data_exfiltration": "データの持ち出し",
+	"photonics": "光学・フォトニクス", "quantum": "量子", "semiconductors": "半導体", "materials": "材料", "ai": "AI",
+	"biotech": "バイオテクノロジー", "aerospace": "航空宇宙",
+	"know_how": "ノウハウ", "data": "データ", "samples": "試料", "equipment": "装置", "software": "ソフトウェア",
+	"government_list": "政府のリスト", "member_observation": "会員による確認", "own_observation": "自機関による確認",
+	"open_source": "公開情報", "partner_report": "連携先からの報告",
+	"legal": "正式名称", "common": "通称", "former": "旧称", "transliteration": "翻字",
+}
+
 // handlingJA is the Japanese of the TLP handling sentence, by level; the
 // English comes from the node.
 var handlingJA = map[string]string{
@@ -370,7 +393,27 @@ func fieldLabel(lang, name string) string {
 	return strings.ReplaceAll(name, "_", " ")
 }
 
+// audienceJA names the built-in audiences in Japanese; a roster's own
+// groups are shown by the name the roster gives them.
+var audienceJA = map[string]string{"members": "会員全体", "secretariat": "事務局", "executive": "執行役"}
+
+// audienceLabel is the label of an audience: a built-in group in the
+// page's language (with its name, which `ursic publish --audience` takes),
+// anything else as it is.
+func audienceLabel(lang, a string) string {
+	if ja, ok := audienceJA[a]; ok && lang == "ja" {
+		return ja + "（" + a + "）"
+	}
+	return a
+}
+
 func valueLabel(lang, v string) string {
+	if ja, ok := tokenJA[v]; ok {
+		if lang == "ja" {
+			return ja + "（" + v + "）"
+		}
+		return v
+	}
 	if f, ok := valueLabels[v]; ok {
 		if lang == "ja" {
 			return f[1]

@@ -181,10 +181,14 @@ type similarRow struct {
 
 type similarData struct {
 	Category, TechArea string
-	Result             *similarResult
-	Rows               []similarRow
-	Mitigations        []similarMitigation
-	Chart              template.HTML
+	// Categories and TechAreas are the publish form's suggestions, offered
+	// with their labels: the page takes a stored token (talent_recruitment),
+	// which an officer reading Japanese labels elsewhere could not guess.
+	Categories, TechAreas []string
+	Result                *similarResult
+	Rows                  []similarRow
+	Mitigations           []similarMitigation
+	Chart                 template.HTML
 }
 
 type similarMitigation struct {
@@ -195,7 +199,8 @@ type similarMitigation struct {
 func (c *Console) similar(w http.ResponseWriter, r *http.Request, s *session) {
 	p := c.newPage(r, s, "similar")
 	q := r.URL.Query()
-	d := &similarData{Category: strings.TrimSpace(q.Get("category")), TechArea: strings.TrimSpace(q.Get("tech_area"))}
+	d := &similarData{Category: strings.TrimSpace(q.Get("category")), TechArea: strings.TrimSpace(q.Get("tech_area")),
+		Categories: append(suggestions("method", "tactic"), suggestions("indicator", "reason_category")...), TechAreas: suggestions("method", "tech_areas")}
 	if d.Category != "" {
 		v := url.Values{"category": {d.Category}}
 		if d.TechArea != "" {

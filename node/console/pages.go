@@ -32,6 +32,10 @@ type inboxData struct {
 	Authors                    []string // member names, suggested for the author filter
 }
 
+// unknownAuthor begins the node's answer to an author filter that names no
+// member (node.ErrUnknownAuthor).
+const unknownAuthor = "no member by that name or peer ID"
+
 func (c *Console) inbox(w http.ResponseWriter, r *http.Request, s *session) {
 	p := c.newPage(r, s, "inbox")
 	q := r.URL.Query()
@@ -51,19 +55,30 @@ func (c *Console) inbox(w http.ResponseWriter, r *http.Request, s *session) {
 		filters.Set("expired", "1")
 		api.Set("all", "true")
 	}
-	var res apiwire.ListResult
-	if err := c.call(r.Context(), p.Lang, "GET", "/v1/records?"+api.Encode(), nil, &res); err != nil {
-		p.Error = errorOf(p.Lang, "", apiError(err))
-		c.renderPage(w, http.StatusOK, c.withData(p, d))
-		return
-	}
-	d.Total, d.Complete = res.Total, res.Complete
 	if ro, err := c.roster(r, p.Lang); err == nil && ro != nil {
 		for _, m := range ro.Members {
 			d.Authors = append(d.Authors, m.Name)
 		}
 		sort.Strings(d.Authors)
 	}
+	var res apiwire.ListResult
+	if err := c.call(r.Context(), p.Lang, "GET", "/v1/records?"+api.Encode(), nil, &res); err != nil {
+		e := apiError(err)
+		if d.Author != "" && strings.HasPrefix(e.Message, unknownAuthor) {
+			// The node's message is English and names a CLI command; an
+			// officer who typed 「京都」 needs to know what the filter takes.
+			names := d.Authors
+			if st, err := c.self(r, p.Lang); err == nil && len(names) == 0 {
+				names = []string{st.Name} // no roster yet: this node is the only author
+			}
+			p.Error = &errorView{Lead: msg(p.Lang, "inbox.noauthor"), Message: strings.Join(names, ", ")}
+		} else {
+			p.Error = errorOf(p.Lang, "", e)
+		}
+		c.renderPage(w, http.StatusOK, c.withData(p, d))
+		return
+	}
+	d.Total, d.Complete = res.Total, res.Complete
 	for _, rv := range res.Records {
 		row := inboxRow{RecordView: rv, New: !s.prevVisit.IsZero() && rv.Created.After(s.prevVisit)}
 		if row.New {

@@ -30,6 +30,16 @@ var (
 	levels       = []string{"amber", "amber+strict", "green", "clear", "red"}
 )
 
+// suggestions are the tokens the publish form suggests for a field of a kind.
+func suggestions(kind, field string) []string {
+	for _, f := range forms[kind] {
+		if f.Name == field {
+			return f.Suggest
+		}
+	}
+	return nil
+}
+
 // publishKinds are the kinds an officer publishes from the form.
 var publishKinds = []string{"indicator", "method", "sighting"}
 
@@ -289,7 +299,7 @@ func (c *Console) publishData(r *http.Request, lang, kind string, f url.Values, 
 		chosen[a] = true
 	}
 	for _, g := range groups {
-		d.Aud = append(d.Aud, option{Value: g, Label: g, Selected: chosen[g]})
+		d.Aud = append(d.Aud, option{Value: g, Label: audienceLabel(lang, g), Selected: chosen[g]})
 	}
 	// TLP:RED names its nodes: every member can be chosen by name.
 	if ro != nil {

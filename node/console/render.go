@@ -66,15 +66,53 @@ func (p *page) Field(name string) string { return fieldLabel(p.Lang, name) }
 // Value is the label of a controlled-vocabulary value.
 func (p *page) Value(v string) string { return valueLabel(p.Lang, v) }
 
+// Audience is the label of an audience (a group or a peer ID).
+func (p *page) Audience(a string) string { return audienceLabel(p.Lang, a) }
+
+// Title is what the inbox and the record page show as a record's title.
+// The node writes the titles of the records it makes itself in English
+// ("Retraction of bafy…", "Trend report 2026-Q4", "Sighting of bafy…:
+// declined"); on a Japanese page they are said in Japanese. A retracted
+// record has lost its title: its short CID stands in, so that the inbox
+// row still has something to click.
+func (p *page) Title(kind, title, cid string) string {
+	if title == "" {
+		if len(cid) > 20 {
+			return cid[:12] + "…" + cid[len(cid)-6:]
+		}
+		return cid
+	}
+	if p.Lang != "ja" {
+		return title
+	}
+	switch {
+	case kind == "retraction" && strings.HasPrefix(title, "Retraction of "):
+		return "撤回通知：" + strings.TrimPrefix(title, "Retraction of ")
+	case kind == "trend" && strings.HasPrefix(title, "Trend report "):
+		return "傾向レポート " + strings.TrimPrefix(title, "Trend report ")
+	case kind == "facet" && strings.HasPrefix(title, "Facet: "):
+		if k, period, ok := strings.Cut(strings.TrimPrefix(title, "Facet: "), " "); ok {
+			return "ファセット：" + kindLabel(p.Lang, k) + " " + period
+		}
+	case kind == "sighting" && strings.HasPrefix(title, "Sighting of "):
+		if ref, outcome, ok := strings.Cut(strings.TrimPrefix(title, "Sighting of "), ": "); ok {
+			return "遭遇報告：" + ref + "（" + valueLabel(p.Lang, outcome) + "）"
+		}
+	}
+	return title
+}
+
 // Kind is the label of a record kind.
 func (p *page) Kind(k string) string { return kindLabel(p.Lang, k) }
 
-// Time formats an instant for reading.
+// Time formats an instant for reading, in the node's time zone and naming
+// it: a node on a server kept in UTC showed 03:27 to an officer for whom it
+// was 12:27 JST, with nothing to say which.
 func (p *page) Time(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Local().Format("2006-01-02 15:04")
+	return t.Local().Format("2006-01-02 15:04 MST")
 }
 
 // Date shows the date of an RFC 3339 time.

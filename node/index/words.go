@@ -8,12 +8,14 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // words is the word index that List's Text filter reads: for every word in the rows' text, the
 // ordinals of the rows that hold it.
 //
-// A word is a run of letters and digits, lower-cased; everything else separates words, in the
+// A word is a run of letters and digits, folded (see fold); everything else separates words, in the
 // text and in a query alike. A query word matches a row when it occurs inside one of the row's
 // words, so "semicond" finds "semiconductors", and a run of Japanese without spaces is one word
 // that any part of it finds.
@@ -38,18 +40,49 @@ func newWords() *words {
 	return &words{ids: map[string]uint32{}, dense: map[uint32]bitmap{}}
 }
 
-// tokens yields the words of s, lower-cased.
+// tokens yields the words of s, folded (see fold).
 func tokens(s string) iter.Seq[string] {
 	return func(yield func(string) bool) {
 		for i := 0; ; {
 			w, next := nextWord(s, i)
-			if w == "" || !yield(lower(w)) {
+			if w == "" || !yield(fold(w)) {
 				return
 			}
 			i = next
 		}
 	}
 }
+
+// fold is the form a word is indexed and searched in: lower-cased, and for text with any
+// non-ASCII letter also in Unicode NFKC (full-width Ｔｏｋｙｏ is tokyo, half-width ﾌｫﾄﾆｸｽ is
+// フォトニクス, ﾃﾞｰﾀ is データ) with katakana written as hiragana (ホクキョウ and ほくきょう are one
+// word). Officers type whichever their input method gives them, and records are pasted from
+// documents that use all of these; a search that misses a record for its width or kana fails
+// the officer quietly.
+func fold(w string) string {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return kanaFold(strings.ToLower(norm.NFKC.String(w)))
+		}
+	}
+	return lower(w)
+}
+
+// kanaFold writes katakana (ァ U+30A1 to ヶ U+30F6) as the hiragana sixty code points below;
+// ヷ–ヺ, which have no hiragana, and the prolonged sound mark ー stay as they are.
+func kanaFold(s string) string {
+	if !strings.ContainsFunc(s, isFoldedKatakana) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isFoldedKatakana(r) {
+			return r - 0x60
+		}
+		return r
+	}, s)
+}
+
+func isFoldedKatakana(r rune) bool { return r >= 0x30A1 && r <= 0x30F6 }
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
@@ -105,7 +138,7 @@ func (ws *words) add(ord uint32, seen *wordSet, texts ...string) {
 			}
 			if seen.add(w) {
 				// "Tokyo" and "tokyo" are both posted; posting twice is a no-op.
-				ws.postID(ws.id(lower(w)), ord)
+				ws.postID(ws.id(fold(w)), ord)
 			}
 			i = next
 		}

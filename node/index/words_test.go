@@ -9,13 +9,13 @@ import (
 )
 
 // The word index before 2026-11-30, kept as the reference the faster add must match: every
-// token of Row.searchable joined by newlines, split by strings.FieldsFuncSeq, lower-cased, and
+// token of Row.searchable joined by newlines, split by strings.FieldsFuncSeq, folded, and
 // posted one at a time in text order.
 
 func referenceTokens(s string) []string {
 	var out []string
 	for w := range strings.FieldsFuncSeq(s, notWordRune) {
-		out = append(out, lower(w))
+		out = append(out, fold(w))
 	}
 	return out
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/ursic/ursic/node/apiclient"
 )
@@ -35,7 +34,7 @@ func runInbox(e *env, args []string) error {
 		if e.json {
 			return e.printJSON(items)
 		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		tw := newTable(e.stdout)
 		fmt.Fprintln(tw, "ID\tPARTNER\tRECEIVED\tOBJECTS\tSTATE")
 		for _, it := range items {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", it.ID, it.Partner, it.Received.Format("2006-01-02 15:04"), len(it.Objects), it.State)

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/ursic/ursic/node/apiclient"
@@ -65,14 +64,14 @@ func runList(e *env, args []string) error {
 	if *asCSV {
 		return printListCSV(e, res.Records)
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout)
 	fmt.Fprintln(tw, "CID\tKIND\tTLP\tAUTHOR\tCREATED\tTITLE\tNOTES")
 	for _, r := range res.Records {
 		author := r.AuthorName
 		if author == "" {
 			author = r.Author[:min(len(r.Author), 16)] + "…"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.CID, r.Kind, "TLP:"+strings.ToUpper(r.TLP), clip(author, 30), r.Created.Local().Format(time.DateTime), clip(r.Title, 60), notes(r))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.CID, r.Kind, "TLP:"+strings.ToUpper(r.TLP), clip(author, 30), r.Created.Local().Format(time.DateTime+" MST"), clip(r.Title, 60), notes(r))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -103,14 +102,6 @@ func notes(r apiwire.RecordView) string {
 		}
 	}
 	return strings.Join(n, ", ")
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // defaultListLimit is how many records `ursic list` shows unless told.

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 )
 
@@ -35,7 +34,7 @@ func runPeers(e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "no peers connected")
 		return nil
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout)
 	fmt.Fprintln(tw, "NAME\tROLE\tPEER ID\tSINCE\tADDRS")
 	for _, p := range ps {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, p.Role, p.PeerID, p.Since.Local().Format(time.DateTime), strings.Join(p.Addrs, " "))

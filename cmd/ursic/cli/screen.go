@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"text/tabwriter"
 
 	"github.com/ursic/ursic/node/apiclient"
 	"github.com/ursic/ursic/node/apiwire"
@@ -134,7 +133,7 @@ func printScreenCSV(e *env, res *apiwire.ScreenResult) error {
 func printScreenTable(e *env, res *apiwire.ScreenResult) error {
 	// Names come last: a table aligns by characters, and Japanese and
 	// Chinese characters are two columns wide.
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout)
 	fmt.Fprintln(tw, "ROW\tHOW\tSCORE\tTLP\tSEVERITY\tCID\tNAME → MATCHED")
 	var notes []string
 	for _, r := range res.Rows {

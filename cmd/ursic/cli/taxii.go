@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
-	"text/tabwriter"
 
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/node/taxii"
@@ -130,7 +129,7 @@ func runPartner(e *env, args []string) error {
 			}
 			return e.printJSON(out)
 		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		tw := newTable(e.stdout)
 		fmt.Fprintln(tw, "NAME\tINBOX\tADDED")
 		for _, p := range ps {
 			inbox := "read only"

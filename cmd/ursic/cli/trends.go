@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/ursic/ursic/node"
 	"github.com/ursic/ursic/node/api"
@@ -125,7 +124,7 @@ func printTable(e *env, t node.TrendTable) error {
 	}
 	fmt.Fprintf(e.stdout, "Trends (傾向), %s, by %s; published only with ≥ %d records from ≥ %d members, no member over %d%%\n\n",
 		span, strings.Join(t.By, ", "), t.K, t.M, t.P)
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout)
 	head := make([]string, 0, len(t.By)+2)
 	for _, d := range t.By {
 		head = append(head, strings.ToUpper(d))
@@ -160,7 +159,7 @@ func printReports(e *env, reps []node.TrendReport) error {
 		fmt.Fprintln(e.stdout, "No trend reports received yet (傾向レポートはまだありません).")
 		return nil
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(e.stdout)
 	fmt.Fprintln(tw, "CID\tPERIOD\tTLP\tBY\tCELLS\tCREATED")
 	for _, r := range reps {
 		fmt.Fprintf(tw, "%s\t%s\tTLP:%s\t%s\t%d\t%s\n", r.CID, r.Period, strings.ToUpper(r.TLP), strings.Join(r.By, ","), len(r.Cells), r.Created)
