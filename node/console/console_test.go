@@ -420,6 +420,11 @@ func TestPeersAndAuditPages(t *testing.T) {
 	if !strings.Contains(page, "The audit log is intact") || !strings.Contains(page, "publish") {
 		t.Fatal("audit page lacks the verify status or the publish entry")
 	}
+	// In Japanese the events read in Japanese, beside the name the node writes.
+	_, page, _ = get(t, b, cn.srv.URL+"/console/audit", "Accept-Language", "ja")
+	if !strings.Contains(page, "公開（publish）") {
+		t.Fatal("the Japanese audit page shows the publish event untranslated")
+	}
 }
 
 func TestStaticAssetsEmbedded(t *testing.T) {

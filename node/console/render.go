@@ -102,6 +102,17 @@ func (p *page) Title(kind, title, cid string) string {
 	return title
 }
 
+// Event is the label of an audit event: in Japanese its name with the
+// event as the node writes it (which `ursic audit` and the log show), in
+// English the event itself.
+func (p *page) Event(e string) string {
+	key := "audit.event." + e
+	if _, ok := messages[key]; !ok || p.Lang != "ja" {
+		return e
+	}
+	return msg(p.Lang, key) + "（" + e + "）"
+}
+
 // Kind is the label of a record kind.
 func (p *page) Kind(k string) string { return kindLabel(p.Lang, k) }
 
