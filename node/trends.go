@@ -431,6 +431,9 @@ type SimilarReadable struct {
 	Outcomes    map[string]int `json:"outcomes"`
 	Mitigations map[string]int `json:"mitigations"`
 	CIDs        []string       `json:"cids"`
+	// Titles are the records' titles by CID, as the inbox lists them:
+	// a list of CIDs alone gave an officer nothing to choose by.
+	Titles map[string]string `json:"titles,omitempty"`
 }
 
 // SimilarReport is the consortium-wide distribution from the latest trend
@@ -490,6 +493,12 @@ func (n *Node) Similar(opt SimilarOptions) (Similar, error) {
 	s.Readable.CIDs = make([]string, len(hits))
 	for i, c := range hits {
 		s.Readable.CIDs[i] = c.cid
+		if row, ok := n.index.Get(c.cid); ok && row.Title != "" {
+			if s.Readable.Titles == nil {
+				s.Readable.Titles = map[string]string{}
+			}
+			s.Readable.Titles[c.cid] = row.Title
+		}
 	}
 	rep, err := n.similarReport(opt)
 	if err != nil {

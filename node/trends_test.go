@@ -208,6 +208,9 @@ func TestTrendsAcceptance(t *testing.T) {
 		if !slices.Contains(cids, c) {
 			t.Errorf("similar lists %s, not one of the methods", c)
 		}
+		if !strings.HasPrefix(sim.Readable.Titles[c], "Case ") {
+			t.Errorf("similar lists %s with the title %q", c, sim.Readable.Titles[c])
+		}
 	}
 	con := sim.Consortium
 	if con.Report == nil || *con.Report != report || *con.Period != quarter || con.Records == nil || *con.Records != 11 {

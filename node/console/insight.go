@@ -65,10 +65,11 @@ type similarResult struct {
 	Category string `json:"category"`
 	TechArea string `json:"tech_area"`
 	Readable struct {
-		Records     int            `json:"records"`
-		Outcomes    map[string]int `json:"outcomes"`
-		Mitigations map[string]int `json:"mitigations"`
-		CIDs        []string       `json:"cids"`
+		Records     int               `json:"records"`
+		Outcomes    map[string]int    `json:"outcomes"`
+		Mitigations map[string]int    `json:"mitigations"`
+		CIDs        []string          `json:"cids"`
+		Titles      map[string]string `json:"titles"`
 	} `json:"readable"`
 	Consortium struct {
 		Report   *string         `json:"report"`

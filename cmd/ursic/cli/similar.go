@@ -62,6 +62,10 @@ func printSimilar(e *env, s node.Similar) {
 	fmt.Fprintf(e.stdout, "  outcomes (結果):      %s\n", counts(s.Readable.Outcomes))
 	fmt.Fprintf(e.stdout, "  mitigations (対策):   %s\n", counts(s.Readable.Mitigations))
 	for _, c := range s.Readable.CIDs {
+		if t := s.Readable.Titles[c]; t != "" {
+			fmt.Fprintf(e.stdout, "  %s  %s\n", c, clip(t, 60))
+			continue
+		}
 		fmt.Fprintf(e.stdout, "  %s\n", c)
 	}
 	fmt.Fprintln(e.stdout)
