@@ -1,11 +1,7 @@
 package node
 
 import (
-	"io"
-	"log/slog"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -22,42 +18,8 @@ import (
 // still be read and listed: it once stayed unread until a restart, because
 // only prepare opened records.
 func TestRecordPreparedBeforeItsSenderKey(t *testing.T) {
-	root := t.TempDir()
-	var cards []*Card
-	for _, name := range []string{"alpha", "bravo"} {
-		card, err := Init(filepath.Join(root, name), InitOptions{Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cards = append(cards, card)
-	}
-	ah, err := LoadHome(filepath.Join(root, "alpha"), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := &share.Roster{Version: 1, Threshold: 1, Created: time.Now().UTC().Truncate(time.Second),
-		Members: []share.RosterMember{share.RosterMember(*cards[0]), share.RosterMember(*cards[1])}, Executive: []string{cards[0].PeerID}}
-	if err := g.Sign(ah.Identity); err != nil {
-		t.Fatal(err)
-	}
-	open := func(name string) *Node {
-		t.Helper()
-		dir := filepath.Join(root, name)
-		if err := ApplyRosterOffline(dir, g); err != nil {
-			t.Fatal(err)
-		}
-		h, err := LoadHome(dir, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, err := Open(h, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { n.Close() })
-		return n
-	}
-	alpha, bravo := open("alpha"), open("bravo")
+	_, nodes := testConsortium(t, []string{"alpha", "bravo"}, nil, nil, "alpha", "bravo")
+	alpha, bravo := nodes["alpha"], nodes["bravo"]
 	for _, f := range []string{"indicator-amber.json", "indicator-clear.json"} {
 		rec, err := examples.Records.ReadFile("records/" + f)
 		if err != nil {
@@ -68,7 +30,7 @@ func TestRecordPreparedBeforeItsSenderKey(t *testing.T) {
 	log := share.LogID([]string{"members"})
 	var raws [][]byte
 	var cids []string
-	err = alpha.store.Range(alpha.PeerID(), log, 1, 10, func(e store.Entry) error {
+	err := alpha.store.Range(alpha.PeerID(), log, 1, 10, func(e store.Entry) error {
 		raws, cids = append(raws, e.Envelope), append(cids, e.CID)
 		return nil
 	})
