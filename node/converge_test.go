@@ -104,12 +104,13 @@ func TestConvergenceUnderConcurrency(t *testing.T) {
 	t.Logf("%d records published, %d of them retracted", len(l.recs), l.retracted())
 }
 
-// groupConsortium is newConsortium with custom groups (name → indexes of
-// names).
+// groupConsortium makes a consortium of names, every one an executive,
+// the genesis signed by the first two (threshold 2), with the custom groups
+// given (name → indexes of names; nil: none), applied offline to every home.
 func groupConsortium(tb testing.TB, names []string, groups map[string][]int) ([]*peerNode, *share.Roster) {
 	tb.Helper()
 	nodes := make([]*peerNode, len(names))
-	g := &share.Roster{Version: 1, Threshold: 2, Created: time.Now().UTC().Truncate(time.Second), Groups: map[string][]string{}}
+	g := &share.Roster{Version: 1, Threshold: 2, Created: time.Now().UTC().Truncate(time.Second)}
 	for i, name := range names {
 		nodes[i] = newPeerHome(tb, name)
 		g.Members = append(g.Members, share.RosterMember(*nodes[i].card))
@@ -121,6 +122,9 @@ func groupConsortium(tb testing.TB, names []string, groups map[string][]int) ([]
 			ids = append(ids, nodes[i].peerID())
 		}
 		slices.Sort(ids)
+		if g.Groups == nil {
+			g.Groups = map[string][]string{}
+		}
 		g.Groups[name] = ids
 	}
 	for _, p := range nodes[:2] {

@@ -179,27 +179,7 @@ func (p *peerNode) connectedTo(q *peerNode) bool {
 // sign it, and installs it in every home. The nodes are not started.
 func newConsortium(tb testing.TB, names ...string) ([]*peerNode, *share.Roster) {
 	tb.Helper()
-	nodes := make([]*peerNode, len(names))
-	g := &share.Roster{Version: 1, Threshold: 2, Created: time.Now().UTC().Truncate(time.Second)}
-	for i, name := range names {
-		nodes[i] = newPeerHome(tb, name)
-		g.Members = append(g.Members, share.RosterMember(*nodes[i].card))
-		g.Executive = append(g.Executive, nodes[i].peerID())
-	}
-	for _, p := range nodes[:2] {
-		if err := g.Sign(p.id); err != nil {
-			tb.Fatalf("sign genesis: %v", err)
-		}
-	}
-	if err := g.VerifyGenesis(); err != nil {
-		tb.Fatalf("genesis: %v", err)
-	}
-	for _, p := range nodes {
-		if err := node.ApplyRosterOffline(p.dir, g); err != nil {
-			tb.Fatalf("ApplyRosterOffline %s: %v", p.name, err)
-		}
-	}
-	return nodes, g
+	return groupConsortium(tb, names, nil)
 }
 
 // startMesh starts the nodes and waits until each is connected to all the others.
