@@ -28,20 +28,28 @@ import (
 // testdata were read.
 const holdout3File = "testdata/holdout3-2026-11-30.jsonl"
 
-func loadHoldout3(t testing.TB) []holdout2Case {
+// holdout3Case is one line of holdout3File. KnownMiss says why a record
+// the guard should stop still passes (docs/GUARDRAILS.md, "Known limits"):
+// the test requires it to pass, so that a fix is noticed and the line updated.
+type holdout3Case struct {
+	holdout2Case
+	KnownMiss string `json:"known_miss"`
+}
+
+func loadHoldout3(t testing.TB) []holdout3Case {
 	t.Helper()
 	data, err := os.ReadFile(holdout3File)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cases []holdout2Case
+	var cases []holdout3Case
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for line := 1; sc.Scan(); line++ {
 		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
 			continue
 		}
-		var c holdout2Case
+		var c holdout3Case
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
 			t.Fatalf("%s:%d: %v", holdout3File, line, err)
 		}
@@ -67,7 +75,7 @@ func loadHoldout3(t testing.TB) []holdout2Case {
 // and false holds per genre.
 func TestHoldout3(t *testing.T) {
 	cases := loadHoldout3(t)
-	type tally struct{ stop, missed, pass, falseRef, falseHold int }
+	type tally struct{ stop, missed, known, pass, falseRef, falseHold int }
 	byGenre := map[string]*tally{}
 	var genres []string
 	for _, c := range cases {
@@ -77,7 +85,15 @@ func TestHoldout3(t *testing.T) {
 			byGenre[c.Genre] = g
 			genres = append(genres, c.Genre)
 		}
-		ok, got, findings := holdout2Verdict(c)
+		ok, got, findings := holdout2Verdict(c.holdout2Case)
+		if c.KnownMiss != "" {
+			g.stop++
+			g.known++
+			if got != "pass" {
+				t.Errorf("%s [%s]: a known miss (%s) is now %s: remove known_miss from its line", c.ID, c.Genre, c.KnownMiss, got)
+			}
+			continue
+		}
 		if c.Expect == "pass" {
 			g.pass++
 			// A pass must carry no finding at all, not even one that
@@ -107,10 +123,10 @@ func TestHoldout3(t *testing.T) {
 	}
 	slices.Sort(genres)
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%-24s %9s %9s %9s\n", "genre", "missed", "false-ref", "false-hold")
+	fmt.Fprintf(&sb, "%-24s %9s %6s %9s %9s\n", "genre", "missed", "known", "false-ref", "false-hold")
 	for _, name := range genres {
 		g := byGenre[name]
-		fmt.Fprintf(&sb, "%-24s %4d/%-4d %4d/%-4d %4d/%-4d\n", name, g.missed, g.stop, g.falseRef, g.pass, g.falseHold, g.pass)
+		fmt.Fprintf(&sb, "%-24s %4d/%-4d %6d %4d/%-4d %4d/%-4d\n", name, g.missed, g.stop, g.known, g.falseRef, g.pass, g.falseHold, g.pass)
 	}
 	t.Logf("holdout3 by genre:\n%s", sb.String())
 }

@@ -297,6 +297,12 @@ func nameHitsAll(text string, tf textFacts) []int {
 			}
 		}
 	}
+	// A name with no anchor at all: 山田太郎は, 張偉が, Zhang Wei, Mariko
+	// Tsujimoto (unanchored.go).
+	if !ascii {
+		at = append(at, unanchoredNamesJA(text)...)
+	}
+	at = append(at, unanchoredNamesLatin(text, tf)...)
 	// A name after a role label.
 	if !tf.colon {
 		return at

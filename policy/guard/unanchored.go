@@ -1,0 +1,279 @@
+package guard
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Names with no anchor: no honorific, title, role label or space to say
+// "this is a person" — 山田太郎は, 岡島由香が, 張偉が, "Zhang Wei forwarded",
+// "Mariko Tsujimoto", "HAYASHIBARA Kenta". A surname alone cannot be told
+// from a place or a company (金沢, 福田町, 山田製作所, 鈴木商店), so these
+// readers need a GIVEN name from a list as well: common Japanese given
+// names in kanji, kana and romaji, and the commonest characters and
+// syllables of Chinese given names. The lists are a gazetteer like the
+// surname and place lists (docs/DESIGN-NOTES.md, 2026-11-29); a given name
+// outside them passes, which docs/GUARDRAILS.md lists as a known limit.
+//
+// A name must end where a particle or punctuation starts (は が と を も の 、),
+// so an organisation named after a person (松下幸之助記念財団, 吉田茂国際基金,
+// 孫正義育英財団) is not read as one. Historical persons named in public
+// history (孫文, 野口英世, 湯川秀樹) are a short list of their own.
+
+// givenNamesJA are common Japanese given names. Words that are also
+// ordinary nouns (陽子 "proton", 光子 "photon") are left out.
+var givenNamesJA = set(`太郎 次郎 一郎 二郎 三郎 健太 翔太 大輔 健一 健二 健太郎 浩二 浩一 雅之 裕之 秀樹 英樹 大樹
+翔平 拓也 直樹 和也 達也 智也 哲也 誠一 誠二 隆之 博之 和彦 正人 正樹 雅人 雅彦 康弘 信之 洋平 亮太 亮介
+陽翔 悠真 大翔 蓮斗 湊 陸斗 海斗 颯太 悠斗 優太 慎太郎 俊介 圭介 恭平 航平 拓海 拓真 大和 将太 翔
+美咲 由香 裕子 恵子 花子 明美 直美 由美 真由美 愛子 舞子 彩香 結衣 陽菜 美穂 香織 智子 洋子 京子
+久美子 幸子 美紀 真理子 麻美 由紀 由紀子 恵美 恵理 理恵 沙織 早紀 奈々 遥 彩 綾香 加奈 美香 優子 明子
+直子 典子 順子 真美 亜希子 千尋 美和 里美 友美 瞳 葵 凛 結菜 さくら ひなた あおい ゆい みさき
+まゆみ かおり ゆか あやか はるか`)
+
+// givenNamesJA1 are one-character given names: only after a listed surname
+// (木村誠が, 鈴木健は), never after an unknown one (自己愛 is not a name).
+var givenNamesJA1 = set(`誠 浩 隆 博 翔 蓮 健 亮 学 修 聡 剛 徹 淳 恵 愛 舞 彩 遥 瞳 葵 凛 湊 茂 豊 稔 勇 忠 明 実 薫 望`)
+
+// givenCharsZH are the commonest characters of Chinese given names; a
+// surname and one or two of them make a name (李明, 张伟, 王静).
+const givenCharsZH = "伟偉明静靜敏丽麗强強磊洋勇艳艶杰傑娟涛濤超芳娜刚剛华華玲红紅霞斌鹏鵬辉輝婷宇浩凯凱俊帆欣鑫晨琳颖穎倩慧莉雪雯峰毅翔亮秀英桂兰蘭萍燕鹰鷹"
+
+// historicalNames are persons of public history, named as history is.
+var historicalNames = set(`孫文 孙文 毛沢東 毛泽东 周恩来 鄧小平 邓小平 蒋介石 野口英世 湯川秀樹 坂本龍馬 吉田茂 松下幸之助
+福沢諭吉 伊藤博文 西郷隆盛 夏目漱石 豊田佐吉 本田宗一郎 北里柴三郎 朝永振一郎 田中角栄 山本五十六
+徳川家康 織田信長 豊臣秀吉 李鴻章 袁世凱 魯迅 鲁迅 孔子 孟子 司馬遼太郎 渋沢栄一 岩崎弥太郎`)
+
+// notNamesZH are words that begin with a surname character and end with a
+// given-name character, and are words: 文明, 高峰, 周波.
+var notNamesZH = set(`文明 光明 黎明 和平 公平 太平 水平 高峰 高波 周波 電波 马华 高華 金华 高明 宋明 唐明 程明 史明 明明
+高强 高強 高超 高涛 金刚 金剛 金海 东海 東海 黄海 黃海 程华 高建 马建 高俊 丁寧 叶平 石英 高英 孔明 何平 严明 嚴明 秦明`)
+
+// nameEnd reports whether an unanchored name may end at byte j: a particle
+// (は が と を も の で に), punctuation, a line's end or the text's end.
+func nameEnd(text string, j int) bool {
+	if j >= len(text) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(text[j:])
+	switch {
+	case strings.ContainsRune("はがとをものでに", r):
+		return true
+	case strings.ContainsRune("、，,。\n　 ）)」", r):
+		return true
+	}
+	return false
+}
+
+// unanchoredNamesJA returns where unspaced Japanese and Chinese names start
+// in text (bytes): a run of Han (or Han then kana) that is a surname and a
+// listed given name, standing alone on its left and ending at a particle.
+func unanchoredNamesJA(text string) []int {
+	var at []int
+	if strings.Contains(text, "・") {
+		at = katakanaNamesAt(text)
+	}
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isHan(r) {
+			i += size
+			continue
+		}
+		// A run of Han, then perhaps hiragana for a kana given name (木下さくら).
+		j := i
+		for j < len(text) {
+			q, n := utf8.DecodeRuneInString(text[j:])
+			if !isHan(q) {
+				break
+			}
+			j += n
+		}
+		if p, _ := utf8.DecodeLastRuneInString(text[:i]); i > 0 && (isKatakana(p) || p == '々') {
+			i = j
+			continue
+		}
+		if k := nameInRun(text, i, j); k > 0 {
+			at = append(at, i)
+		}
+		i = j
+	}
+	return at
+}
+
+// givenNamesKatakana are common Western given names in katakana: one of
+// them, a middle dot and a katakana family name make a name (ジョン・スミスは).
+// ジョンズ・ホプキンス大学 goes on into Han, so it is not one.
+var givenNamesKatakana = set(`ジョン マイケル デビッド デイビッド ジェームズ ロバート ウィリアム リチャード トーマス マーク ポール
+ピーター ジョージ スティーブン ケビン ブライアン エリック アンドリュー ダニエル クリス クリストファー マシュー
+メアリー エミリー サラ アンナ マリア エリザベス ジェニファー リサ ローラ ジェシカ ミシェル カレン ナンシー
+アレックス イワン セルゲイ アレクサンドル ドミトリー オルガ ハンス ピエール ジャン アフマド モハマド`)
+
+// katakanaNamesAt returns where a katakana given name, a middle dot and a
+// katakana family name start, ending at a particle.
+func katakanaNamesAt(text string) []int {
+	var at []int
+	for k := 0; ; {
+		d := strings.Index(text[k:], "・")
+		if d < 0 {
+			break
+		}
+		dot := k + d
+		k = dot + len("・")
+		i := dot
+		for i > 0 {
+			r, n := utf8.DecodeLastRuneInString(text[:i])
+			if !isKatakana(r) {
+				break
+			}
+			i -= n
+		}
+		j := k
+		for j < len(text) {
+			r, n := utf8.DecodeRuneInString(text[j:])
+			if !isKatakana(r) {
+				break
+			}
+			j += n
+		}
+		if givenNamesKatakana[text[i:dot]] && j > k && !katakanaOrgWords[text[k:j]] && nameEnd(text, j) {
+			at = append(at, i)
+		}
+	}
+	return at
+}
+
+// nameInRun reports whether text[i:j], a run of Han, with a kana given name
+// after it, is a name that ends at a particle; it returns the name's end.
+func nameInRun(text string, i, j int) int {
+	run := text[i:j]
+	n := utf8.RuneCountInString(run)
+	if historicalNames[run] || n > 6 {
+		return 0
+	}
+	// A kana given name after a listed surname: 木下さくら.
+	if surnamesJA[run] {
+		for g := range givenKanaJA {
+			if strings.HasPrefix(text[j:], g) && nameEnd(text, j+len(g)) {
+				return j + len(g)
+			}
+		}
+	}
+	if !nameEnd(text, j) || n < 2 {
+		return 0
+	}
+	// Split the run into a surname and a given name.
+	for s := i; s < j; {
+		_, size := utf8.DecodeRuneInString(text[s:])
+		s += size
+		sur, given := text[i:s], text[s:j]
+		if given == "" {
+			break
+		}
+		switch {
+		case surnamesJA[sur] && (givenNamesJA[given] || givenNamesJA1[given]):
+			return j
+		case utf8.RuneCountInString(sur) >= 2 && utf8.RuneCountInString(sur) <= 3 && givenNamesJA[given] && utf8.RuneCountInString(given) >= 2:
+			return j
+		case utf8.RuneCountInString(sur) == 1 && strings.Contains(surnamesZH, sur) && between(utf8.RuneCountInString(given), 1, 2) &&
+			allRunes(given, func(r rune) bool { return strings.ContainsRune(givenCharsZH, r) }) && !notNamesZH[run]:
+			return j
+		}
+	}
+	return 0
+}
+
+var givenKanaJA = func() map[string]bool {
+	m := map[string]bool{}
+	for g := range givenNamesJA {
+		if allRunes(g, func(r rune) bool { return unicode.Is(unicode.Hiragana, r) }) {
+			m[g] = true
+		}
+	}
+	return m
+}()
+
+// Latin names with no anchor.
+var (
+	// givenNamesRomaji are common Japanese given names in Latin letters.
+	givenNamesRomaji = set(`taro jiro ichiro kenta shota daisuke kenichi makoto hiroshi takashi hiroki haruto yuma
+takuya naoki kazuya tatsuya kenji koji masayuki hiroyuki hideki daiki shohei ryo manabu osamu satoshi tsuyoshi
+toru megumi misaki yuka yoko yuko keiko hanako akemi naomi yumi mayumi sakura miho kaori tomoko kyoko kumiko
+kazuko sachiko miki mariko asami yuki mami emi rie saki haruka ayaka kana kaito riku sota yuto yusuke kosuke
+ryota yuta takumi kazuki tomoya masato akira hiroto shunsuke kohei yohei junko noriko akiko naoko reiko
+michiko eri chihiro ayumi nozomi shinji shingo tetsuya tomohiro masahiro kazuhiro yoshiko`)
+	// givenSyllablesZH are the commonest syllables of Chinese given names in
+	// pinyin; a listed surname and one of them, both capitalised, make a name
+	// (Zhang Wei, Wang Lei).
+	givenSyllablesZH = set(`wei lei ming jing min qiang jun yong jie juan tao chao fang na gang hua ling hong xia bin
+peng hui ting hao kai jian xin xue wen feng ning yi xiang liang yan yun dong hai ping guo lan fei bo jia jiahui
+xiaoming xiaohong zhiwei jianguo haiyan xiuying guiying yuxuan zihan haoran yuting`)
+	surnamesPinyin = set(`zhang wang li liu chen yang huang zhao wu zhou xu sun zhu hu guo gao luo zheng liang xie
+song tang han feng deng cao peng zeng xiao tian dong yuan pan jiang cai yu du ye cheng su wei lu ding shen yao
+lu jiang cui zhong tan fan jin liao jia xia qin qiu yin xue yan duan lei hou long shi tao he`)
+	reRomajiShape = regexp.MustCompile(`^(?:(?:ky|gy|sh|ch|ny|hy|my|ry|by|py|ts|[kstp]{2}|[kgsztdnhbpmyrwfj])?[aiueo]|n)+$`)
+)
+
+// unanchoredNamesLatin returns where Latin names with no anchor start: a
+// listed Chinese surname and given syllable (Zhang Wei), a listed Japanese
+// given name and a word of romaji shape (Mariko Tsujimoto), or a family
+// name in capitals of romaji shape and a listed given name (HAYASHIBARA
+// Kenta). One pass over the words; only capitalised ones are looked up.
+func unanchoredNamesLatin(text string, tf textFacts) []int {
+	var at []int
+	type word struct {
+		i, j  int
+		caps  bool // all capitals
+		title bool // capitalised
+	}
+	var prev word
+	var buf [16]byte
+	eachASCIIWord(text, func(i, j int) bool {
+		c := text[i]
+		w := word{i: i, j: j, title: c >= 'A' && c <= 'Z'}
+		if !w.title || j-i > len(buf) {
+			prev = word{}
+			return true
+		}
+		w.caps = j-i >= 4
+		for k := i + 1; k < j; k++ {
+			if text[k] < 'A' || text[k] > 'Z' {
+				w.caps = false
+			}
+		}
+		if prev.title && text[prev.j:i] == " " {
+			a := string(lowerInto(buf[:0], text[prev.i:prev.j]))
+			b := strings.ToLower(text[i:j])
+			var ok bool
+			switch {
+			case prev.caps:
+				ok = givenNamesRomaji[b] && reRomajiShape.MatchString(a)
+			case w.caps:
+				ok = false // read as YAMADA Taro order only
+			default:
+				ok = surnamesPinyin[a] && givenSyllablesZH[b] ||
+					givenNamesRomaji[a] && len(b) >= 4 && reRomajiShape.MatchString(b)
+			}
+			if ok && !orgNouns[a] && !orgNouns[b] && !orgAfter(text[j:]) && !capitalisedBefore(text, prev.i) &&
+				!strings.HasPrefix(text[j:], "-") {
+				at = append(at, prev.i)
+			}
+		}
+		prev = w
+		return true
+	})
+	return at
+}
+
+// capitalisedBefore reports whether a capitalised word ends right before
+// byte i: "Bank of China Wang Lei Street" is part of a longer name.
+func capitalisedBefore(text string, i int) bool {
+	t := strings.TrimRight(text[:i], " ")
+	if len(t) == len(text[:i]) || t == "" {
+		return false
+	}
+	k := strings.LastIndexAny(t, " \n\t(\"'")
+	w := t[k+1:]
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r) && !strings.HasSuffix(w, ".") && !strings.HasSuffix(w, ":") && !strings.HasSuffix(w, ",")
+}
