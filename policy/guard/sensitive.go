@@ -150,9 +150,9 @@ var careNotAfterJA = []string{"数", "率", "患者", "制度", "雇用", "支�
 // Sentences that deny or count: the term is not said of anyone.
 var (
 	careDenialJA = []string{"不問", "問わ", "収集しない", "収集していない", "収集せず", "記載しない", "記載していない",
-		"差別", "考慮しない", "関係なく", "によらず", "尋ねない", "聞かない", "扱わない", "統計", "件数", "人数", "割合", "比率"}
+		"差別", "考慮しない", "関係なく", "によらず", "尋ねない", "聞かない", "扱わない", "規程", "規定", "方針", "設けていない", "統計", "件数", "人数", "割合", "比率"}
 	careDenialEN = []string{"regardless", "irrespective", "not collected", "not recorded", "do not ask", "does not ask",
-		"never ask", "discriminat", "not a factor", "statistic", "survey", "percent", "number of", "rate of", "share of"}
+		"never ask", "not collect", "never collect", "discriminat", "not a factor", "statistic", "survey", "percent", "number of", "rate of", "share of"}
 	// A health term in a sentence about research is a research topic.
 	careResearchJA = []string{"研究に", "研究を", "研究の", "研究で", "研究が", "研究基盤", "研究費", "臨床", "治験", "事業", "プログラム", "患者", "創薬", "ワクチン"}
 	careResearchEN = []string{"research", "programme", "program", "trial", "study", "studies", "patients", "cohort",

@@ -206,7 +206,7 @@ michiko eri chihiro ayumi nozomi shinji shingo tetsuya tomohiro masahiro kazuhir
 	// pinyin; a listed surname and one of them, both capitalised, make a name
 	// (Zhang Wei, Wang Lei).
 	givenSyllablesZH = set(`wei lei ming jing min qiang jun yong jie juan tao chao fang na gang hua ling hong xia bin
-peng hui ting hao kai jian xin xue wen feng ning yi xiang liang yan yun dong hai ping guo lan fei bo jia jiahui
+peng hui ting hao kai jian xin xue wen feng ning yi xiang liang yan yun dong hai ping guo lan fei bo jia jiahui yang ying
 xiaoming xiaohong zhiwei jianguo haiyan xiuying guiying yuxuan zihan haoran yuting`)
 	surnamesPinyin = set(`zhang wang li liu chen yang huang zhao wu zhou xu sun zhu hu guo gao luo zheng liang xie
 song tang han feng deng cao peng zeng xiao tian dong yuan pan jiang cai yu du ye cheng su wei lu ding shen yao
@@ -254,7 +254,7 @@ func unanchoredNamesLatin(text string, tf textFacts) []int {
 				ok = surnamesPinyin[a] && givenSyllablesZH[b] ||
 					givenNamesRomaji[a] && len(b) >= 4 && reRomajiShape.MatchString(b)
 			}
-			if ok && !orgNouns[a] && !orgNouns[b] && !orgAfter(text[j:]) && !capitalisedBefore(text, prev.i) &&
+			if ok && !orgNouns[a] && !orgNouns[b] && !notPersonAfter[b] && !orgAfter(text[j:]) && !placeAfter(text[j:]) && !capitalisedBefore(text, prev.i) &&
 				!strings.HasPrefix(text[j:], "-") {
 				at = append(at, prev.i)
 			}
@@ -264,6 +264,23 @@ func unanchoredNamesLatin(text string, tf textFacts) []int {
 	})
 	return at
 }
+
+// notPersonAfter are romanised words of companies and places that a
+// given-name-shaped word may stand before: Yuki Kaisha, Kenta Shoji.
+var notPersonAfter = set(`kaisha kabushiki shoji kogyo sangyo seisakusho ginko daigaku kenkyujo shoten
+denki jidosha seiki kagaku`)
+
+// placeAfter reports whether a place noun follows: "Zhang Wei Road".
+func placeAfter(rest string) bool {
+	f := strings.Fields(rest)
+	if len(f) == 0 {
+		return false
+	}
+	return placeNounsEN[strings.ToLower(strings.Trim(f[0], ".,;:()"))]
+}
+
+var placeNounsEN = set(`road street avenue lu jie district tower building bridge station square park village
+town county province temple hall`)
 
 // capitalisedBefore reports whether a capitalised word ends right before
 // byte i: "Bank of China Wang Lei Street" is part of a longer name.
