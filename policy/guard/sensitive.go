@@ -173,10 +173,14 @@ consultant colleague person agent candidate scientist officer director who whose
 )
 
 var (
-	careOnce    sync.Once
-	careJA      *multiMatcher
-	careFirstEN map[string][]int // first word → indexes into careTermsEN
-	careWordsEN [][]string
+	careOnce     sync.Once
+	careJA       *multiMatcher
+	careAnchorEN map[string][]int // a term's longest word → indexes into careTermsEN
+	careWordsEN  [][]string
+	careAnchorAt []int // where in its term the anchor word is
+	// careLenFirst marks the length and first letter of the anchor words
+	// and of romajiForeign, so that most words are skipped without a lookup.
+	careLenFirst [25][26]bool
 )
 
 func initCare() {
@@ -185,12 +189,24 @@ func initCare() {
 		pats[i] = t.term
 	}
 	careJA = newMultiMatcher(pats)
-	careFirstEN = make(map[string][]int)
+	careAnchorEN = make(map[string][]int)
 	careWordsEN = make([][]string, len(careTermsEN))
+	careAnchorAt = make([]int, len(careTermsEN))
 	for i, t := range careTermsEN {
 		ws := strings.Fields(t.term)
 		careWordsEN[i] = ws
-		careFirstEN[ws[0]] = append(careFirstEN[ws[0]], i)
+		a := 0
+		for k, w := range ws {
+			if len(w) > len(ws[a]) {
+				a = k
+			}
+		}
+		careAnchorAt[i] = a
+		careAnchorEN[ws[a]] = append(careAnchorEN[ws[a]], i)
+		careLenFirst[len(ws[a])][ws[a][0]-'a'] = true
+	}
+	for w := range romajiForeign {
+		careLenFirst[len(w)][w[0]-'a'] = true
 	}
 }
 
@@ -280,21 +296,28 @@ type enWord struct {
 }
 
 // specialCareEN reads the Latin words of text. A first pass only asks
-// whether a term's first word is there, so most prose costs one scan.
+// whether a term's longest word is there ("arrested", not "was"), so most
+// prose costs one scan of its bytes.
 func specialCareEN(text string) []careHit {
-	var buf [32]byte
 	any := false
-	eachASCIIWord(text, func(i, j int) bool {
-		if j-i > len(buf) {
-			return true
+	var buf [24]byte
+	for i := 0; i < len(text) && !any; {
+		c := text[i]
+		if !isAlnumASCII(c) {
+			i++
+			continue
 		}
-		w := lowerInto(buf[:0], text[i:j])
-		if _, ok := careFirstEN[string(w)]; ok || romajiForeign[string(w)] {
-			any = true
-			return false
+		j := i + 1
+		for j < len(text) && isAlnumASCII(text[j]) {
+			j++
 		}
-		return true
-	})
+		if l, f := j-i, c|0x20; l < len(careLenFirst) && f >= 'a' && f <= 'z' && careLenFirst[l][f-'a'] {
+			w := lowerInto(buf[:0], text[i:j])
+			_, ok := careAnchorEN[string(w)]
+			any = ok || romajiForeign[string(w)]
+		}
+		i = j
+	}
 	if !any {
 		return nil
 	}
@@ -310,18 +333,19 @@ func specialCareEN(text string) []careHit {
 	})
 	var hits []careHit
 	for k := range ws {
-		for _, ti := range careFirstEN[ws[k].w] {
+		for _, ti := range careAnchorEN[ws[k].w] {
 			terms := careWordsEN[ti]
-			if !wordsAt(ws, k, terms) {
+			start := k - careAnchorAt[ti]
+			if start < 0 || !wordsAt(ws, start, terms) {
 				continue
 			}
 			t := &careTermsEN[ti]
-			end := k + len(terms) - 1
-			lo, hi := sentenceWords(ws, k, end)
-			if careExcludedEN(t, ws, k, end, lo, hi) {
+			end := start + len(terms) - 1
+			lo, hi := sentenceWords(ws, start, end)
+			if careExcludedEN(t, ws, start, end, lo, hi) {
 				continue
 			}
-			hits = append(hits, careHit{t, ws[k].i, ws[end].j})
+			hits = append(hits, careHit{t, ws[start].i, ws[end].j})
 		}
 	}
 	if h, ok := romajiSinglingOut(ws); ok {

@@ -75,8 +75,19 @@ func unanchoredNamesJA(text string) []int {
 		at = katakanaNamesAt(text)
 	}
 	for i := 0; i < len(text); {
+		if text[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		// Kana and CJK punctuation (U+3000–U+33FF, lead byte E3, second
+		// byte below 90) are most of Japanese text and are not Han; 々 and
+		// 〇 do not start a name.
+		if text[i] == 0xE3 && i+2 < len(text) && text[i+1] < 0x90 {
+			i += 3
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
-		if !isHan(r) {
+		if !fastHan(r) {
 			i += size
 			continue
 		}
@@ -84,12 +95,12 @@ func unanchoredNamesJA(text string) []int {
 		j := i
 		for j < len(text) {
 			q, n := utf8.DecodeRuneInString(text[j:])
-			if !isHan(q) {
+			if !fastHan(q) {
 				break
 			}
 			j += n
 		}
-		if p, _ := utf8.DecodeLastRuneInString(text[:i]); i > 0 && (isKatakana(p) || p == '々') {
+		if p, _ := utf8.DecodeLastRuneInString(text[:i]); i > 0 && (p >= 0x30A1 && p <= 0x30FF || p == '々' || p > 0x3100 && isKatakana(p)) {
 			i = j
 			continue
 		}
@@ -143,26 +154,43 @@ func katakanaNamesAt(text string) []int {
 	return at
 }
 
+// fastHan is isHan with the common cases first: the unified ideographs,
+// and kana and punctuation, which are not Han.
+func fastHan(r rune) bool {
+	switch {
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return true
+	case r < 0x2E80 || r >= 0x3040 && r <= 0x30FF || r >= 0xFF00:
+		return false
+	}
+	return isHan(r)
+}
+
 // nameInRun reports whether text[i:j], a run of Han, with a kana given name
 // after it, is a name that ends at a particle; it returns the name's end.
 func nameInRun(text string, i, j int) int {
 	run := text[i:j]
-	n := utf8.RuneCountInString(run)
-	if historicalNames[run] || n > 6 {
-		return 0
+	if len(run) > 18 {
+		return 0 // more than six characters
 	}
 	// A kana given name after a listed surname: 木下さくら.
-	if surnamesJA[run] {
+	if j < len(text) && text[j] == 0xE3 && surnamesJA[run] && !historicalNames[run] {
 		for g := range givenKanaJA {
 			if strings.HasPrefix(text[j:], g) && nameEnd(text, j+len(g)) {
 				return j + len(g)
 			}
 		}
 	}
-	if !nameEnd(text, j) || n < 2 {
+	// A given name ends the run at a particle: most runs end in a character
+	// no listed given name ends in (財団, 研究室), and are not split at all.
+	if last, _ := utf8.DecodeLastRuneInString(run); !givenLastRune[last] || !nameEnd(text, j) {
 		return 0
 	}
-	// Split the run into a surname and a given name.
+	if utf8.RuneCountInString(run) < 2 || historicalNames[run] {
+		return 0
+	}
+	// Split the run into a surname and a given name; the given name is
+	// looked up first (most runs are not names, and the lists are small).
 	for s := i; s < j; {
 		_, size := utf8.DecodeRuneInString(text[s:])
 		s += size
@@ -170,18 +198,52 @@ func nameInRun(text string, i, j int) int {
 		if given == "" {
 			break
 		}
-		switch {
-		case surnamesJA[sur] && (givenNamesJA[given] || givenNamesJA1[given]):
+		ns, ng := utf8.RuneCountInString(sur), utf8.RuneCountInString(given)
+		if ng > 3 || ns > 3 {
+			continue
+		}
+		if givenNamesJA[given] && (surnamesJA[sur] || ns >= 2 && ng >= 2) {
 			return j
-		case utf8.RuneCountInString(sur) >= 2 && utf8.RuneCountInString(sur) <= 3 && givenNamesJA[given] && utf8.RuneCountInString(given) >= 2:
+		}
+		if givenNamesJA1[given] && surnamesJA[sur] {
 			return j
-		case utf8.RuneCountInString(sur) == 1 && strings.Contains(surnamesZH, sur) && between(utf8.RuneCountInString(given), 1, 2) &&
-			allRunes(given, func(r rune) bool { return strings.ContainsRune(givenCharsZH, r) }) && !notNamesZH[run]:
+		}
+		if ns == 1 && ng <= 2 && surnameZH[sur] && allRunes(given, func(r rune) bool { return givenCharZH[r] }) && !notNamesZH[run] {
 			return j
 		}
 	}
 	return 0
 }
+
+var (
+	givenLastRune = func() map[rune]bool {
+		m := map[rune]bool{}
+		for _, set := range []map[string]bool{givenNamesJA, givenNamesJA1} {
+			for g := range set {
+				r, _ := utf8.DecodeLastRuneInString(g)
+				m[r] = true
+			}
+		}
+		for _, r := range givenCharsZH {
+			m[r] = true
+		}
+		return m
+	}()
+	surnameZH = func() map[string]bool {
+		m := map[string]bool{}
+		for _, r := range surnamesZH {
+			m[string(r)] = true
+		}
+		return m
+	}()
+	givenCharZH = func() map[rune]bool {
+		m := map[rune]bool{}
+		for _, r := range givenCharsZH {
+			m[r] = true
+		}
+		return m
+	}()
+)
 
 var givenKanaJA = func() map[string]bool {
 	m := map[string]bool{}
@@ -218,51 +280,54 @@ lu jiang cui zhong tan fan jin liao jia xia qin qiu yin xue yan duan lei hou lon
 // listed Chinese surname and given syllable (Zhang Wei), a listed Japanese
 // given name and a word of romaji shape (Mariko Tsujimoto), or a family
 // name in capitals of romaji shape and a listed given name (HAYASHIBARA
-// Kenta). One pass over the words; only capitalised ones are looked up.
+// Kenta). One pass over the bytes; only two capitalised words in a row
+// are looked up.
 func unanchoredNamesLatin(text string, tf textFacts) []int {
 	var at []int
-	type word struct {
-		i, j  int
-		caps  bool // all capitals
-		title bool // capitalised
-	}
-	var prev word
+	pi, pj := -1, -1 // the previous word, if capitalised
 	var buf [16]byte
-	eachASCIIWord(text, func(i, j int) bool {
+	for i := 0; i < len(text); {
 		c := text[i]
-		w := word{i: i, j: j, title: c >= 'A' && c <= 'Z'}
-		if !w.title || j-i > len(buf) {
-			prev = word{}
-			return true
+		if !isAlnumASCII(c) {
+			i++
+			continue
 		}
-		w.caps = j-i >= 4
-		for k := i + 1; k < j; k++ {
-			if text[k] < 'A' || text[k] > 'Z' {
-				w.caps = false
-			}
+		j := i + 1
+		for j < len(text) && isAlnumASCII(text[j]) {
+			j++
 		}
-		if prev.title && text[prev.j:i] == " " {
-			a := string(lowerInto(buf[:0], text[prev.i:prev.j]))
-			b := strings.ToLower(text[i:j])
-			var ok bool
-			switch {
-			case prev.caps:
-				ok = givenNamesRomaji[b] && reRomajiShape.MatchString(a)
-			case w.caps:
-				ok = false // read as YAMADA Taro order only
-			default:
-				ok = surnamesPinyin[a] && givenSyllablesZH[b] ||
-					givenNamesRomaji[a] && len(b) >= 4 && reRomajiShape.MatchString(b)
-			}
-			if ok && !orgNouns[a] && !orgNouns[b] && !notPersonAfter[b] && !orgAfter(text[j:]) && !placeAfter(text[j:]) && !capitalisedBefore(text, prev.i) &&
-				!strings.HasPrefix(text[j:], "-") {
-				at = append(at, prev.i)
-			}
+		if c < 'A' || c > 'Z' || j-i > len(buf) {
+			pi, pj = -1, -1
+			i = j
+			continue
 		}
-		prev = w
-		return true
-	})
+		if pi >= 0 && pj+1 == i && text[pj] == ' ' && latinNamePair(text, pi, pj, i, j, buf[:0]) {
+			at = append(at, pi)
+		}
+		pi, pj = i, j
+		i = j
+	}
 	return at
+}
+
+// latinNamePair reports whether text[pi:pj] and text[i:j], two capitalised
+// words with one space between, are a name.
+func latinNamePair(text string, pi, pj, i, j int, buf []byte) bool {
+	allCaps := pj-pi >= 4
+	for k := pi + 1; k < pj && allCaps; k++ {
+		allCaps = text[k] >= 'A' && text[k] <= 'Z'
+	}
+	a := string(lowerInto(buf, text[pi:pj]))
+	b := strings.ToLower(text[i:j])
+	var ok bool
+	if allCaps {
+		ok = givenNamesRomaji[b] && reRomajiShape.MatchString(a)
+	} else {
+		ok = surnamesPinyin[a] && givenSyllablesZH[b] ||
+			givenNamesRomaji[a] && len(b) >= 4 && reRomajiShape.MatchString(b)
+	}
+	return ok && !orgNouns[a] && !orgNouns[b] && !notPersonAfter[b] && !orgAfter(text[j:]) && !placeAfter(text[j:]) &&
+		!capitalisedBefore(text, pi) && !strings.HasPrefix(text[j:], "-")
 }
 
 // notPersonAfter are romanised words of companies and places that a
