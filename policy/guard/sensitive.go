@@ -304,7 +304,17 @@ func specialCareEN(text string) []careHit {
 	for i := 0; i < len(text) && !any; {
 		c := text[i]
 		if !isAlnumASCII(c) {
-			i++
+			// A character of several bytes is skipped whole.
+			switch {
+			case c >= 0xF0:
+				i += 4
+			case c >= 0xE0:
+				i += 3
+			case c >= 0xC0:
+				i += 2
+			default:
+				i++
+			}
 			continue
 		}
 		j := i + 1

@@ -71,9 +71,7 @@ func nameEnd(text string, j int) bool {
 // listed given name, standing alone on its left and ending at a particle.
 func unanchoredNamesJA(text string) []int {
 	var at []int
-	if strings.Contains(text, "・") {
-		at = katakanaNamesAt(text)
-	}
+	dot := false // a middle dot: katakana names may be there
 	for i := 0; i < len(text); {
 		if text[i] < utf8.RuneSelf {
 			i++
@@ -83,33 +81,46 @@ func unanchoredNamesJA(text string) []int {
 		// byte below 90) are most of Japanese text and are not Han; 々 and
 		// 〇 do not start a name.
 		if text[i] == 0xE3 && i+2 < len(text) && text[i+1] < 0x90 {
+			dot = dot || text[i+1] == 0x83 && text[i+2] == 0xBB
 			i += 3
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !fastHan(r) {
-			i += size
+		size := hanAt(text, i)
+		if size == 0 {
+			_, n := utf8.DecodeRuneInString(text[i:])
+			i += n
 			continue
 		}
-		// A run of Han, then perhaps hiragana for a kana given name (木下さくら).
-		j := i
+		// A run of Han.
+		j := i + size
 		for j < len(text) {
-			q, n := utf8.DecodeRuneInString(text[j:])
-			if !fastHan(q) {
+			n := hanAt(text, j)
+			if n == 0 {
 				break
 			}
 			j += n
 		}
-		if p, _ := utf8.DecodeLastRuneInString(text[:i]); i > 0 && (p >= 0x30A1 && p <= 0x30FF || p == '々' || p > 0x3100 && isKatakana(p)) {
-			i = j
-			continue
-		}
-		if k := nameInRun(text, i, j); k > 0 {
-			at = append(at, i)
+		if !katakanaBefore(text, i) {
+			if k := nameInRun(text, i, j); k > 0 {
+				at = append(at, i)
+			}
 		}
 		i = j
 	}
+	if dot {
+		at = append(at, katakanaNamesAt(text)...)
+	}
 	return at
+}
+
+// katakanaBefore reports whether katakana or 々 ends right before byte i
+// (a run of Han after katakana is the end of a longer word: ドイツ銀行).
+func katakanaBefore(text string, i int) bool {
+	if i < 3 || text[i-3] != 0xE3 {
+		return false
+	}
+	b1, b2 := text[i-2], text[i-1]
+	return b1 == 0x82 && b2 >= 0xA1 || b1 == 0x83 && b2 <= 0xBA || b1 == 0x83 && b2 == 0xBC || b1 == 0x80 && b2 == 0x85
 }
 
 // givenNamesKatakana are common Western given names in katakana: one of
@@ -154,6 +165,22 @@ func katakanaNamesAt(text string) []int {
 	return at
 }
 
+// hanAt returns the length of the Han character at text[i], or 0. The
+// unified ideographs (U+4E00–U+9FFF, lead bytes E4–E9) are read from their
+// lead byte alone.
+func hanAt(text string, i int) int {
+	if c := text[i]; c >= 0xE4 && c <= 0xE9 && i+2 < len(text) {
+		return 3
+	} else if c < 0xE3 {
+		return 0
+	}
+	r, n := utf8.DecodeRuneInString(text[i:])
+	if fastHan(r) {
+		return n
+	}
+	return 0
+}
+
 // fastHan is isHan with the common cases first: the unified ideographs,
 // and kana and punctuation, which are not Han.
 func fastHan(r rune) bool {
@@ -174,7 +201,7 @@ func nameInRun(text string, i, j int) int {
 		return 0 // more than six characters
 	}
 	// A kana given name after a listed surname: 木下さくら.
-	if j < len(text) && text[j] == 0xE3 && surnamesJA[run] && !historicalNames[run] {
+	if j < len(text) && text[j] == 0xE3 && len(run) <= 9 && hanBit(&surnameFirstBits, run) && surnamesJA[run] && !historicalNames[run] {
 		for g := range givenKanaJA {
 			if strings.HasPrefix(text[j:], g) && nameEnd(text, j+len(g)) {
 				return j + len(g)
@@ -183,7 +210,7 @@ func nameInRun(text string, i, j int) int {
 	}
 	// A given name ends the run at a particle: most runs end in a character
 	// no listed given name ends in (財団, 研究室), and are not split at all.
-	if last, _ := utf8.DecodeLastRuneInString(run); !givenLastRune[last] || !nameEnd(text, j) {
+	if len(run) < 3 || !hanBit(&givenLastBits, run[len(run)-3:]) || !nameEnd(text, j) {
 		return 0
 	}
 	if utf8.RuneCountInString(run) < 2 || historicalNames[run] {
@@ -215,19 +242,40 @@ func nameInRun(text string, i, j int) int {
 	return 0
 }
 
+// hanBits is a set of unified ideographs (U+4E00–U+9FFF), one bit each.
+type hanBits [(0x9FFF - 0x4E00 + 64) / 64]uint64
+
+func (h *hanBits) add(r rune) {
+	if r >= 0x4E00 && r <= 0x9FFF {
+		h[(r-0x4E00)/64] |= 1 << ((r - 0x4E00) % 64)
+	}
+}
+
+// hanBit reports whether the first character of s is in h.
+func hanBit(h *hanBits, s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r >= 0x4E00 && r <= 0x9FFF && h[(r-0x4E00)/64]&(1<<((r-0x4E00)%64)) != 0
+}
+
 var (
-	givenLastRune = func() map[rune]bool {
-		m := map[rune]bool{}
+	// givenLastBits: the last characters of the listed given names (kanji)
+	// and the Chinese given-name characters. surnameFirstBits: the first
+	// characters of the listed Japanese surnames.
+	givenLastBits, surnameFirstBits = func() (g, f hanBits) {
 		for _, set := range []map[string]bool{givenNamesJA, givenNamesJA1} {
-			for g := range set {
-				r, _ := utf8.DecodeLastRuneInString(g)
-				m[r] = true
+			for n := range set {
+				r, _ := utf8.DecodeLastRuneInString(n)
+				g.add(r)
 			}
 		}
 		for _, r := range givenCharsZH {
-			m[r] = true
+			g.add(r)
 		}
-		return m
+		for n := range surnamesJA {
+			r, _ := utf8.DecodeRuneInString(n)
+			f.add(r)
+		}
+		return g, f
 	}()
 	surnameZH = func() map[string]bool {
 		m := map[string]bool{}
