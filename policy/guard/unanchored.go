@@ -333,7 +333,7 @@ lu jiang cui zhong tan fan jin liao jia xia qin qiu yin xue yan duan lei hou lon
 func unanchoredNamesLatin(text string, tf textFacts) []int {
 	var at []int
 	pi, pj := -1, -1 // the previous word, if capitalised
-	var buf [16]byte
+	var buf [32]byte
 	for i := 0; i < len(text); {
 		c := text[i]
 		if !isAlnumASCII(c) {
@@ -365,17 +365,22 @@ func latinNamePair(text string, pi, pj, i, j int, buf []byte) bool {
 	for k := pi + 1; k < pj && allCaps; k++ {
 		allCaps = text[k] >= 'A' && text[k] <= 'Z'
 	}
-	a := string(lowerInto(buf, text[pi:pj]))
-	b := strings.ToLower(text[i:j])
+	if j-i > 16 {
+		return false
+	}
+	// Both words lowered into buf, without allocating: a, then b.
+	ab := lowerInto(buf, text[pi:pj])
+	ab = lowerInto(ab, text[i:j])
+	a, b := ab[:pj-pi], ab[pj-pi:]
 	var ok bool
 	if allCaps {
-		ok = givenNamesRomaji[b] && reRomajiShape.MatchString(a)
+		ok = givenNamesRomaji[string(b)] && reRomajiShape.Match(a)
 	} else {
-		ok = surnamesPinyin[a] && givenSyllablesZH[b] ||
-			givenNamesRomaji[a] && len(b) >= 4 && reRomajiShape.MatchString(b)
+		ok = surnamesPinyin[string(a)] && givenSyllablesZH[string(b)] ||
+			givenNamesRomaji[string(a)] && len(b) >= 4 && reRomajiShape.Match(b)
 	}
-	return ok && !orgNouns[a] && !orgNouns[b] && !notPersonAfter[b] && !orgAfter(text[j:]) && !placeAfter(text[j:]) &&
-		!capitalisedBefore(text, pi) && !strings.HasPrefix(text[j:], "-")
+	return ok && !orgNouns[string(a)] && !orgNouns[string(b)] && !notPersonAfter[string(b)] && !orgAfter(text[j:]) &&
+		!placeAfter(text[j:]) && !capitalisedBefore(text, pi) && !strings.HasPrefix(text[j:], "-")
 }
 
 // notPersonAfter are romanised words of companies and places that a
