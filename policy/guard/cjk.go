@@ -38,14 +38,14 @@ var cjkWords = []struct {
 	// person (帰化植物).
 	unlessNext []string
 }{
-	{"永住権", ruleImmigrationStatus, nil}, {"永住者", ruleImmigrationStatus, nil},
+	{"永住権", ruleImmigrationStatus, visaTopicJA}, {"永住者", ruleImmigrationStatus, visaTopicJA},
 	{"特別永住", ruleImmigrationStatus, nil}, {"帰化", ruleNationality, []string{"植物", "種", "生物"}},
 	{"二重国籍", ruleNationality, nil}, {"無国籍", ruleNationality, nil}, {"難民認定", ruleImmigrationStatus, nil},
 	{"難民申請", ruleImmigrationStatus, nil}, {"難民として", ruleImmigrationStatus, nil},
-	{"留学ビザ", ruleImmigrationStatus, visaOfficeWork}, {"就労ビザ", ruleImmigrationStatus, visaOfficeWork},
-	{"研究ビザ", ruleImmigrationStatus, visaOfficeWork}, {"短期滞在ビザ", ruleImmigrationStatus, visaOfficeWork},
-	{"配偶者ビザ", ruleImmigrationStatus, visaOfficeWork}, {"家族滞在", ruleImmigrationStatus, visaOfficeWork},
-	{"学生ビザ", ruleImmigrationStatus, visaOfficeWork}, {"ビザで", ruleImmigrationStatus, []string{"の"}},
+	{"留学ビザ", ruleImmigrationStatus, visaTopicJA}, {"就労ビザ", ruleImmigrationStatus, visaTopicJA},
+	{"研究ビザ", ruleImmigrationStatus, visaTopicJA}, {"短期滞在ビザ", ruleImmigrationStatus, visaTopicJA},
+	{"配偶者ビザ", ruleImmigrationStatus, visaTopicJA}, {"家族滞在", ruleImmigrationStatus, visaOfficeWork},
+	{"学生ビザ", ruleImmigrationStatus, visaTopicJA}, {"ビザで", ruleImmigrationStatus, []string{"の"}},
 	{"ビザを保有", ruleImmigrationStatus, nil}, {"ビザを保持", ruleImmigrationStatus, nil},
 	{"ビザを所持", ruleImmigrationStatus, nil}, {"ビザの期限", ruleImmigrationStatus, nil},
 	{"ビザが切れ", ruleImmigrationStatus, nil}, {"ビザ保有者", ruleImmigrationStatus, nil},
@@ -97,6 +97,12 @@ var notBelieverBefore = []string{"送", "受", "発", "通", "返", "着", "配"
 // visaOfficeWork after a visa word makes it the visa office's work, not a
 // person's status: 留学ビザの申請書類の確認.
 var visaOfficeWork = []string{"申請", "手続", "の申請", "の手続", "支援", "の支援", "書類", "窓口", "事務", "の要件", "要件", "取得支援", "の案内", "案内"}
+
+// visaTopicJA after a visa or residence word make it a topic — the
+// office's work, a statistic, the rules (就労ビザの発給件数, 永住権の取得要件)
+// — not a person's status.
+var visaTopicJA = append([]string{"の発給", "発給", "制度", "の制度", "件数", "の件数", "の数", "数は", "の取得要件",
+	"取得要件", "の審査基準", "の統計"}, visaOfficeWork...)
 
 // personWordsJA make a nearby score a person's.
 var personWordsJA = []string{"研究者", "研究員", "教授", "准教授", "講師", "助教", "氏", "先生", "学生", "留学生",
@@ -251,7 +257,9 @@ func cjkDenialAfter(rest string) bool {
 	head := rest[:end]
 	// A mismatch compares the values, it does not deny holding them:
 	// 本籍地と出生地が一致しない.
-	for _, cmp := range []string{"一致しない", "一致せず", "一致していない", "合わない"} {
+	// Not holding a status is a status: 就労ビザを持っていない.
+	for _, cmp := range []string{"一致しない", "一致せず", "一致していない", "合わない",
+		"を持っていない", "を持たない", "を有していない", "を保有していない", "を取得していない", "がない"} {
 		head = strings.ReplaceAll(head, cmp, "")
 	}
 	// 差別 after it makes the mention about discrimination by it, which the

@@ -221,3 +221,60 @@ func FuzzPastedText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSensitiveText feeds arbitrary text to the readers of special-care
+// information and of names with no anchor (sensitive.go, unanchored.go),
+// seeded from the third held-out corpus. They must not panic; every hit must
+// lie inside the text on character boundaries, and a special-care finding's
+// phrase must be what the text says at its offset.
+func FuzzSensitiveText(f *testing.F) {
+	data, err := os.ReadFile("testdata/holdout3-2026-11-30.jsonl")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		var c struct{ Record map[string]any }
+		if json.Unmarshal(line, &c) != nil {
+			continue
+		}
+		for _, k := range []string{"narrative", "summary", "note"} {
+			if s, ok := c.Record[k].(string); ok {
+				f.Add(s)
+			}
+		}
+	}
+	f.Add("山田太郎は・ジョン・スミスが\nZhang Wei HAYASHIBARA Kenta 前科 party member")
+	f.Fuzz(func(t *testing.T, s string) {
+		valid := utf8.ValidString(s)
+		for _, h := range specialCare(s) {
+			if h.i < 0 || h.j > len(s) || h.i >= h.j || valid && (!utf8.RuneStart(s[h.i]) || h.j < len(s) && !utf8.RuneStart(s[h.j])) {
+				t.Fatalf("hit [%d, %d) of %d bytes", h.i, h.j, len(s))
+			}
+		}
+		for _, i := range unanchoredNamesJA(s) {
+			if i < 0 || i >= len(s) || valid && !utf8.RuneStart(s[i]) {
+				t.Fatalf("name at byte %d of %d", i, len(s))
+			}
+		}
+		for _, i := range unanchoredNamesLatin(s, factsOfText(s)) {
+			if i < 0 || i >= len(s) {
+				t.Fatalf("name at byte %d of %d", i, len(s))
+			}
+		}
+		if !valid {
+			return
+		}
+		c := &collector{}
+		c.specialCareRules(s)
+		rs := []rune(s)
+		for _, fd := range c.found {
+			p := []rune(fd.Phrase)
+			if fd.Offset < 0 || fd.Offset+len(p) > len(rs) || string(rs[fd.Offset:fd.Offset+len(p)]) != fd.Phrase {
+				t.Fatalf("finding %s at %d does not quote %q", fd.Rule, fd.Offset, fd.Phrase)
+			}
+			if fd.Message == "" || fd.MessageJA == "" {
+				t.Fatalf("finding %s without its messages", fd.Rule)
+			}
+		}
+	})
+}

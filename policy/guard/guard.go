@@ -646,6 +646,11 @@ func stringFindingsUncached(s string, orgNames bool) []Finding {
 
 	// Prose, labels with any separator, disguises, other languages.
 	textRulesFound := c.textRules(s, "")
+	// Special-care personal information said of a person: 前科, 党員,
+	// "treated for", "union member" (sensitive.go).
+	if !orgNames {
+		c.specialCareRules(text)
+	}
 	// A short value that is nothing but a protected attribute:
 	// "reason_category": "nationality", "dimension": "country of birth", or a
 	// token that names one: "citizenship_check", "prc-nationals".
@@ -803,13 +808,19 @@ func onlyAttribute(f nameForm, a *attribute) bool {
 		if a.vocab[t] || glueWordSet[t] {
 			continue
 		}
-		if containsAny(t, a.m.subs) && cjkRemainder(t, a.m.subs) <= 2 {
+		// 宗教法人, 民族団体: the attribute names what an organisation is
+		// about, and the value is the organisation.
+		if containsAny(t, a.m.subs) && cjkRemainder(t, a.m.subs) <= 2 && !hasAnyWord(t, orgValueWordsJA) {
 			continue
 		}
 		return false
 	}
 	return true
 }
+
+// orgValueWordsJA make a short CJK value an organisation's name (宗教法人,
+// 民族団体); 社 alone is not one of them (社員の国籍 is about people).
+var orgValueWordsJA = []string{"法人", "団体", "財団", "基金", "大学", "研究所", "機関", "協会", "企業", "会社"}
 
 var glueWordSet = func() map[string]bool {
 	g := words("s")

@@ -27,6 +27,7 @@ const (
 	principleSubjectJA           = "指標の対象は組織・プログラム・資金源・発表媒体・役割パターンであり、人ではありません（コンソーシアムの差別禁止の原則、個人情報保護法第19条）。"
 	principleIdentityDocumentJA  = "URSIC は身分証明書の番号を扱いません。番号は個人を特定し、出自を明らかにするためです（個人情報保護法第19条、外国への提供は第28条で制限）。"
 	principlePersonalDataJA      = "URSIC は必要な場合を除き個人情報を扱いません（個人情報保護法、外国への提供は第28条で制限）。"
+	principleSpecialCareJA       = "URSIC は人の病歴・犯罪歴・政治的信条・労働組合への加入・性的指向・社会的身分・障害を扱いません。要配慮個人情報の取得には本人の同意が必要です（個人情報保護法第2条第3項、第20条第2項、コンソーシアムの差別禁止の原則）。"
 	principleFailClosedJA        = "URSIC は封印の前にすべてのフィールドを確認するため、確認できない内容は受け付けません（フェイルクローズ）。"
 
 	adviceOrigin     = "describe the organisation or the method, not the person's origin."
@@ -62,6 +63,10 @@ var ruleTexts = map[string]ruleText{
 		principleJA: principleNoPersonScoreJA,
 		advice:      "rate the organisation, programme or method, not the person.",
 		adviceJA:    "人ではなく、組織・プログラム・手口を評価してください。"},
+	ruleSpecialCare: {what: "special-care personal information about a person", whatJA: "人の要配慮個人情報", nounJA: "要配慮個人情報",
+		principleJA: principleSpecialCareJA,
+		advice:      "describe the organisation or the method; leave out anyone's health, record, beliefs, membership, orientation, origin or disability.",
+		adviceJA:    "組織や手口を記述し、人の病歴・犯罪歴・信条・加入団体・性的指向・出自・障害は記載しないでください。"},
 	ruleSubjectIsPerson: {what: "a person as the subject of an indicator", whatJA: "指標の対象としての人", nounJA: "人である対象",
 		principleJA: principleSubjectJA,
 		advice:      "make the subject an organisation, programme, funding source, venue or role pattern.",

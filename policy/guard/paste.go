@@ -297,6 +297,14 @@ func nameHitsAll(text string, tf textFacts) []int {
 			}
 		}
 	}
+	// A name with no anchor at all: 山田太郎は, 張偉が, Zhang Wei, Mariko
+	// Tsujimoto (unanchored.go).
+	if !ascii {
+		at = append(at, unanchoredNamesJA(text)...)
+	}
+	if tf.titlePair {
+		at = append(at, unanchoredNamesLatin(text, tf)...)
+	}
 	// A name after a role label.
 	if !tf.colon {
 		return at
@@ -340,6 +348,7 @@ type textFacts struct {
 	digits     int
 	nonASCII   bool
 	capsRun    bool // two capital letters in a row: a family name in capitals may be there
+	titlePair  bool // two capitalised words with a space between: "Zhang Wei", "HAYASHIBARA Kenta"
 	colon      bool // ":" or "：": a role label may be there
 	idMark     bool // "@", "_" or "/": a handle or a profile URL may be there
 	apostrophe bool // "'" or "’": "the applicant's father" may be there
@@ -355,6 +364,13 @@ func factsOfText(text string) textFacts {
 		case c >= 'A' && c <= 'Z':
 			if i > 0 && text[i-1] >= 'A' && text[i-1] <= 'Z' {
 				f.capsRun = true
+			}
+			if !f.titlePair && i >= 2 && text[i-1] == ' ' && isAlnumASCII(text[i-2]) {
+				k := i - 2
+				for k > 0 && isAlnumASCII(text[k-1]) {
+					k--
+				}
+				f.titlePair = text[k] >= 'A' && text[k] <= 'Z'
 			}
 		case c == ':':
 			f.colon = true

@@ -697,6 +697,18 @@ offices procedure procedures process processing rules guidance sponsorship inter
 paperwork advice regulation regulations policy policies service services desk team information
 invitation invitations fee fees form forms appointment appointments centre center`)
 
+// visaTopicWords after a visa class make it a programme or its rules: "the
+// H-1B visa program", "J-1 visa program sponsorship", "F-1 visa optional
+// practical training". A holder, a status or "on an F-1 visa" stays refused.
+var visaTopicWords = func() map[string]bool {
+	m := set(`program programs programme programmes route routes cap caps lottery scheme schemes
+system systems optional reform reforms quota quotas`)
+	for w := range visaOfficeWords {
+		m[w] = true
+	}
+	return m
+}()
+
 func (sc *scanner) visa(k int) {
 	toks := sc.toks
 	if sc.negatedBefore(k) || visaOfficeWords[sc.w(k+1)] {
@@ -740,6 +752,11 @@ func (sc *scanner) visaClasses() {
 		end := k + 1
 		if sc.w(k+2) == "b" && sc.between(k+1) == "" {
 			end = k + 2
+		}
+		// "the H-1B visa program", "F-1 visa optional practical training
+		// rules": the class names a programme, not anyone's status.
+		if v := sc.w(end + 1); (v == "visa" || v == "visas") && visaTopicWords[sc.w(end+2)] {
+			continue
 		}
 		if rest := strings.TrimLeft(sc.s[toks[end].j:], " "); hasAnyPrefix(rest, []string{"签证", "ビザ", "비자", "査証", "visa"}) {
 			sc.add(ruleImmigrationStatus, toks[k].i, toks[end].j)

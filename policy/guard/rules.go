@@ -11,6 +11,7 @@ const (
 	principleSubject           = "An indicator is about an organisation, programme, funding source, publication venue or role pattern, never a person (consortium principle of non-discrimination; APPI Art. 19)."
 	principleIdentityDocument  = "URSIC never carries identity-document numbers, which identify a person and reveal origin (APPI Art. 19; transfer abroad restricted by Art. 28)."
 	principlePersonalData      = "URSIC carries no personal data unless necessary (APPI; transfer abroad restricted by Art. 28)."
+	principleSpecialCare       = "URSIC never carries a person's health, criminal record, political opinion, union membership, sexual orientation, social origin or disability: special-care personal information needs the person's consent (APPI Art. 2(3), Art. 20(2); consortium principle of non-discrimination)."
 	principleFailClosed        = "URSIC checks every field before sealing, so content it cannot check is refused (fail closed)."
 )
 
@@ -294,6 +295,7 @@ var ruleCatalogue = []struct {
 	{ruleImmigrationStatus, Refuse, principleNonDiscrimination},
 	{ruleIdentityDocument, Refuse, principleIdentityDocument},
 	{rulePersonRiskScore, Refuse, principleNoPersonScore},
+	{ruleSpecialCare, Refuse, principleSpecialCare},
 	{ruleSubjectIsPerson, Refuse, principleSubject},
 	{ruleTooDeep, Refuse, principleFailClosed},
 	{ruleEncoded, Flag, principleEncoded},
