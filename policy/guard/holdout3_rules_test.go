@@ -38,6 +38,11 @@ func TestHoldout3Classes(t *testing.T) {
 		{"JA charged", "仲介業者の役員は関税法違反で逮捕された。", "refuse special-care"},
 		{"EN convicted", "The broker was convicted of smuggling in 2017.", "refuse special-care"},
 		{"JA rule about records", "前科の有無を理由とした取引停止の規定は設けていない。", "pass"},
+		// An organisation's record is no person's (added by the lead).
+		{"JA company's record", "前科のある企業（過去に外為法違反で処分）からの寄附申出を辞退した。", "pass"},
+		{"EN company convicted", "The supplier was convicted of export-control violations in 2019.", "pass"},
+		{"JA president's record", "同社の社長には前科がある。", "refuse special-care"},
+		{"EN CEO convicted", "The company's CEO was convicted of fraud.", "refuse special-care"},
 		// Political opinion and party membership.
 		{"JA party member", "副所長は党員であると自ら述べた。", "refuse special-care"},
 		{"EN party member", "The visiting fellow is a long-standing Party member.", "refuse special-care"},
@@ -45,6 +50,10 @@ func TestHoldout3Classes(t *testing.T) {
 		{"JA party statistics", "中国共産党の党員数は公表統計で約9,900万人である。", "pass"},
 		{"EN party as funder", "A think tank funded by the Chinese Communist Party's propaganda department sponsored the forum.", "pass"},
 		{"EN third-party member", "Third-party member institutions receive the same briefing.", "pass"},
+		{"JA party ties of a company's board", "当該企業の役員の一部は共産党員であるとの報道がある。", "pass"},
+		{"EN party ties of a company's board", "The company's board includes several CCP members.", "pass"},
+		{"JA one company president", "当該企業の社長は党員である。", "refuse special-care"},
+		{"EN one company founder", "The firm's founder is a CCP member.", "refuse special-care"},
 		// Union membership.
 		{"JA union member", "申し出を断った技術職員は組合員で、団体交渉にも出ている。", "refuse special-care"},
 		{"EN shop steward", "The lab's shop steward raised the issue first.", "refuse special-care"},

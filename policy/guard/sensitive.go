@@ -159,14 +159,57 @@ var (
 		"vaccine", "consortium", "clinical"}
 )
 
+// An organisation's record is no person's. A criminal term in a sentence
+// about an organisation and no person (前科のある企業, "the firm was
+// convicted of export violations") is about the organisation; a party term
+// too when the sentence counts people within one (当該企業の役員の一部は党員,
+// "the board includes several CCP members"): an organisation's ties to a
+// party are what research-security officers assess. A role that is one
+// person (社長, "the CEO") keeps the term about that person.
+var (
+	careOrgJA       = []string{"企業", "会社", "同社", "当該社", "法人", "団体", "機関", "財団", "研究所", "メーカー", "取引先", "子会社"}
+	careOneRoleJA   = []string{"社長", "会長", "代表取締役", "創業者", "理事長", "CEO", "ＣＥＯ"}
+	careAggregateJA = []string{"一部", "複数", "多く", "数名", "大半", "半数", "過半"}
+	careOrgEN       = set(`company companies corporation corp firm firms entity entities institute ltd inc co organisation organization
+subsidiary manufacturer supplier vendor enterprise conglomerate board`)
+	careOneRoleEN   = set(`ceo founder chairman chairwoman chairperson president`)
+	careAggregateEN = set(`several some many most members`)
+)
+
+// careAboutOrgJA reports whether sent, holding a criminal or party term of
+// category cat, is about an organisation rather than a person.
+func careAboutOrgJA(cat int, sent string) bool {
+	if (cat != careCriminal && cat != carePolitical) || !hasAnyWord(sent, careOrgJA) || hasAnyWord(sent, careOneRoleJA) || personInSentenceJA(sent) {
+		return false
+	}
+	return cat == careCriminal || hasAnyWord(sent, careAggregateJA)
+}
+
+// careAboutOrgEN is careAboutOrgJA for the words lo..hi of ws.
+func careAboutOrgEN(cat int, ws []enWord, lo, hi int) bool {
+	if cat != careCriminal && cat != carePolitical {
+		return false
+	}
+	org, agg := false, false
+	for m := lo; m <= hi; m++ {
+		w := ws[m].w
+		if careOneRoleEN[w] || carePersonEN[w] {
+			return false
+		}
+		org = org || careOrgEN[w]
+		agg = agg || careAggregateEN[w]
+	}
+	return org && (cat == careCriminal || agg)
+}
+
 // Words that name a person in a sentence.
 var (
 	carePersonJA = []string{"当該", "本人", "彼女", "彼は", "彼が", "彼の", "者は", "者が", "者の", "者に", "者で",
 		"研究員", "職員", "教員", "准教授", "教授", "助教", "講師", "院生", "学生", "ポスドク", "担当者", "担当の",
 		"窓口", "責任者", "代表者", "代表は", "技術者", "顧問", "所長", "社員", "補佐員", "来訪者", "訪問者",
 		"一人", "人物", "上司", "同僚", "部下", "氏", "さん", "私は", "私が"}
-	// 職員 in 教職員組合, 教員 in 教員組合: an organisation.
-	carePersonNotBefore = []string{"組合", "会", "団体", "数"}
+	// 職員 in 教職員組合, 教員 in 教員組合, 当該 in 当該企業: an organisation.
+	carePersonNotBefore = []string{"組合", "会", "団体", "数", "企業", "法人", "機関", "財団", "研究所", "社", "大学", "メーカー"}
 	carePersonEN        = set(`he she his her him i my applicant postdoc postdocs researcher researchers student students
 professor lecturer lecturers technician engineer employee staff scholar manager assistant hire contact liaison
 consultant colleague person agent candidate scientist officer director who whose someone one individual`)
@@ -243,6 +286,9 @@ func specialCare(text string) []careHit {
 				return
 			}
 			if t.person && !personInSentenceJA(sent) {
+				return
+			}
+			if t.rule == ruleSpecialCare && careAboutOrgJA(t.cat, sent) {
 				return
 			}
 			hits = append(hits, careHit{t, i, j})
@@ -414,6 +460,9 @@ func careExcludedEN(t *careTerm, ws []enWord, k, end, lo, hi int) bool {
 		if !found {
 			return true
 		}
+	}
+	if t.rule == ruleSpecialCare && careAboutOrgEN(t.cat, ws, lo, hi) {
+		return true
 	}
 	if t.with != nil {
 		ok := false
