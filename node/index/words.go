@@ -62,7 +62,10 @@ func tokens(s string) iter.Seq[string] {
 func fold(w string) string {
 	for i := 0; i < len(w); i++ {
 		if w[i] >= utf8.RuneSelf {
-			return kanaFold(strings.ToLower(norm.NFKC.String(w)))
+			if !norm.NFKC.IsNormalString(w) { // most text is: no copy
+				w = norm.NFKC.String(w)
+			}
+			return kanaFold(strings.ToLower(w))
 		}
 	}
 	return lower(w)
