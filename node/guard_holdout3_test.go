@@ -28,8 +28,14 @@ const holdout3File = "../policy/guard/testdata/holdout3-2026-11-30.jsonl"
 //     confirmation), and stores nothing;
 //   - a record to pass is checked clean, with no finding at all, and is
 //     published: it gets a CID and can be shown.
-func TestGuardHoldout3AsPublished(t *testing.T) {
-	data, err := os.ReadFile(holdout3File)
+func TestGuardHoldout3AsPublished(t *testing.T) { publishHoldout(t, holdout3File, 150) }
+
+// publishHoldout runs the held-out corpus in file (JSON Lines of id, expect,
+// why, record and, for a known miss, known_miss) through the publish path as
+// TestGuardHoldout3AsPublished says; the file must hold at least min records.
+func publishHoldout(t *testing.T, file string, min int) {
+	t.Helper()
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +57,7 @@ func TestGuardHoldout3AsPublished(t *testing.T) {
 			KnownMiss string `json:"known_miss"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatalf("%s:%d: %v", holdout3File, line, err)
+			t.Fatalf("%s:%d: %v", file, line, err)
 		}
 		n++
 		d, err := tn.n.Check(c.Record, node.PublishOptions{})
@@ -94,14 +100,14 @@ func TestGuardHoldout3AsPublished(t *testing.T) {
 				}
 			}
 		default:
-			t.Fatalf("%s:%d: expect %q", holdout3File, line, c.Expect)
+			t.Fatalf("%s:%d: expect %q", file, line, c.Expect)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if n < 150 {
-		t.Fatalf("%d records in %s, want at least 150", n, holdout3File)
+	if n < min {
+		t.Fatalf("%d records in %s, want at least %d", n, file, min)
 	}
 	t.Logf("%d records: %d pass and are published", n, len(passes))
 	if st := tn.status(); st.Records != 0 {

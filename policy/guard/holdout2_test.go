@@ -39,33 +39,45 @@ type holdout2Case struct {
 
 func loadHoldout2(t testing.TB) []holdout2Case {
 	t.Helper()
-	data, err := os.ReadFile(holdout2File)
+	return loadHoldout[holdout2Case](t, holdout2File, 0)
+}
+
+// loadHoldout reads a held-out corpus of JSON Lines (blank lines skipped),
+// each with an expect of refuse, personal or pass, and at least min lines.
+func loadHoldout[C interface{ expect() string }](t testing.TB, file string, min int) []C {
+	t.Helper()
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cases []holdout2Case
+	var cases []C
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for line := 1; sc.Scan(); line++ {
 		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
 			continue
 		}
-		var c holdout2Case
+		var c C
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatalf("%s:%d: %v", holdout2File, line, err)
+			t.Fatalf("%s:%d: %v", file, line, err)
 		}
-		switch c.Expect {
+		switch c.expect() {
 		case "refuse", "personal", "pass":
 		default:
-			t.Fatalf("%s:%d: expect %q", holdout2File, line, c.Expect)
+			t.Fatalf("%s:%d: expect %q", file, line, c.expect())
 		}
 		cases = append(cases, c)
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
+	if len(cases) < min {
+		t.Fatalf("%d records in %s, want at least %d", len(cases), file, min)
+	}
 	return cases
 }
+
+func (c holdout2Case) expect() string { return c.Expect }
 
 // holdout2Verdict runs one record through [guard.CheckContent] as the
 // publish path does (no confirmation) and says whether the verdict is the

@@ -1,11 +1,7 @@
 package guard_test
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -38,35 +34,7 @@ type holdout3Case struct {
 
 func loadHoldout3(t testing.TB) []holdout3Case {
 	t.Helper()
-	data, err := os.ReadFile(holdout3File)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []holdout3Case
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
-		}
-		var c holdout3Case
-		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatalf("%s:%d: %v", holdout3File, line, err)
-		}
-		switch c.Expect {
-		case "refuse", "personal", "pass":
-		default:
-			t.Fatalf("%s:%d: expect %q", holdout3File, line, c.Expect)
-		}
-		cases = append(cases, c)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(cases) < 150 {
-		t.Fatalf("%d records in %s, want at least 150", len(cases), holdout3File)
-	}
-	return cases
+	return loadHoldout[holdout3Case](t, holdout3File, 150)
 }
 
 // TestHoldout3 asserts the verdict on every record of the third held-out
