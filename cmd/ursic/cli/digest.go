@@ -55,5 +55,5 @@ func runDigest(e *env, args []string) error {
 	if e.json {
 		return e.printJSON(d)
 	}
-	return digest.Render(e.stdout, d, digest.RenderOptions{})
+	return digest.Render(e.stdout, d, digest.RenderOptions{Lang: e.lang})
 }
