@@ -144,6 +144,16 @@ var messages = map[string][2]string{
 	// peers
 	"peers.none": {"no peers connected", "接続中のピアはありません"},
 	"peers.head": {"NAME\tROLE\tPEER ID\tSINCE\tADDRS", "名称\t役割\tピア ID\t接続開始\tアドレス"},
+	// The operator's commands.
+	"init.created":   {"created node home %s", "ノードのホーム %s を作成しました"},
+	"init.exists":    {"use another --home, or remove that directory if you mean to start over (its keys will be lost)", "別の --home を指定するか、最初からやり直す場合はそのディレクトリを削除してください（中の鍵は失われます）"},
+	"backup.done":    {"wrote a backup of %d store bytes with the audit log and the roster chain to %s; the home's keys are not in it: keep them apart", "ストア %d バイトと監査ログ・名簿の連鎖のバックアップを %s に書き出しました。ホームの鍵は含まれていません。鍵は別に保管してください"},
+	"restore.done":   {"restored %d store bytes, %d roster versions and the audit log of %s (backup of %s)", "ストア %d バイト、名簿 %d 版と %s の監査ログを復元しました（%s のバックアップ）"},
+	"restore.hint":   {"at the next `ursic run` the node first fetches its own records back from its peers and publishes nothing until it has (`ursic status` says restoring)", "次の `ursic run` では、ノードはまず自身の記録をピアから取り戻し、それが終わるまで何も共有しません（`ursic status` に「復元中」と表示されます）"},
+	"export.done":    {"wrote %s (%d bytes)", "%s を書き出しました（%d バイト）"},
+	"audit.noanchor": {"no anchor in the store yet", "ストアにはまだアンカーがありません"},
+	"audit.anchor":   {"line %d anchored in the store", "%d 行目がストアにアンカーされています"},
+	"audit.intact":   {"audit log intact: %d lines, each signed by %s and chained to the one before; %s", "監査ログは改ざんされていません: %d 行、すべて %s が署名し前の行につながっています。%s"},
 	// taxii (the operator's)
 	"taxii.head":    {"NAME\tINBOX\tADDED", "名称\t受信箱\t追加日"},
 	"taxii.revoked": {"revoked %s\n", "%s の認証情報を失効させました\n"},
