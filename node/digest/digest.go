@@ -64,6 +64,32 @@ type RenderOptions struct {
 	// titles of stricter records are withheld (their CID and TLP are still
 	// listed). "" writes every title.
 	MaxTitleTLP string
+	// Lang is the language of the headings and notes: "ja" for Japanese,
+	// English otherwise. Titles, CIDs, kinds and TLP labels are as they are.
+	Lang string
+}
+
+// texts holds the digest's headings and notes, in English and Japanese.
+var texts = map[string][2]string{
+	"head":       {"URSIC digest for %s: %s to %s\n", "URSIC ダイジェスト（%s）: %s〜%s\n"},
+	"incomplete": {"(the node was still opening its stored records: this digest may be incomplete)\n", "（ノードが保存済みの記録を読み込み中でした。このダイジェストは不完全な可能性があります）\n"},
+	"withheld":   {"(title withheld at %s: see `ursic show %s`)", "（%s のためタイトルを省略しています。`ursic show %s` で確認してください）"},
+	"none":       {"  none\n", "  なし\n"},
+	"bykind":     {"\nNew records by kind and TLP\n", "\n種別・TLP ごとの新着記録\n"},
+	"records":    {"New records", "新着記録"},
+	"retracted":  {"Retractions", "撤回"},
+	"expiring":   {"Indicators expiring within 30 days (valid_until)", "30 日以内に有効期限を迎える指標（valid_until）"},
+	"review":     {"Indicators due for review within 30 days (review_due)", "30 日以内に見直し期日を迎える指標（review_due）"},
+	"trends":     {"New trend reports", "新しい傾向レポート"},
+	"section":    {"\n%s (%d)\n", "\n%s（%d）\n"},
+	"alarms":     {"\nAlarms (%d)\n", "\n警告（%d）\n"},
+}
+
+func (o RenderOptions) text(key string) string {
+	if o.Lang == "ja" {
+		return texts[key][1]
+	}
+	return texts[key][0]
 }
 
 // Render writes the digest as plain text: the highest TLP of what it names
@@ -75,20 +101,20 @@ func Render(w io.Writer, d *Digest, opt RenderOptions) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\n", label(hi))
-	fmt.Fprintf(&b, "URSIC digest for %s: %s to %s\n", d.Node, d.Since.UTC().Format("2006-01-02 15:04 MST"), d.Until.UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(&b, opt.text("head"), d.Node, d.Since.UTC().Format("2006-01-02 15:04 MST"), d.Until.UTC().Format("2006-01-02 15:04 MST"))
 	if !d.Complete {
-		b.WriteString("(the node was still opening its stored records: this digest may be incomplete)\n")
+		b.WriteString(opt.text("incomplete"))
 	}
 	title := func(it Item) string {
 		if opt.MaxTitleTLP != "" && level(it.TLP) > level(opt.MaxTitleTLP) {
-			return "(title withheld at " + label(it.TLP) + ": see `ursic show " + it.CID + "`)"
+			return fmt.Sprintf(opt.text("withheld"), label(it.TLP), it.CID)
 		}
 		return it.Title
 	}
 	section := func(name string, items []Item, date bool) {
-		fmt.Fprintf(&b, "\n%s (%d)\n", name, len(items))
+		fmt.Fprintf(&b, opt.text("section"), name, len(items))
 		if len(items) == 0 {
-			b.WriteString("  none\n")
+			b.WriteString(opt.text("none"))
 		}
 		for _, it := range items {
 			when := it.Created.UTC().Format(time.DateOnly)
@@ -98,21 +124,21 @@ func Render(w io.Writer, d *Digest, opt RenderOptions) error {
 			fmt.Fprintf(&b, "  %-16s %-10s %s  %s\n      %s\n", label(it.TLP), it.Kind, when, title(it), it.CID)
 		}
 	}
-	b.WriteString("\nNew records by kind and TLP\n")
+	b.WriteString(opt.text("bykind"))
 	if len(d.New) == 0 {
-		b.WriteString("  none\n")
+		b.WriteString(opt.text("none"))
 	}
 	for _, c := range d.New {
 		fmt.Fprintf(&b, "  %-10s %-16s %d\n", c.Kind, label(c.TLP), c.Count)
 	}
-	section("New records", d.Records, false)
-	section("Retractions", d.Retractions, false)
-	section("Indicators expiring within 30 days (valid_until)", d.Expiring, true)
-	section("Indicators due for review within 30 days (review_due)", d.Review, true)
-	section("New trend reports", d.Trends, false)
-	fmt.Fprintf(&b, "\nAlarms (%d)\n", len(d.Alarms))
+	section(opt.text("records"), d.Records, false)
+	section(opt.text("retracted"), d.Retractions, false)
+	section(opt.text("expiring"), d.Expiring, true)
+	section(opt.text("review"), d.Review, true)
+	section(opt.text("trends"), d.Trends, false)
+	fmt.Fprintf(&b, opt.text("alarms"), len(d.Alarms))
 	if len(d.Alarms) == 0 {
-		b.WriteString("  none\n")
+		b.WriteString(opt.text("none"))
 	}
 	for _, a := range d.Alarms {
 		fmt.Fprintf(&b, "  %s: %s\n", a.Kind, a.Message)

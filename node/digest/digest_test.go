@@ -96,3 +96,37 @@ func TestRenderWithholdsStrictTitles(t *testing.T) {
 		t.Errorf("render:\n%s", out)
 	}
 }
+
+// TestRenderJapanese: with Lang "ja" the headings and notes are Japanese,
+// the titles, CIDs and TLP labels as they are; English is unchanged.
+func TestRenderJapanese(t *testing.T) {
+	d := &Digest{Node: "N", Since: time.Unix(0, 0), Until: time.Unix(3600, 0), Complete: false,
+		Records: []Item{{CID: "b1", Kind: "indicator", TLP: "amber+strict", Title: "strict title"}, {CID: "b2", Kind: "method", TLP: "green", Title: "緑の記録"}}}
+	var en, ja strings.Builder
+	if err := Render(&en, d, RenderOptions{MaxTitleTLP: "amber"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Render(&ja, d, RenderOptions{MaxTitleTLP: "amber", Lang: "ja"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"URSIC digest for N: 1970-01-01 00:00 UTC to 1970-01-01 01:00 UTC\n", "(the node was still opening",
+		"\nNew records (2)\n", "(title withheld at TLP:AMBER+STRICT: see `ursic show b1`)", "\nRetractions (0)\n  none\n", "\nAlarms (0)\n"} {
+		if !strings.Contains(en.String(), want) {
+			t.Errorf("English lacks %q:\n%s", want, en.String())
+		}
+	}
+	for _, want := range []string{"URSIC ダイジェスト（N）: 1970-01-01 00:00 UTC〜1970-01-01 01:00 UTC\n", "（ノードが保存済みの記録を読み込み中でした",
+		"\n新着記録（2）\n", "（TLP:AMBER+STRICT のためタイトルを省略しています。`ursic show b1` で確認してください）", "\n撤回（0）\n  なし\n", "\n警告（0）\n", "緑の記録", "      b2\n"} {
+		if !strings.Contains(ja.String(), want) {
+			t.Errorf("Japanese lacks %q:\n%s", want, ja.String())
+		}
+	}
+	if strings.Contains(ja.String(), "New records") || strings.Contains(ja.String(), "none") {
+		t.Errorf("English left in the Japanese digest:\n%s", ja.String())
+	}
+	for k, v := range texts {
+		if v[0] == "" || v[1] == "" || strings.Count(v[0], "%") != strings.Count(v[1], "%") {
+			t.Errorf("text %q: %q / %q", k, v[0], v[1])
+		}
+	}
+}

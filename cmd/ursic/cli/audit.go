@@ -48,11 +48,11 @@ func runAudit(e *env, args []string) error {
 		return auditTampered(e, rep)
 	}
 	if !e.json {
-		anchored := "no anchor in the store yet"
+		anchored := e.tr("audit.noanchor")
 		if rep.Anchor != nil {
-			anchored = fmt.Sprintf("line %d anchored in the store", rep.Anchor.Seq)
+			anchored = e.trf("audit.anchor", rep.Anchor.Seq)
 		}
-		fmt.Fprintf(e.stdout, "audit log intact: %d lines, each signed by %s and chained to the one before; %s\n", rep.Lines, h.Identity.PeerID(), anchored)
+		fmt.Fprintln(e.stdout, e.trf("audit.intact", rep.Lines, h.Identity.PeerID(), anchored))
 	}
 	return nil
 }

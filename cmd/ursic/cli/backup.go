@@ -58,6 +58,6 @@ func runBackup(e *env, args []string) error {
 	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "ursic: wrote a backup of %d store bytes with the audit log and the roster chain to %s; the home's keys are not in it: keep them apart\n", n, dst)
+	fmt.Fprintf(e.stderr, "ursic: %s\n", e.trf("backup.done", n, dst))
 	return nil
 }

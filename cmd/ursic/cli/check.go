@@ -35,29 +35,22 @@ func runCheck(e *env, args []string) error {
 		return &api.Error{Message: res.Error, Findings: res.Findings, Hint: checkHint(res, e.lang)}
 	}
 	for _, f := range res.Findings {
-		fmt.Fprintf(e.stdout, "confirmed: %s\n", oneLine(f.Text))
+		fmt.Fprintf(e.stdout, e.tr("check.confirmed"), oneLine(f.Text))
 	}
-	fmt.Fprintf(e.stdout, "ok: TLP:%s to %v, %d recipients\n", res.TLP, res.Audience, len(res.Recipients))
+	fmt.Fprintf(e.stdout, e.tr("check.ok"), res.TLP, res.Audience, len(res.Recipients))
 	return nil
 }
 
 // checkHint says what to do about a failed check, in the language of the
 // node's messages (lang "ja" or "en"): the rest of the answer is in it.
 func checkHint(res api.CheckResult, lang string) string {
-	ja := lang == "ja"
 	for _, f := range res.Findings {
 		if f.Severity == "refuse" {
-			if ja {
-				return "指摘された語句を書き換えてください。拒否された記述は確認によって共有することはできません"
-			}
-			return "rewrite the phrases named above; a refusal cannot be confirmed away"
+			return tr(lang, "check.refused")
 		}
 	}
 	if len(res.Findings) > 0 {
-		if ja {
-			return "個人情報が必要な場合は --confirm-personal-data を付けて再実行してください"
-		}
-		return "if the personal data is necessary, repeat with --confirm-personal-data"
+		return tr(lang, "check.personal")
 	}
 	return ""
 }

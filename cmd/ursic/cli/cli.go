@@ -87,7 +87,7 @@ func RunContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	c := lookup(rest[0])
 	if c == nil {
-		return e.fail(withHint(fmt.Errorf("unknown command %q", rest[0]), "run `ursic help` for the list of commands"))
+		return e.fail(withHint(errors.New(e.trf("err.unknown", rest[0])), e.tr("err.unknownhint")))
 	}
 	if asksHelp(rest[1:]) {
 		// Help never acts: `ursic backup --help` must not write a file named --help.
@@ -97,7 +97,7 @@ func RunContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err := c.run(e, rest[1:]); err != nil {
 		var ue *usageError
 		if errors.As(err, &ue) {
-			err = withHint(err, fmt.Sprintf("usage: ursic %s %s", c.name, c.usage))
+			err = withHint(err, e.trf("err.usage", c.name, c.usage))
 		}
 		return e.fail(err)
 	}
@@ -230,8 +230,7 @@ func (e *env) fail(err error) int {
 	if e.json {
 		return e.failJSON(err)
 	}
-	msg := err.Error()
-	fmt.Fprintf(e.stderr, "ursic: error: %s\n", oneLine(msg))
+	fmt.Fprintf(e.stderr, "ursic: error: %s\n", errorLine(e.lang, err))
 	var ae *apiclient.Error
 	if errors.As(err, &ae) {
 		for _, f := range ae.Findings {
@@ -248,14 +247,14 @@ func (e *env) fail(err error) int {
 		}
 	}
 	if errors.Is(err, apiclient.ErrNodeNotRunning) {
-		fmt.Fprintf(e.stderr, "ursic: hint: start it with `ursic run --home %s`\n", e.home)
+		fmt.Fprintf(e.stderr, "ursic: hint: %s\n", e.trf("hint.start", e.home))
 	}
 	if errors.Is(err, config.ErrAPIOffLoopback) {
-		fmt.Fprintf(e.stderr, "ursic: hint: keep \"api\" on 127.0.0.1, or serve it over HTTPS: set \"api_tls_cert\" and \"api_tls_key\" in config.json (PEM files; paths relative to the home)\n")
-		fmt.Fprintf(e.stderr, "ursic: hint: names other than loopback that clients use for the API go in \"api_hosts\"\n")
+		fmt.Fprintf(e.stderr, "ursic: hint: %s\n", e.tr("hint.loopback"))
+		fmt.Fprintf(e.stderr, "ursic: hint: %s\n", e.tr("hint.apihosts"))
 	}
 	if errors.Is(err, config.ErrNoHome) {
-		fmt.Fprintf(e.stderr, "ursic: hint: pass --home DIR or set URSIC_HOME to the node's home\n")
+		fmt.Fprintf(e.stderr, "ursic: hint: %s\n", e.tr("hint.home"))
 	}
 	return 1
 }
@@ -284,7 +283,8 @@ func printHelp(w io.Writer) {
 usage: ursic [--home DIR] [--json] [--lang ja|en] COMMAND [ARGS]
 
 --home defaults to $URSIC_HOME, else ~/.ursic. --json makes output machine-readable.
---lang chooses the language of guardrail messages (default: from LC_ALL or LANG).
+--lang chooses the language of messages, table headers and notes (default: from
+LC_ALL, LC_MESSAGES or LANG); --json and --csv output is the same in both.
 Exit status is 0 on success; on failure one line "ursic: error: …" (and "ursic: hint: …").
 
 commands:`)

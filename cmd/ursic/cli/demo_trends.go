@@ -113,7 +113,7 @@ func demoTrends(ctx context.Context, wt *walkthrough, nodes map[string]*demoNode
 			return "", fmt.Errorf("the consortium part is not from report %s", report)
 		}
 		var b strings.Builder
-		fmt.Fprintf(&b, "readable here: %d records; outcomes %s; mitigations %s\n", s.Readable.Records, counts(s.Readable.Outcomes), counts(s.Readable.Mitigations))
+		fmt.Fprintf(&b, "readable here: %d records; outcomes %s; mitigations %s\n", s.Readable.Records, counts("en", s.Readable.Outcomes), counts("en", s.Readable.Mitigations))
 		fmt.Fprintf(&b, "consortium (%s):", *s.Consortium.Period)
 		for _, o := range node.Outcomes {
 			if v := s.Consortium.Outcomes[o]; v != nil {

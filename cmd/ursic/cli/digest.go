@@ -28,7 +28,7 @@ func runDigest(e *env, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
+		return &usageError{e.trf("err.unexpected", pos[0])}
 	}
 	since, err := digest.ParseSince(*sinceFlag, time.Now())
 	if err != nil {
@@ -42,7 +42,7 @@ func runDigest(e *env, args []string) error {
 		if err := c.MailDigest(e.ctx); err != nil {
 			return err
 		}
-		fmt.Fprintln(e.stderr, "ursic: digest mailed")
+		fmt.Fprintln(e.stderr, "ursic: "+e.tr("digest.mailed"))
 		return nil
 	}
 	if err := waitIndexed(e, c); err != nil {
@@ -55,5 +55,5 @@ func runDigest(e *env, args []string) error {
 	if e.json {
 		return e.printJSON(d)
 	}
-	return digest.Render(e.stdout, d, digest.RenderOptions{})
+	return digest.Render(e.stdout, d, digest.RenderOptions{Lang: e.lang})
 }

@@ -62,6 +62,6 @@ func runExport(e *env, args []string) error {
 	if err := os.Rename(f.Name(), *out); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "ursic: wrote %s (%d bytes)\n", *out, n)
+	fmt.Fprintf(e.stderr, "ursic: %s\n", e.trf("export.done", *out, n))
 	return nil
 }

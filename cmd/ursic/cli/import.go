@@ -65,18 +65,18 @@ func printImport(e *env, res []apiwire.ImportResult) error {
 	for _, r := range res {
 		switch r.Outcome {
 		case apiwire.ImportPublished:
-			fmt.Fprintf(e.stdout, "published %s %s (TLP:%s)\n", r.ID, r.CID, upper(r.TLP))
+			fmt.Fprintf(e.stdout, e.tr("import.published"), r.ID, r.CID, upper(r.TLP))
 		case apiwire.ImportWouldPublish:
-			fmt.Fprintf(e.stdout, "would publish %s (TLP:%s)\n", r.ID, upper(r.TLP))
+			fmt.Fprintf(e.stdout, e.tr("import.would"), r.ID, upper(r.TLP))
 		case apiwire.ImportRefused:
 			refused++
-			fmt.Fprintf(e.stdout, "refused %s: %s\n", r.ID, oneLine(r.Reason))
+			fmt.Fprintf(e.stdout, e.tr("import.refused"), r.ID, oneLine(r.Reason))
 		default:
-			fmt.Fprintf(e.stdout, "skipped %s: %s\n", r.ID, oneLine(r.Reason))
+			fmt.Fprintf(e.stdout, e.tr("import.skipped"), r.ID, oneLine(r.Reason))
 		}
 	}
 	if refused > 0 {
-		fmt.Fprintf(e.stderr, "ursic: note: %d of %d objects refused; nothing refused was stored\n", refused, len(res))
+		fmt.Fprintf(e.stderr, "ursic: note: %s\n", e.trf("import.refusednote", refused, len(res)))
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ func init() {
 
 func runInbox(e *env, args []string) error {
 	if len(args) == 0 {
-		return &usageError{"inbox needs list, show, accept or reject"}
+		return &usageError{e.tr("inbox.needs")}
 	}
 	c, err := e.client()
 	if err != nil {
@@ -35,14 +35,14 @@ func runInbox(e *env, args []string) error {
 			return e.printJSON(items)
 		}
 		tw := newTable(e.stdout)
-		fmt.Fprintln(tw, "ID\tPARTNER\tRECEIVED\tOBJECTS\tSTATE")
+		fmt.Fprintln(tw, e.tr("inbox.head"))
 		for _, it := range items {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", it.ID, it.Partner, it.Received.Format("2006-01-02 15:04"), len(it.Objects), it.State)
 		}
 		return tw.Flush()
 	case "show":
 		if len(args) != 2 {
-			return &usageError{"inbox show needs one ID"}
+			return &usageError{e.trf("inbox.oneid", "inbox show")}
 		}
 		r, err := c.InboxShow(e.ctx, args[1])
 		if err != nil {
@@ -51,7 +51,7 @@ func runInbox(e *env, args []string) error {
 		if e.json {
 			return e.printJSON(r)
 		}
-		fmt.Fprintf(e.stdout, "item %s from %s, received %s, %s\n", r.Item.ID, r.Item.Partner, r.Item.Received.Format("2006-01-02 15:04:05Z"), r.Item.State)
+		fmt.Fprintf(e.stdout, e.tr("inbox.item"), r.Item.ID, r.Item.Partner, r.Item.Received.Format("2006-01-02 15:04:05Z"), r.Item.State)
 		for i, o := range r.Objects {
 			var head struct {
 				Type, ID, Name, Abstract string
@@ -78,7 +78,7 @@ func runInbox(e *env, args []string) error {
 			return err
 		}
 		if len(pos) != 1 {
-			return &usageError{"inbox accept needs one ID"}
+			return &usageError{e.trf("inbox.oneid", "inbox accept")}
 		}
 		res, err := c.InboxAccept(e.ctx, pos[0], opt)
 		if err != nil {
@@ -87,13 +87,13 @@ func runInbox(e *env, args []string) error {
 		return printImport(e, res)
 	case "reject":
 		if len(args) != 2 {
-			return &usageError{"inbox reject needs one ID"}
+			return &usageError{e.trf("inbox.oneid", "inbox reject")}
 		}
 		if err := c.InboxReject(e.ctx, args[1]); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "rejected %s\n", args[1])
+		fmt.Fprintf(e.stdout, e.tr("inbox.rejected"), args[1])
 		return nil
 	}
-	return &usageError{fmt.Sprintf("unknown inbox subcommand %q", args[0])}
+	return &usageError{e.trf("inbox.unknown", args[0])}
 }

@@ -48,12 +48,12 @@ func runInit(e *env, args []string) error {
 	}
 	card, err := node.Init(e.home, opt)
 	if errors.Is(err, node.ErrHomeExists) {
-		return withHint(err, "use another --home, or remove that directory if you mean to start over (its keys will be lost)")
+		return withHint(err, e.tr("init.exists"))
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "ursic: created node home %s\n", e.home)
+	fmt.Fprintf(e.stderr, "ursic: %s\n", e.trf("init.created", e.home))
 	warnAnnounce(e, card)
 	return e.printJSON(card)
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -37,10 +38,10 @@ func runList(e *env, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
+		return &usageError{e.trf("err.unexpected", pos[0])}
 	}
 	if *asCSV && e.json {
-		return &usageError{"--csv and --json cannot be used together"}
+		return &usageError{e.tr("err.csvjson")}
 	}
 	c, err := e.client()
 	if err != nil {
@@ -56,7 +57,7 @@ func runList(e *env, args []string) error {
 		return err
 	}
 	if !res.Complete {
-		fmt.Fprintln(e.stderr, "ursic: note: the node is still opening its stored records; this list is partial")
+		fmt.Fprintln(e.stderr, "ursic: note: "+e.tr("list.partial"))
 	}
 	if e.json {
 		return e.printJSON(res.Records)
@@ -65,43 +66,45 @@ func runList(e *env, args []string) error {
 		return printListCSV(e, res.Records)
 	}
 	tw := newTable(e.stdout)
-	fmt.Fprintln(tw, "CID\tKIND\tTLP\tAUTHOR\tCREATED\tTITLE\tNOTES")
+	fmt.Fprintln(tw, e.tr("list.head"))
 	for _, r := range res.Records {
 		author := r.AuthorName
 		if author == "" {
 			author = r.Author[:min(len(r.Author), 16)] + "…"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.CID, r.Kind, "TLP:"+strings.ToUpper(r.TLP), clip(author, 30), r.Created.Local().Format(time.DateTime+" MST"), clip(r.Title, 60), notes(r))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.CID, r.Kind, "TLP:"+strings.ToUpper(r.TLP), clip(author, 30), r.Created.Local().Format(time.DateTime+" MST"), clip(r.Title, 60), notes(e.lang, r))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if len(res.Records) < res.Total {
-		fmt.Fprintf(e.stderr, "ursic: showing %d of %d records (use --limit and --offset)\n", len(res.Records), res.Total)
+		fmt.Fprintf(e.stderr, "ursic: %s\n", e.trf("list.showing", len(res.Records), res.Total))
 	}
 	return nil
 }
 
-func notes(r apiwire.RecordView) string {
+// notes says, in lang, what a reader should know about a record before
+// its title: retracted (and why), expired, review due or overdue.
+func notes(lang string, r apiwire.RecordView) string {
 	var n []string
 	if r.Retracted {
 		if r.RetractReason != "" {
-			n = append(n, "retracted: "+clip(r.RetractReason, 60))
+			n = append(n, trf(lang, "note.retractedby", clip(r.RetractReason, 60)))
 		} else {
-			n = append(n, "retracted")
+			n = append(n, tr(lang, "note.retracted"))
 		}
 	}
 	if r.Expired {
-		n = append(n, "expired")
+		n = append(n, tr(lang, "note.expired"))
 	}
 	if r.ReviewDue != "" {
 		if r.ReviewOverdue {
-			n = append(n, "review overdue since "+r.ReviewDue[:10])
+			n = append(n, trf(lang, "note.overdue", r.ReviewDue[:10]))
 		} else {
-			n = append(n, "review due "+r.ReviewDue[:10])
+			n = append(n, trf(lang, "note.reviewdue", r.ReviewDue[:10]))
 		}
 	}
-	return strings.Join(n, ", ")
+	return strings.Join(n, tr(lang, "note.sep"))
 }
 
 // defaultListLimit is how many records `ursic list` shows unless told.
@@ -124,11 +127,11 @@ func waitIndexed(e *env, c *apiclient.Client) error {
 			return nil
 		}
 		if !told {
-			fmt.Fprintf(e.stderr, "ursic: the node is still opening its stored records (%d so far); waiting (--partial lists them now)\n", s.Records)
+			fmt.Fprintf(e.stderr, "ursic: %s\n", e.trf("note.indexing", s.Records))
 			told = true
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("the node has not finished opening its records after %s", indexWait)
+			return errors.New(e.trf("err.indexwait", indexWait))
 		}
 		select {
 		case <-e.ctx.Done():
@@ -144,7 +147,7 @@ func printListCSV(e *env, recs []apiwire.RecordView) error {
 	rows := make([][]string, len(recs))
 	for i, r := range recs {
 		tlps[i] = r.TLP
-		rows[i] = []string{report.TLPLabel(r.TLP), r.CID, r.Kind, r.Created.UTC().Format(time.RFC3339), r.AuthorName, r.Title, r.ValidUntil, r.ReviewDue, notes(r)}
+		rows[i] = []string{report.TLPLabel(r.TLP), r.CID, r.Kind, r.Created.UTC().Format(time.RFC3339), r.AuthorName, r.Title, r.ValidUntil, r.ReviewDue, notes("en", r)} // CSV is the same in every language
 	}
 	return report.WriteCSV(e.stdout, report.HighestTLP(tlps), []string{"tlp", "cid", "kind", "created", "author", "title", "valid_until", "review_due", "notes"}, rows)
 }

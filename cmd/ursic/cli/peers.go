@@ -17,7 +17,7 @@ func init() {
 
 func runPeers(e *env, args []string) error {
 	if len(args) > 0 {
-		return &usageError{fmt.Sprintf("unexpected argument %q", args[0])}
+		return &usageError{e.trf("err.unexpected", args[0])}
 	}
 	c, err := e.client()
 	if err != nil {
@@ -31,11 +31,11 @@ func runPeers(e *env, args []string) error {
 		return e.printJSON(ps)
 	}
 	if len(ps) == 0 {
-		fmt.Fprintln(e.stdout, "no peers connected")
+		fmt.Fprintln(e.stdout, e.tr("peers.none"))
 		return nil
 	}
 	tw := newTable(e.stdout)
-	fmt.Fprintln(tw, "NAME\tROLE\tPEER ID\tSINCE\tADDRS")
+	fmt.Fprintln(tw, e.tr("peers.head"))
 	for _, p := range ps {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, p.Role, p.PeerID, p.Since.Local().Format(time.DateTime), strings.Join(p.Addrs, " "))
 	}

@@ -41,7 +41,7 @@ func recordArgs(e *env, name string, args []string) ([]byte, apiclient.PublishOp
 		return nil, opt, err
 	}
 	if len(pos) != 1 {
-		return nil, opt, &usageError{name + " takes one FILE (or - for standard input)"}
+		return nil, opt, &usageError{e.trf("err.onefile", name)}
 	}
 	opt.Audience, opt.Caveats = aud, cav
 	var data []byte
@@ -51,7 +51,7 @@ func recordArgs(e *env, name string, args []string) ([]byte, apiclient.PublishOp
 		data, err = os.ReadFile(pos[0])
 	}
 	if err != nil {
-		return nil, opt, fmt.Errorf("cannot read the record file: %w", err)
+		return nil, opt, fmt.Errorf(e.tr("err.readrecord"), err)
 	}
 	return data, opt, nil
 }
@@ -80,22 +80,22 @@ func runPublish(e *env, args []string) error {
 			fmt.Fprintln(e.stdout, ev.CID)
 		}
 		if done++; total >= progressEvery && done%progressEvery == 0 {
-			fmt.Fprintf(e.stderr, "ursic: published %d of about %d records\n", done, total)
+			fmt.Fprintf(e.stderr, "ursic: %s\n", e.trf("publish.progress", done, total))
 		}
 		return nil
 	})
 	if err != nil {
 		var ae *apiclient.Error
 		if n > 0 && !errors.As(err, &ae) {
-			return withHint(err, fmt.Sprintf("the %d CIDs printed are durable; publish the rest again", n))
+			return withHint(err, e.trf("publish.durable", n))
 		}
 		return err
 	}
 	if existing > 0 {
-		fmt.Fprintf(e.stderr, "ursic: %d of %d records were already published by this node (their CIDs are printed; nothing new was written); --again publishes them anew\n", existing, n)
+		fmt.Fprintf(e.stderr, "ursic: %s\n", e.trf("publish.existing", existing, n))
 	}
 	if total >= progressEvery {
-		fmt.Fprintf(e.stderr, "ursic: published %d records\n", n-existing)
+		fmt.Fprintf(e.stderr, "ursic: %s\n", e.trf("publish.done", n-existing))
 	}
 	return nil
 }

@@ -43,8 +43,8 @@ func runRestore(e *env, args []string) error {
 	if e.json {
 		return e.printJSON(rep)
 	}
-	fmt.Fprintf(e.stderr, "ursic: restored %d store bytes, %d roster versions and the audit log of %s (backup of %s)\n",
-		rep.StoreBytes, rep.RosterFiles, rep.PeerID, rep.Created.Local().Format("2006-01-02 15:04"))
-	fmt.Fprintf(e.stderr, "ursic: hint: at the next `ursic run` the node first fetches its own records back from its peers and publishes nothing until it has (`ursic status` says restoring)\n")
+	fmt.Fprintf(e.stderr, "ursic: %s\n", e.trf("restore.done",
+		rep.StoreBytes, rep.RosterFiles, rep.PeerID, rep.Created.Local().Format("2006-01-02 15:04")))
+	fmt.Fprintf(e.stderr, "ursic: hint: %s\n", e.tr("restore.hint"))
 	return nil
 }

@@ -22,10 +22,10 @@ func runRetract(e *env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return &usageError{"retract takes one CID"}
+		return &usageError{e.trf("err.onecid", "retract")}
 	}
 	if *reason == "" {
-		return &usageError{"--reason is required: readers see why the record was withdrawn"}
+		return &usageError{e.tr("retract.reason")}
 	}
 	c, err := e.client()
 	if err != nil {
@@ -39,6 +39,6 @@ func runRetract(e *env, args []string) error {
 		return e.printJSON(res)
 	}
 	fmt.Fprintf(e.stdout, "%s\n", res.Retraction)
-	fmt.Fprintf(e.stderr, "ursic: retracted %s; plaintext already read cannot be recalled\n", res.CID)
+	fmt.Fprintf(e.stderr, "ursic: %s\n", e.trf("retract.done", res.CID))
 	return nil
 }

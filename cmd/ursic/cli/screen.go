@@ -57,10 +57,10 @@ func runScreen(e *env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return &usageError{"screen takes one list file (or - for standard input)"}
+		return &usageError{e.tr("screen.onefile")}
 	}
 	if *asCSV && e.json {
-		return &usageError{"--csv and --json cannot be used together"}
+		return &usageError{e.tr("err.csvjson")}
 	}
 	file := pos[0]
 	var data []byte
@@ -70,7 +70,7 @@ func runScreen(e *env, args []string) error {
 		data, err = os.ReadFile(file)
 	}
 	if err != nil {
-		return fmt.Errorf("failed to read the list: %w", err)
+		return fmt.Errorf(e.tr("screen.read"), err)
 	}
 	c, err := e.client()
 	if err != nil {
@@ -87,7 +87,7 @@ func runScreen(e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "ursic: note: %s\n", res.Note)
 	}
 	if !res.Complete {
-		fmt.Fprintln(e.stderr, "ursic: note: the node is still opening its stored records; indicators not yet opened were not matched")
+		fmt.Fprintln(e.stderr, "ursic: note: "+e.tr("screen.incomplete"))
 	}
 	switch {
 	case e.json:
@@ -106,10 +106,9 @@ func runScreen(e *env, args []string) error {
 			withHits++
 		}
 	}
-	fmt.Fprintf(e.stderr, "ursic: screened %d of %d rows: %d with matches, %d matches in all\n", res.Screened, len(res.Rows), withHits, res.Hits)
+	fmt.Fprintf(e.stderr, "ursic: %s\n", e.trf("screen.summary", res.Screened, len(res.Rows), withHits, res.Hits))
 	if res.Screened == 0 {
-		return withHint(errors.New("nothing could be screened: no row has a name or a valid ROR id"),
-			"check the notes above; a list needs a name column (or one name a line)")
+		return withHint(errors.New(e.tr("screen.nothing")), e.tr("screen.nothinghint"))
 	}
 	return nil
 }
@@ -134,7 +133,7 @@ func printScreenTable(e *env, res *apiwire.ScreenResult) error {
 	// Names come last: a table aligns by characters, and Japanese and
 	// Chinese characters are two columns wide.
 	tw := newTable(e.stdout)
-	fmt.Fprintln(tw, "ROW\tHOW\tSCORE\tTLP\tSEVERITY\tCID\tNAME → MATCHED")
+	fmt.Fprintln(tw, e.tr("screen.head"))
 	var notes []string
 	for _, r := range res.Rows {
 		if len(r.Hits) == 0 {
@@ -143,12 +142,12 @@ func printScreenTable(e *env, res *apiwire.ScreenResult) error {
 		for _, h := range r.Hits {
 			sev := h.Severity
 			if h.Expired {
-				sev += " (expired)"
+				sev += e.tr("screen.expired")
 			}
 			fmt.Fprintf(tw, "%d\t%s\t%.2f\t%s\t%s\t%s\t%s → %s\n", r.Row, h.How, h.Score, report.TLPLabel(h.TLP), sev, h.CID, clip(r.Name, 60), clip(h.Matched, 60))
 		}
 		if r.Note != "" {
-			notes = append(notes, fmt.Sprintf("row %d: %s", r.Row, r.Note))
+			notes = append(notes, e.trf("screen.rownote", r.Row, r.Note))
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -162,7 +161,7 @@ func printScreenTable(e *env, res *apiwire.ScreenResult) error {
 				continue
 			}
 			seen[h.CID] = true
-			fmt.Fprintf(e.stdout, "\n%s (%s, %s)\n  %s\n  suggested mitigation: %s\n", h.CID, report.TLPLabel(h.TLP), h.Severity, h.Title, oneLine(h.Mitigation))
+			fmt.Fprintf(e.stdout, e.tr("screen.mitigation"), h.CID, report.TLPLabel(h.TLP), h.Severity, h.Title, oneLine(h.Mitigation))
 		}
 	}
 	for _, n := range notes {

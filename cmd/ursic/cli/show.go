@@ -17,9 +17,12 @@ func init() {
 	})
 }
 
+// showLabelWidth is the column where show's values start.
+const showLabelWidth = 11
+
 func runShow(e *env, args []string) error {
 	if len(args) != 1 {
-		return &usageError{"show takes one CID"}
+		return &usageError{e.trf("err.onecid", "show")}
 	}
 	c, err := e.client()
 	if err != nil {
@@ -34,26 +37,30 @@ func runShow(e *env, args []string) error {
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "%s  %s  TLP:%s\n", v.CID, v.Kind, strings.ToUpper(v.TLP))
-	fmt.Fprintf(w, "title:     %s\n", v.Title)
+	fmt.Fprintf(w, "%s%s\n", e.label("show.title", showLabelWidth), v.Title)
 	author := v.Author
 	if v.AuthorName != "" {
 		author = v.AuthorName + " (" + v.Author + ")"
 	}
-	fmt.Fprintf(w, "author:    %s\n", author)
-	fmt.Fprintf(w, "created:   %s\n", v.Created.Local().Format(time.RFC3339))
-	fmt.Fprintf(w, "audience:  %s\n", strings.Join(v.Audience, ", "))
+	fmt.Fprintf(w, "%s%s\n", e.label("show.author", showLabelWidth), author)
+	fmt.Fprintf(w, "%s%s\n", e.label("show.created", showLabelWidth), v.Created.Local().Format(time.RFC3339))
+	fmt.Fprintf(w, "%s%s\n", e.label("show.audience", showLabelWidth), strings.Join(v.Audience, ", "))
 	if len(v.Caveats) > 0 {
-		fmt.Fprintf(w, "caveats:   %s\n", strings.Join(v.Caveats, ", "))
+		fmt.Fprintf(w, "%s%s\n", e.label("show.caveats", showLabelWidth), strings.Join(v.Caveats, ", "))
 	}
 	if v.Handling != nil {
-		fmt.Fprintf(w, "handling:  %s; exportable to partners: %v; secretariat facet: %v\n", v.Handling.Reshare, v.Handling.Exportable, v.Handling.Facet)
+		reshare := v.Handling.Reshare
+		if ja, ok := handlingJA[v.TLP]; ok && e.lang == "ja" {
+			reshare = ja
+		}
+		fmt.Fprintf(w, "%s%s\n", e.label("show.handling", showLabelWidth), e.trf("show.handleline", reshare, e.yesNo(v.Handling.Exportable), e.yesNo(v.Handling.Facet)))
 	}
-	if n := notes(v); n != "" {
-		fmt.Fprintf(w, "notes:     %s\n", n)
+	if n := notes(e.lang, v); n != "" {
+		fmt.Fprintf(w, "%s%s\n", e.label("show.notes", showLabelWidth), n)
 	}
 	if v.Retracted {
-		fmt.Fprintf(w, "\nRETRACTED by its author (%s): %s\n", v.RetractedBy, v.RetractReason)
-		fmt.Fprintln(w, "The body has been deleted from this node. Plaintext already read elsewhere cannot be recalled.")
+		fmt.Fprint(w, e.trf("show.retracted", v.RetractedBy, v.RetractReason))
+		fmt.Fprintln(w, e.tr("show.deleted"))
 		return nil
 	}
 	var body bytes.Buffer
@@ -62,4 +69,13 @@ func runShow(e *env, args []string) error {
 	}
 	fmt.Fprintf(w, "\n%s\n", body.String())
 	return nil
+}
+
+// yesNo is a boolean for a person: true/false in English (as show always
+// printed it), はい/いいえ in Japanese.
+func (e *env) yesNo(b bool) string {
+	if b {
+		return e.tr("yes")
+	}
+	return e.tr("no")
 }

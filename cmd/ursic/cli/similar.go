@@ -29,10 +29,10 @@ func runSimilar(e *env, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
+		return &usageError{e.trf("err.unexpected", pos[0])}
 	}
 	if opt.Category == "" {
-		return &usageError{"similar needs --category: an indicator's reason_category or a method's tactic"}
+		return &usageError{e.tr("similar.needs")}
 	}
 	c, err := e.client()
 	if err != nil {
@@ -55,12 +55,12 @@ func runSimilar(e *env, args []string) error {
 func printSimilar(e *env, s node.Similar) {
 	what := s.Category
 	if s.TechArea != "" {
-		what += " in " + s.TechArea
+		what = e.trf("similar.in", s.Category, s.TechArea)
 	}
-	fmt.Fprintf(e.stdout, "相場感 (similar cases): %s\n\n", what)
-	fmt.Fprintf(e.stdout, "Records this node can read (閲覧可能な記録): %d\n", s.Readable.Records)
-	fmt.Fprintf(e.stdout, "  outcomes (結果):      %s\n", counts(s.Readable.Outcomes))
-	fmt.Fprintf(e.stdout, "  mitigations (対策):   %s\n", counts(s.Readable.Mitigations))
+	fmt.Fprintf(e.stdout, e.tr("similar.head"), what)
+	fmt.Fprintf(e.stdout, e.tr("similar.readable"), s.Readable.Records)
+	fmt.Fprintf(e.stdout, e.tr("similar.outcomes"), counts(e.lang, s.Readable.Outcomes))
+	fmt.Fprintf(e.stdout, e.tr("similar.mitig"), counts(e.lang, s.Readable.Mitigations))
 	for _, c := range s.Readable.CIDs {
 		if t := s.Readable.Titles[c]; t != "" {
 			fmt.Fprintf(e.stdout, "  %s  %s\n", c, clip(t, 60))
@@ -70,12 +70,12 @@ func printSimilar(e *env, s node.Similar) {
 	}
 	fmt.Fprintln(e.stdout)
 	if s.Consortium.Report == nil {
-		fmt.Fprintf(e.stdout, "Consortium (コンソーシアム全体): %s\n", s.Consortium.Note)
+		fmt.Fprintf(e.stdout, e.tr("similar.noreport"), s.Consortium.Note)
 		return
 	}
-	fmt.Fprintf(e.stdout, "Consortium (コンソーシアム全体), trend report %s (%s):\n", *s.Consortium.Report, *s.Consortium.Period)
+	fmt.Fprintf(e.stdout, e.tr("similar.report"), *s.Consortium.Report, *s.Consortium.Period)
 	if s.Consortium.Records != nil {
-		fmt.Fprintf(e.stdout, "  records: %d\n", *s.Consortium.Records)
+		fmt.Fprintf(e.stdout, e.tr("similar.records"), *s.Consortium.Records)
 	}
 	keys := make([]string, 0, len(s.Consortium.Outcomes))
 	for k := range s.Consortium.Outcomes {
@@ -86,14 +86,14 @@ func printSimilar(e *env, s node.Similar) {
 		if v := s.Consortium.Outcomes[k]; v != nil {
 			fmt.Fprintf(e.stdout, "  %-26s %d\n", k, *v)
 		} else {
-			fmt.Fprintf(e.stdout, "  %-26s suppressed or none (非公表)\n", k)
+			fmt.Fprintf(e.stdout, e.tr("similar.suppressed"), k)
 		}
 	}
 }
 
-func counts(m map[string]int) string {
+func counts(lang string, m map[string]int) string {
 	if len(m) == 0 {
-		return "none"
+		return tr(lang, "similar.none")
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {

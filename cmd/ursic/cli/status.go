@@ -14,9 +14,12 @@ func init() {
 	})
 }
 
+// statusLabelWidth is the column where status's values start.
+const statusLabelWidth = 17
+
 func runStatus(e *env, args []string) error {
 	if len(args) > 0 {
-		return &usageError{fmt.Sprintf("unexpected argument %q", args[0])}
+		return &usageError{e.trf("err.unexpected", args[0])}
 	}
 	c, err := e.client()
 	if err != nil {
@@ -29,26 +32,33 @@ func runStatus(e *env, args []string) error {
 	if e.json {
 		return e.printJSON(s)
 	}
-	records := fmt.Sprintf("%d (%d retracted)", s.Records, s.Retracted)
+	records := e.trf("status.count", s.Records, s.Retracted)
 	if !s.IndexReady {
 		// Until the index is complete, the count is of what is indexed so far.
-		records = fmt.Sprintf("index being built: %d of %d stored envelopes opened so far", s.Records, s.Envelopes)
+		records = e.trf("status.indexing", s.Records, s.Envelopes)
 	}
-	fmt.Fprintf(e.stdout, "%s (%s)\npeer ID:         %s\nrecords:         %s\nlogs:            %d\nroster version:  %d\npeers connected: %d\nequivocations:   %d\nup since:        %s\nlocal API:       %s\n",
-		s.Name, s.Role, s.PeerID, records, s.Logs, s.RosterVersion, s.PeersConnected, s.Equivocations, s.Started.Local().Format(time.RFC3339), s.API)
+	line := func(key string, v any) { fmt.Fprintf(e.stdout, "%s%v\n", e.label(key, statusLabelWidth), v) }
+	fmt.Fprintf(e.stdout, "%s (%s)\n", s.Name, s.Role)
+	line("status.peerid", s.PeerID)
+	line("status.records", records)
+	line("status.logs", s.Logs)
+	line("status.roster", s.RosterVersion)
+	line("status.peers", s.PeersConnected)
+	line("status.equiv", s.Equivocations)
+	line("status.since", s.Started.Local().Format(time.RFC3339))
+	line("status.api", s.API)
 	for _, f := range s.RosterFork {
 		name := f.Name
 		if name == "" {
 			name = f.Peer
 		}
-		fmt.Fprintf(e.stdout, "ROSTER FORK:     %s (%s) holds roster version %d with hash %s; this node's is %s. Not syncing with it since %s; see docs/ROSTER-FORKS.md\n",
-			name, f.Peer, f.Version, f.Theirs, f.Ours, f.Since.Local().Format(time.RFC3339))
+		line("status.fork", e.trf("status.forkline", name, f.Peer, f.Version, f.Theirs, f.Ours, f.Since.Local().Format(time.RFC3339)))
 	}
 	if s.Restoring {
-		fmt.Fprintf(e.stdout, "restoring:       fetching this node's own records back from its peers after a restore; publishing waits\n")
+		line("status.restoring", e.tr("status.restoreline"))
 	}
 	if s.AuditTampered {
-		fmt.Fprintf(e.stdout, "audit log:       TAMPERED (see `ursic audit verify`)\n")
+		line("status.audit", e.tr("status.tampered"))
 	}
 	return nil
 }

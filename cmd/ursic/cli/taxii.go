@@ -130,7 +130,7 @@ func runPartner(e *env, args []string) error {
 			return e.printJSON(out)
 		}
 		tw := newTable(e.stdout)
-		fmt.Fprintln(tw, "NAME\tINBOX\tADDED")
+		fmt.Fprintln(tw, e.tr("taxii.head"))
 		for _, p := range ps {
 			inbox := "read only"
 			if p.Write {
@@ -146,7 +146,7 @@ func runPartner(e *env, args []string) error {
 		if err := taxii.RevokePartner(e.home, args[1]); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "revoked %s\n", args[1])
+		fmt.Fprintf(e.stdout, e.tr("taxii.revoked"), args[1])
 		return nil
 	}
 	return &usageError{fmt.Sprintf("unknown taxii partner subcommand %q", args[0])}

@@ -62,7 +62,7 @@ func runTrends(e *env, args []string) error {
 	}
 	if st.Role != "secretariat" {
 		if *from != "" || *to != "" || len(tf.by) > 0 || tf.k != 0 || tf.m != 0 || tf.p != 0 {
-			fmt.Fprintln(e.stderr, "ursic: note: this node is not the secretariat: it lists the trend reports it received, and --from, --to, --by, --k, --m and --p do not apply")
+			fmt.Fprintln(e.stderr, "ursic: note: "+e.tr("trends.notsec"))
 		}
 		reps, err := api.TrendReports(e.ctx, c)
 		if err != nil {
@@ -97,7 +97,7 @@ func runTrendsPublish(e *env, args []string) error {
 		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
 	}
 	if *period == "" {
-		return &usageError{"trends publish needs --period: a whole month (2026-11) or quarter (2026-Q4)"}
+		return &usageError{e.tr("trends.needperiod")}
 	}
 	c, err := e.client()
 	if err != nil {
@@ -118,28 +118,27 @@ func runTrendsPublish(e *env, args []string) error {
 }
 
 func printTable(e *env, t node.TrendTable) error {
-	span := "no facets held"
+	span := e.tr("trends.nofacets")
 	if t.From != nil {
-		span = *t.From + " to " + *t.To
+		span = e.trf("trends.span", *t.From, *t.To)
 	}
-	fmt.Fprintf(e.stdout, "Trends (傾向), %s, by %s; published only with ≥ %d records from ≥ %d members, no member over %d%%\n\n",
-		span, strings.Join(t.By, ", "), t.K, t.M, t.P)
+	fmt.Fprintf(e.stdout, e.tr("trends.title"), span, strings.Join(t.By, ", "), t.K, t.M, t.P)
 	tw := newTable(e.stdout)
 	head := make([]string, 0, len(t.By)+2)
 	for _, d := range t.By {
 		head = append(head, strings.ToUpper(d))
 	}
-	fmt.Fprintln(tw, strings.Join(append(head, "RECORDS", "MEMBERS"), "\t"))
+	fmt.Fprintln(tw, strings.Join(append(head, e.tr("trends.counts")), "\t"))
 	row := func(dims []string, c node.TrendCell) {
 		vals := make([]string, 0, len(dims)+2)
 		for _, d := range dims {
 			vals = append(vals, c.Dims[d])
 		}
 		for len(vals) < len(t.By) {
-			vals = append(vals, "(total)")
+			vals = append(vals, e.tr("trends.total"))
 		}
 		if c.Suppressed {
-			vals = append(vals, "x", "suppressed: "+c.Reason)
+			vals = append(vals, "x", e.trf("trends.suppressed", e.reason(c.Reason)))
 		} else {
 			vals = append(vals, fmt.Sprint(*c.Records), fmt.Sprint(*c.Members))
 		}
@@ -156,13 +155,22 @@ func printTable(e *env, t node.TrendTable) error {
 
 func printReports(e *env, reps []node.TrendReport) error {
 	if len(reps) == 0 {
-		fmt.Fprintln(e.stdout, "No trend reports received yet (傾向レポートはまだありません).")
+		fmt.Fprintln(e.stdout, e.tr("trends.noreports"))
 		return nil
 	}
 	tw := newTable(e.stdout)
-	fmt.Fprintln(tw, "CID\tPERIOD\tTLP\tBY\tCELLS\tCREATED")
+	fmt.Fprintln(tw, e.tr("trends.reportshead"))
 	for _, r := range reps {
 		fmt.Fprintf(tw, "%s\t%s\tTLP:%s\t%s\t%d\t%s\n", r.CID, r.Period, strings.ToUpper(r.TLP), strings.Join(r.By, ","), len(r.Cells), r.Created)
 	}
 	return tw.Flush()
+}
+
+// reason names why a cell was suppressed: the policy's token in English
+// (k, m, dominance, secondary, difference), a phrase in Japanese.
+func (e *env) reason(r string) string {
+	if _, ok := messages["reason."+r]; ok {
+		return e.tr("reason." + r)
+	}
+	return r
 }
