@@ -173,12 +173,16 @@ func TestBrowserAcrossNodes(t *testing.T) {
 	}
 
 	// Kyoto retracts; Osaka's page then says so.
+	// Wait for what only the retracted record's page shows: cidURL is the
+	// page after publishing (?published=1), whose own notice made a wait
+	// for `.notice` return before the retraction's page had loaded, and the
+	// navigation below then raced it (net::ERR_ABORTED).
 	b.run("kyoto retracts",
-		chromedp.Navigate(cidURL),
+		chromedp.Navigate(kyoto.srv.URL+"/console/records/"+cid),
 		chromedp.WaitVisible(`#retract-warning`, chromedp.ByQuery),
 		chromedp.SendKeys(`#reason`, "superseded by a corrected record", chromedp.ByQuery),
 		chromedp.Click(`#retract`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.notice`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.record .error`, chromedp.ByQuery),
 	)
 	waitFor(t, 30*time.Second, "osaka learns of the retraction", func() bool {
 		osaka.n.SyncNow()
