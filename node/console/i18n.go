@@ -74,7 +74,7 @@ var messages = map[string][2]string{
 	"nav.lang":            {"日本語", "English"},
 	"nav.skip":            {"Skip to content", "本文へ移動"},
 	"signedin.title":      {"Signed in", "サインインしました"},
-	"signedin.body":       {"You are signed in to this node's console. The session ends when you sign out or after 30 minutes without use.", "このノードのコンソールにサインインしました。サインアウトするか、30 分間操作がないとセッションは終了します。"},
+	"signedin.body":       {"You are signed in to this node's console. The session ends when you sign out, after 30 minutes without use, or 12 hours after signing in.", "このノードのコンソールにサインインしました。サインアウトするか、30 分間操作がないか、サインインから 12 時間たつとセッションは終了します。"},
 	"signedin.go":         {"Open the inbox", "受信一覧を開く"},
 	"signedout.title":     {"Signed out", "サインアウトしました"},
 	"signedout.body":      {"To sign in again, run `ursic console` on the node's machine and open the link it prints.", "再度サインインするには、ノードのマシンで `ursic console` を実行し、表示されたリンクを開いてください。"},

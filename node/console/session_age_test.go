@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -12,7 +13,12 @@ import (
 func TestSessionHasAMaximumAge(t *testing.T) {
 	c, clk := newTestConsole(t)
 	tok, _ := c.MintSignIn()
-	ck := sessionOf(t, open(t, c, "/console/signin?token="+tok))
+	signedIn := open(t, c, "/console/signin?token="+tok)
+	ck := sessionOf(t, signedIn)
+	// The officer is told, on signing in, when the session will end.
+	if !strings.Contains(signedIn.Body.String(), "12 hours after signing in") {
+		t.Errorf("the signed-in page does not say that the session ends 12 hours after signing in")
+	}
 	step := IdleTimeout / 2
 	for elapsed := step; elapsed <= MaxSessionAge; elapsed += step {
 		clk.add(step)
