@@ -772,13 +772,15 @@ func (c *collector) textRulesAt(decoded string, via, encoded string, off int) {
 }
 
 var textNouns = map[string]string{
-	ruleEmail:            "e-mail address",
-	ruleORCID:            "ORCID iD",
-	rulePhone:            "phone number",
-	rulePersonalName:     "personal name",
-	ruleDateOfBirth:      "date of birth",
-	rulePersonalID:       "personal identifier (staff or student number, messenger or author ID)",
-	rulePersonalRelation: "relative-based reference (to a person)",
+	ruleEmail:             "e-mail address",
+	ruleORCID:             "ORCID iD",
+	rulePhone:             "phone number",
+	rulePersonalName:      "personal name",
+	ruleDateOfBirth:       "date of birth",
+	rulePersonalID:        "personal identifier (staff or student number, messenger or author ID)",
+	rulePersonalRelation:  "relative-based reference (to a person)",
+	ruleHomeAddress:       "home address",
+	rulePersonDescription: "description that singles out one person (age, appearance, a unique role, an alias)",
 }
 
 func countNoun(n int, noun string) string {

@@ -287,6 +287,7 @@ var cjkLabelList = []cjkLabel{
 	{"护照号码", ruleIdentityDocument}, {"护照", ruleIdentityDocument}, {"護照", ruleIdentityDocument},
 	{"身份证", ruleIdentityDocument}, {"여권번호", ruleIdentityDocument}, {"여권", ruleIdentityDocument},
 	{"マイナンバー", ruleIdentityDocument}, {"個人番号", ruleIdentityDocument},
+	{"運転免許証番号", ruleIdentityDocument}, {"免許証番号", ruleIdentityDocument},
 	{"コクセキ", ruleNationality}, {"シュッシン", ruleBirthplace}, {"外国人登録番号", ruleIdentityDocument}, {"外国人登録証明書番号", ruleIdentityDocument}, {"外国人登録証", ruleIdentityDocument},
 }
 

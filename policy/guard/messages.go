@@ -89,6 +89,8 @@ var ruleTexts = map[string]ruleText{
 		principleJA: principlePersonalDataJA, advice: adviceFlag, adviceJA: adviceFlagJA},
 	rulePersonalID: {what: "a number or account that identifies one person (staff or student number, messenger or author ID)", whatJA: "個人を特定する番号・アカウント（職員番号・学籍番号、メッセンジャーや研究者のID）", nounJA: "個人を特定する番号・アカウント",
 		principleJA: principlePersonalDataJA, advice: adviceFlag, adviceJA: adviceFlagJA},
+	rulePersonDescription: {what: "a description that singles out one person (an age or year of birth, appearance, a gender with a role only one person has, an alias)", whatJA: "個人を特定する描写（年齢・生年、容姿、一人しかいない性別と役職、別名）", nounJA: "個人を特定する描写",
+		principleJA: principlePersonalDataJA, advice: adviceFlag, adviceJA: adviceFlagJA},
 	ruleHomeAddress: {what: "a home address", whatJA: "自宅住所", nounJA: "自宅住所", principleJA: principlePersonalDataJA, advice: adviceFlag, adviceJA: adviceFlagJA},
 }
 

@@ -120,6 +120,9 @@ func textFindings(text string, names bool) []personalHit {
 	for _, i := range personalIDAt(masked, tf) {
 		note(rulePersonalID, i)
 	}
+	for _, h := range englishPersonal(masked, names, tf) {
+		note(h.rule, h.i)
+	}
 	if names {
 		for _, i := range nameHits(masked, tf) {
 			note(rulePersonalName, i)
@@ -345,6 +348,11 @@ func latinCJKName(s string, loc []int) bool {
 // 准教授, Zhang Wei 博士) and no word for an organisation, so that "Dr.
 // Reddy's Laboratories" and 野口英世記念財団 stay organisations.
 func subjectNamesPerson(text string) bool {
+	// A sole trader is a person, whatever the trade is called: "Kevin Lau
+	// trading as KL Photonics", "Mei Chen (sole proprietor)".
+	if reSoleTrader.MatchString(text) {
+		return true
+	}
 	named := false
 	for _, pd := range textFindings(text, true) {
 		if pd.rule == rulePersonalName {
@@ -355,9 +363,16 @@ func subjectNamesPerson(text string) bool {
 		return false
 	}
 	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if orgNouns[w] || orgNouns[strings.TrimSuffix(w, "s")] {
+		if (orgNouns[w] || orgNouns[strings.TrimSuffix(w, "s")]) && !personalOffice[w] {
 			return false
 		}
 	}
 	return !containsAny(text, orgWordsJA) && !containsAny(text, []string{"記念", "協会", "学会", "研究室", "センター", "株式", "有限"})
 }
+
+// reSoleTrader marks a business that is one person.
+var reSoleTrader = regexp.MustCompile(`(?i)\b(?:trading as|t/a|d/b/a|doing business as|sole (?:proprietor|proprietorship|trader))\b`)
+
+// personalOffice are organisation words that a person's own office or
+// practice takes: "Prof. Hiroshi Tanaka Office" is the professor.
+var personalOffice = set(`office offices practice`)

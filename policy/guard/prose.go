@@ -941,13 +941,32 @@ func (sc *scanner) personScore(k int) {
 
 // identityWords start a mention of an identity document.
 var identityWords = set(`passport passports residence zairyu id mynumber my national driver drivers
-licence license паспорт паспорта`)
+licence license паспорт паспорта ssn sin security uscis`)
+
+// notPersonalLicence are words before "licence" that make it an
+// organisation's or a shipment's licence, whose number is not a person's:
+// "the export licence number EL-2026-00451" (since 2026-11-30, fourth round).
+var notPersonalLicence = set(`export import exports imports re-export reexport business software trade
+manufacturing operating broadcasting patent technology site validated general specific individual
+ear itar meti bis dual-use licence`)
 
 // idNumber: "passport number TZ1234567", "his passport (E12345678)".
 func (sc *scanner) idNumber(k int) {
 	toks := sc.toks
 	w := toks[k].w
 	switch w {
+	case "licence", "license":
+		if notPersonalLicence[sc.w(k-1)] {
+			return
+		}
+	case "security": // "Social Security Number 123-45-6789"
+		if sc.w(k-1) != "social" {
+			return
+		}
+	case "sin": // Canada's Social Insurance Number: "his SIN (046 454 286)"
+		if countDigits(sc.w(k+1)) == 0 && !(sc.w(k+1) == "number" || sc.w(k+1) == "no") {
+			return
+		}
 	case "residence", "id", "my", "national", "driver", "drivers":
 		n := sc.w(k + 1)
 		if !(n == "card" || n == "number" || n == "id" || n == "licence" || n == "license" || n == "s") {

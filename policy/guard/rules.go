@@ -41,6 +41,7 @@ const (
 	ruleHomeAddress       = "home-address"
 	rulePersonalID        = "personal-id"
 	rulePersonalRelation  = "personal-relation"
+	rulePersonDescription = "person-description"
 )
 
 // attribute is a meaning the guardrails look for in field names, in short
@@ -311,4 +312,5 @@ var ruleCatalogue = []struct {
 	{ruleHomeAddress, Flag, principlePersonalData},
 	{rulePersonalID, Flag, principlePersonalData},
 	{rulePersonalRelation, Flag, principlePersonalData},
+	{rulePersonDescription, Flag, principlePersonalData},
 }
