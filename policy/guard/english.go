@@ -178,6 +178,8 @@ var (
 	// A listed family name after a word that puts a person before it, or an
 	// initial: "per Smith's email", "according to Hernandez", "J. Walker asked".
 	reSurnameAnchored = regexp.MustCompile(`\b(?:[Pp]er|[Aa]ccording to|[Cc]c:?|[Ff]orwarded by|[Ss]igned by|[Tt]old|[Aa]sked|[A-Z]\.) ([A-Z][a-z]+)(['’]s)?\b`)
+	// A citation's initials after a family name: "Smith, J. (2020)".
+	reCitedInitial = regexp.MustCompile(`^,? [A-Z]\.`)
 	// An official's title before a name: a public official acting
 	// officially is named in public, and passes.
 	reOfficialBefore = regexp.MustCompile(`(?i)\b(?:secretary|minister|senator|commissioner|ambassador|governor|congress(?:man|woman)|representative|president|chancellor|mayor|[A-Z]{2,6} director|director of the)\b[^.]{0,50}$`)
@@ -214,7 +216,7 @@ func westernNameAt(text string) (at []int) {
 			continue
 		}
 		rest := text[m[3]:]
-		if m[4] < 0 && (strings.HasPrefix(rest, " et al") || strings.HasPrefix(rest, " (1") || strings.HasPrefix(rest, " (2") || strings.HasPrefix(rest, ", ")) {
+		if m[4] < 0 && (strings.HasPrefix(rest, " et al") || strings.HasPrefix(rest, " (1") || strings.HasPrefix(rest, " (2") || reCitedInitial.MatchString(rest)) {
 			continue // a citation: "Smith et al. (2021)", "J. Walker (2019)"
 		}
 		if orgAfter(text[m[2]:]) {

@@ -278,3 +278,37 @@ func FuzzSensitiveText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEnglishPersonal feeds arbitrary text to the readers of personal data
+// in English prose (english.go: links and handles, home addresses, ages,
+// appearance, aliases, devices, Western names), seeded from the fourth
+// held-out corpus. They must not panic, and every hit must lie inside the
+// text.
+func FuzzEnglishPersonal(f *testing.F) {
+	data, err := os.ReadFile("testdata/holdout4-2026-11-30.jsonl")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		var c struct{ Record map[string]any }
+		if json.Unmarshal(line, &c) != nil {
+			continue
+		}
+		for _, k := range []string{"narrative", "summary"} {
+			if s, ok := c.Record[k].(string); ok {
+				f.Add(s)
+			}
+		}
+	}
+	f.Add("Per Laura Chen, J. Walker asked; lives at 12 Elm St. @x x.com/@a github.com/u born 1988")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, names := range []bool{true, false} {
+			for _, h := range englishPersonal(s, names, factsOfText(s)) {
+				if h.i < 0 || h.i >= len(s) {
+					t.Fatalf("%s at byte %d of %d", h.rule, h.i, len(s))
+				}
+			}
+		}
+		_ = subjectNamesPerson(s)
+	})
+}
