@@ -86,7 +86,7 @@ func englishPersonal(text string, names bool, tf textFacts) (hits []personalHit)
 			note(ruleEmail, loc[0])
 		}
 	}
-	if tf.idMark || strings.Contains(text, "Chat") || strings.Contains(text, "gram") || strings.Contains(text, "App") || strings.Contains(text, "Signal") {
+	if containsAny(text, linkHints) {
 		for _, loc := range reProfileLink.FindAllStringIndex(text, -1) {
 			note(rulePersonalID, loc[0])
 		}
@@ -100,7 +100,7 @@ func englishPersonal(text string, names bool, tf textFacts) (hits []personalHit)
 			}
 		}
 	}
-	if containsAny(text, ageHints) {
+	if containsAny(text, ageHints) || tf.digits >= 2 && parenTwoDigits(text) {
 		if loc := reAge.FindStringIndex(text); loc != nil {
 			note(rulePersonDescription, loc[0])
 		}
@@ -110,7 +110,7 @@ func englishPersonal(text string, names bool, tf textFacts) (hits []personalHit)
 			note(rulePersonDescription, loc[0])
 		}
 	}
-	if containsAny(text, uniqueHints) {
+	if containsAny(text, uniqueHints) && containsAny(text, genderHints) {
 		if loc := reGenderUnique.FindStringIndex(text); loc != nil {
 			note(rulePersonDescription, loc[0])
 		}
@@ -134,7 +134,10 @@ func englishPersonal(text string, names bool, tf textFacts) (hits []personalHit)
 			note(rulePersonalID, loc[0])
 		}
 	}
-	if names && (tf.titlePair || containsAny(text, anchorHints)) {
+	if names && tf.titlePair || names && containsAny(text, anchorHints) {
+		if given, family := listedNameWords(text); !given && !family {
+			return hits
+		}
 		for _, i := range westernNameAt(text) {
 			note(rulePersonalName, i)
 		}
@@ -144,15 +147,67 @@ func englishPersonal(text string, names bool, tf textFacts) (hits []personalHit)
 
 // Substrings without which the expressions above cannot match.
 var (
-	homeHints       = []string{"ive", "esid", "ome", "ouse", "partment", "lat", "rivate", "自宅"}
-	ageHints        = []string{"old", "aged", "ties", "0s", "teens", "irth", "("}
-	appearanceHints = []string{"hair", "eard", "tache", "attoo", "scar", "glasses", "ponytail", "hoto", "icture", "image", "still", "shot",
-		"tall", "short", "slim", "thin", "bald", "blond", "stocky", "set", "1."}
-	uniqueHints = []string{"only", "sole", "lone", "one"}
-	aliasHints  = []string{"aka", "a.k.a", "known as", "goes by", "name", "AKA", "f/k/a"}
-	deviceHints = []string{"ersonal", "own", "home", "rivate"}
+	linkHints = []string{"linkedin", "researchgate", "scholar.", "facebook", "instagram", "x.com", "twitter", "github", "authorId",
+		"/~", "@", "WeChat", "Weixin", "Telegram", "WhatsApp", "KakaoTalk", "Signal"}
+	homeHints = []string{"lives", "Lives", "living", "Living", "reside", "residing", "ome address", "house", "residence", "partment",
+		"flat", "rivate address", "自宅"}
+	ageHints        = []string{"year-old", "years old", "year old", "years-old", "aged", "ties", "0s", "teens", "irth"}
+	appearanceHints = []string{"hair", "beard", "tache", "attoo", "scar", "glasses", "ponytail", "hoto", "icture", "headshot", "mugshot",
+		"tall ", "short man", "short woman", "thin man", "thin woman", "slim ", "bald", "blond", "stocky", "heavy", "about 1.", "around 1.",
+		"image of", "images of", "image showing", "still of", "stills of"}
+	uniqueHints = []string{"only", "sole", "lone", "the one", "The one"}
+	genderHints = []string{"female", "male", "woman", "women", " man", "binary", "trans", "pregnant"}
+	aliasHints  = []string{"aka", "a.k.a", "known as", "goes by", "uses the name", "nglish name", "estern name", "AKA", "f/k/a"}
+	deviceHints = []string{"personal", "own ", "home", "private", "Personal", "Own ", "Home", "Private"}
 	anchorHints = []string{"er ", "ccording", "cc", "orwarded", "igned", "old ", "sked", ". "}
 )
+
+// parenTwoDigits reports whether text has two digits in brackets: "(62)".
+func parenTwoDigits(text string) bool {
+	for i := strings.IndexByte(text, '('); i >= 0 && i+3 < len(text); {
+		if isDigit(text[i+1]) && isDigit(text[i+2]) && text[i+3] == ')' {
+			return true
+		}
+		k := strings.IndexByte(text[i+1:], '(')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// listedNameWords reports whether text has a capitalised word that is a
+// listed Western given name, or a listed family name (Western or
+// romanised Japanese): without one, the name expressions cannot match.
+func listedNameWords(text string) (given, family bool) {
+	var buf [16]byte
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < 'A' || c > 'Z' || i > 0 && isAlnumASCII(text[i-1]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(text) && text[j] >= 'a' && text[j] <= 'z' {
+			j++
+		}
+		if n := j - i; n >= 2 && n <= len(buf) {
+			w := buf[:n]
+			copy(w, text[i:j])
+			w[0] += 'a' - 'A'
+			given = given || givenNamesEN[string(w)]
+			family = family || surnamesEN[string(w)] || surnamesRomaji[string(w)]
+			if given && family {
+				return
+			}
+		}
+		i = j
+	}
+	return
+}
 
 func nextMatch(re *regexp.Regexp, s string, prev []int) []int {
 	loc := re.FindStringIndex(s[prev[1]:])
