@@ -152,9 +152,10 @@ var (
 	homeHints = []string{"lives", "Lives", "living", "Living", "reside", "residing", "ome address", "house", "residence", "partment",
 		"flat", "rivate address", "自宅"}
 	ageHints        = []string{"year-old", "years old", "year old", "years-old", "aged", "ties", "0s", "teens", "irth"}
-	appearanceHints = []string{"hair", "beard", "tache", "attoo", "scar", "glasses", "ponytail", "hoto", "icture", "headshot", "mugshot",
-		"tall ", "short man", "short woman", "thin man", "thin woman", "slim ", "bald", "blond", "stocky", "heavy", "about 1.", "around 1.",
-		"image of", "images of", "image showing", "still of", "stills of"}
+	appearanceHints = []string{" hair", "beard", "tache", "tattoo", "scar ", "scar,", "scar.", "glasses", "ponytail", "photo of", "photos of",
+		"photograph of", "photographs of", "photo showing", "picture of", "pictures of", "headshot", "mugshot", " tall ", "Tall ", "short man",
+		"short woman", "thin man", "thin woman", "slim ", "bald", "blond", "stocky", "heavy-set", "heavyset", "about 1.", "around 1.",
+		"image of", "images of", "image showing", "still of", "stills of", "red-haired", "dark-haired", "grey-haired", "gray-haired", "bearded"}
 	uniqueHints = []string{"only", "sole", "lone", "the one", "The one"}
 	genderHints = []string{"female", "male", "woman", "women", " man", "binary", "trans", "pregnant"}
 	aliasHints  = []string{"aka", "a.k.a", "known as", "goes by", "uses the name", "nglish name", "estern name", "AKA", "f/k/a"}
