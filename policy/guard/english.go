@@ -79,19 +79,26 @@ var reOrgBefore = regexp.MustCompile(`(?i)\b(?:company|supplier|firm|vendor|dist
 // hold organisations' names).
 func englishPersonal(text string, names bool, tf textFacts) (hits []personalHit) {
 	note := func(rule string, i int) { hits = append(hits, personalHit{rule, i, 1}) }
-	// Cheap tests first, as in textFindings: each expression runs only
-	// when a word it needs is there.
-	if strings.Contains(text, "ailto:") {
+	// Cheap tests first, as in textFindings: one pass over the starts of
+	// words says which expressions can match at all.
+	g := hintGroupsOf(text)
+	if tf.digits >= 2 && parenTwoDigits(text) {
+		g |= hintAge // "Visiting professor (62)"
+	}
+	if g == 0 && !tf.titlePair {
+		return nil
+	}
+	if g&hintMailto != 0 {
 		if loc := reMailto.FindStringIndex(text); loc != nil {
 			note(ruleEmail, loc[0])
 		}
 	}
-	if containsAny(text, linkHints) {
+	if g&hintLink != 0 {
 		for _, loc := range reProfileLink.FindAllStringIndex(text, -1) {
 			note(rulePersonalID, loc[0])
 		}
 	}
-	if tf.digits > 0 && containsAny(text, homeHints) {
+	if tf.digits > 0 && g&hintHome != 0 {
 		for loc := reHomeWord.FindStringIndex(text); loc != nil; loc = nextMatch(reHomeWord, text, loc) {
 			lo, hi := max(0, loc[0]-150), min(len(text), loc[1]+150)
 			if reAddressShape.MatchString(text[lo:hi]) {
@@ -100,41 +107,41 @@ func englishPersonal(text string, names bool, tf textFacts) (hits []personalHit)
 			}
 		}
 	}
-	if containsAny(text, ageHints) || tf.digits >= 2 && parenTwoDigits(text) {
+	if g&hintAge != 0 {
 		if loc := reAge.FindStringIndex(text); loc != nil {
 			note(rulePersonDescription, loc[0])
 		}
 	}
-	if containsAny(text, appearanceHints) {
+	if g&hintLooks != 0 {
 		if loc := reAppearance.FindStringIndex(text); loc != nil {
 			note(rulePersonDescription, loc[0])
 		}
 	}
-	if containsAny(text, uniqueHints) && containsAny(text, genderHints) {
+	if g&hintUnique != 0 && g&hintGender != 0 {
 		if loc := reGenderUnique.FindStringIndex(text); loc != nil {
 			note(rulePersonDescription, loc[0])
 		}
 	}
-	if tf.digits >= 4 && containsAny(text, []string{"born", "Born", "b. "}) {
+	if tf.digits >= 4 && g&hintBorn != 0 {
 		for _, loc := range reBirthYear.FindAllStringIndex(text, -1) {
 			if personJustBefore(text, loc[0]) {
 				note(rulePersonDescription, loc[0])
 			}
 		}
 	}
-	if containsAny(text, aliasHints) {
+	if g&hintAlias != 0 {
 		for _, loc := range reAlias.FindAllStringIndex(text, -1) {
 			if personJustBefore(text, loc[0]) {
 				note(rulePersonDescription, loc[0])
 			}
 		}
 	}
-	if tf.digits >= 4 && containsAny(text, deviceHints) {
+	if tf.digits >= 4 && g&hintDevice != 0 {
 		if loc := reDeviceAddr.FindStringIndex(text); loc != nil && rePersonalNode.MatchString(text) {
 			note(rulePersonalID, loc[0])
 		}
 	}
-	if names && tf.titlePair || names && containsAny(text, anchorHints) {
+	if names && (tf.titlePair || g&hintAnchor != 0 || strings.Contains(text, ". ")) {
 		if given, family := listedNameWords(text); !given && !family {
 			return hits
 		}
@@ -145,23 +152,77 @@ func englishPersonal(text string, names bool, tf textFacts) (hits []personalHit)
 	return hits
 }
 
-// Substrings without which the expressions above cannot match.
-var (
-	linkHints = []string{"linkedin", "researchgate", "scholar.", "facebook", "instagram", "x.com", "twitter", "github", "authorId",
-		"/~", "@", "WeChat", "Weixin", "Telegram", "WhatsApp", "KakaoTalk", "Signal"}
-	homeHints = []string{"lives", "Lives", "living", "Living", "reside", "residing", "ome address", "house", "residence", "partment",
-		"flat", "rivate address", "自宅"}
-	ageHints        = []string{"year-old", "years old", "year old", "years-old", "aged", "ties", "0s", "teens", "irth"}
-	appearanceHints = []string{" hair", "beard", "tache", "tattoo", "scar ", "scar,", "scar.", "glasses", "ponytail", "photo of", "photos of",
-		"photograph of", "photographs of", "photo showing", "picture of", "pictures of", "headshot", "mugshot", " tall ", "Tall ", "short man",
-		"short woman", "thin man", "thin woman", "slim ", "bald", "blond", "stocky", "heavy-set", "heavyset", "about 1.", "around 1.",
-		"image of", "images of", "image showing", "still of", "stills of", "red-haired", "dark-haired", "grey-haired", "gray-haired", "bearded"}
-	uniqueHints = []string{"only", "sole", "lone", "the one", "The one"}
-	genderHints = []string{"female", "male", "woman", "women", " man", "binary", "trans", "pregnant"}
-	aliasHints  = []string{"aka", "a.k.a", "known as", "goes by", "uses the name", "nglish name", "estern name", "AKA", "f/k/a"}
-	deviceHints = []string{"personal", "own ", "home", "private", "Personal", "Own ", "Home", "Private"}
-	anchorHints = []string{"er ", "ccording", "cc", "orwarded", "igned", "old ", "sked", ". "}
+// The groups of hint words: an expression runs only when a word of its
+// group starts a word of the text.
+const (
+	hintMailto = 1 << iota
+	hintLink
+	hintHome
+	hintAge
+	hintLooks
+	hintUnique
+	hintGender
+	hintBorn
+	hintAlias
+	hintDevice
+	hintAnchor
 )
+
+// hintWords are the hint words of each group, matched at the start of a
+// word, the first letter in either case.
+var hintWords = map[int][]string{
+	hintMailto: {"mailto:"},
+	hintLink: {"linkedin", "researchgate", "scholar.", "facebook", "instagram", "x.com", "twitter", "github", "authorId", "@", "~",
+		"weChat", "WeChat", "weixin", "telegram", "whatsApp", "WhatsApp", "kakaoTalk", "KakaoTalk", "signal"},
+	hintHome: {"live", "living", "resid", "home", "house", "apartment", "flat", "private", "自宅"},
+	hintAge:  {"year-old", "years-old", "year old", "years old", "aged", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "teens", "20s", "30s", "40s", "50s", "60s", "70s", "year of birth"},
+	hintLooks: {"photo ", "photos ", "photograph", "picture", "image", "still of", "stills", "headshot", "mugshot", "tall ", "short ", "thin ", "slim ",
+		"bald", "blond", "stocky", "heavy", "hair", "haired", "beard", "moustache", "mustache", "tattoo", "scar ", "scar,", "scar.", "glasses", "ponytail", "about 1.", "around 1."},
+	hintUnique: {"only ", "sole ", "lone ", "one "},
+	hintGender: {"female", "male ", "males", "woman", "women", "man ", "non-binary", "nonbinary", "transgender", "trans ", "pregnant"},
+	hintBorn:   {"born", "b. "},
+	hintAlias:  {"aka", "a.k.a", "known as", "goes by", "uses the name", "english name", "western name", "f/k/a", "alias"},
+	hintDevice: {"personal", "own ", "home", "private"},
+	hintAnchor: {"per ", "according", "cc", "forwarded", "signed", "told", "asked"},
+}
+
+// hintByFirst indexes hintWords by their first byte, lower-cased.
+var hintByFirst = func() (t [256][]hintWord) {
+	for grp, ws := range hintWords {
+		for _, w := range ws {
+			c := w[0]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			t[c] = append(t[c], hintWord{w[1:], grp})
+		}
+	}
+	return t
+}()
+
+type hintWord struct {
+	rest  string
+	group int
+}
+
+// hintGroupsOf returns the groups whose hint words start a word of text.
+func hintGroupsOf(text string) (g int) {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if i > 0 && isAlnumASCII(text[i-1]) {
+			continue
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		for _, h := range hintByFirst[c] {
+			if g&h.group == 0 && strings.HasPrefix(text[i+1:], h.rest) {
+				g |= h.group
+			}
+		}
+	}
+	return g
+}
 
 // parenTwoDigits reports whether text has two digits in brackets: "(62)".
 func parenTwoDigits(text string) bool {
