@@ -186,18 +186,27 @@ var hintWords = map[int][]string{
 	hintAnchor: {"per ", "according", "cc", "forwarded", "signed", "told", "asked"},
 }
 
-// hintByFirst indexes hintWords by their first byte, lower-cased.
-var hintByFirst = func() (t [256][]hintWord) {
+// hintByPair indexes hintWords by their first two bytes, the first
+// lower-cased (a one-byte word under each second byte), and hintPairs
+// holds the same pairs as bits, for a quick no at most word starts.
+var hintByPair, hintPairs = func() (t map[int][]hintWord, pairs [1 << 16 / 64]uint64) {
+	t = map[int][]hintWord{}
 	for grp, ws := range hintWords {
 		for _, w := range ws {
 			c := w[0]
 			if c >= 'A' && c <= 'Z' {
 				c += 'a' - 'A'
 			}
-			t[c] = append(t[c], hintWord{w[1:], grp})
+			for x := 0; x < 256; x++ {
+				if len(w) == 1 || x == int(w[1]) {
+					p := int(c)<<8 | x
+					pairs[p/64] |= 1 << (p % 64)
+					t[p] = append(t[p], hintWord{w[1:], grp})
+				}
+			}
 		}
 	}
-	return t
+	return t, pairs
 }()
 
 type hintWord struct {
@@ -205,17 +214,32 @@ type hintWord struct {
 	group int
 }
 
+// wordByte marks ASCII letters and digits; lowerByte lower-cases ASCII.
+var wordByte, lowerByte = func() (w [256]bool, l [256]byte) {
+	for c := 0; c < 256; c++ {
+		l[c] = byte(c)
+		switch {
+		case c >= 'A' && c <= 'Z':
+			w[c], l[c] = true, byte(c+'a'-'A')
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			w[c] = true
+		}
+	}
+	return w, l
+}()
+
 // hintGroupsOf returns the groups whose hint words start a word of text.
 func hintGroupsOf(text string) (g int) {
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if i > 0 && isAlnumASCII(text[i-1]) {
+	for i := 0; i+1 < len(text); i++ {
+		if i > 0 && wordByte[text[i-1]] {
 			continue
 		}
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
+		c := lowerByte[text[i]]
+		p := int(c)<<8 | int(text[i+1])
+		if hintPairs[p/64]&(1<<(p%64)) == 0 {
+			continue
 		}
-		for _, h := range hintByFirst[c] {
+		for _, h := range hintByPair[p] {
 			if g&h.group == 0 && strings.HasPrefix(text[i+1:], h.rest) {
 				g |= h.group
 			}
