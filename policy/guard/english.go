@@ -79,9 +79,10 @@ var reOrgBefore = regexp.MustCompile(`(?i)\b(?:company|supplier|firm|vendor|dist
 // hold organisations' names).
 func englishPersonal(text string, names bool, tf textFacts) (hits []personalHit) {
 	note := func(rule string, i int) { hits = append(hits, personalHit{rule, i, 1}) }
-	// Cheap tests first, as in textFindings: one pass over the starts of
-	// words says which expressions can match at all.
-	g := hintGroupsOf(text)
+	// Cheap tests first, as in textFindings: factsOfText's one pass over
+	// the text noted which hint words start a word, so which expressions
+	// can match at all.
+	g := tf.hints
 	if tf.digits >= 2 && parenTwoDigits(text) {
 		g |= hintAge // "Visiting professor (62)"
 	}
@@ -227,26 +228,6 @@ var wordByte, lowerByte = func() (w [256]bool, l [256]byte) {
 	}
 	return w, l
 }()
-
-// hintGroupsOf returns the groups whose hint words start a word of text.
-func hintGroupsOf(text string) (g int) {
-	for i := 0; i+1 < len(text); i++ {
-		if i > 0 && wordByte[text[i-1]] {
-			continue
-		}
-		c := lowerByte[text[i]]
-		p := int(c)<<8 | int(text[i+1])
-		if hintPairs[p/64]&(1<<(p%64)) == 0 {
-			continue
-		}
-		for _, h := range hintByPair[p] {
-			if g&h.group == 0 && strings.HasPrefix(text[i+1:], h.rest) {
-				g |= h.group
-			}
-		}
-	}
-	return g
-}
 
 // parenTwoDigits reports whether text has two digits in brackets: "(62)".
 func parenTwoDigits(text string) bool {

@@ -352,12 +352,24 @@ type textFacts struct {
 	colon      bool // ":" or "：": a role label may be there
 	idMark     bool // "@", "_" or "/": a handle or a profile URL may be there
 	apostrophe bool // "'" or "’": "the applicant's father" may be there
+	hints      int  // the groups of English hint words that start a word (english.go)
 }
 
 func factsOfText(text string) textFacts {
 	var f textFacts
 	for i := 0; i < len(text); i++ {
 		c := text[i]
+		if i+1 < len(text) && (i == 0 || !wordByte[text[i-1]]) {
+			// A word starts: does a hint word of english.go start it?
+			p := int(lowerByte[c])<<8 | int(text[i+1])
+			if hintPairs[p/64]&(1<<(p%64)) != 0 {
+				for _, h := range hintByPair[p] {
+					if f.hints&h.group == 0 && strings.HasPrefix(text[i+1:], h.rest) {
+						f.hints |= h.group
+					}
+				}
+			}
+		}
 		switch {
 		case c >= '0' && c <= '9':
 			f.digits++
