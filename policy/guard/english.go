@@ -304,7 +304,7 @@ var (
 	reCitedInitial = regexp.MustCompile(`^,? [A-Z]\.`)
 	// An official's title before a name: a public official acting
 	// officially is named in public, and passes.
-	reOfficialBefore = regexp.MustCompile(`(?i)\b(?:secretary|minister|senator|commissioner|ambassador|governor|congress(?:man|woman)|representative|president|chancellor|mayor|[A-Z]{2,6} director|director of the)\b[^.]{0,50}$`)
+	reOfficialBefore = regexp.MustCompile(`(?i)\b(?:secretary|minister|senator|commissioner|ambassador|governor|congress(?:man|woman)|representative|president|chancellor|mayor|(?-i:[A-Z]{2,6}) director|director of the)\b[^.]{0,50}$`)
 )
 
 // westernNameAt returns where Western names without a title start in text.

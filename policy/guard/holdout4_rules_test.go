@@ -48,6 +48,8 @@ func TestHoldout4Classes(t *testing.T) {
 		{"pass", "", method("Walker et al. (2022) describe the programme.")},
 		{"pass", "", method("The Kathleen Lonsdale Building and the Rosalind Franklin Institute are not involved.")},
 		{"pass", "", method("Secretary of Commerce Howard Lutnick signed the rule.")},
+		{"pass", "", method("NIH Director Michael Carter announced the policy.")},
+		{"flag", "personal-name", method("The lab director Jennifer Walsh signed the MTA.")},
 		// personal device
 		{"flag", "personal-id", method("Her personal phone at 10.0.0.23 joined the instrument network.")},
 		{"pass", "", method("The update server at 10.0.0.23 was replaced.")},
