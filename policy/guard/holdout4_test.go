@@ -1,9 +1,6 @@
 package guard_test
 
 import (
-	"fmt"
-	"slices"
-	"strings"
 	"testing"
 )
 
@@ -27,57 +24,5 @@ const holdout4File = "testdata/holdout4-2026-11-30.jsonl"
 // or passed with no finding at all — and reports misses, false refusals
 // and false holds per genre.
 func TestHoldout4(t *testing.T) {
-	cases := loadHoldout[holdout3Case](t, holdout4File, 120)
-	type tally struct{ stop, missed, known, pass, falseRef, falseHold int }
-	byGenre := map[string]*tally{}
-	var genres []string
-	for _, c := range cases {
-		g := byGenre[c.Genre]
-		if g == nil {
-			g = &tally{}
-			byGenre[c.Genre] = g
-			genres = append(genres, c.Genre)
-		}
-		ok, got, findings := holdout2Verdict(c.holdout2Case)
-		if c.KnownMiss != "" {
-			g.stop++
-			g.known++
-			if got != "pass" {
-				t.Errorf("%s [%s]: a known miss (%s) is now %s: remove known_miss from its line", c.ID, c.Genre, c.KnownMiss, got)
-			}
-			continue
-		}
-		if c.Expect == "pass" {
-			g.pass++
-			if ok && len(findings) > 0 {
-				ok, got = false, "pass with findings"
-			}
-		} else {
-			g.stop++
-		}
-		if ok {
-			continue
-		}
-		switch {
-		case c.Expect != "pass":
-			g.missed++
-		case got == "refuse":
-			g.falseRef++
-		default:
-			g.falseHold++
-		}
-		var rules []string
-		for _, f := range findings {
-			rules = append(rules, f.Rule+"@"+f.Path)
-		}
-		t.Errorf("%s [%s]: want %s, got %s (%s) %v", c.ID, c.Genre, c.Expect, got, c.Why, rules)
-	}
-	slices.Sort(genres)
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "%-26s %9s %6s %9s %9s\n", "genre", "missed", "known", "false-ref", "false-hold")
-	for _, name := range genres {
-		g := byGenre[name]
-		fmt.Fprintf(&sb, "%-26s %4d/%-4d %6d %4d/%-4d %4d/%-4d\n", name, g.missed, g.stop, g.known, g.falseRef, g.pass, g.falseHold, g.pass)
-	}
-	t.Logf("holdout4 by genre:\n%s", sb.String())
+	checkHoldout(t, "holdout4", loadHoldout[holdout3Case](t, holdout4File, 120))
 }
