@@ -6,7 +6,6 @@ package node_test
 // message, count it, never crash, and go on syncing with an honest peer.
 
 import (
-	"bufio"
 	"context"
 	"encoding/binary"
 	"io"
@@ -225,26 +224,10 @@ func TestBadPeer(t *testing.T) {
 			t.Fatal(err)
 		}
 		var ranges atomic.Int64
-		adv.h.SetStreamHandler(node.SyncProtocol, func(s network.Stream) {
-			defer s.Close()
-			s.SetDeadline(time.Now().Add(liveWait))
-			m, err := share.ReadMessage(bufio.NewReader(s), share.MaxFrameSize)
-			if err != nil {
-				s.Reset()
-				return
-			}
-			switch {
-			case m.Hello != nil:
-				share.WriteMessage(s, &share.Message{Hello: &share.Hello{
-					RosterVersion: b.genesis.Version, RosterHash: b.genesis.Hash(),
-					Heads: []share.LogHead{{Author: adv.id.PeerID(), Log: env.Header.Log, Seq: 5, CID: c.Bytes()}},
-				}})
-			case m.GetRange != nil:
-				ranges.Add(1)
-				share.WriteMessage(s, &share.Message{Envelopes: &share.Envelopes{Envs: [][]byte{raw}}})
-			}
+		b.serveAs(t, []share.LogHead{{Author: adv.id.PeerID(), Log: env.Header.Log, Seq: 5, CID: c.Bytes()}}, func(s network.Stream, _ *share.GetRange) {
+			ranges.Add(1)
+			share.WriteMessage(s, &share.Message{Envelopes: &share.Envelopes{Envs: [][]byte{raw}}})
 		})
-		defer adv.h.RemoveStreamHandler(node.SyncProtocol)
 		adv.push(t, raw)
 		waitFor(t, liveWait, "bravo keeps seq 5 from its author's range answer", func() bool { return bravo.holds(c.String()) })
 		// Each session with mallory asks once; a node that asked again and

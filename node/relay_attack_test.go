@@ -10,7 +10,6 @@ package node_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -81,14 +80,8 @@ func (b *attackBed) helloToBravo(t *testing.T, heads []share.LogHead) {
 // the envelopes of its answer.
 func (a *adversary) askRange(t *testing.T, author, log string, from, to uint64) [][]byte {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), fedWait)
-	defer cancel()
-	s, err := a.h.NewStream(ctx, a.target, node.SyncProtocol)
-	if err != nil {
-		t.Fatalf("open a sync stream: %v", err)
-	}
+	s := a.stream(t)
 	defer s.Close()
-	s.SetDeadline(time.Now().Add(fedWait))
 	if err := share.WriteMessage(s, &share.Message{GetRange: &share.GetRange{Author: author, Log: log, From: from, To: to}}); err != nil {
 		t.Fatal(err)
 	}

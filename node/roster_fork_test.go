@@ -45,8 +45,8 @@ func serveSync(h host.Host, answer func(*share.Message) *share.Message) {
 	})
 }
 
-// ask sends one request to the target and returns its answer.
-func (a *adversary) ask(tb testing.TB, m *share.Message) *share.Message {
+// stream opens a sync stream to the target, with the test's deadline.
+func (a *adversary) stream(tb testing.TB) network.Stream {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), fedWait)
 	defer cancel()
@@ -54,8 +54,15 @@ func (a *adversary) ask(tb testing.TB, m *share.Message) *share.Message {
 	if err != nil {
 		tb.Fatalf("open a sync stream: %v", err)
 	}
-	defer s.Close()
 	s.SetDeadline(time.Now().Add(fedWait))
+	return s
+}
+
+// ask sends one request to the target and returns its answer.
+func (a *adversary) ask(tb testing.TB, m *share.Message) *share.Message {
+	tb.Helper()
+	s := a.stream(tb)
+	defer s.Close()
 	if err := share.WriteMessage(s, m); err != nil {
 		tb.Fatalf("write: %v", err)
 	}

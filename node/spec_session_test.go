@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/fxamacker/cbor/v2"
 
@@ -27,19 +26,13 @@ import (
 // a close (§11.3: a refused first frame is reset without an answer).
 func (a *adversary) exchange(t *testing.T, raw []byte) (answer []byte, reset bool) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), fedWait)
-	defer cancel()
-	s, err := a.h.NewStream(ctx, a.target, node.SyncProtocol)
-	if err != nil {
-		t.Fatalf("open a sync stream: %v", err)
-	}
+	s := a.stream(t)
 	defer s.Close()
-	s.SetDeadline(time.Now().Add(fedWait))
 	if _, err := s.Write(raw); err != nil {
 		t.Fatalf("write: %v", err)
 	}
 	s.CloseWrite()
-	answer, err = io.ReadAll(s)
+	answer, err := io.ReadAll(s)
 	if err != nil && errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("the answer did not end within %v", fedWait)
 	}

@@ -68,6 +68,26 @@ func (l *syntheticLog) next(n int) []*received {
 	return out
 }
 
+// quietNode opens a new node named name, alone on its roster, logging
+// nothing; it is closed when the test ends.
+func quietNode(tb testing.TB, name string) *Node {
+	tb.Helper()
+	dir := filepath.Join(tb.TempDir(), "home")
+	if _, err := Init(dir, InitOptions{Name: name}); err != nil {
+		tb.Fatal(err)
+	}
+	h, err := LoadHome(dir, "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	n, err := Open(h, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { n.Close() })
+	return n
+}
+
 // BenchmarkStoreLog1024 measures the storer's work on one batch of 1,024 records of one log, as
 // a bulk pull hands it over (storeRange → storeLog): the store transaction, the catalogue, the
 // index insert, and the case and screening facts it queues, applied before the batch counts as
@@ -76,19 +96,7 @@ func (l *syntheticLog) next(n int) []*received {
 //	go test ./node -run '^$' -bench StoreLog1024 -benchmem -count 5
 func BenchmarkStoreLog1024(b *testing.B) {
 	const batch, batches = 1024, 16
-	dir := filepath.Join(b.TempDir(), "home")
-	if _, err := Init(dir, InitOptions{Name: "Bench University"}); err != nil {
-		b.Fatal(err)
-	}
-	h, err := LoadHome(dir, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	n, err := Open(h, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer n.Close()
+	n := quietNode(b, "Bench University")
 	author, err := peer.Decode("12D3KooWQ6SC8QeL55fdVUnxYYHNba2J2GoLNPDPq3ey3WrPVtsC")
 	if err != nil {
 		b.Fatal(err)
@@ -152,19 +160,7 @@ func TestReceivedOf(t *testing.T) {
 // with what follows it, for the batch that carries its author's retraction;
 // without one the log stops before it, and what waits is bounded.
 func TestStoreRangeHoldsUnvouchedStub(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "home")
-	if _, err := Init(dir, InitOptions{Name: "Test University"}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := LoadHome(dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := Open(h, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
+	n := quietNode(t, "Test University")
 	relay, err := peer.Decode(n.PeerID())
 	if err != nil {
 		t.Fatal(err)

@@ -58,10 +58,7 @@ func TestSealOpenDirect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := Decode(enc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := reencoded(t, e)
 	got, err := d.Open(reader.AgeIdentity())
 	if err != nil || !bytes.Equal(got, plain) {
 		t.Fatalf("open: %v, %s", err, got)
@@ -208,14 +205,7 @@ func TestStub(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := e.Stub()
-	enc, err := s.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := Decode(enc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := reencoded(t, s)
 	if !d.IsStub() || d.VerifyHeader() != nil || !errors.Is(d.Verify(), ErrStub) {
 		t.Fatalf("stub: %v %v", d.VerifyHeader(), d.Verify())
 	}

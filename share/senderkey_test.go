@@ -101,14 +101,7 @@ func TestSenderKeyEnvelope(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	enc, err := skEnv.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec, err := Decode(enc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dec := reencoded(t, skEnv)
 	got, err := dec.Open(reader.AgeIdentity())
 	if err != nil {
 		t.Fatal(err)

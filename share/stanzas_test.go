@@ -12,6 +12,20 @@ import (
 	"github.com/ursic/ursic/internal/agecraft"
 )
 
+// reencoded is e encoded and decoded again, as a receiver reads it.
+func reencoded(t *testing.T, e *Envelope) *Envelope {
+	t.Helper()
+	enc, err := e.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Decode(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 // signedOver signs h over a body sealed to rs without the checks of Seal:
 // an authentic envelope whose body only the stanza rules refuse.
 func signedOver(t *testing.T, author *crypto.Identity, h Header, plain []byte, rs ...age.Recipient) *Envelope {
@@ -24,15 +38,7 @@ func signedOver(t *testing.T, author *crypto.Identity, h Header, plain []byte, r
 	if err != nil {
 		t.Fatal(err)
 	}
-	enc, err := e.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := Decode(enc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return reencoded(t, e)
 }
 
 // TestEnvelopeStanzaRules: Open applies the stanza rules of SPEC.md §2.3 to
@@ -113,14 +119,7 @@ func TestReadersAtCap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	enc, err := skEnv.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec, err := Decode(enc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dec := reencoded(t, skEnv)
 	got, err := dec.OpenBounded(len(members), last.AgeIdentity())
 	if err != nil {
 		t.Fatalf("the last of %d members: %v", MaxReaders, err)

@@ -94,16 +94,8 @@ func TestCatalogueServesExactlyWhatMayBeHeld(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		vs := views{1: genView(t, "v1"), 2: genView(t, "v2")}
 		group := rapid.SampledFrom([]string{"members", "lab", "partners"}).Draw(t, "group")
-		dir, err := os.MkdirTemp("", "catalogue")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer os.RemoveAll(dir)
-		st, err := store.Open(filepath.Join(dir, "store.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
+		st, done := tempStore(t)
+		defer done()
 		ent := NewEntitlement(vs)
 		self := author.PeerID()
 		cat := NewCatalogue(st, ent, self)
@@ -170,6 +162,21 @@ func TestCatalogueServesExactlyWhatMayBeHeld(t *testing.T) {
 			}
 		}
 	})
+}
+
+// tempStore opens a store in a new temporary directory, for one case of a
+// property (rapid.T has no TempDir); done closes and removes it.
+func tempStore(t *rapid.T) (st *store.Store, done func()) {
+	dir, err := os.MkdirTemp("", "catalogue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err = store.Open(filepath.Join(dir, "store.db"))
+	if err != nil {
+		os.RemoveAll(dir)
+		t.Fatal(err)
+	}
+	return st, func() { st.Close(); os.RemoveAll(dir) }
 }
 
 func cidString(b []byte) string {
@@ -263,16 +270,8 @@ func notesOutOfOrder(t *testing.T, own bool) {
 	log := share.LogID([]string{"members"})
 	rapid.Check(t, func(t *rapid.T) {
 		vs := views{1: genView(t, "v1")}
-		dir, err := os.MkdirTemp("", "catalogue")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer os.RemoveAll(dir)
-		st, err := store.Open(filepath.Join(dir, "store.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
+		st, done := tempStore(t)
+		defer done()
 		ent := NewEntitlement(vs)
 		// A peer's log, read (empty) before anything of it is stored, so
 		// that the notes are what keeps it up to date.

@@ -170,21 +170,7 @@ func FuzzTokenOrigin(f *testing.F) {
 // not panic; every joined character must map back to the same character of
 // the original, in order; every finding must point inside the string.
 func FuzzPastedText(f *testing.F) {
-	data, err := os.ReadFile("testdata/holdout2-2026-11-30.jsonl")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, line := range bytes.Split(data, []byte("\n")) {
-		var c struct{ Record map[string]any }
-		if json.Unmarshal(line, &c) != nil {
-			continue
-		}
-		for _, k := range []string{"narrative", "summary", "note", "detection", "lessons"} {
-			if s, ok := c.Record[k].(string); ok {
-				f.Add(s)
-			}
-		}
-	}
+	seedFromCorpus(f, "testdata/holdout2-2026-11-30.jsonl", "narrative", "summary", "note", "detection", "lessons")
 	f.Add("国\n籍\n\r\n-\n-a-\nb")
 	f.Fuzz(func(t *testing.T, s string) {
 		src := []rune(s)
@@ -228,21 +214,7 @@ func FuzzPastedText(f *testing.F) {
 // lie inside the text on character boundaries, and a special-care finding's
 // phrase must be what the text says at its offset.
 func FuzzSensitiveText(f *testing.F) {
-	data, err := os.ReadFile("testdata/holdout3-2026-11-30.jsonl")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, line := range bytes.Split(data, []byte("\n")) {
-		var c struct{ Record map[string]any }
-		if json.Unmarshal(line, &c) != nil {
-			continue
-		}
-		for _, k := range []string{"narrative", "summary", "note"} {
-			if s, ok := c.Record[k].(string); ok {
-				f.Add(s)
-			}
-		}
-	}
+	seedFromCorpus(f, "testdata/holdout3-2026-11-30.jsonl", "narrative", "summary", "note")
 	f.Add("山田太郎は・ジョン・スミスが\nZhang Wei HAYASHIBARA Kenta 前科 party member")
 	f.Fuzz(func(t *testing.T, s string) {
 		valid := utf8.ValidString(s)
@@ -285,21 +257,7 @@ func FuzzSensitiveText(f *testing.F) {
 // held-out corpus. They must not panic, and every hit must lie inside the
 // text.
 func FuzzEnglishPersonal(f *testing.F) {
-	data, err := os.ReadFile("testdata/holdout4-2026-11-30.jsonl")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, line := range bytes.Split(data, []byte("\n")) {
-		var c struct{ Record map[string]any }
-		if json.Unmarshal(line, &c) != nil {
-			continue
-		}
-		for _, k := range []string{"narrative", "summary"} {
-			if s, ok := c.Record[k].(string); ok {
-				f.Add(s)
-			}
-		}
-	}
+	seedFromCorpus(f, "testdata/holdout4-2026-11-30.jsonl", "narrative", "summary")
 	f.Add("Per Laura Chen, J. Walker asked; lives at 12 Elm St. @x x.com/@a github.com/u born 1988")
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, names := range []bool{true, false} {
@@ -311,4 +269,25 @@ func FuzzEnglishPersonal(f *testing.F) {
 		}
 		_ = subjectNamesPerson(s)
 	})
+}
+
+// seedFromCorpus adds to f's corpus the text fields named of every record
+// of a held-out corpus (JSON Lines with a "record" each).
+func seedFromCorpus(f *testing.F, file string, fields ...string) {
+	f.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		var c struct{ Record map[string]any }
+		if json.Unmarshal(line, &c) != nil {
+			continue
+		}
+		for _, k := range fields {
+			if s, ok := c.Record[k].(string); ok {
+				f.Add(s)
+			}
+		}
+	}
 }

@@ -5,10 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/ursic/ursic/policy/guard"
@@ -79,6 +76,20 @@ func loadHoldout[C interface{ expect() string }](t testing.TB, file string, min 
 
 func (c holdout2Case) expect() string { return c.Expect }
 
+// verdictOf names what CheckContent's error says of a record: refuse, flag
+// (held until the user confirms personal data), pass, or an error.
+func verdictOf(err error) string {
+	switch {
+	case errors.Is(err, guard.ErrRefused):
+		return "refuse"
+	case errors.Is(err, guard.ErrNeedsConfirmation):
+		return "flag"
+	case err != nil:
+		return "error: " + err.Error()
+	}
+	return "pass"
+}
+
 // holdout2Verdict runs one record through [guard.CheckContent] as the
 // publish path does (no confirmation) and says whether the verdict is the
 // expected one, and if not, what went wrong.
@@ -86,16 +97,7 @@ func holdout2Verdict(c holdout2Case) (ok bool, got string, findings []guard.Find
 	var kind struct{ Kind string }
 	_ = json.Unmarshal(c.Record, &kind)
 	findings, err := guard.CheckContent(kind.Kind, c.Record, false)
-	switch {
-	case errors.Is(err, guard.ErrRefused):
-		got = "refuse"
-	case errors.Is(err, guard.ErrNeedsConfirmation):
-		got = "flag"
-	case err != nil:
-		got = "error: " + err.Error()
-	default:
-		got = "pass"
-	}
+	got = verdictOf(err)
 	switch c.Expect {
 	case "refuse":
 		ok = got == "refuse"
@@ -108,46 +110,8 @@ func holdout2Verdict(c holdout2Case) (ok bool, got string, findings []guard.Find
 }
 
 // TestHoldout2 asserts the verdict on every record of the second held-out
-// corpus, and reports misses (should be stopped, passed or only flagged) and
-// false refusals (should pass, stopped) per genre.
+// corpus and reports misses, false refusals and false holds per genre
+// (checkHoldout).
 func TestHoldout2(t *testing.T) {
-	cases := loadHoldout2(t)
-	type tally struct{ stop, missed, pass, falseRef int }
-	byGenre := map[string]*tally{}
-	var genres []string
-	for _, c := range cases {
-		g := byGenre[c.Genre]
-		if g == nil {
-			g = &tally{}
-			byGenre[c.Genre] = g
-			genres = append(genres, c.Genre)
-		}
-		ok, got, findings := holdout2Verdict(c)
-		if c.Expect == "pass" {
-			g.pass++
-		} else {
-			g.stop++
-		}
-		if ok {
-			continue
-		}
-		if c.Expect == "pass" {
-			g.falseRef++
-		} else {
-			g.missed++
-		}
-		var rules []string
-		for _, f := range findings {
-			rules = append(rules, f.Rule+"@"+f.Path)
-		}
-		t.Errorf("%s [%s, %s]: want %s, got %s (%s) %v", c.ID, c.Genre, c.Lang, c.Expect, got, c.Why, rules)
-	}
-	slices.Sort(genres)
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "%-10s %9s %9s\n", "genre", "missed", "false-ref")
-	for _, name := range genres {
-		g := byGenre[name]
-		fmt.Fprintf(&sb, "%-10s %4d/%-4d %4d/%-4d\n", name, g.missed, g.stop, g.falseRef, g.pass)
-	}
-	t.Logf("holdout2 by genre:\n%s", sb.String())
+	checkHoldout(t, "holdout2", loadHoldout[holdout3Case](t, holdout2File, 140))
 }
